@@ -1,0 +1,56 @@
+// Bundles the Lambda handler and the CLI into self-contained files in dist/ (no node_modules at run time).
+import { build } from 'esbuild';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const outdir = process.argv[2] ? join(process.cwd(), process.argv[2]) : join(root, 'dist');
+const lib = '@amazon-web-services-cloudformation/cloudformation-cli-typescript-lib';
+
+/**
+ * The generated models import the plugin library's main module, which loads AWS SDK v2 and its
+ * logging and metrics machinery. Only BaseModel and transformValue are used: map the import to the
+ * library's SDK-free modules so none of that enters the bundle.
+ */
+const sdkFreeLibrary = {
+  name: 'sdk-free-cloudformation-lib',
+  setup(b) {
+    b.onResolve({ filter: new RegExp(`^${lib.replace(/[/]/g, '\\/')}$`) }, () => ({
+      path: 'cfn-lib-models',
+      namespace: 'cfn-lib',
+    }));
+    b.onLoad({ filter: /.*/, namespace: 'cfn-lib' }, () => ({
+      contents: [
+        `export { BaseModel, Integer } from '${lib}/dist/interface';`,
+        `export { transformValue } from '${lib}/dist/recast';`,
+      ].join('\n'),
+      resolveDir: root,
+      loader: 'js',
+    }));
+    // recast -> exceptions -> proxy requires the SDK; nothing on our path calls it.
+    b.onResolve({ filter: /^aws-sdk(\/.*)?$/ }, (args) => ({ path: args.path, namespace: 'empty' }));
+    b.onLoad({ filter: /.*/, namespace: 'empty' }, () => ({ contents: 'module.exports = {};', loader: 'js' }));
+  },
+};
+
+const common = {
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  format: 'cjs',
+  minify: true,
+  keepNames: true,
+  sourcemap: false,
+  legalComments: 'none',
+  logLevel: 'warning',
+  plugins: [sdkFreeLibrary],
+  metafile: true,
+};
+
+mkdirSync(outdir, { recursive: true });
+const results = await Promise.all([
+  build({ ...common, entryPoints: { handlers: join(root, 'src/handlers.ts') }, outdir }),
+  build({ ...common, entryPoints: { cli: join(root, 'src/cli/main.ts') }, outdir, banner: { js: '#!/usr/bin/env node' } }),
+]);
+writeFileSync(join(outdir, 'meta.json'), JSON.stringify(results.map((r) => r.metafile)));

@@ -1,0 +1,122 @@
+import { globMatch } from './glob';
+import type { PolicyConfig } from './config';
+
+/** The resource types the policy judges; both carry `ContainerDefinitions[].ReadonlyRootFilesystem`. */
+export const TARGET_TYPES = ['AWS::ECS::TaskDefinition', 'AWS::ECS::DaemonTaskDefinition'] as const;
+export type TargetType = (typeof TARGET_TYPES)[number];
+
+export function isTargetType(name: unknown): name is TargetType {
+  return name === TARGET_TYPES[0] || name === TARGET_TYPES[1];
+}
+
+/**
+ * Why a container fails: `missing` (absent or null), `false` (false in any form), `invalid`
+ * (anything else, e.g. "yes", 1 or an unresolved intrinsic), `malformed` (the entry is no object).
+ */
+export type FailReason = 'missing' | 'false' | 'invalid' | 'malformed';
+
+/**
+ * Judges one `ReadonlyRootFilesystem` value. CloudFormation hands hooks primitives as strings, so
+ * "true"/"false" in any case count as the booleans.
+ */
+export function classifyReadonlyRootFilesystem(value: unknown): 'compliant' | Exclude<FailReason, 'malformed'> {
+  if (value === true) return 'compliant';
+  if (value === undefined || value === null) return 'missing';
+  if (value === false) return 'false';
+  if (typeof value === 'string') {
+    const lower = value.toLowerCase();
+    if (lower === 'true') return 'compliant';
+    if (lower === 'false') return 'false';
+  }
+  return 'invalid';
+}
+
+export interface Exemption {
+  readonly property: 'ExemptContainerNames' | 'ExemptImages';
+  readonly pattern: string;
+}
+
+export interface ContainerResult {
+  /** Position in ContainerDefinitions. */
+  readonly index: number;
+  /** The container's Name when it is a non-empty string, else null. */
+  readonly name: string | null;
+  readonly status: 'PASS' | 'FAIL' | 'EXEMPT';
+  readonly reason?: FailReason;
+  readonly exemptedBy?: Exemption;
+}
+
+export type Evaluation =
+  /** Every container judged (some may fail). */
+  | { readonly kind: 'checked'; readonly containers: readonly ContainerResult[] }
+  /** ContainerDefinitions absent or empty: nothing to check. */
+  | { readonly kind: 'empty' }
+  /** Windows containers cannot have a read-only root filesystem. */
+  | { readonly kind: 'windows'; readonly family: string }
+  /** ContainerDefinitions is present but not a list: fail closed. */
+  | { readonly kind: 'not-a-list' };
+
+/** How a container is named in messages: its Name, else its position. */
+export function containerLabel(result: Pick<ContainerResult, 'index' | 'name'>): string {
+  return result.name ?? `ContainerDefinitions[${result.index}]`;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+export function findExemption(name: string | null, image: unknown, config: PolicyConfig): Exemption | undefined {
+  if (name !== null) {
+    const pattern = config.exemptContainerNames.find((p) => globMatch(p, name));
+    if (pattern !== undefined) return { property: 'ExemptContainerNames', pattern };
+  }
+  if (typeof image === 'string' && image.length > 0) {
+    const pattern = config.exemptImages.find((p) => globMatch(p, image));
+    if (pattern !== undefined) return { property: 'ExemptImages', pattern };
+  }
+  return undefined;
+}
+
+/** Judges one entry of ContainerDefinitions. */
+export function evaluateContainer(entry: unknown, index: number, config: PolicyConfig): ContainerResult {
+  if (!isRecord(entry)) return { index, name: null, status: 'FAIL', reason: 'malformed' };
+  const name = typeof entry.Name === 'string' && entry.Name.length > 0 ? entry.Name : null;
+  const exemptedBy = findExemption(name, entry.Image, config);
+  if (exemptedBy) return { index, name, status: 'EXEMPT', exemptedBy };
+  const verdict = classifyReadonlyRootFilesystem(entry.ReadonlyRootFilesystem);
+  return verdict === 'compliant' ? { index, name, status: 'PASS' } : { index, name, status: 'FAIL', reason: verdict };
+}
+
+/** The operating system family when the task definition runs Windows containers. */
+export function windowsFamily(properties: Record<string, unknown>): string | undefined {
+  const platform = properties.RuntimePlatform;
+  if (!isRecord(platform)) return undefined;
+  const family = platform.OperatingSystemFamily;
+  return typeof family === 'string' && family.startsWith('WINDOWS') ? family : undefined;
+}
+
+/**
+ * Judges a task definition's properties. Pure: no I/O, and it never reads any property but
+ * ContainerDefinitions[].{Name, Image, ReadonlyRootFilesystem} and RuntimePlatform.OperatingSystemFamily.
+ */
+export function evaluateTaskDefinition(properties: Record<string, unknown>, config: PolicyConfig): Evaluation {
+  const family = windowsFamily(properties);
+  if (family !== undefined) return { kind: 'windows', family };
+  const list = properties.ContainerDefinitions;
+  if (list === undefined || list === null) return { kind: 'empty' };
+  if (!Array.isArray(list)) return { kind: 'not-a-list' };
+  if (list.length === 0) return { kind: 'empty' };
+  return { kind: 'checked', containers: list.map((entry, i) => evaluateContainer(entry, i, config)) };
+}
+
+/** True when the evaluation lets the resource through. */
+export function isCompliant(evaluation: Evaluation): boolean {
+  switch (evaluation.kind) {
+    case 'checked':
+      return evaluation.containers.every((c) => c.status !== 'FAIL');
+    case 'not-a-list':
+      return false;
+    default:
+      return true;
+  }
+}

@@ -1,0 +1,140 @@
+/**
+ * The CloudFormation hook wire protocol: what CloudFormation sends a hook handler
+ * (HookInvocationRequest) and what it expects back (HookProgressEvent). The shapes follow the
+ * official Java and Python hook runtimes; unknown extra fields are ignored.
+ */
+import type { Annotation } from '../policy/report';
+
+export const INVOCATION_POINTS = ['CREATE_PRE_PROVISION', 'UPDATE_PRE_PROVISION', 'DELETE_PRE_PROVISION'] as const;
+export type InvocationPoint = (typeof INVOCATION_POINTS)[number];
+
+export const HOOK_STATUSES = ['IN_PROGRESS', 'SUCCESS', 'FAILED'] as const;
+export type HookStatus = (typeof HOOK_STATUSES)[number];
+
+/** The error codes this hook answers with (a subset of the runtimes' HandlerErrorCode). */
+export const ERROR_CODES = ['NonCompliant', 'InvalidRequest', 'InvalidTypeConfiguration', 'InternalFailure'] as const;
+export type HookErrorCode = (typeof ERROR_CODES)[number];
+
+/** A message longer than this is cut by stack events and the Cloud Control API. */
+export const MAX_MESSAGE_LENGTH = 1024;
+
+export interface HookProgressEvent {
+  hookStatus: HookStatus;
+  errorCode?: HookErrorCode;
+  message: string;
+  clientRequestToken: string;
+  callbackDelaySeconds: 0;
+  annotations?: Annotation[];
+}
+
+/** The parts of a request a handler may use; credentials never reach a handler. */
+export interface HookHandlerRequest {
+  readonly clientRequestToken: string;
+  readonly invocationPoint: InvocationPoint;
+  readonly hookTypeName?: string;
+  readonly awsAccountId?: string;
+  readonly stackId?: string;
+  readonly targetName: string;
+  readonly targetType: string;
+  readonly targetLogicalId: string;
+  /** `requestData.targetModel`: `resourceProperties`, and `previousResourceProperties` on updates. */
+  readonly targetModel: Readonly<Record<string, unknown>>;
+}
+
+export interface ParsedRequest {
+  readonly handlerRequest: HookHandlerRequest;
+  /** The raw type configuration (`hookModel`, or `typeConfiguration` in a test event). */
+  readonly hookModel: unknown;
+  /** For log lines only. */
+  readonly invocationId?: string;
+}
+
+/** A request CloudFormation could not have meant: answered FAILED/InvalidRequest with this message. */
+export class RequestError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'RequestError';
+  }
+}
+
+export function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function optionalString(value: unknown): string | undefined {
+  return typeof value === 'string' ? value : undefined;
+}
+
+/** The token to echo: the request's own when it is a string, else "" (the answer always carries one). */
+export function tokenOf(event: unknown): string {
+  if (!isRecord(event)) return '';
+  const direct = event.clientRequestToken;
+  if (typeof direct === 'string') return direct;
+  const inner = isRecord(event.request) ? event.request.clientRequestToken : undefined;
+  return typeof inner === 'string' ? inner : '';
+}
+
+function invocationPoint(value: unknown, field: string): InvocationPoint {
+  if (typeof value !== 'string') throw new RequestError(`The request has no ${field}.`);
+  if (!(INVOCATION_POINTS as readonly string[]).includes(value)) {
+    throw new RequestError(
+      `Unknown ${field} '${value.slice(0, 64).replace(/[^\w-]/g, '?')}'; expected one of ${INVOCATION_POINTS.join(', ')}.`,
+    );
+  }
+  return value as InvocationPoint;
+}
+
+function target(source: Record<string, unknown>, where: string): Pick<HookHandlerRequest, 'targetName' | 'targetType' | 'targetLogicalId' | 'targetModel'> {
+  const targetName = source.targetName;
+  if (typeof targetName !== 'string' || targetName.length === 0) throw new RequestError(`The request has no ${where}.targetName.`);
+  const targetModel = source.targetModel;
+  if (!isRecord(targetModel)) throw new RequestError(`The request has no target model (${where}.targetModel).`);
+  return {
+    targetName,
+    targetType: optionalString(source.targetType) ?? 'RESOURCE',
+    targetLogicalId: optionalString(source.targetLogicalId) ?? '',
+    targetModel,
+  };
+}
+
+/** Reads a HookInvocationRequest as CloudFormation sends it to the hook's Lambda function. */
+export function parseInvocationRequest(event: unknown): ParsedRequest {
+  if (!isRecord(event)) throw new RequestError('The request is not a JSON object.');
+  const requestData = event.requestData;
+  if (!isRecord(requestData)) throw new RequestError('The request has no requestData object.');
+  return {
+    handlerRequest: {
+      clientRequestToken: tokenOf(event),
+      invocationPoint: invocationPoint(event.actionInvocationPoint, 'actionInvocationPoint'),
+      hookTypeName: optionalString(event.hookTypeName),
+      awsAccountId: optionalString(event.awsAccountId),
+      stackId: optionalString(event.stackId),
+      ...target(requestData, 'requestData'),
+    },
+    hookModel: event.hookModel,
+    invocationId: optionalString(event.invocationId),
+  };
+}
+
+/**
+ * Reads the contract-test event (`{credentials, actionInvocationPoint, request, callbackContext,
+ * typeConfiguration}`) that `sam local invoke TestEntrypoint` and `cfn test` tooling send, as the
+ * Python runtime's `test_entrypoint` does: the request's `hookContext` carries the target.
+ */
+export function parseTestEvent(event: unknown): ParsedRequest {
+  if (!isRecord(event)) throw new RequestError('The test event is not a JSON object.');
+  const request = event.request;
+  if (!isRecord(request)) throw new RequestError('The test event has no request object.');
+  const context = isRecord(request.hookContext) ? { ...request, ...request.hookContext } : request;
+  return {
+    handlerRequest: {
+      clientRequestToken: tokenOf(event),
+      invocationPoint: invocationPoint(event.actionInvocationPoint, 'actionInvocationPoint'),
+      hookTypeName: optionalString(context.hookTypeName),
+      awsAccountId: optionalString(context.awsAccountId),
+      stackId: optionalString(context.stackId),
+      ...target(context, 'request.hookContext'),
+    },
+    hookModel: event.typeConfiguration,
+  };
+}

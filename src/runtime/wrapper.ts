@@ -1,0 +1,167 @@
+/**
+ * One wrapper owns the protocol (parse, dispatch by invocation point, total error handling,
+ * answer); handlers own only policy. Modelled on the Java runtime's HookAbstractWrapper.
+ */
+import { randomUUID } from 'node:crypto';
+import type { Annotation } from '../policy/report';
+import { errorFields, Logger } from './logger';
+import {
+  type HookErrorCode,
+  type HookHandlerRequest,
+  type HookProgressEvent,
+  type InvocationPoint,
+  MAX_MESSAGE_LENGTH,
+  parseInvocationRequest,
+  parseTestEvent,
+  type ParsedRequest,
+  RequestError,
+  tokenOf,
+} from './protocol';
+
+/** What a handler decides; the wrapper turns it into the answer. */
+export interface HandlerResult {
+  readonly hookStatus: 'SUCCESS' | 'FAILED';
+  readonly errorCode?: HookErrorCode;
+  readonly message: string;
+  readonly annotations?: Annotation[];
+}
+
+/** Thrown by `parseConfiguration`: answered FAILED/InvalidTypeConfiguration with this message. */
+export class TypeConfigurationError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'TypeConfigurationError';
+  }
+}
+
+export type Handler<C> = (request: HookHandlerRequest, config: C, log: Logger) => HandlerResult;
+
+export interface HookDefinition<C> {
+  /** The target type names the schema lists; any other target is let through unchecked. */
+  readonly targetNames: readonly string[];
+  /** Handlers by invocation point; any other point is let through unchecked. */
+  readonly handlers: Partial<Record<InvocationPoint, Handler<C>>>;
+  /** Turns the raw type configuration into the handler's; throws TypeConfigurationError when invalid. */
+  readonly parseConfiguration: (raw: unknown) => C;
+  readonly logger?: Logger;
+}
+
+export interface LambdaContextLike {
+  readonly awsRequestId?: string;
+}
+
+export type Entrypoint = (event: unknown, context?: LambdaContextLike) => Promise<HookProgressEvent>;
+
+export interface Hook {
+  /** The Lambda entrypoint CloudFormation invokes with a HookInvocationRequest. */
+  readonly entrypoint: Entrypoint;
+  /** The entrypoint for the contract-test event shape. */
+  readonly testEntrypoint: Entrypoint;
+}
+
+function clip(message: string): string {
+  return message.length <= MAX_MESSAGE_LENGTH ? message : `${message.slice(0, MAX_MESSAGE_LENGTH - 1)}…`;
+}
+
+function answer(token: string, result: HandlerResult): HookProgressEvent {
+  const event: HookProgressEvent = {
+    hookStatus: result.hookStatus,
+    message: clip(result.message),
+    clientRequestToken: token,
+    callbackDelaySeconds: 0,
+  };
+  if (result.errorCode !== undefined) event.errorCode = result.errorCode;
+  if (result.annotations !== undefined && result.annotations.length > 0) event.annotations = result.annotations;
+  return event;
+}
+
+function correlationIdOf(context: LambdaContextLike | undefined): string {
+  const id = context?.awsRequestId;
+  return typeof id === 'string' && /^[\w-]{1,64}$/.test(id) ? id : randomUUID();
+}
+
+/** Bounded, printable identifiers for log lines. */
+function logId(value: string | undefined): string | undefined {
+  return value === undefined ? undefined : value.slice(0, 256).replace(/[^\w:.\-/]/g, '?');
+}
+
+export function createHook<C>(definition: HookDefinition<C>): Hook {
+  const rootLogger = definition.logger ?? new Logger();
+
+  function dispatch(parsed: ParsedRequest, log: Logger): HandlerResult {
+    const request = parsed.handlerRequest;
+    const handler = definition.handlers[request.invocationPoint];
+    if (handler === undefined) {
+      return { hookStatus: 'SUCCESS', message: `Nothing to check at ${request.invocationPoint}.` };
+    }
+    if (!definition.targetNames.includes(request.targetName)) {
+      return { hookStatus: 'SUCCESS', message: `Nothing to check: ${logId(request.targetName)} is not a target of this hook.` };
+    }
+    let config: C;
+    try {
+      config = definition.parseConfiguration(parsed.hookModel);
+    } catch (error) {
+      if (error instanceof TypeConfigurationError) {
+        return { hookStatus: 'FAILED', errorCode: 'InvalidTypeConfiguration', message: error.message };
+      }
+      throw error;
+    }
+    return handler(request, config, log);
+  }
+
+  function make(parse: (event: unknown) => ParsedRequest): Entrypoint {
+    // Synchronous inside: no await point lets one invocation's state mix with another's.
+    return (event, context) => {
+      try {
+        return Promise.resolve(invoke(parse, event, context));
+      } catch {
+        // Last resort: even a failure to build the answer must not reach CloudFormation as a throw.
+        return Promise.resolve({
+          hookStatus: 'FAILED',
+          errorCode: 'InternalFailure',
+          message: 'The hook could not check this resource because of an internal error.',
+          clientRequestToken: tokenOf(event),
+          callbackDelaySeconds: 0,
+        });
+      }
+    };
+  }
+
+  function invoke(parse: (event: unknown) => ParsedRequest, event: unknown, context: LambdaContextLike | undefined): HookProgressEvent {
+    {
+      const started = process.hrtime.bigint();
+      const correlationId = correlationIdOf(context);
+      let log = rootLogger.child({ correlationId });
+      let token = '';
+      let result: HandlerResult;
+      try {
+        token = tokenOf(event);
+        const parsed = parse(event);
+        const r = parsed.handlerRequest;
+        log = log.child({
+          invocationPoint: r.invocationPoint,
+          targetName: logId(r.targetName),
+          targetLogicalId: logId(r.targetLogicalId),
+          invocationId: logId(parsed.invocationId),
+        });
+        result = dispatch(parsed, log);
+      } catch (error) {
+        if (error instanceof RequestError) {
+          result = { hookStatus: 'FAILED', errorCode: 'InvalidRequest', message: error.message };
+        } else {
+          log.error('Unexpected error', errorFields(error));
+          result = {
+            hookStatus: 'FAILED',
+            errorCode: 'InternalFailure',
+            message: `The hook could not check this resource because of an internal error (correlation id ${correlationId}). Deploy again; if it persists, give the correlation id to the hook's owner.`,
+          };
+        }
+      }
+      const durationMs = Number(process.hrtime.bigint() - started) / 1e6;
+      log.info('Answered', { hookStatus: result.hookStatus, errorCode: result.errorCode, durationMs });
+      return answer(token, result);
+    }
+  }
+
+  return { entrypoint: make(parseInvocationRequest), testEntrypoint: make(parseTestEvent) };
+}
