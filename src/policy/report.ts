@@ -180,7 +180,8 @@ function reportChecked(containers: readonly ContainerResult[], ctx: ReportContex
       annotations: [passed, ...containerAnnotations([], exempt, MAX_ANNOTATIONS - 1)],
     };
   }
-  const intro = `${head}: ${failed.length} of ${plural(total, 'container', 'containers')} can write to their root filesystem: `;
+  const their = failed.length === 1 ? 'its' : 'their';
+  const intro = `${head}: ${failed.length} of ${plural(total, 'container', 'containers')} can write to ${their} root filesystem: `;
   const update =
     ctx.previous && ctx.previous.kind === 'checked' && ctx.previous.containers.every((c) => c.status !== 'FAIL')
       ? ' This update turns the protection off: every container of the previous version had a read-only root filesystem.'

@@ -1,0 +1,158 @@
+import {
+  classifyReadonlyRootFilesystem,
+  EMPTY_CONFIG,
+  evaluateTaskDefinition,
+  isCompliant,
+  parsePolicyConfig,
+  type Evaluation,
+} from '../../src/policy';
+
+describe('ReadonlyRootFilesystem values', () => {
+  const table: Array<[string, unknown, ReturnType<typeof classifyReadonlyRootFilesystem>]> = [
+    ['boolean true', true, 'compliant'],
+    ['string "true" (as CloudFormation sends it)', 'true', 'compliant'],
+    ['string "TRUE"', 'TRUE', 'compliant'],
+    ['string "True"', 'True', 'compliant'],
+    ['boolean false', false, 'false'],
+    ['string "false"', 'false', 'false'],
+    ['string "FALSE"', 'FALSE', 'false'],
+    ['absent', undefined, 'missing'],
+    ['null', null, 'missing'],
+    ['string "yes"', 'yes', 'invalid'],
+    ['string " true" (padded)', ' true', 'invalid'],
+    ['empty string', '', 'invalid'],
+    ['number 1', 1, 'invalid'],
+    ['number 0', 0, 'invalid'],
+    ['unresolved Ref', { Ref: 'ReadOnly' }, 'invalid'],
+    ['unresolved Fn::If', { 'Fn::If': ['c', true, false] }, 'invalid'],
+    ['a list', [true], 'invalid'],
+  ];
+  it.each(table)('%s', (_label, value, expected) => {
+    expect(classifyReadonlyRootFilesystem(value)).toBe(expected);
+  });
+});
+
+function checked(evaluation: Evaluation) {
+  if (evaluation.kind !== 'checked') throw new Error(`expected checked, got ${evaluation.kind}`);
+  return evaluation.containers;
+}
+
+describe('evaluateTaskDefinition', () => {
+  it('judges every container and names each by Name or position', () => {
+    const result = evaluateTaskDefinition(
+      {
+        ContainerDefinitions: [
+          { Name: 'app' },
+          { Name: 'sidecar', ReadonlyRootFilesystem: 'false' },
+          { Name: 'proxy', ReadonlyRootFilesystem: 'true' },
+          { ReadonlyRootFilesystem: 'yes' },
+          { Name: '', ReadonlyRootFilesystem: true },
+          { Name: 42, ReadonlyRootFilesystem: null },
+        ],
+      },
+      EMPTY_CONFIG,
+    );
+    expect(checked(result)).toEqual([
+      { index: 0, name: 'app', status: 'FAIL', reason: 'missing' },
+      { index: 1, name: 'sidecar', status: 'FAIL', reason: 'false' },
+      { index: 2, name: 'proxy', status: 'PASS' },
+      { index: 3, name: null, status: 'FAIL', reason: 'invalid' },
+      { index: 4, name: null, status: 'PASS' },
+      { index: 5, name: null, status: 'FAIL', reason: 'missing' },
+    ]);
+    expect(isCompliant(result)).toBe(false);
+  });
+
+  it('passes when every container is read-only, in boolean or string form', () => {
+    const result = evaluateTaskDefinition(
+      { ContainerDefinitions: [{ Name: 'a', ReadonlyRootFilesystem: true }, { Name: 'b', ReadonlyRootFilesystem: 'TRUE' }] },
+      EMPTY_CONFIG,
+    );
+    expect(isCompliant(result)).toBe(true);
+  });
+
+  it.each([
+    ['absent', {}],
+    ['null', { ContainerDefinitions: null }],
+    ['an empty list', { ContainerDefinitions: [] }],
+  ])('has nothing to check when ContainerDefinitions is %s', (_label, props) => {
+    const result = evaluateTaskDefinition(props, EMPTY_CONFIG);
+    expect(result).toEqual({ kind: 'empty' });
+    expect(isCompliant(result)).toBe(true);
+  });
+
+  it.each([
+    ['a string', 'app'],
+    ['an object', { Name: 'app' }],
+    ['a number', 3],
+  ])('fails closed when ContainerDefinitions is %s', (_label, value) => {
+    const result = evaluateTaskDefinition({ ContainerDefinitions: value }, EMPTY_CONFIG);
+    expect(result).toEqual({ kind: 'not-a-list' });
+    expect(isCompliant(result)).toBe(false);
+  });
+
+  it('fails an entry that is not an object, by position', () => {
+    const result = evaluateTaskDefinition(
+      { ContainerDefinitions: [{ Name: 'ok', ReadonlyRootFilesystem: true }, 'app', null] },
+      EMPTY_CONFIG,
+    );
+    expect(checked(result).slice(1)).toEqual([
+      { index: 1, name: null, status: 'FAIL', reason: 'malformed' },
+      { index: 2, name: null, status: 'FAIL', reason: 'malformed' },
+    ]);
+  });
+
+  it.each(['WINDOWS_SERVER_2019_FULL', 'WINDOWS_SERVER_2022_CORE'])('skips Windows (%s)', (family) => {
+    const result = evaluateTaskDefinition(
+      { RuntimePlatform: { OperatingSystemFamily: family }, ContainerDefinitions: [{ Name: 'iis' }] },
+      EMPTY_CONFIG,
+    );
+    expect(result).toEqual({ kind: 'windows', family });
+    expect(isCompliant(result)).toBe(true);
+  });
+
+  it.each([{ OperatingSystemFamily: 'LINUX' }, { OperatingSystemFamily: 'windows_server_2019_full' }, 'WINDOWS', null])(
+    'checks containers for any other runtime platform (%j)',
+    (platform) => {
+      const result = evaluateTaskDefinition({ RuntimePlatform: platform, ContainerDefinitions: [{ Name: 'x' }] }, EMPTY_CONFIG);
+      expect(result.kind).toBe('checked');
+      expect(isCompliant(result)).toBe(false);
+    },
+  );
+
+  it('exempts by container name or image glob, reporting the pattern', () => {
+    const config = parsePolicyConfig({
+      ExemptContainerNames: ['log_router', 'datadog-*'],
+      ExemptImages: ['public.ecr.aws/aws-observability/aws-for-fluent-bit:*'],
+    });
+    const result = evaluateTaskDefinition(
+      {
+        ContainerDefinitions: [
+          { Name: 'log_router' },
+          { Name: 'datadog-agent', ReadonlyRootFilesystem: false },
+          { Name: 'firelens', Image: 'public.ecr.aws/aws-observability/aws-for-fluent-bit:2.32.0' },
+          { Name: 'app', Image: 'public.ecr.aws/aws-observability/aws-for-fluent-bit-evil' },
+          { Name: 'Log_Router' },
+        ],
+      },
+      config,
+    );
+    expect(checked(result)).toEqual([
+      { index: 0, name: 'log_router', status: 'EXEMPT', exemptedBy: { property: 'ExemptContainerNames', pattern: 'log_router' } },
+      { index: 1, name: 'datadog-agent', status: 'EXEMPT', exemptedBy: { property: 'ExemptContainerNames', pattern: 'datadog-*' } },
+      {
+        index: 2,
+        name: 'firelens',
+        status: 'EXEMPT',
+        exemptedBy: { property: 'ExemptImages', pattern: 'public.ecr.aws/aws-observability/aws-for-fluent-bit:*' },
+      },
+      { index: 3, name: 'app', status: 'FAIL', reason: 'missing' },
+      { index: 4, name: 'Log_Router', status: 'FAIL', reason: 'missing' },
+    ]);
+  });
+
+  it('treats DaemonTaskDefinition properties the same way', () => {
+    const result = evaluateTaskDefinition({ ContainerDefinitions: [{ Name: 'agent', ReadonlyRootFilesystem: 'False' }] }, EMPTY_CONFIG);
+    expect(checked(result)).toEqual([{ index: 0, name: 'agent', status: 'FAIL', reason: 'false' }]);
+  });
+});
