@@ -67,11 +67,16 @@ function optionalString(value: unknown): string | undefined {
 
 /** The token to echo: the request's own when it is a string, else "" (the answer always carries one). */
 export function tokenOf(event: unknown): string {
-  if (!isRecord(event)) return '';
-  const direct = event.clientRequestToken;
-  if (typeof direct === 'string') return direct;
-  const inner = isRecord(event.request) ? event.request.clientRequestToken : undefined;
-  return typeof inner === 'string' ? inner : '';
+  try {
+    if (!isRecord(event)) return '';
+    const direct = event.clientRequestToken;
+    if (typeof direct === 'string') return direct;
+    const inner = isRecord(event.request) ? event.request.clientRequestToken : undefined;
+    return typeof inner === 'string' ? inner : '';
+  } catch {
+    // A hostile event (a throwing getter or proxy) still gets an answer.
+    return '';
+  }
 }
 
 function invocationPoint(value: unknown, field: string): InvocationPoint {

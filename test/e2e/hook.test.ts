@@ -274,6 +274,24 @@ describe('entrypoint: malformed requests', () => {
   });
 });
 
+describe('entrypoint: hostile events', () => {
+  it('answers, never throws, when every property read throws', async () => {
+    const hostile = new Proxy(
+      {},
+      {
+        get() {
+          throw new Error('boom');
+        },
+        has() {
+          throw new Error('boom');
+        },
+      },
+    );
+    const answer = await bundle.entrypoint(hostile, { awsRequestId: 'req-proxy' });
+    expect(answer).toMatchObject({ hookStatus: 'FAILED', errorCode: 'InternalFailure', clientRequestToken: '', callbackDelaySeconds: 0 });
+  });
+});
+
 describe('entrypoint: logging', () => {
   it('logs one line per invocation with identifiers and the verdict, never property values or credentials', async () => {
     const event = request((r) => {
