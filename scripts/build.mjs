@@ -1,11 +1,11 @@
 // Bundles the Lambda handler and the CLI into self-contained files in dist/ (no node_modules at run time).
 import { build } from 'esbuild';
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const outdir = process.argv[2] ? join(process.cwd(), process.argv[2]) : join(root, 'dist');
+const outdir = process.argv[2] ? resolve(process.argv[2]) : join(root, 'dist');
 const lib = '@amazon-web-services-cloudformation/cloudformation-cli-typescript-lib';
 
 /**
