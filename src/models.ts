@@ -3,8 +3,6 @@ import { BaseModel, Dict, integer, Integer, Optional, transformValue } from '@am
 import { Exclude, Expose, Type, Transform } from 'class-transformer';
 
 export class TypeConfigurationModel extends BaseModel {
-    @Exclude()
-    public static readonly TYPE_NAME: string = 'Guardrails::ECS::ReadonlyRootFilesystem';
 
     @Expose({ name: 'ExemptContainerNames' })
     @Transform(
