@@ -1,0 +1,84 @@
+import { safeName } from '../../policy';
+import type { FileResult } from '../results';
+import { summarize } from '../results';
+import { containerSentence, FIX, resourceSentence } from './reasons';
+
+/** XML attribute/text escaping; characters XML 1.0 cannot hold are dropped. */
+export function xml(text: string): string {
+  return text
+    // eslint-disable-next-line no-control-regex
+    .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]/g, '')
+    .replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' })[c]!);
+}
+
+interface Case {
+  name: string;
+  line?: number;
+  body: string;
+  kind: 'pass' | 'failure' | 'error' | 'skipped';
+}
+
+/** JUnit XML: a testsuite per file, a testcase per container (or resource when it has none). */
+export function formatJunit(files: readonly FileResult[], tool: { name: string; version: string }): string {
+  const suites: string[] = [];
+  let tests = 0;
+  let failures = 0;
+  let errors = 0;
+  let skipped = 0;
+  for (const f of files) {
+    const path = f.path === '-' ? '<stdin>' : f.path;
+    const cases: Case[] = [];
+    if (f.status === 'ERROR') {
+      const message = f.error?.message ?? 'unreadable';
+      cases.push({ name: '(template)', line: f.error?.line, kind: 'error', body: `<error message="${xml(message)}" type="ERROR"/>` });
+    } else if (f.status === 'SKIP') {
+      cases.push({ name: '(template)', kind: 'skipped', body: '<skipped message="no ECS task definitions"/>' });
+    }
+    for (const r of f.resources) {
+      const id = safeName(r.logicalId, 128);
+      const resourceFailing = r.status === 'FAIL' || r.status === 'SUPPRESSED';
+      if (r.containers.length === 0 || (resourceFailing && r.reason !== undefined)) {
+        const text = resourceSentence(r);
+        cases.push(
+          r.status === 'FAIL'
+            ? { name: id, line: r.line, kind: 'failure', body: `<failure message="${xml(text)}" type="${xml(r.reason ?? 'FAIL')}">${xml(`${text}. ${FIX}`)}</failure>` }
+            : { name: id, line: r.line, kind: r.status === 'PASS' ? 'pass' : 'skipped', body: r.status === 'PASS' ? '' : `<skipped message="${xml(text)}"/>` },
+        );
+      }
+      for (const c of r.containers) {
+        const name = `${id}/${safeName(c.name ?? `ContainerDefinitions[${c.index}]`)}`;
+        const text = containerSentence(c);
+        if (c.status === 'FAIL') {
+          cases.push({ name, line: c.line, kind: 'failure', body: `<failure message="${xml(text)}" type="${xml(c.reason ?? 'FAIL')}">${xml(`${f.path}:${c.line}:${c.column}: ${text}. ${FIX}`)}</failure>` });
+        } else if (c.status === 'PASS') {
+          cases.push({ name, line: c.line, kind: 'pass', body: '' });
+        } else {
+          cases.push({ name, line: c.line, kind: 'skipped', body: `<skipped message="${xml(text)}"/>` });
+        }
+      }
+    }
+    const count = (k: Case['kind']): number => cases.filter((c) => c.kind === k).length;
+    tests += cases.length;
+    failures += count('failure');
+    errors += count('error');
+    skipped += count('skipped');
+    const body = cases
+      .map((c) => {
+        const attrs = `classname="${xml(path)}" name="${xml(c.name)}" file="${xml(path)}"${c.line !== undefined ? ` line="${c.line}"` : ''}`;
+        return c.body === '' ? `    <testcase ${attrs}/>` : `    <testcase ${attrs}>\n      ${c.body}\n    </testcase>`;
+      })
+      .join('\n');
+    suites.push(
+      `  <testsuite name="${xml(path)}" tests="${cases.length}" failures="${count('failure')}" errors="${count('error')}" skipped="${count('skipped')}">\n${body}\n  </testsuite>`,
+    );
+  }
+  const s = summarize(files);
+  return [
+    '<?xml version="1.0" encoding="UTF-8"?>',
+    `<testsuites name="${xml(`${tool.name} ${tool.version}`)}" tests="${tests}" failures="${failures}" errors="${errors}" skipped="${skipped}">`,
+    `  <!-- ${s.files} files: ${s.pass} PASS, ${s.fail} FAIL, ${s.skip} SKIP, ${s.error} ERROR -->`,
+    ...suites,
+    '</testsuites>',
+    '',
+  ].join('\n');
+}

@@ -1,0 +1,105 @@
+import { relative, sep } from 'node:path';
+import { FIX, REMEDIATION_LINK, RULE_ID, safeName } from '../../policy';
+import type { ContainerFinding, ResourceFinding } from '../../template';
+import type { FileResult } from '../results';
+import { containerSentence, resourceSentence } from './reasons';
+
+/** A URI reference relative to the working directory (what code scanning maps to repository files). */
+export function artifactUri(path: string, cwd: string): string {
+  if (path === '-') return 'stdin';
+  const rel = relative(cwd, path) || path;
+  const parts = (rel.startsWith('..') ? path : rel).split(sep);
+  return parts.map((p, i) => (i === 0 && p === '' ? '' : encodeURIComponent(p))).join('/');
+}
+
+function location(uri: string, line: number, column: number, logical?: string): Record<string, unknown> {
+  return {
+    physicalLocation: {
+      artifactLocation: uri.startsWith('/') || uri === 'stdin' ? { uri } : { uri, uriBaseId: '%SRCROOT%' },
+      region: { startLine: Math.max(1, line), startColumn: Math.max(1, column) },
+    },
+    ...(logical ? { logicalLocations: [{ fullyQualifiedName: logical, kind: 'resource' }] } : {}),
+  };
+}
+
+function containerResult(f: FileResult, r: ResourceFinding, c: ContainerFinding, uri: string): Record<string, unknown> {
+  const id = safeName(r.logicalId, 128);
+  return {
+    ruleId: RULE_ID,
+    ruleIndex: 0,
+    level: 'error',
+    message: { text: `${r.type.slice('AWS::ECS::'.length)} '${id}': container ${containerSentence(c)}. ${FIX}` },
+    locations: [location(uri, c.line, c.column, `${r.logicalId}/${c.name ?? `ContainerDefinitions[${c.index}]`}`)],
+    partialFingerprints: { ecsContainer: `${r.logicalId}/${c.name ?? `#${c.index}`}` },
+    ...(c.status === 'SUPPRESSED' ? { suppressions: [{ kind: 'inSource', justification: 'Metadata guard SuppressedRules' }] } : {}),
+  };
+}
+
+function resourceResult(r: ResourceFinding, uri: string): Record<string, unknown> {
+  return {
+    ruleId: RULE_ID,
+    ruleIndex: 0,
+    level: 'error',
+    message: { text: `${r.type.slice('AWS::ECS::'.length)} '${safeName(r.logicalId, 128)}': ${resourceSentence(r)}. ${FIX}` },
+    locations: [location(uri, r.line, r.column, r.logicalId)],
+    partialFingerprints: { ecsContainer: r.logicalId },
+    ...(r.status === 'SUPPRESSED' ? { suppressions: [{ kind: 'inSource', justification: 'Metadata guard SuppressedRules' }] } : {}),
+  };
+}
+
+/** SARIF 2.1.0: one result per failing (or suppressed) container; unreadable files as tool notifications. */
+export function toSarif(files: readonly FileResult[], tool: { name: string; version: string }, cwd: string): unknown {
+  const results: unknown[] = [];
+  const notifications: unknown[] = [];
+  for (const f of files) {
+    const uri = artifactUri(f.path, cwd);
+    if (f.status === 'ERROR') {
+      notifications.push({
+        level: 'error',
+        message: { text: `${f.error?.message ?? 'unreadable'}` },
+        locations: [location(uri, f.error?.line ?? 1, f.error?.column ?? 1)],
+      });
+      continue;
+    }
+    for (const r of f.resources) {
+      const failing = r.containers.filter((c) => c.status === 'FAIL' || c.status === 'SUPPRESSED');
+      if ((r.status === 'FAIL' || r.status === 'SUPPRESSED') && failing.length === 0) results.push(resourceResult(r, uri));
+      for (const c of failing) results.push(containerResult(f, r, c, uri));
+    }
+  }
+  return {
+    $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
+    version: '2.1.0',
+    runs: [
+      {
+        tool: {
+          driver: {
+            name: tool.name,
+            version: tool.version,
+            rules: [
+              {
+                id: RULE_ID,
+                name: 'EcsReadonlyRootFilesystem',
+                shortDescription: { text: 'ECS containers must have a read-only root filesystem' },
+                fullDescription: {
+                  text: 'Every container of an AWS::ECS::TaskDefinition or AWS::ECS::DaemonTaskDefinition must set ReadonlyRootFilesystem: true, as the Guardrails::ECS::ReadonlyRootFilesystem hook requires at deploy time.',
+                },
+                help: { text: FIX },
+                helpUri: REMEDIATION_LINK,
+                defaultConfiguration: { level: 'error' },
+                properties: { tags: ['security', 'ecs', 'cloudformation'], 'security-severity': '7.0' },
+              },
+            ],
+          },
+        },
+        originalUriBaseIds: { '%SRCROOT%': { uri: `file://${encodeURI(cwd.endsWith('/') ? cwd : `${cwd}/`)}` } },
+        invocations: [{ executionSuccessful: !files.some((f) => f.status === 'ERROR'), toolExecutionNotifications: notifications }],
+        results,
+      },
+    ],
+  };
+}
+
+export function formatSarif(files: readonly FileResult[], tool: { name: string; version: string }, cwd: string): string {
+  return `${JSON.stringify(toSarif(files, tool, cwd), null, 2)}\n`;
+}

@@ -1,0 +1,57 @@
+import { safeName } from '../../policy';
+import { type FileResult, printablePath, summarize } from '../results';
+import { containerSentence, FIX, resourceSentence } from './reasons';
+
+export interface TextOptions {
+  readonly color: boolean;
+}
+
+const CODES = { red: 31, green: 32, yellow: 33, magenta: 35, dim: 2, bold: 1 } as const;
+
+function painter(color: boolean): (style: keyof typeof CODES, text: string) => string {
+  return (style, text) => (color ? `\u001b[${CODES[style]}m${text}\u001b[0m` : text);
+}
+
+const STATUS_STYLE = { PASS: 'green', FAIL: 'red', SKIP: 'yellow', ERROR: 'magenta', SUPPRESSED: 'yellow', EXEMPT: 'dim' } as const;
+
+/**
+ * Per file PASS/FAIL/SKIP/ERROR, then per resource and container `file:line:column`, the reason
+ * and the fix; a summary line last. Names and positions only, never a property value.
+ */
+export function formatText(files: readonly FileResult[], options: TextOptions): string {
+  const paint = painter(options.color);
+  const status = (s: keyof typeof STATUS_STYLE): string => paint(STATUS_STYLE[s], s);
+  const lines: string[] = [];
+  for (const f of files) {
+    const path = printablePath(f.path === '-' ? '<stdin>' : f.path);
+    if (f.status === 'ERROR') {
+      const at = f.error?.line !== undefined ? `:${f.error.line}:${f.error.column ?? 1}` : '';
+      lines.push(`${status('ERROR')} ${path}${at}: ${f.error?.message ?? 'unreadable'}`);
+      continue;
+    }
+    if (f.status === 'SKIP') {
+      lines.push(`${status('SKIP')} ${path}: no ECS task definitions`);
+      continue;
+    }
+    lines.push(`${status(f.status)} ${path}`);
+    let needsFix = false;
+    for (const r of f.resources) {
+      const id = `${safeName(r.logicalId, 128)} (${r.type})`;
+      lines.push(`  ${path}:${r.line}:${r.column}: ${id} ${status(r.status)}: ${resourceSentence(r)}`);
+      for (const c of r.containers) {
+        if (c.status === 'PASS' && r.status === 'PASS') continue;
+        const tag = c.status === 'PASS' ? '' : `${status(c.status)} `;
+        lines.push(`    ${path}:${c.line}:${c.column}: ${tag}${containerSentence(c)}`);
+      }
+      if (r.status === 'FAIL') needsFix = true;
+    }
+    if (needsFix) lines.push(`  ${paint('bold', 'fix:')} ${FIX}`);
+  }
+  const s = summarize(files);
+  lines.push(
+    `${s.files} file${s.files === 1 ? '' : 's'}: ${s.pass} PASS, ${s.fail} FAIL, ${s.skip} SKIP, ${s.error} ERROR; ` +
+      `${s.resources} task definition${s.resources === 1 ? '' : 's'}, ${s.failingResources} non-compliant; ` +
+      `containers: ${s.containers.fail} failing, ${s.containers.pass} passing, ${s.containers.exempt} exempt, ${s.containers.suppressed} suppressed`,
+  );
+  return `${lines.join('\n')}\n`;
+}

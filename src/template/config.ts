@@ -1,0 +1,35 @@
+/** The hook's type configuration as a file: the whole CloudFormationConfiguration document or its Properties. */
+import { parse } from 'yaml';
+import { ConfigError, parsePolicyConfig, type PolicyConfig } from '../policy';
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** The `Properties` of a type configuration document, whichever form it is in. */
+export function configProperties(doc: unknown): unknown {
+  if (!isRecord(doc)) return doc;
+  const outer = isRecord(doc.CloudFormationConfiguration) ? doc.CloudFormationConfiguration : doc;
+  const hook = isRecord(outer.HookConfiguration) ? outer.HookConfiguration : undefined;
+  if (hook) return hook.Properties ?? {};
+  return outer;
+}
+
+export interface LoadedConfig {
+  readonly config: PolicyConfig;
+  /** The Properties, as the hook receives them in `hookModel`. */
+  readonly hookModel: Record<string, unknown>;
+}
+
+/** Reads a configuration file's text (JSON or YAML). Throws ConfigError naming the property at fault. */
+export function readConfigDocument(text: string): LoadedConfig {
+  let doc: unknown;
+  try {
+    doc = parse(text, { prettyErrors: false, maxAliasCount: 100 });
+  } catch {
+    throw new ConfigError('(file)', 'The configuration file is not valid JSON or YAML.');
+  }
+  const properties = configProperties(doc);
+  const config = parsePolicyConfig(properties);
+  return { config, hookModel: isRecord(properties) ? properties : {} };
+}

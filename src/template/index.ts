@@ -1,0 +1,37 @@
+/** Template reading and judging: the CLI's engine, also a typed API for other tools (e.g. CDK validation plugins). */
+export {
+  validateTemplate,
+  findTaskDefinitions,
+  judgeTaskDefinition,
+  readTemplate,
+  type ConditionChoice,
+  type ContainerFinding,
+  type ContainerStatus,
+  type FileStatus,
+  type Reason,
+  type ResourceFinding,
+  type ResourceReason,
+  type ResourceStatus,
+  type TaskDefinitionSite,
+  type TemplateError,
+  type TemplateResult,
+  type ValidateOptions,
+} from './judge';
+export {
+  buildHookRequest,
+  planHookRequests,
+  resolvedProperties,
+  toHookProperties,
+  HOOK_TYPE_NAME,
+  UNRESOLVED_PLACEHOLDER,
+  type HookInvocationRequest,
+  type HookRequestInput,
+  type PlannedRequest,
+  type PlanOptions,
+} from './hook-request';
+export { readConfigDocument, configProperties, type LoadedConfig } from './config';
+export { parseParameterFile, parseParameterAssignment, ParameterError } from './parameters';
+export { parseTemplateText, type ParsedTemplate, type ParseFailure, type TemplateFormat } from './parse';
+export { SourceMap, type Position } from './source-map';
+export { Unresolved, type UnresolvedKind } from './resolve';
+export { LIMITS } from './limits';

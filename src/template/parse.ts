@@ -1,0 +1,232 @@
+/**
+ * Reads a CloudFormation template (YAML with short-form tags, or JSON) into plain values plus a
+ * SourceMap. Never throws: every problem becomes a ParseFailure with a message of our own (parser
+ * messages can quote the input, and the input may hold secrets) and, where known, a position.
+ */
+import { isAlias, isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node, type YAMLError } from 'yaml';
+import { locateJsonError } from './json-error';
+import { LIMITS, MAX_RAW_BRACKET_DEPTH } from './limits';
+import { type Position, SourceMap } from './source-map';
+import { CLOUDFORMATION_TAGS } from './tags';
+import { safeName } from '../policy/text';
+
+export type TemplateFormat = 'json' | 'yaml';
+
+export interface ParsedTemplate {
+  readonly ok: true;
+  readonly format: TemplateFormat;
+  /** The document as plain values, short forms in their long form; null for an empty document. */
+  readonly root: unknown;
+  readonly sourceMap: SourceMap;
+}
+
+export interface ParseFailure {
+  readonly ok: false;
+  readonly message: string;
+  readonly position?: Position;
+}
+
+class ReadError extends Error {
+  constructor(
+    message: string,
+    readonly position?: Position,
+  ) {
+    super(message);
+  }
+}
+
+const YAML_ERRORS: Record<string, string> = {
+  ALIAS_PROPS: 'an alias cannot have a tag or anchor',
+  BAD_ALIAS: 'invalid alias',
+  BAD_DIRECTIVE: 'invalid directive',
+  BAD_DQ_ESCAPE: 'invalid escape in a double-quoted string',
+  BAD_INDENT: 'bad indentation',
+  BAD_PROP_ORDER: 'anchor and tag in the wrong order',
+  BAD_SCALAR_START: 'a plain value cannot start with this character',
+  BLOCK_AS_IMPLICIT_KEY: 'a block collection cannot be a mapping key',
+  BLOCK_IN_FLOW: 'block collection inside a flow collection',
+  DUPLICATE_KEY: 'duplicate mapping key',
+  IMPOSSIBLE: 'unreadable YAML',
+  KEY_OVER_1024_CHARS: 'mapping key longer than 1024 characters',
+  MISSING_CHAR: 'missing character (an unclosed quote or bracket?)',
+  MULTILINE_IMPLICIT_KEY: 'a mapping key cannot span lines',
+  MULTIPLE_ANCHORS: 'more than one anchor on a node',
+  MULTIPLE_DOCS: 'more than one YAML document in the file',
+  MULTIPLE_TAGS: 'more than one tag on a node',
+  NON_STRING_KEY: 'mapping key is not a string',
+  TAB_AS_INDENT: 'tab used for indentation',
+  TAG_RESOLVE_FAILED: 'unknown tag',
+  UNEXPECTED_TOKEN: 'unexpected token',
+  BAD_COLLECTION_TYPE: 'tag used on the wrong kind of collection',
+  RESOURCE_EXHAUSTION: `nesting too deep to read`,
+};
+
+function firstNonSpace(text: string): string | undefined {
+  return /\S/.exec(text)?.[0];
+}
+
+/** Bracket depth counted naively (quotes ignored): a cheap guard against absurd flow nesting. */
+function rawBracketDepth(text: string): number {
+  let depth = 0;
+  let max = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x5b || c === 0x7b) {
+      if (++depth > max) max = depth;
+    } else if ((c === 0x5d || c === 0x7d) && depth > 0) depth--;
+  }
+  return max;
+}
+
+function put(target: Record<string, unknown>, key: string, value: unknown): void {
+  // A key named __proto__ is data here, never the prototype.
+  if (key === '__proto__') Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
+  else target[key] = value;
+}
+
+class Walker {
+  private nodes = 0;
+  private aliases = 0;
+  private readonly active = new Set<Node>();
+
+  constructor(
+    private readonly doc: Document,
+    private readonly lines: LineCounter,
+    readonly map: SourceMap,
+  ) {}
+
+  pos(offset: number | undefined): Position {
+    const { line, col } = this.lines.linePos(offset ?? 0);
+    return { line, column: col };
+  }
+
+  private locateTagValue(value: unknown, position: Position, depth: number): void {
+    if (typeof value !== 'object' || value === null) return;
+    this.map.set(value, position);
+    if (depth > 4) return;
+    for (const [k, v] of Object.entries(value)) {
+      this.map.setChild(value, k, position);
+      this.locateTagValue(v, position, depth + 1);
+    }
+  }
+
+  walk(node: unknown, depth: number, fallback: Position): unknown {
+    if (node === null || node === undefined) return null;
+    const at = (node as Node).range ? this.pos((node as Node).range![0]) : fallback;
+    if (depth > LIMITS.maxDepth) throw new ReadError(`nesting deeper than ${LIMITS.maxDepth} levels`, at);
+    if (++this.nodes > LIMITS.maxNodes) {
+      throw new ReadError(`more than ${LIMITS.maxNodes} values once aliases are expanded (an alias bomb?)`, at);
+    }
+    if (isAlias(node)) {
+      if (++this.aliases > LIMITS.maxAliases) throw new ReadError(`more than ${LIMITS.maxAliases} aliases`, at);
+      const target = node.resolve(this.doc);
+      if (!target) throw new ReadError('an alias refers to no anchor defined before it', at);
+      if (this.active.has(target)) throw new ReadError('an alias refers to a collection that contains it', at);
+      try {
+        return this.walk(target, depth + 1, at);
+      } catch (error) {
+        // Point at the alias in the text, not inside what it expands to.
+        if (error instanceof ReadError) throw new ReadError(error.message, at);
+        throw error;
+      }
+    }
+    if (isScalar(node)) {
+      const value = node.value;
+      if (typeof value === 'object' && value !== null) this.locateTagValue(value, at, 0);
+      return value;
+    }
+    if (isMap(node)) {
+      this.active.add(node);
+      const out: Record<string, unknown> = {};
+      this.map.set(out, at);
+      for (const pair of node.items) {
+        const key = pair.key;
+        const keyAt = isScalar(key) && key.range ? this.pos(key.range[0]) : at;
+        if (!isScalar(key)) throw new ReadError('a mapping key is not a plain value', keyAt);
+        const name = key.value === null ? '' : String(key.value);
+        if (Object.prototype.hasOwnProperty.call(out, name)) {
+          throw new ReadError(`duplicate mapping key '${safeName(name)}'`, keyAt);
+        }
+        put(out, name, this.walk(pair.value, depth + 1, keyAt));
+        this.map.setChild(out, name, keyAt);
+      }
+      this.active.delete(node);
+      return out;
+    }
+    if (isSeq(node)) {
+      this.active.add(node);
+      const out: unknown[] = [];
+      this.map.set(out, at);
+      node.items.forEach((item, i) => {
+        const itemAt = (item as Node | null)?.range ? this.pos((item as Node).range![0]) : at;
+        out.push(this.walk(item, depth + 1, itemAt));
+        this.map.setChild(out, i, itemAt);
+      });
+      this.active.delete(node);
+      return out;
+    }
+    return null;
+  }
+}
+
+function jsonFailure(text: string, lines: LineCounter): ParseFailure {
+  const found = locateJsonError(text);
+  const offset = found?.offset ?? 0;
+  const { line, col } = lines.linePos(offset);
+  return { ok: false, message: `invalid JSON: ${found?.message ?? 'syntax error'}`, position: { line, column: col } };
+}
+
+function yamlFailure(error: YAMLError, walker: Walker): ParseFailure {
+  return {
+    ok: false,
+    message: `invalid YAML: ${YAML_ERRORS[error.code] ?? error.code.toLowerCase().replace(/_/g, ' ')}`,
+    position: walker.pos(error.pos[0]),
+  };
+}
+
+/**
+ * Parses template text. `name` (a file name) only decides whether text that is not valid JSON may
+ * still be read as YAML: a `.json` file must be JSON.
+ */
+export function parseTemplateText(text: string, name = ''): ParsedTemplate | ParseFailure {
+  try {
+    const lines = new LineCounter();
+    if (rawBracketDepth(text) > MAX_RAW_BRACKET_DEPTH) {
+      return { ok: false, message: `nesting deeper than ${LIMITS.maxDepth} levels` };
+    }
+    const first = firstNonSpace(text);
+    let format: TemplateFormat = 'yaml';
+    if (first === '{' || first === '[' || /\.json$/i.test(name)) {
+      let validJson = true;
+      try {
+        JSON.parse(text);
+      } catch {
+        validJson = false;
+      }
+      if (validJson) format = 'json';
+      else if (/\.json$/i.test(name)) {
+        for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) lines.addNewLine(i + 1);
+        return jsonFailure(text, lines);
+      }
+    }
+    const doc = parseDocument(text, {
+      prettyErrors: false,
+      uniqueKeys: false,
+      customTags: CLOUDFORMATION_TAGS,
+      lineCounter: lines,
+    });
+    const walker = new Walker(doc, lines, new SourceMap());
+    const error = doc.errors[0];
+    if (error) {
+      // Text that looked like JSON and is not YAML either: the JSON error is the useful one.
+      if (first === '{' || first === '[') return jsonFailure(text, lines);
+      return yamlFailure(error, walker);
+    }
+    const root = walker.walk(doc.contents, 0, { line: 1, column: 1 });
+    return { ok: true, format, root, sourceMap: walker.map };
+  } catch (error) {
+    if (error instanceof ReadError) return { ok: false, message: error.message, position: error.position };
+    if (error instanceof RangeError) return { ok: false, message: 'nesting too deep to read' };
+    return { ok: false, message: 'the file could not be read as a template' };
+  }
+}

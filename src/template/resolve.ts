@@ -1,0 +1,287 @@
+/**
+ * Evaluates the intrinsic functions CloudFormation would evaluate before a hook sees a resource, as
+ * far as a template alone allows: Fn::If by a given choice of condition values, Ref to AWS::NoValue
+ * and to parameters, Fn::FindInMap, Fn::Sub, Fn::Join, Fn::Select, Fn::Split. Whatever needs the
+ * deployed account (resources, imports, pseudo parameters, SSM) becomes an Unresolved marker that
+ * says what is missing.
+ */
+import { LIMITS } from './limits';
+import { safeName } from '../policy/text';
+
+export type UnresolvedKind = 'parameter' | 'ssm-parameter' | 'pseudo' | 'resource' | 'intrinsic' | 'dynamic' | 'loop' | 'conditions';
+
+/** A value only known at deploy time. The policy core sees it as an object, i.e. not `true`. */
+export class Unresolved {
+  constructor(
+    readonly kind: UnresolvedKind,
+    readonly name: string,
+  ) {}
+
+  /** What the user can do about it; names only, never a value. */
+  describe(): string {
+    const n = safeName(this.name, 128);
+    switch (this.kind) {
+      case 'parameter':
+        return `parameter '${n}' has no value: pass --parameter ${n}=VALUE or a parameter file`;
+      case 'ssm-parameter':
+        return `parameter '${n}' is read from SSM Parameter Store at deploy time`;
+      case 'pseudo':
+        return `${n} is only known at deploy time`;
+      case 'resource':
+        return `Ref to resource '${n}' is only known at deploy time`;
+      case 'intrinsic':
+        return `${n} cannot be evaluated before deployment`;
+      case 'dynamic':
+        return 'a dynamic reference ({{resolve:...}}) is only resolved at deploy time';
+      case 'loop':
+        return `Fn::ForEach identifier '${n}' ranges over values known only at deploy time`;
+      case 'conditions':
+        return `${n} conditions decide the containers, more than the ${LIMITS.maxConditions} whose every combination is judged`;
+    }
+  }
+}
+
+/** What `Ref: AWS::NoValue` stands for: the entry is removed. */
+export const NO_VALUE: unique symbol = Symbol('AWS::NoValue');
+export type NoValue = typeof NO_VALUE;
+
+export type ParameterValue = string | string[] | Unresolved;
+
+export interface TemplateScope {
+  readonly parameters: ReadonlyMap<string, ParameterValue>;
+  readonly mappings: unknown;
+  /** Fn::ForEach identifiers in scope. */
+  readonly loop: ReadonlyMap<string, string | Unresolved>;
+}
+
+export function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value) && !(value instanceof Unresolved);
+}
+
+/** `{Ref: x}` or `{"Fn::X": ...}`: an object with a single intrinsic key. */
+export function intrinsicOf(value: unknown): [string, unknown] | undefined {
+  if (!isRecord(value)) return undefined;
+  const keys = Object.keys(value);
+  if (keys.length !== 1) return undefined;
+  const key = keys[0]!;
+  return key === 'Ref' || key.startsWith('Fn::') ? [key, value[key]] : undefined;
+}
+
+function isDynamicReference(value: string): boolean {
+  return value.startsWith('{{resolve:') && value.endsWith('}}');
+}
+
+function scalarText(value: unknown): string | undefined {
+  if (typeof value === 'string') return value;
+  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+  return undefined;
+}
+
+/** Parameter values from the template's Parameters, overridden by those given. */
+export function parameterValues(declared: unknown, given: ReadonlyMap<string, string>): Map<string, ParameterValue> {
+  const out = new Map<string, ParameterValue>();
+  if (!isRecord(declared)) return out;
+  for (const [name, decl] of Object.entries(declared)) {
+    const type = isRecord(decl) && typeof decl.Type === 'string' ? decl.Type : 'String';
+    if (type.startsWith('AWS::SSM::Parameter::Value<')) {
+      out.set(name, new Unresolved('ssm-parameter', name));
+      continue;
+    }
+    const fallback = isRecord(decl) ? decl.Default : undefined;
+    const raw =
+      given.get(name) ??
+      scalarText(fallback) ??
+      (Array.isArray(fallback) && fallback.every((x) => scalarText(x) !== undefined) ? fallback.map(scalarText).join(',') : undefined);
+    if (raw === undefined) out.set(name, new Unresolved('parameter', name));
+    else out.set(name, type === 'CommaDelimitedList' || type.startsWith('List<') ? raw.split(',') : raw);
+  }
+  return out;
+}
+
+/** Resolves values under one choice of condition values (a condition not chosen takes its true branch). */
+export class Resolver {
+  constructor(
+    private readonly scope: TemplateScope,
+    private readonly choices: ReadonlyMap<string, boolean>,
+  ) {}
+
+  /**
+   * Follows Fn::If and other intrinsics at the top of `value` only, recording the conditions it
+   * consults in `used`; the mapping or list it arrives at is returned as it stands in the template.
+   */
+  unwrap(value: unknown, used: Set<string>): unknown {
+    for (let hops = 0; hops < 64; hops++) {
+      if (typeof value === 'string') return isDynamicReference(value) ? new Unresolved('dynamic', '') : value;
+      const fn = intrinsicOf(value);
+      if (!fn) return value;
+      const [name, arg] = fn;
+      if (name === 'Fn::If') {
+        if (!Array.isArray(arg) || arg.length !== 3 || typeof arg[0] !== 'string') return new Unresolved('intrinsic', 'Fn::If');
+        used.add(arg[0]);
+        value = (this.choices.get(arg[0]) ?? true) ? arg[1] : arg[2];
+        continue;
+      }
+      if (name === 'Ref' && arg === 'AWS::NoValue') return NO_VALUE;
+      return this.intrinsic(name, arg, used, 0);
+    }
+    return new Unresolved('intrinsic', 'Fn::If');
+  }
+
+  /** Resolves every intrinsic in `value`; entries standing for AWS::NoValue are removed. */
+  resolve(value: unknown, used: Set<string>, depth = 0): unknown {
+    const v = this.unwrap(value, used);
+    if (depth > LIMITS.maxDepth) return new Unresolved('intrinsic', 'nesting');
+    if (Array.isArray(v)) {
+      const out: unknown[] = [];
+      for (const item of v) {
+        const r = this.resolve(item, used, depth + 1);
+        if (r !== NO_VALUE) out.push(r);
+      }
+      return out;
+    }
+    if (isRecord(v)) {
+      const out: Record<string, unknown> = {};
+      for (const [k, item] of Object.entries(v)) {
+        const r = this.resolve(item, used, depth + 1);
+        if (r === NO_VALUE) continue;
+        if (k === '__proto__') Object.defineProperty(out, k, { value: r, enumerable: true, writable: true, configurable: true });
+        else out[k] = r;
+      }
+      return out;
+    }
+    return v;
+  }
+
+  private text(value: unknown, used: Set<string>, depth: number): string | Unresolved {
+    const r = this.resolve(value, used, depth + 1);
+    if (r instanceof Unresolved) return r;
+    return scalarText(r) ?? new Unresolved('intrinsic', 'a non-text argument');
+  }
+
+  private ref(name: string): unknown {
+    const loop = this.scope.loop.get(name);
+    if (loop !== undefined) return loop;
+    const param = this.scope.parameters.get(name);
+    if (param !== undefined) return param;
+    if (name.startsWith('AWS::')) return new Unresolved('pseudo', name);
+    return new Unresolved('resource', name);
+  }
+
+  private intrinsic(name: string, arg: unknown, used: Set<string>, depth: number): unknown {
+    const args = Array.isArray(arg) ? arg : [];
+    switch (name) {
+      case 'Ref':
+        return typeof arg === 'string' ? this.ref(arg) : new Unresolved('intrinsic', 'Ref');
+      case 'Fn::FindInMap': {
+        const keys = args.slice(0, 3).map((a) => this.text(a, used, depth));
+        const missing = keys.find((k) => k instanceof Unresolved);
+        if (missing || keys.length < 3) return missing ?? new Unresolved('intrinsic', name);
+        const [m, k1, k2] = keys as string[];
+        const table = isRecord(this.scope.mappings) ? this.scope.mappings[m!] : undefined;
+        const row = isRecord(table) ? table[k1!] : undefined;
+        if (isRecord(row) && Object.prototype.hasOwnProperty.call(row, k2!)) return this.resolve(row[k2!], used, depth + 1);
+        const fallback = args[3];
+        if (isRecord(fallback) && 'DefaultValue' in fallback) return this.resolve(fallback.DefaultValue, used, depth + 1);
+        return new Unresolved('intrinsic', name);
+      }
+      case 'Fn::Sub': {
+        const [template, vars] = typeof arg === 'string' ? [arg, {}] : [args[0], args[1]];
+        if (typeof template !== 'string') return new Unresolved('intrinsic', name);
+        let missing: Unresolved | undefined;
+        const out = template.replace(/\$\{([^}]*)\}/g, (whole, inner: string) => {
+          if (inner.startsWith('!')) return `\${${inner.slice(1)}}`;
+          const v =
+            isRecord(vars) && Object.prototype.hasOwnProperty.call(vars, inner)
+              ? this.text(vars[inner], used, depth)
+              : inner.includes('.')
+                ? new Unresolved('intrinsic', 'Fn::GetAtt')
+                : this.refText(inner);
+          if (v instanceof Unresolved) {
+            missing ??= v;
+            return whole;
+          }
+          return v;
+        });
+        return missing ?? (isDynamicReference(out) ? new Unresolved('dynamic', '') : out);
+      }
+      case 'Fn::Join': {
+        const list = this.resolve(args[1], used, depth + 1);
+        const delimiter = args[0];
+        if (list instanceof Unresolved) return list;
+        if (typeof delimiter !== 'string' || !Array.isArray(list)) return new Unresolved('intrinsic', name);
+        const parts = list.map((p) => (p instanceof Unresolved ? p : scalarText(p)));
+        const bad = parts.find((p) => typeof p !== 'string');
+        return bad instanceof Unresolved ? bad : bad === undefined ? parts.join(delimiter) : new Unresolved('intrinsic', name);
+      }
+      case 'Fn::Select': {
+        const index = this.text(args[0], used, depth);
+        const list = this.resolve(args[1], used, depth + 1);
+        if (index instanceof Unresolved) return index;
+        if (list instanceof Unresolved) return list;
+        const i = Number(index);
+        return Array.isArray(list) && Number.isInteger(i) && i >= 0 && i < list.length ? list[i] : new Unresolved('intrinsic', name);
+      }
+      case 'Fn::Split': {
+        const source = this.text(args[1], used, depth);
+        if (source instanceof Unresolved) return source;
+        return typeof args[0] === 'string' && args[0] !== '' ? source.split(args[0]) : new Unresolved('intrinsic', name);
+      }
+      default:
+        return new Unresolved('intrinsic', name);
+    }
+  }
+
+  private refText(name: string): string | Unresolved {
+    const v = this.ref(name);
+    if (v instanceof Unresolved) return v;
+    if (typeof v === 'string') return v;
+    return new Unresolved('intrinsic', 'a list in Fn::Sub');
+  }
+}
+
+/**
+ * The conditions of the Fn::If functions that decide what the policy reads: around Properties,
+ * ContainerDefinitions, each entry, and each entry's Name, Image and ReadonlyRootFilesystem, and
+ * RuntimePlatform.OperatingSystemFamily. Others take their true branch: they cannot change a verdict.
+ */
+export function decidingConditions(properties: unknown): string[] {
+  const found = new Set<string>();
+  const through = (value: unknown, inner: (v: unknown) => void, hops = 0): void => {
+    const fn = intrinsicOf(value);
+    if (fn && fn[0] === 'Fn::If' && Array.isArray(fn[1]) && fn[1].length === 3 && typeof fn[1][0] === 'string' && hops < 64) {
+      found.add(fn[1][0]);
+      through(fn[1][1], inner, hops + 1);
+      through(fn[1][2], inner, hops + 1);
+      return;
+    }
+    inner(value);
+  };
+  const none = (): void => undefined;
+  through(properties, (p) => {
+    if (!isRecord(p)) return;
+    through(p.ContainerDefinitions, (list) => {
+      if (!Array.isArray(list)) return;
+      for (const entry of list) {
+        through(entry, (e) => {
+          if (!isRecord(e)) return;
+          through(e.Name, none);
+          through(e.Image, none);
+          through(e.ReadonlyRootFilesystem, none);
+        });
+      }
+    });
+    through(p.RuntimePlatform, (rp) => {
+      if (isRecord(rp)) through(rp.OperatingSystemFamily, none);
+    });
+  });
+  return [...found];
+}
+
+/** Every assignment of true/false to `conditions` (one empty assignment when there are none). */
+export function* scenarios(conditions: readonly string[]): Generator<Map<string, boolean>> {
+  const n = conditions.length;
+  for (let bits = 0; bits < 2 ** n; bits++) {
+    // bits = 0 first: every condition true, the branch a template reads first.
+    yield new Map(conditions.map((c, i) => [c, (bits & (1 << i)) === 0]));
+  }
+}

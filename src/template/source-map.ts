@@ -1,0 +1,38 @@
+/** 1-based line and column (in UTF-16 code units, as editors count). */
+export interface Position {
+  readonly line: number;
+  readonly column: number;
+}
+
+/**
+ * Where each mapping and sequence of a parsed template came from, and where each of its entries
+ * starts (the key of a mapping entry, the item of a sequence entry). Kept beside the plain values
+ * so the policy core reads ordinary objects.
+ */
+export class SourceMap {
+  private readonly nodes = new WeakMap<object, Position>();
+  private readonly children = new WeakMap<object, Map<string, Position>>();
+
+  set(node: object, position: Position): void {
+    if (!this.nodes.has(node)) this.nodes.set(node, position);
+  }
+
+  setChild(node: object, key: string | number, position: Position): void {
+    let entries = this.children.get(node);
+    if (!entries) {
+      entries = new Map();
+      this.children.set(node, entries);
+    }
+    entries.set(String(key), position);
+  }
+
+  /** Where a mapping or sequence starts. */
+  of(node: unknown): Position | undefined {
+    return typeof node === 'object' && node !== null ? this.nodes.get(node) : undefined;
+  }
+
+  /** Where a mapping's key or a sequence's item starts. */
+  child(node: unknown, key: string | number): Position | undefined {
+    return typeof node === 'object' && node !== null ? this.children.get(node)?.get(String(key)) : undefined;
+  }
+}

@@ -1,0 +1,60 @@
+/**
+ * CloudFormation's YAML short forms (`!Ref`, `!GetAtt`, `!If`...) as yaml custom tags, each read
+ * into its long form (`{Ref: x}`, `{"Fn::GetAtt": [a, b]}`, `{"Fn::If": [...]}`) so the rest of
+ * the reader sees one shape. Collection forms stay yaml nodes, keeping every position.
+ */
+import { Pair, Scalar, YAMLMap, type CollectionTag, type ScalarTag, type YAMLSeq } from 'yaml';
+
+/** Short forms named `!X` that stand for `Fn::X`. */
+export const FN_SHORT_FORMS = [
+  'And',
+  'Base64',
+  'Cidr',
+  'Equals',
+  'FindInMap',
+  'ForEach',
+  'GetAtt',
+  'GetAZs',
+  'If',
+  'ImportValue',
+  'Join',
+  'Length',
+  'Not',
+  'Or',
+  'Select',
+  'Split',
+  'Sub',
+  'ToJsonString',
+  'Transform',
+] as const;
+
+function longName(short: string): string {
+  return short === 'Ref' || short === 'Condition' ? short : `Fn::${short}`;
+}
+
+function scalarValue(short: string, source: string): unknown {
+  if (short !== 'GetAtt') return source;
+  // `!GetAtt Resource.Attribute.Part`: the logical id ends at the first dot.
+  const dot = source.indexOf('.');
+  return dot < 0 ? [source] : [source.slice(0, dot), source.slice(dot + 1)];
+}
+
+function wrap(name: string, collection: YAMLMap | YAMLSeq): YAMLMap {
+  const key = new Scalar(name);
+  key.range = collection.range;
+  const map = new YAMLMap();
+  map.items.push(new Pair(key, collection));
+  return map;
+}
+
+function tagsFor(short: string): (ScalarTag | CollectionTag)[] {
+  const name = longName(short);
+  const tag = `!${short}`;
+  return [
+    { tag, resolve: (source: string) => ({ [name]: scalarValue(short, source) }) },
+    { tag, collection: 'seq', resolve: (seq) => wrap(name, seq as YAMLSeq) },
+    { tag, collection: 'map', resolve: (map) => wrap(name, map as YAMLMap) },
+  ];
+}
+
+export const CLOUDFORMATION_TAGS: (ScalarTag | CollectionTag)[] = ['Ref', 'Condition', ...FN_SHORT_FORMS].flatMap(tagsFor);

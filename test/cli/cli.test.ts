@@ -1,0 +1,151 @@
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { version } from '../../package.json';
+import { cli, ROOT } from './support';
+
+describe('ecs-readonly-rootfs (built dist/cli.js)', () => {
+  it('prints its version and help', () => {
+    expect(cli(['--version'])).toEqual({ status: 0, stdout: `ecs-readonly-rootfs ${version}\n`, stderr: '' });
+    const help = cli(['--help']);
+    expect(help.status).toBe(0);
+    expect(help.stdout).toMatch(/^Usage: ecs-readonly-rootfs validate \[options\] PATH\.\.\./);
+    expect(help.stdout).toContain('Exit codes: 0 all compliant, 19 any non-compliant, 5 any file unreadable or unparsable, 2 usage error.');
+  });
+
+  it('reports the examples as a developer sees them, exit 19', () => {
+    const r = cli(['validate', join(ROOT, 'examples', 'noncompliant.yml')]);
+    expect(r.status).toBe(19);
+    const path = join(ROOT, 'examples', 'noncompliant.yml');
+    expect(r.stdout).toBe(
+      [
+        `FAIL ${path}`,
+        `  ${path}:6:3: WebTask (AWS::ECS::TaskDefinition) FAIL: 2 of 3 containers can write to their root filesystem`,
+        `    ${path}:13:11: FAIL 'app': can write to its root filesystem: ReadonlyRootFilesystem missing`,
+        `    ${path}:19:11: FAIL 'sidecar': can write to its root filesystem: false`,
+        `    ${path}:23:11: 'proxy': read-only root filesystem`,
+        `  ${path}:24:3: LegacyTask (AWS::ECS::TaskDefinition) FAIL: 1 of 1 container can write to its root filesystem`,
+        `    ${path}:31:11: FAIL 'alpine': can write to its root filesystem: ReadonlyRootFilesystem missing`,
+        '  fix: Set ReadonlyRootFilesystem: true on each container and mount a volume at any path it must write.',
+        '1 file: 0 PASS, 1 FAIL, 0 SKIP, 0 ERROR; 2 task definitions, 2 non-compliant; containers: 3 failing, 1 passing, 0 exempt, 0 suppressed',
+        '',
+      ].join('\n'),
+    );
+    expect(r.stderr).toBe('');
+  });
+
+  it('exits 0 when all is compliant and SKIPs files without task definitions', () => {
+    const r = cli(['validate', 'valid/compliant.json', 'valid/no-tasks.yaml']);
+    expect(r.status).toBe(0);
+    expect(r.stdout.split('\n')).toEqual([
+      'PASS valid/compliant.json',
+      '  valid/compliant.json:4:5: JsonTask (AWS::ECS::TaskDefinition) PASS: 2 containers checked, all read-only',
+      'SKIP valid/no-tasks.yaml: no ECS task definitions',
+      '2 files: 1 PASS, 0 FAIL, 1 SKIP, 0 ERROR; 1 task definition, 0 non-compliant; containers: 0 failing, 2 passing, 0 exempt, 0 suppressed',
+      '',
+    ]);
+  });
+
+  it('gives bad input a per-file ERROR, still judges the others, and exits 5 (5 wins over 19)', () => {
+    const r = cli(['validate', 'bad', 'valid/sam.yaml', 'missing.yaml']);
+    expect(r.status).toBe(5);
+    expect(r.stdout.split('\n').filter((l) => /^(ERROR|FAIL|PASS|SKIP) /.test(l))).toEqual([
+      'ERROR bad/alias-bomb.yaml:5:29: more than 10000 aliases',
+      'ERROR bad/binary.yaml: binary file (NUL byte at offset 8), not a template',
+      'ERROR bad/deep.yaml:2:105: nesting deeper than 100 levels',
+      'ERROR bad/invalid.json:4:5: invalid JSON: expected a property name in double quotes',
+      'ERROR bad/invalid.yaml:8:1: invalid YAML: bad indentation',
+      'ERROR bad/latin1.yaml: not valid UTF-8 text (invalid byte at offset 71)',
+      'FAIL valid/sam.yaml',
+      'ERROR missing.yaml: cannot read: no such file or directory',
+    ]);
+  });
+
+  it('recurses into directories for *.yaml, *.yml, *.json and *.template', () => {
+    const r = cli(['validate', '-f', 'json', 'valid']);
+    const report = JSON.parse(r.stdout);
+    expect(report.files.map((f: { path: string }) => f.path)).toEqual([
+      'valid/all-tags.yaml',
+      'valid/compliant.json',
+      'valid/foreach.yaml',
+      'valid/intrinsics.yaml',
+      'valid/no-tasks.yaml',
+      'valid/noncompliant.json',
+      'valid/sam.yaml',
+      'valid/secrets.yaml',
+      'valid/shapes.yaml',
+      'valid/sidecars.yaml',
+      'valid/suppressed.yaml',
+    ]);
+    expect(r.status).toBe(19);
+  });
+
+  it('reads standard input for -', () => {
+    const r = cli(['validate', '-'], { input: readFileSync(join(ROOT, 'examples', 'compliant.yml')) });
+    expect(r.status).toBe(0);
+    expect(r.stdout.split('\n')[0]).toBe('PASS <stdin>');
+  });
+
+  it.each([
+    [[], 'missing command: validate'],
+    [['check', 'x.yaml'], "unknown command 'check'"],
+    [['validate'], 'no PATH given (use - for standard input)'],
+    [['validate', '-f', 'xml', 'x'], "unknown format 'xml'; use text, json, sarif, junit"],
+    [['validate', '--bogus', 'x'], "invalid arguments: Unknown option '--bogus'"],
+    [['validate', '-p', 'no-equals', 'x'], "parameter must be Name=Value with an alphanumeric name, got 'no?equals'"],
+    [['validate', '-c', 'params/config-bad.json', 'x'], 'params/config-bad.json: ExemptContainerNames must be a list of glob patterns, got a string.'],
+    [['validate', '-c', 'params/none.json', 'x'], 'cannot read configuration file params/none.json'],
+    [['validate', '--parameters-file', 'params/config-bad.json', 'x'], 'params/config-bad.json: parameter file must be a list or an object with Parameters'],
+  ])('exits 2 on usage errors: %j', (args, message) => {
+    expect(cli(args)).toEqual({ status: 2, stdout: '', stderr: `ecs-readonly-rootfs: ${message}\nTry 'ecs-readonly-rootfs --help'.\n` });
+  });
+
+  it('resolves parameters from --parameter and parameter files of both forms', () => {
+    expect(cli(['validate', '-f', 'json', 'valid/intrinsics.yaml']).stdout).toContain('"reason": "unresolved"');
+    const status = (args: string[]): string =>
+      JSON.parse(cli(['validate', '-f', 'json', ...args, 'valid/intrinsics.yaml']).stdout).files[0].resources.find(
+        (r: { logicalId: string }) => r.logicalId === 'FromParameter',
+      ).status;
+    expect(status(['--parameter', 'ReadOnly=true'])).toBe('PASS');
+    expect(status(['--parameters-file', 'params/create-stack.json'])).toBe('PASS');
+    expect(status(['--parameters-file', 'params/deploy.txt'])).toBe('FAIL');
+    expect(status(['--parameters-file', 'params/deploy.txt', '-p', 'ReadOnly=TRUE'])).toBe('PASS');
+  });
+
+  it('applies the type configuration as the hook does', () => {
+    expect(cli(['validate', 'valid/sidecars.yaml']).status).toBe(19);
+    const r = cli(['validate', '--config', 'params/config.json', 'valid/sidecars.yaml']);
+    expect(r.status).toBe(0);
+    expect(r.stdout).toContain("valid/sidecars.yaml:10:11: EXEMPT 'log_router': exempt by ExemptContainerNames pattern 'log_router'");
+  });
+
+  it('honours Metadata guard SuppressedRules unless --strict', () => {
+    const r = cli(['validate', 'valid/suppressed.yaml']);
+    expect(r.status).toBe(0);
+    expect(r.stdout).toContain("valid/suppressed.yaml:11:11: SUPPRESSED 'legacy': suppressed by Metadata guard SuppressedRules (ReadonlyRootFilesystem missing)");
+    expect(cli(['validate', '--strict', 'valid/suppressed.yaml']).status).toBe(19);
+  });
+
+  it('names the condition of a failing Fn::If branch and the parameter to pass', () => {
+    const r = cli(['validate', 'valid/intrinsics.yaml']);
+    expect(r.stdout).toContain("valid/intrinsics.yaml:22:11: FAIL 'app': can write to its root filesystem: false when condition Strict is false");
+    expect(r.stdout).toContain(
+      "valid/intrinsics.yaml:65:11: FAIL 'app': can write to its root filesystem: value unknown before deployment (parameter 'ReadOnly' has no value: pass --parameter ReadOnly=VALUE or a parameter file)",
+    );
+  });
+
+  it('writes the report to --output', () => {
+    const out = join(mkdtempSync(join(tmpdir(), 'cli-')), 'report.json');
+    const r = cli(['validate', '-f', 'json', '-o', out, 'valid/compliant.json']);
+    expect(r).toEqual({ status: 0, stdout: '', stderr: '' });
+    expect(JSON.parse(readFileSync(out, 'utf8')).summary.pass).toBe(1);
+  });
+
+  it.each(['text', 'json', 'sarif', 'junit'])('never prints a property value (%s)', (format) => {
+    const r = cli(['validate', '-f', format, 'valid/secrets.yaml', 'valid/noncompliant.json']);
+    expect(r.status).toBe(19);
+    for (const secret of ['SECRET-IMAGE-TAG', 'CMD-SECRET-VALUE', 'ENV-SECRET-VALUE', 'SECRETS-ARN-VALUE', 'CREDENTIALS-SECRET-VALUE', 'maybe-SECRET-RRF', 'hunter2', 'registry.example.com', 'busybox']) {
+      expect([format, secret, r.stdout.includes(secret)]).toEqual([format, secret, false]);
+    }
+  });
+});

@@ -1,0 +1,169 @@
+import Ajv from 'ajv-draft-04';
+import addFormats from 'ajv-formats';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { type Io, run } from '../../src/cli/main';
+import { cli, TEMPLATES } from './support';
+
+const sarifSchema = JSON.parse(
+  readFileSync(require.resolve('@microsoft/jest-sarif/lib/schemas/sarif-2.1.0-rtm.5.json'), 'utf8'),
+);
+
+describe('json', () => {
+  it('has the stable shape', () => {
+    const r = cli(['validate', '-f', 'json', 'valid/intrinsics.yaml', 'bad/invalid.json', 'valid/no-tasks.yaml']);
+    expect(r.status).toBe(5);
+    const report = JSON.parse(r.stdout);
+    expect(report.version).toBe(1);
+    expect(report.summary).toEqual({
+      files: 3,
+      pass: 0,
+      fail: 1,
+      skip: 1,
+      error: 1,
+      resources: 8,
+      failingResources: 6,
+      containers: { pass: 4, fail: 6, exempt: 0, suppressed: 0 },
+    });
+    expect(report.files[1]).toEqual({ path: 'bad/invalid.json', status: 'ERROR', error: 'invalid JSON: expected a property name in double quotes', line: 4, column: 5, resources: [] });
+    expect(report.files[2]).toEqual({ path: 'valid/no-tasks.yaml', status: 'SKIP', resources: [] });
+    expect(report.files[0].resources[1]).toEqual({
+      logicalId: 'EntryIf',
+      type: 'AWS::ECS::TaskDefinition',
+      status: 'FAIL',
+      line: 23,
+      column: 3,
+      containers: [
+        { name: 'app', index: 0, status: 'PASS', line: 29, column: 11 },
+        { name: 'envoy', index: 1, status: 'FAIL', reason: 'missing', line: 32, column: 13, conditions: [{ condition: 'UseSidecar', value: true }] },
+      ],
+    });
+  });
+});
+
+describe('sarif', () => {
+  // The schema's language pattern is not valid with the u flag; compile its patterns without it.
+  const ajv = new Ajv({ allErrors: true, strict: false, unicodeRegExp: false });
+  addFormats(ajv);
+  const validate = ajv.compile(sarifSchema);
+
+  it('is valid SARIF 2.1.0 with one result per failing container and unreadable files as notifications', () => {
+    const r = cli(['validate', '-f', 'sarif', 'valid/noncompliant.json', 'valid/suppressed.yaml', 'valid/shapes.yaml', 'bad/invalid.yaml']);
+    expect(r.status).toBe(5);
+    const log = JSON.parse(r.stdout);
+    expect([validate(log), validate.errors ?? []]).toEqual([true, []]);
+    const run0 = log.runs[0];
+    expect(run0.tool.driver.rules.map((rule: { id: string }) => rule.id)).toEqual(['ECS_READONLY_ROOT_FILESYSTEM']);
+    const where = run0.results.map((res: any) => {
+      const loc = res.locations[0].physicalLocation;
+      return `${loc.artifactLocation.uri}:${loc.region.startLine}:${loc.region.startColumn}${res.suppressions ? ' suppressed' : ''}`;
+    });
+    expect(where).toEqual([
+      'valid/noncompliant.json:7:6',
+      'valid/noncompliant.json:8:46',
+      'valid/noncompliant.json:9:43',
+      'valid/suppressed.yaml:11:11 suppressed',
+      'valid/shapes.yaml:7:11',
+      'valid/shapes.yaml:21:3',
+      'valid/shapes.yaml:32:11',
+      'valid/shapes.yaml:33:11',
+    ]);
+    expect(run0.results[0].message.text).toBe(
+      "TaskDefinition 'JsonTask': container 'web': can write to its root filesystem: ReadonlyRootFilesystem missing. Set ReadonlyRootFilesystem: true on each container and mount a volume at any path it must write.",
+    );
+    expect(run0.invocations[0].executionSuccessful).toBe(false);
+    expect(run0.invocations[0].toolExecutionNotifications).toEqual([
+      {
+        level: 'error',
+        message: { text: 'invalid YAML: bad indentation' },
+        locations: [{ physicalLocation: { artifactLocation: { uri: 'bad/invalid.yaml', uriBaseId: '%SRCROOT%' }, region: { startLine: 8, startColumn: 1 } } }],
+      },
+    ]);
+  });
+
+  it('is valid with no results', () => {
+    const log = JSON.parse(cli(['validate', '-f', 'sarif', 'valid/compliant.json']).stdout);
+    expect([validate(log), log.runs[0].results]).toEqual([true, []]);
+  });
+
+  it('refuses what the schema refuses (the check is not vacuous)', () => {
+    const log = JSON.parse(cli(['validate', '-f', 'sarif', 'valid/sam.yaml']).stdout);
+    log.runs[0].results[0].level = 'fatal';
+    expect(validate(log)).toBe(false);
+  });
+});
+
+describe('junit', () => {
+  it('has a testsuite per file and a testcase per container', () => {
+    const r = cli(['validate', '-f', 'junit', 'valid/suppressed.yaml', 'valid/no-tasks.yaml', 'bad/invalid.json', 'valid/noncompliant.json']);
+    expect(r.status).toBe(5);
+    expect(r.stdout).toBe(
+      [
+        '<?xml version="1.0" encoding="UTF-8"?>',
+        '<testsuites name="ecs-readonly-rootfs 1.0.0" tests="7" failures="3" errors="1" skipped="2">',
+        '  <!-- 4 files: 1 PASS, 1 FAIL, 1 SKIP, 1 ERROR -->',
+        '  <testsuite name="valid/suppressed.yaml" tests="2" failures="0" errors="0" skipped="1">',
+        '    <testcase classname="valid/suppressed.yaml" name="LegacyTask/legacy" file="valid/suppressed.yaml" line="11">',
+        '      <skipped message="&apos;legacy&apos;: suppressed by Metadata guard SuppressedRules (ReadonlyRootFilesystem missing)"/>',
+        '    </testcase>',
+        '    <testcase classname="valid/suppressed.yaml" name="LegacyTask/good" file="valid/suppressed.yaml" line="15"/>',
+        '  </testsuite>',
+        '  <testsuite name="valid/no-tasks.yaml" tests="1" failures="0" errors="0" skipped="1">',
+        '    <testcase classname="valid/no-tasks.yaml" name="(template)" file="valid/no-tasks.yaml">',
+        '      <skipped message="no ECS task definitions"/>',
+        '    </testcase>',
+        '  </testsuite>',
+        '  <testsuite name="bad/invalid.json" tests="1" failures="0" errors="1" skipped="0">',
+        '    <testcase classname="bad/invalid.json" name="(template)" file="bad/invalid.json" line="4">',
+        '      <error message="invalid JSON: expected a property name in double quotes" type="ERROR"/>',
+        '    </testcase>',
+        '  </testsuite>',
+        '  <testsuite name="valid/noncompliant.json" tests="3" failures="3" errors="0" skipped="0">',
+        '    <testcase classname="valid/noncompliant.json" name="JsonTask/web" file="valid/noncompliant.json" line="7">',
+        '      <failure message="&apos;web&apos;: can write to its root filesystem: ReadonlyRootFilesystem missing" type="missing">valid/noncompliant.json:7:6: &apos;web&apos;: can write to its root filesystem: ReadonlyRootFilesystem missing. Set ReadonlyRootFilesystem: true on each container and mount a volume at any path it must write.</failure>',
+        '    </testcase>',
+        '    <testcase classname="valid/noncompliant.json" name="JsonTask/worker" file="valid/noncompliant.json" line="8">',
+        '      <failure message="&apos;worker&apos;: can write to its root filesystem: false" type="false">valid/noncompliant.json:8:46: &apos;worker&apos;: can write to its root filesystem: false. Set ReadonlyRootFilesystem: true on each container and mount a volume at any path it must write.</failure>',
+        '    </testcase>',
+        '    <testcase classname="valid/noncompliant.json" name="JsonTask/odd" file="valid/noncompliant.json" line="9">',
+        '      <failure message="&apos;odd&apos;: can write to its root filesystem: not true or false" type="invalid">valid/noncompliant.json:9:43: &apos;odd&apos;: can write to its root filesystem: not true or false. Set ReadonlyRootFilesystem: true on each container and mount a volume at any path it must write.</failure>',
+        '    </testcase>',
+        '  </testsuite>',
+        '</testsuites>',
+        '',
+      ].join('\n'),
+    );
+  });
+});
+
+describe('colour', () => {
+  function inProcess(env: Record<string, string | undefined>, isTty: boolean): string {
+    let out = '';
+    const io: Io = {
+      stdout: (t) => (out += t),
+      stderr: () => undefined,
+      stdin: () => new Uint8Array(),
+      isTty,
+      env,
+      cwd: TEMPLATES,
+      readFile: (p) => readFileSync(join(TEMPLATES, p), 'utf8'),
+      writeFile: () => undefined,
+    };
+    expect(run(['validate', join(TEMPLATES, 'valid/sam.yaml')], io)).toBe(19);
+    return out;
+  }
+
+  it('colours verdicts on a terminal only', () => {
+    expect(inProcess({}, true)).toContain('\u001b[31mFAIL\u001b[0m');
+    expect(inProcess({}, false)).not.toContain('\u001b[');
+  });
+
+  it('honours NO_COLOR (any non-empty value)', () => {
+    expect(inProcess({ NO_COLOR: '1' }, true)).not.toContain('\u001b[');
+    expect(inProcess({ NO_COLOR: '' }, true)).toContain('\u001b[');
+  });
+
+  it('never colours when run as a child without a terminal', () => {
+    expect(cli(['validate', 'valid/sam.yaml']).stdout).not.toContain('\u001b[');
+  });
+});

@@ -1,0 +1,164 @@
+import { LIMITS, parseTemplateText, readTemplate, validateTemplate } from '../../src/template';
+import { decodeTemplate } from '../../src/template/decode';
+import { locateJsonError } from '../../src/template/json-error';
+import { fixture } from './support';
+
+describe('reading YAML with every short form', () => {
+  const parsed = parseTemplateText(fixture('valid/all-tags.yaml').toString('utf8'));
+
+  it('parses into the long forms', () => {
+    expect(parsed.ok).toBe(true);
+    if (!parsed.ok) return;
+    const root = parsed.root as Record<string, any>;
+    const props = root.Resources.TaggedTask.Properties;
+    expect(root.Conditions.IsProd).toEqual({ 'Fn::Equals': [{ Ref: 'Env' }, 'prod'] });
+    expect(root.Conditions.NotProd).toEqual({ 'Fn::Not': [{ Condition: 'IsProd' }] });
+    expect(root.Conditions.Both).toEqual({
+      'Fn::And': [{ Condition: 'IsProd' }, { 'Fn::Or': [{ Condition: 'NotProd' }, { 'Fn::Equals': ['a', 'a'] }] }],
+    });
+    expect(props.Family).toEqual({ 'Fn::Sub': '${AWS::StackName}-tagged' });
+    expect(props.Cpu).toEqual({ 'Fn::FindInMap': ['Sizes', { Ref: 'Env' }, 'Cpu'] });
+    expect(props.Memory).toEqual({ 'Fn::Select': [0, { 'Fn::Split': [',', '512,1024'] }] });
+    expect(props.ExecutionRoleArn).toEqual({ 'Fn::GetAtt': ['Role', 'Arn'] });
+    expect(props.TaskRoleArn).toEqual({ 'Fn::ImportValue': 'shared-task-role' });
+    expect(props.Tags.map((t: { Value: unknown }) => t.Value)).toEqual([
+      { 'Fn::Join': [',', { 'Fn::GetAZs': '' }] },
+      { 'Fn::Select': [0, { 'Fn::Cidr': ['10.0.0.0/16', 2, 8] }] },
+      { 'Fn::Base64': 'plain' },
+      { 'Fn::Join': [',', { Ref: 'Subnets' }] },
+      { 'Fn::Transform': { Name: 'AWS::Include', Parameters: { Location: 's3://bucket/x.yaml' } } },
+    ]);
+    expect(props.ContainerDefinitions[0].Image).toEqual({
+      'Fn::Sub': ['${Repo}:latest', { Repo: 'public.ecr.aws/docker/library/nginx' }],
+    });
+    expect(props.ContainerDefinitions[0].ReadonlyRootFilesystem).toEqual({ 'Fn::If': ['IsProd', true, true] });
+  });
+
+  it('keeps the line and column of every mapping, key and item', () => {
+    if (!parsed.ok) throw new Error('not parsed');
+    const root = parsed.root as Record<string, any>;
+    const resources = root.Resources;
+    expect(parsed.sourceMap.child(resources, 'TaggedTask')).toEqual({ line: 19, column: 3 });
+    const list = resources.TaggedTask.Properties.ContainerDefinitions;
+    expect(parsed.sourceMap.child(list, 0)).toEqual({ line: 39, column: 11 });
+    expect(parsed.sourceMap.of(list[0])).toEqual({ line: 39, column: 11 });
+    expect(parsed.sourceMap.child(list[0], 'ReadonlyRootFilesystem')).toEqual({ line: 43, column: 11 });
+    // A tagged collection keeps the position of the collection itself.
+    expect(parsed.sourceMap.of(list[0].Image)).toEqual({ line: 41, column: 13 });
+  });
+
+  it('reads GetAtt with dots in the attribute name as CloudFormation does', () => {
+    const r = parseTemplateText('A: !GetAtt Db.Endpoint.Address\nB: !GetAtt [Db, Port]\n');
+    expect(r.ok && r.root).toEqual({ A: { 'Fn::GetAtt': ['Db', 'Endpoint.Address'] }, B: { 'Fn::GetAtt': ['Db', 'Port'] } });
+  });
+
+  it('treats a __proto__ key as data', () => {
+    const r = parseTemplateText('__proto__:\n  polluted: true\n');
+    expect(r.ok).toBe(true);
+    if (!r.ok) return;
+    expect(Object.getPrototypeOf(r.root)).toBe(Object.prototype);
+    expect(Object.keys(r.root as object)).toEqual(['__proto__']);
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  });
+});
+
+describe('reading JSON', () => {
+  it('reads JSON templates with positions (tabs count one column)', () => {
+    const r = parseTemplateText(fixture('valid/noncompliant.json').toString('utf8'), 'x.json');
+    expect(r.ok && r.format).toBe('json');
+    if (!r.ok) return;
+    const list = (r.root as any).Resources.JsonTask.Properties.ContainerDefinitions;
+    expect(r.sourceMap.of(list[1])).toEqual({ line: 8, column: 6 });
+    expect(r.sourceMap.child(list[1], 'ReadonlyRootFilesystem')).toEqual({ line: 8, column: 46 });
+  });
+
+  it('gives JSON syntax errors a line and column of their own wording', () => {
+    expect(readTemplate(fixture('bad/invalid.json'), 'bad/invalid.json')).toEqual({
+      ok: false,
+      error: { message: 'invalid JSON: expected a property name in double quotes', line: 4, column: 5 },
+    });
+  });
+
+  it.each([
+    ['{"a": 1,}', 8, 'expected a property name in double quotes'],
+    ['{"a" 1}', 5, "expected ':' after property name"],
+    ['{"a": tru}', 6, 'unexpected character'],
+    ['{"a": "x\n"}', 8, 'control character in string'],
+    ['{"a": 1', 7, 'unexpected end of input'],
+    ['[1, 2] x', 7, 'unexpected text after the JSON document'],
+    ['{"a": "\\q"}', 7, 'bad escape in string'],
+    ['{"a": [1 2]}', 9, "expected ',' or ']'"],
+    ['{"a": -}', 6, 'invalid number'],
+    ['{"a": "open', 6, 'unterminated string'],
+  ])('locates the error in %j', (text, offset, message) => {
+    expect(locateJsonError(text)).toEqual({ offset, message });
+  });
+
+  it('finds nothing wrong in valid JSON', () => {
+    expect(locateJsonError('{"a": [1, -2.5e3, true, false, null, "\\u00e9\\n", {}], "b": {"c": []}}')).toBeUndefined();
+  });
+
+  it('reads a .template file that is JSON-looking but YAML as YAML', () => {
+    const r = parseTemplateText("{a: 1, b: 'two'}", 'x.template');
+    expect(r.ok && r.root).toEqual({ a: 1, b: 'two' });
+  });
+});
+
+describe('bad input is an error, never a crash', () => {
+  it.each([
+    ['bad/invalid.yaml', { message: 'invalid YAML: bad indentation', line: 8, column: 1 }],
+    ['bad/alias-bomb.yaml', { message: `more than ${LIMITS.maxAliases} aliases`, line: 5, column: 29 }],
+    ['bad/deep.yaml', { message: `nesting deeper than ${LIMITS.maxDepth} levels`, line: 2, column: 105 }],
+    ['bad/binary.yaml', { message: 'binary file (NUL byte at offset 8), not a template' }],
+    ['bad/latin1.yaml', { message: 'not valid UTF-8 text (invalid byte at offset 71)' }],
+  ])('%s', (path, error) => {
+    expect(validateTemplate(fixture(path), { fileName: path })).toEqual({ status: 'ERROR', error, resources: [] });
+  });
+
+  it('refuses a document whose aliases expand past the node limit', () => {
+    // Few aliases, each expanding a large list: the node budget stops it.
+    const big = `a: &a [${Array.from({ length: 5000 }, () => '1').join(',')}]\nb: [${Array.from({ length: 300 }, () => '*a').join(',')}]\n`;
+    const r = validateTemplate(big);
+    expect(r).toEqual({
+      status: 'ERROR',
+      error: { message: `more than ${LIMITS.maxNodes} values once aliases are expanded (an alias bomb?)`, line: 2, column: expect.any(Number) },
+      resources: [],
+    });
+  });
+
+  it('refuses an alias to its own ancestor and an alias to nothing', () => {
+    expect(validateTemplate('a: &x\n  b: *x\n').error?.message).toBe('an alias refers to a collection that contains it');
+    expect(validateTemplate('a: *nowhere\n').error).toEqual({ message: 'an alias refers to no anchor defined before it', line: 1, column: 4 });
+  });
+
+  it('refuses absurd flow nesting before the parser sees it', () => {
+    const text = `${'['.repeat(20000)}${']'.repeat(20000)}`;
+    expect(validateTemplate(text).error).toEqual({ message: `nesting deeper than ${LIMITS.maxDepth} levels` });
+  });
+
+  it('refuses files over the size limit', () => {
+    const bytes = Buffer.alloc(LIMITS.maxBytes + 1, 0x20);
+    expect(validateTemplate(bytes).error).toEqual({ message: `file is ${LIMITS.maxBytes + 1} bytes, over the ${LIMITS.maxBytes}-byte limit` });
+  });
+
+  it('refuses duplicate keys, naming the key', () => {
+    expect(validateTemplate('Resources:\n  A: 1\n  A: 2\n').error).toEqual({ message: "duplicate mapping key 'A'", line: 3, column: 3 });
+  });
+
+  it('refuses several documents in one file', () => {
+    expect(validateTemplate('a: 1\n---\nb: 2\n').error?.message).toBe('invalid YAML: more than one YAML document in the file');
+  });
+
+  it('decodes UTF-8 with a byte order mark and rejects overlong and surrogate encodings', () => {
+    expect(decodeTemplate(Buffer.from('\ufeffa: é', 'utf8'))).toEqual({ ok: true, text: 'a: é' });
+    expect(decodeTemplate(Buffer.from([0x61, 0xc0, 0xaf]))).toEqual({ ok: false, error: 'not valid UTF-8 text (invalid byte at offset 1)' });
+    expect(decodeTemplate(Buffer.from([0xed, 0xa0, 0x80]))).toEqual({ ok: false, error: 'not valid UTF-8 text (invalid byte at offset 0)' });
+    expect(decodeTemplate(Buffer.from([0x61, 0xe2, 0x82]))).toEqual({ ok: false, error: 'not valid UTF-8 text (invalid byte at offset 1)' });
+  });
+
+  it('does not quote the input in parse errors', () => {
+    const r = validateTemplate('Resources:\n  T:\n    Properties: {Secret: "s3cr3t-value"\n');
+    expect(r.status).toBe('ERROR');
+    expect(JSON.stringify(r)).not.toContain('s3cr3t');
+  });
+});
