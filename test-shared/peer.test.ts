@@ -6,6 +6,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
+import { buildHookRequest } from '../src/template/hook-request';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { sharedDir } = require('./shared-dir.js') as { sharedDir: () => string };
@@ -14,15 +15,6 @@ const bundle = require('../dist/handlers.js') as { entrypoint: (e: unknown) => P
 
 const peer = join(sharedDir(), 'peer');
 const FIX = 'Set ReadonlyRootFilesystem: true on each container and mount a volume at any path it must write.';
-
-/** CloudFormation hands hooks every primitive as a string. */
-function asCloudFormationSends(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(asCloudFormationSends);
-  if (value !== null && typeof value === 'object') {
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, asCloudFormationSends(v)]));
-  }
-  return typeof value === 'boolean' || typeof value === 'number' ? String(value) : value;
-}
 
 async function verdicts(file: string): Promise<Record<string, Record<string, unknown>>> {
   const text = readFileSync(join(peer, file), 'utf8');
@@ -33,17 +25,14 @@ async function verdicts(file: string): Promise<Record<string, Record<string, unk
   const out: Record<string, Record<string, unknown>> = {};
   for (const [logicalId, resource] of Object.entries(resources)) {
     if (resource.Type !== 'AWS::ECS::TaskDefinition') continue;
-    const answer = await bundle.entrypoint({
-      clientRequestToken: `${file}/${logicalId}`,
-      actionInvocationPoint: 'CREATE_PRE_PROVISION',
-      hookTypeName: 'Guardrails::ECS::ReadonlyRootFilesystem',
-      requestData: {
+    const answer = await bundle.entrypoint(
+      buildHookRequest({
+        logicalId,
         targetName: resource.Type,
-        targetType: 'RESOURCE',
-        targetLogicalId: logicalId,
-        targetModel: { resourceProperties: asCloudFormationSends(resource.Properties) },
-      },
-    });
+        properties: resource.Properties as Record<string, unknown>,
+        clientRequestToken: `${file}/${logicalId}`,
+      }),
+    );
     out[logicalId] = { hookStatus: answer.hookStatus, errorCode: answer.errorCode, message: answer.message };
   }
   return out;
