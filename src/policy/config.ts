@@ -1,3 +1,5 @@
+import { safeName } from './text';
+
 /** The hook's type configuration, as the policy uses it. */
 export interface PolicyConfig {
   /** Glob patterns matched against container names. */
@@ -76,7 +78,7 @@ export function parsePolicyConfig(raw: unknown): PolicyConfig {
     if (!Object.prototype.hasOwnProperty.call(CONFIG_PROPERTIES, key)) {
       throw new ConfigError(
         key,
-        `Unknown type configuration property '${key.slice(0, 64)}'; expected ${Object.keys(CONFIG_PROPERTIES).join(' or ')}.`,
+        `Unknown type configuration property '${safeName(key, 64)}'; expected ${Object.keys(CONFIG_PROPERTIES).join(' or ')}.`,
       );
     }
   }

@@ -44,6 +44,9 @@ export interface ReportContext {
   readonly previous?: Evaluation;
 }
 
+/** ECS's Windows families (WINDOWS_SERVER_2019_FULL...): printed only in that shape, never as any value. */
+const WINDOWS_FAMILY = /^WINDOWS_SERVER_[0-9A-Z]{2,4}_(?:FULL|CORE)$/;
+
 function resourceHead(ctx: ReportContext): string {
   return `${ctx.targetType.slice('AWS::ECS::'.length)} '${safeName(ctx.logicalId, 128)}'`;
 }
@@ -129,7 +132,7 @@ export function report(evaluation: Evaluation, ctx: ReportContext): Verdict {
     case 'windows':
       return {
         compliant: true,
-        message: `${head}: skipped, ${safeName(evaluation.family, 64)} containers cannot use a read-only root filesystem.`,
+        message: `${head}: skipped, ${WINDOWS_FAMILY.test(evaluation.family) ? evaluation.family : 'Windows'} containers cannot use a read-only root filesystem.`,
         annotations: [
           {
             annotationName: RULE_ID,

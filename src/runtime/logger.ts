@@ -77,17 +77,42 @@ export class Logger {
   }
 }
 
+/** Error classes whose name may be logged; any other name (a thrown object can carry any) logs as Error. */
+const KNOWN_ERRORS = new Set([
+  'Error', 'TypeError', 'RangeError', 'SyntaxError', 'ReferenceError', 'EvalError', 'URIError', 'AggregateError',
+  'RequestError', 'TypeConfigurationError', 'ConfigError',
+]);
+
+/** Where this code runs from: in the bundle, the bundle itself. */
+const OWN_FILE = __filename;
+
+/** `line:column` of a V8 frame in OWN_FILE, else undefined. Linear: no regular expression over the line. */
+function ownPosition(line: string): string | undefined {
+  const text = line.trim();
+  if (!text.startsWith('at ') || text.length > 2048) return undefined;
+  const open = text.lastIndexOf('(');
+  const location = open >= 0 && text.endsWith(')') ? text.slice(open + 1, -1) : text.slice(3);
+  const col = location.lastIndexOf(':');
+  const row = location.lastIndexOf(':', col - 1);
+  if (row <= 0 || location.slice(0, row) !== OWN_FILE) return undefined;
+  const position = location.slice(row + 1);
+  return /^\d+:\d+$/.test(position) ? position : undefined;
+}
+
 /**
- * What may be logged of an error: its class and stack frames, not its message, which could quote
- * input (a parser's message can contain a snippet of what it read).
+ * What may be logged of an error: a known class name and the positions of its frames in this file.
+ * Never its message, which could quote input, nor the rest of its stack: a message may span lines
+ * that look like frames, and a thrown object may carry any stack or name.
  */
 export function errorFields(error: unknown): LogFields {
   if (!(error instanceof Error)) return { errorType: typeof error };
-  const frames = (error.stack ?? '')
-    .split('\n')
-    .filter((line) => line.trimStart().startsWith('at '))
-    .slice(0, 15)
-    .map((line) => line.trim())
-    .join(' | ');
-  return { errorType: error.name, stack: frames };
+  const errorType = KNOWN_ERRORS.has(error.name) ? error.name : 'Error';
+  const stack = typeof error.stack === 'string' ? error.stack : '';
+  const frames: string[] = [];
+  for (const line of stack.split('\n', 200)) {
+    const position = ownPosition(line);
+    if (position !== undefined) frames.push(position);
+    if (frames.length === 15) break;
+  }
+  return { errorType, stack: frames.join(' | ') };
 }

@@ -1,6 +1,6 @@
 import { safeName } from '../../policy';
 import type { FileResult } from '../results';
-import { summarize } from '../results';
+import { printablePath, summarize } from '../results';
 import { containerSentence, FIX, resourceSentence } from './reasons';
 
 /** XML attribute/text escaping; characters XML 1.0 cannot hold are dropped. */
@@ -26,7 +26,8 @@ export function formatJunit(files: readonly FileResult[], tool: { name: string; 
   let errors = 0;
   let skipped = 0;
   for (const f of files) {
-    const path = f.path === '-' ? '<stdin>' : f.path;
+    // Escaped as in the text format: a file name must not forge a line or reorder text in CI logs.
+    const path = printablePath(f.path === '-' ? '<stdin>' : f.path);
     const cases: Case[] = [];
     if (f.status === 'ERROR') {
       const message = f.error?.message ?? 'unreadable';
@@ -49,7 +50,7 @@ export function formatJunit(files: readonly FileResult[], tool: { name: string; 
         const name = `${id}/${safeName(c.name ?? `ContainerDefinitions[${c.index}]`)}`;
         const text = containerSentence(c);
         if (c.status === 'FAIL') {
-          cases.push({ name, line: c.line, kind: 'failure', body: `<failure message="${xml(text)}" type="${xml(c.reason ?? 'FAIL')}">${xml(`${f.path}:${c.line}:${c.column}: ${text}. ${FIX}`)}</failure>` });
+          cases.push({ name, line: c.line, kind: 'failure', body: `<failure message="${xml(text)}" type="${xml(c.reason ?? 'FAIL')}">${xml(`${path}:${c.line}:${c.column}: ${text}. ${FIX}`)}</failure>` });
         } else if (c.status === 'PASS') {
           cases.push({ name, line: c.line, kind: 'pass', body: '' });
         } else {
