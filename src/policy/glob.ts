@@ -1,28 +1,117 @@
 /**
- * Glob matching for exemption patterns: `*` matches any run of characters (also none), `?` exactly one.
- * Every other character is literal. Greedy matching with a single back-track point runs in
- * O(pattern × text) at worst, so hostile patterns cannot cause the blow-up a regular expression could.
+ * Glob matching for exemption patterns: `*` matches any run of characters (also none), `?` exactly one
+ * UTF-16 unit; every other character is literal.
+ *
+ * Linear in the text: the pattern is split at its stars; the first piece must match at the start, the
+ * last at the end, and each piece between is found at its leftmost place after the previous one (which
+ * is enough for `*` globs). Each search is a bit-parallel Shift-And scan of the text, so a piece of m
+ * characters costs ceil(m / 32) word operations per text character, and pieces scan disjoint stretches
+ * of the text. No backtracking, so no pattern can make the hook's time explode.
  */
-export function globMatch(pattern: string, text: string): boolean {
-  let p = 0;
-  let t = 0;
-  let starP = -1;
-  let starT = 0;
-  while (t < text.length) {
-    const pc = pattern[p];
-    if (pc === '?' || (pc !== undefined && pc !== '*' && pc === text[t])) {
-      p++;
-      t++;
-    } else if (pc === '*') {
-      starP = p++;
-      starT = t;
-    } else if (starP >= 0) {
-      p = starP + 1;
-      t = ++starT;
-    } else {
-      return false;
+
+/** Counts word operations, for tests that bound the work instead of timing it. */
+export interface GlobWork {
+  steps: number;
+}
+
+function matchesAt(piece: string, text: string, at: number): boolean {
+  for (let i = 0; i < piece.length; i++) {
+    const p = piece.charCodeAt(i);
+    if (p !== 63 /* ? */ && p !== text.charCodeAt(at + i)) return false;
+  }
+  return true;
+}
+
+/** Shift-And masks of a piece: bit i of the mask of c is set where the piece has c or `?` at i. */
+class Piece {
+  readonly words: number;
+  private readonly masks = new Map<number, Uint32Array>();
+  private readonly any: Uint32Array;
+
+  constructor(readonly text: string) {
+    this.words = Math.ceil(text.length / 32);
+    this.any = new Uint32Array(this.words);
+    for (let i = 0; i < text.length; i++) {
+      if (text.charCodeAt(i) === 63) this.any[i >>> 5]! |= 1 << (i & 31);
+    }
+    for (let i = 0; i < text.length; i++) {
+      const c = text.charCodeAt(i);
+      if (c === 63) continue;
+      let mask = this.masks.get(c);
+      if (!mask) {
+        mask = Uint32Array.from(this.any);
+        this.masks.set(c, mask);
+      }
+      mask[i >>> 5]! |= 1 << (i & 31);
     }
   }
-  while (pattern[p] === '*') p++;
-  return p === pattern.length;
+
+  /** End (exclusive) of the leftmost occurrence in text[from, to), or -1. */
+  find(text: string, from: number, to: number, work: GlobWork | undefined): number {
+    const m = this.text.length;
+    const last = m - 1;
+    const state = new Uint32Array(this.words);
+    for (let t = from; t < to; t++) {
+      const mask = this.masks.get(text.charCodeAt(t)) ?? this.any;
+      let carry = 1;
+      for (let w = 0; w < this.words; w++) {
+        const word = state[w]!;
+        state[w] = ((word << 1) | carry) & mask[w]!;
+        carry = word >>> 31;
+      }
+      if (work) work.steps += this.words;
+      if ((state[last >>> 5]! >>> (last & 31)) & 1) return t + 1;
+    }
+    return -1;
+  }
+}
+
+interface Compiled {
+  readonly first: string;
+  readonly middle: readonly Piece[];
+  readonly last: string | undefined;
+}
+
+function compile(pattern: string): Compiled {
+  const pieces = pattern.split('*');
+  if (pieces.length === 1) return { first: pattern, middle: [], last: undefined };
+  return {
+    first: pieces[0]!,
+    middle: pieces.slice(1, -1).filter((p) => p.length > 0).map((p) => new Piece(p)),
+    last: pieces[pieces.length - 1]!,
+  };
+}
+
+/**
+ * Compiled patterns, reused across containers and invocations (a configuration's patterns recur).
+ * Bounded: at most as many entries as two full pattern lists, cleared when full.
+ */
+const cache = new Map<string, Compiled>();
+const CACHE_LIMIT = 256;
+
+function compiled(pattern: string): Compiled {
+  let c = cache.get(pattern);
+  if (!c) {
+    if (cache.size >= CACHE_LIMIT) cache.clear();
+    c = compile(pattern);
+    cache.set(pattern, c);
+  }
+  return c;
+}
+
+export function globMatch(pattern: string, text: string, work?: GlobWork): boolean {
+  const { first, middle, last } = compiled(pattern);
+  if (last === undefined) {
+    if (work) work.steps += text.length;
+    return first.length === text.length && matchesAt(first, text, 0);
+  }
+  const end = text.length - last.length;
+  if (work) work.steps += first.length + last.length;
+  if (first.length > end || !matchesAt(first, text, 0) || !matchesAt(last, text, end)) return false;
+  let at = first.length;
+  for (const piece of middle) {
+    at = piece.find(text, at, end, work);
+    if (at < 0) return false;
+  }
+  return true;
 }

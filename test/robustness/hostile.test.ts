@@ -185,14 +185,13 @@ describe('exemption patterns built to blow up a regular expression', () => {
     expect(reads).toBeLessThanOrEqual(8 * (pattern.length + long.length));
   });
 
-  it("the hook's worst case, a long literal after a star, stays within pattern × name", () => {
+  it('a long literal after a star, the worst case of greedy back-tracking, stays linear in the name', () => {
     const pattern = `*${'a'.repeat(253)}b`;
     const text = 'a'.repeat(2_000);
     const { matched, reads } = countedGlob(pattern, text);
     expect(matched).toBe(false);
-    // Quadratic, bounded by the schema's pattern length (255 names, 1,024 images), never exponential.
-    expect(reads).toBeLessThanOrEqual(4 * (pattern.length + 2) * (text.length + 2));
-    expect(reads).toBeGreaterThan(text.length * 100);
+    // Greedy back-tracking would read about pattern × name characters (over 500,000 here).
+    expect(reads).toBeLessThanOrEqual(8 * (pattern.length + text.length));
   });
 
   it('agrees with the dynamic-programming oracle on the killers, cut to a size the oracle can afford', () => {
