@@ -28,6 +28,14 @@ const sdkFreeLibrary = {
       resolveDir: root,
       loader: 'js',
     }));
+    // The reflect-metadata polyfill serves design-type reflection, which deserialisation never reads
+    // (the library turns enableImplicitConversion off); class-transformer's @Type only asks for it.
+    // A getMetadata that knows nothing keeps every decorator working and spares its load.
+    b.onResolve({ filter: /^reflect-metadata$/ }, () => ({ path: 'reflect-metadata', namespace: 'reflect-stub' }));
+    b.onLoad({ filter: /.*/, namespace: 'reflect-stub' }, () => ({
+      contents: "if (typeof Reflect.getMetadata !== 'function') Reflect.getMetadata = () => undefined;",
+      loader: 'js',
+    }));
     // recast -> exceptions -> proxy requires the SDK; nothing on our path calls it.
     b.onResolve({ filter: /^aws-sdk(\/.*)?$/ }, (args) => ({ path: args.path, namespace: 'empty' }));
     b.onLoad({ filter: /.*/, namespace: 'empty' }, () => ({ contents: 'module.exports = {};', loader: 'js' }));
