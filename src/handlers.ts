@@ -7,7 +7,9 @@ import { createHook, type HandlerResult } from './runtime/wrapper';
 
 function check(request: HookHandlerRequest, config: PolicyConfig): HandlerResult {
   const { resourceProperties, previousResourceProperties } = request.targetModel;
-  if (!isRecord(resourceProperties) || !isTargetType(request.targetName)) {
+  // The wrapper only calls with the schema's targets; this narrows the type.
+  if (!isTargetType(request.targetName)) throw new Error('handler called for a target it does not handle');
+  if (!isRecord(resourceProperties)) {
     throw new RequestError('The request has no target model (requestData.targetModel.resourceProperties is not an object).');
   }
   const previous =

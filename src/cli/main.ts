@@ -59,15 +59,19 @@ export interface Io {
 
 class UsageError extends Error {}
 
+/** A file named by an option: unreadable is a usage error naming it. */
+function readNamed(io: Io, path: string, what: string): string {
+  try {
+    return io.readFile(path);
+  } catch {
+    throw new UsageError(`cannot read ${what} ${printablePath(path)}`);
+  }
+}
+
 function parameterMap(values: readonly string[], files: readonly string[], io: Io): Map<string, string> {
   const out = new Map<string, string>();
   for (const file of files) {
-    let text: string;
-    try {
-      text = io.readFile(file);
-    } catch {
-      throw new UsageError(`cannot read parameter file ${printablePath(file)}`);
-    }
+    const text = readNamed(io, file, 'parameter file');
     try {
       for (const [k, v] of parseParameterFile(text)) out.set(k, v);
     } catch (error) {
@@ -87,12 +91,7 @@ function parameterMap(values: readonly string[], files: readonly string[], io: I
 
 function loadConfig(path: string | undefined, io: Io): PolicyConfig {
   if (path === undefined) return EMPTY_CONFIG;
-  let text: string;
-  try {
-    text = io.readFile(path);
-  } catch {
-    throw new UsageError(`cannot read configuration file ${printablePath(path)}`);
-  }
+  const text = readNamed(io, path, 'configuration file');
   try {
     return readConfigDocument(text).config;
   } catch (error) {

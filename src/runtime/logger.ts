@@ -35,19 +35,15 @@ const stdoutSink: LogSink = (line) => {
 };
 
 export class Logger {
-  private readonly threshold: number;
-
   constructor(
     private readonly sink: LogSink = stdoutSink,
     private readonly base: LogFields = {},
-    level: LogLevel = levelFromEnv(),
-  ) {
-    this.threshold = ORDER[level];
-  }
+    private readonly level: LogLevel = levelFromEnv(),
+  ) {}
 
   /** A logger that adds `fields` to every line. */
   child(fields: LogFields): Logger {
-    return new Logger(this.sink, { ...this.base, ...fields }, this.levelName());
+    return new Logger(this.sink, { ...this.base, ...fields }, this.level);
   }
 
   debug(message: string, fields?: LogFields): void {
@@ -63,12 +59,8 @@ export class Logger {
     this.write('ERROR', message, fields);
   }
 
-  private levelName(): LogLevel {
-    return (Object.keys(ORDER) as LogLevel[]).find((l) => ORDER[l] === this.threshold) ?? 'INFO';
-  }
-
   private write(level: LogLevel, message: string, fields?: LogFields): void {
-    if (ORDER[level] < this.threshold) return;
+    if (ORDER[level] < ORDER[this.level]) return;
     try {
       this.sink(JSON.stringify({ level, message, ...this.base, ...fields, timestamp: new Date().toISOString() }));
     } catch {

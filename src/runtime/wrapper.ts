@@ -130,39 +130,36 @@ export function createHook<C>(definition: HookDefinition<C>): Hook {
   }
 
   function invoke(parse: (event: unknown) => ParsedRequest, event: unknown, context: LambdaContextLike | undefined): HookProgressEvent {
-    {
-      const started = process.hrtime.bigint();
-      const correlationId = correlationIdOf(context);
-      let log = rootLogger.child({ correlationId });
-      let token = '';
-      let result: HandlerResult;
-      try {
-        token = tokenOf(event);
-        const parsed = parse(event);
-        const r = parsed.handlerRequest;
-        log = log.child({
-          invocationPoint: r.invocationPoint,
-          targetName: logId(r.targetName),
-          targetLogicalId: logId(r.targetLogicalId),
-          invocationId: logId(parsed.invocationId),
-        });
-        result = dispatch(parsed, log);
-      } catch (error) {
-        if (error instanceof RequestError) {
-          result = { hookStatus: 'FAILED', errorCode: 'InvalidRequest', message: error.message };
-        } else {
-          log.error('Unexpected error', errorFields(error));
-          result = {
-            hookStatus: 'FAILED',
-            errorCode: 'InternalFailure',
-            message: `The hook could not check this resource because of an internal error (correlation id ${correlationId}). Deploy again; if it persists, give the correlation id to the hook's owner.`,
-          };
-        }
+    const started = process.hrtime.bigint();
+    const correlationId = correlationIdOf(context);
+    const token = tokenOf(event);
+    let log = rootLogger.child({ correlationId });
+    let result: HandlerResult;
+    try {
+      const parsed = parse(event);
+      const r = parsed.handlerRequest;
+      log = log.child({
+        invocationPoint: r.invocationPoint,
+        targetName: logId(r.targetName),
+        targetLogicalId: logId(r.targetLogicalId),
+        invocationId: logId(parsed.invocationId),
+      });
+      result = dispatch(parsed, log);
+    } catch (error) {
+      if (error instanceof RequestError) {
+        result = { hookStatus: 'FAILED', errorCode: 'InvalidRequest', message: error.message };
+      } else {
+        log.error('Unexpected error', errorFields(error));
+        result = {
+          hookStatus: 'FAILED',
+          errorCode: 'InternalFailure',
+          message: `The hook could not check this resource because of an internal error (correlation id ${correlationId}). Deploy again; if it persists, give the correlation id to the hook's owner.`,
+        };
       }
-      const durationMs = Number(process.hrtime.bigint() - started) / 1e6;
-      log.info('Answered', { hookStatus: result.hookStatus, errorCode: result.errorCode, durationMs });
-      return answer(token, result);
     }
+    const durationMs = Number(process.hrtime.bigint() - started) / 1e6;
+    log.info('Answered', { hookStatus: result.hookStatus, errorCode: result.errorCode, durationMs });
+    return answer(token, result);
   }
 
   return { entrypoint: make(parseInvocationRequest), testEntrypoint: make(parseTestEvent) };
