@@ -41,6 +41,22 @@ export class Logger {
     private readonly level: LogLevel = levelFromEnv(),
   ) {}
 
+  /** A logger that also hands every line it writes to `extra` (one invocation's delivery). */
+  teeTo(extra: LogSink): Logger {
+    const sink = this.sink;
+    return new Logger(
+      (line) => {
+        try {
+          sink(line);
+        } finally {
+          extra(line);
+        }
+      },
+      this.base,
+      this.level,
+    );
+  }
+
   /** A logger that adds `fields` to every line. */
   child(fields: LogFields): Logger {
     return new Logger(this.sink, { ...this.base, ...fields }, this.level);
@@ -72,7 +88,7 @@ export class Logger {
 /** Error classes whose name may be logged; any other name (a thrown object can carry any) logs as Error. */
 const KNOWN_ERRORS = new Set([
   'Error', 'TypeError', 'RangeError', 'SyntaxError', 'ReferenceError', 'EvalError', 'URIError', 'AggregateError',
-  'RequestError', 'TypeConfigurationError', 'ConfigError',
+  'RequestError', 'TypeConfigurationError', 'ConfigError', 'AwsError', 'HttpError', 'CredentialsError', 'DecryptionError', 'PayloadError',
 ]);
 
 /** Where this code runs from: in the bundle, the bundle itself. */

@@ -12,7 +12,11 @@ export const HOOK_STATUSES = ['IN_PROGRESS', 'SUCCESS', 'FAILED'] as const;
 export type HookStatus = (typeof HOOK_STATUSES)[number];
 
 /** The error codes this hook answers with (a subset of the runtimes' HandlerErrorCode). */
-export const ERROR_CODES = ['NonCompliant', 'InvalidRequest', 'InvalidTypeConfiguration', 'InternalFailure'] as const;
+export const ERROR_CODES = [
+  'NonCompliant', 'InvalidRequest', 'InvalidTypeConfiguration', 'InternalFailure',
+  // A remote payload that could not be read (see payload.ts).
+  'NetworkFailure', 'ServiceInternalError', 'AccessDenied',
+] as const;
 export type HookErrorCode = (typeof ERROR_CODES)[number];
 
 /** A message longer than this is cut by stack events and the Cloud Control API. */
@@ -47,6 +51,8 @@ export interface ParsedRequest {
   readonly hookModel: unknown;
   /** For log lines only. */
   readonly invocationId?: string;
+  /** `requestData.payload`: where the target model is when the request carries none. */
+  readonly payloadUrl?: string;
 }
 
 /** A request CloudFormation could not have meant: answered FAILED/InvalidRequest with this message. */
@@ -89,16 +95,25 @@ function invocationPoint(value: unknown, field: string): InvocationPoint {
   return value as InvocationPoint;
 }
 
-function target(source: Record<string, unknown>, where: string): Pick<HookHandlerRequest, 'targetName' | 'targetType' | 'targetLogicalId' | 'targetModel'> {
+type Target = Pick<HookHandlerRequest, 'targetName' | 'targetType' | 'targetLogicalId' | 'targetModel'>;
+
+function target(source: Record<string, unknown>, where: string): { target: Target; payloadUrl?: string } {
   const targetName = source.targetName;
   if (typeof targetName !== 'string' || targetName.length === 0) throw new RequestError(`The request has no ${where}.targetName.`);
   const targetModel = source.targetModel;
-  if (!isRecord(targetModel)) throw new RequestError(`The request has no target model (${where}.targetModel).`);
+  const payload = source.payload;
+  // As the Java runtime: an absent or empty target model with a payload URL means the model is remote.
+  const remote = (targetModel === undefined || targetModel === null || (isRecord(targetModel) && Object.keys(targetModel).length === 0)) &&
+    typeof payload === 'string' && payload !== '';
+  if (!remote && !isRecord(targetModel)) throw new RequestError(`The request has no target model (${where}.targetModel).`);
   return {
-    targetName,
-    targetType: optionalString(source.targetType) ?? 'RESOURCE',
-    targetLogicalId: optionalString(source.targetLogicalId) ?? '',
-    targetModel,
+    target: {
+      targetName,
+      targetType: optionalString(source.targetType) ?? 'RESOURCE',
+      targetLogicalId: optionalString(source.targetLogicalId) ?? '',
+      targetModel: remote || !isRecord(targetModel) ? {} : targetModel,
+    },
+    payloadUrl: remote ? (payload as string) : undefined,
   };
 }
 
@@ -107,17 +122,20 @@ export function parseInvocationRequest(event: unknown): ParsedRequest {
   if (!isRecord(event)) throw new RequestError('The request is not a JSON object.');
   const requestData = event.requestData;
   if (!isRecord(requestData)) throw new RequestError('The request has no requestData object.');
+  const point = invocationPoint(event.actionInvocationPoint, 'actionInvocationPoint');
+  const found = target(requestData, 'requestData');
   return {
     handlerRequest: {
       clientRequestToken: tokenOf(event),
-      invocationPoint: invocationPoint(event.actionInvocationPoint, 'actionInvocationPoint'),
+      invocationPoint: point,
       hookTypeName: optionalString(event.hookTypeName),
       awsAccountId: optionalString(event.awsAccountId),
       stackId: optionalString(event.stackId),
-      ...target(requestData, 'requestData'),
+      ...found.target,
     },
     hookModel: event.hookModel,
     invocationId: optionalString(event.invocationId),
+    payloadUrl: found.payloadUrl,
   };
 }
 
@@ -138,7 +156,7 @@ export function parseTestEvent(event: unknown): ParsedRequest {
       hookTypeName: optionalString(context.hookTypeName),
       awsAccountId: optionalString(context.awsAccountId),
       stackId: optionalString(context.stackId),
-      ...target(context, 'request.hookContext'),
+      ...target(context, 'request.hookContext').target,
     },
     hookModel: event.typeConfiguration,
   };

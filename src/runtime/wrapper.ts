@@ -3,7 +3,9 @@
  * answer); handlers own only policy. Modelled on the Java runtime's HookAbstractWrapper.
  */
 import type { Annotation } from '../policy/report';
+import { Delivery, DELIVERY_BUDGET_MS, deliveryRequestOf } from './delivery';
 import { errorFields, Logger } from './logger';
+import { fetchPayload, PAYLOAD_BUDGET_MS, PayloadError } from './payload';
 import {
   type HookErrorCode,
   type HookHandlerRequest,
@@ -47,6 +49,23 @@ export interface HookDefinition<C> {
 
 export interface LambdaContextLike {
   readonly awsRequestId?: string;
+  /** Lambda's clock for this invocation: payload reads and delivery end well before it runs out. */
+  getRemainingTimeInMillis?(): number;
+}
+
+/** Kept back from the invocation's remaining time for answering. */
+const ANSWER_RESERVE_MS = 500;
+/** Without a Lambda context (local runs), the limit Lambda would give a hook. */
+const DEFAULT_INVOCATION_MS = 30_000;
+
+function remainingMs(context: LambdaContextLike | undefined): number {
+  try {
+    const value = context?.getRemainingTimeInMillis?.();
+    if (typeof value === 'number' && Number.isFinite(value)) return Math.max(0, value);
+  } catch {
+    // A broken context is treated as no context.
+  }
+  return DEFAULT_INVOCATION_MS;
 }
 
 export type Entrypoint = (event: unknown, context?: LambdaContextLike) => Promise<HookProgressEvent>;
@@ -90,8 +109,8 @@ function logId(value: string | undefined): string | undefined {
 export function createHook<C>(definition: HookDefinition<C>): Hook {
   const rootLogger = definition.logger ?? new Logger();
 
-  function dispatch(parsed: ParsedRequest, log: Logger): HandlerResult {
-    const request = parsed.handlerRequest;
+  async function dispatch(parsed: ParsedRequest, log: Logger, payloadDeadline: number): Promise<HandlerResult> {
+    let request = parsed.handlerRequest;
     const handler = definition.handlers[request.invocationPoint];
     if (handler === undefined) {
       return { hookStatus: 'SUCCESS', message: `Nothing to check at ${request.invocationPoint}.` };
@@ -108,43 +127,66 @@ export function createHook<C>(definition: HookDefinition<C>): Hook {
       }
       throw error;
     }
+    if (parsed.payloadUrl !== undefined) {
+      try {
+        request = { ...request, targetModel: await fetchPayload(parsed.payloadUrl, payloadDeadline) };
+      } catch (error) {
+        if (!(error instanceof PayloadError)) throw error;
+        log.warn('Payload not read', { errorCode: error.errorCode, reason: error.message });
+        return { hookStatus: 'FAILED', errorCode: error.errorCode, message: error.message };
+      }
+    }
     return handler(request, config, log);
   }
 
-  function make(parse: (event: unknown) => ParsedRequest): Entrypoint {
-    // Synchronous inside: no await point lets one invocation's state mix with another's.
-    return (event, context) => {
+  function make(parse: (event: unknown) => ParsedRequest, delivers: boolean): Entrypoint {
+    // Every piece of state lives in this call's closure: concurrent invocations share nothing.
+    return async (event, context) => {
       try {
-        return Promise.resolve(invoke(parse, event, context));
+        return await invoke(parse, delivers, event, context);
       } catch {
         // Last resort: even a failure to build the answer must not reach CloudFormation as a throw.
-        return Promise.resolve({
+        return {
           hookStatus: 'FAILED',
           errorCode: 'InternalFailure',
           message: 'The hook could not check this resource because of an internal error.',
           clientRequestToken: tokenOf(event),
           callbackDelaySeconds: 0,
-        });
+        };
       }
     };
   }
 
-  function invoke(parse: (event: unknown) => ParsedRequest, event: unknown, context: LambdaContextLike | undefined): HookProgressEvent {
+  async function invoke(
+    parse: (event: unknown) => ParsedRequest,
+    delivers: boolean,
+    event: unknown,
+    context: LambdaContextLike | undefined,
+  ): Promise<HookProgressEvent> {
     const started = process.hrtime.bigint();
+    const startedAt = Date.now();
+    const hardDeadline = startedAt + remainingMs(context) - ANSWER_RESERVE_MS;
     const correlationId = correlationIdOf(context);
     const token = tokenOf(event);
+    const deliveryRequest = delivers ? deliveryRequestOf(event) : undefined;
     let log = rootLogger.child({ correlationId });
+    const delivery = deliveryRequest === undefined ? undefined : new Delivery(deliveryRequest, log, hardDeadline);
+    if (delivery !== undefined) log = log.teeTo(delivery.record);
+    let invocationPoint: string | undefined;
     let result: HandlerResult;
     try {
       const parsed = parse(event);
       const r = parsed.handlerRequest;
+      invocationPoint = r.invocationPoint;
       log = log.child({
         invocationPoint: r.invocationPoint,
         targetName: logId(r.targetName),
         targetLogicalId: logId(r.targetLogicalId),
         invocationId: logId(parsed.invocationId),
       });
-      result = dispatch(parsed, log);
+      // The payload read leaves room for delivery to follow.
+      const payloadDeadline = Math.min(startedAt + PAYLOAD_BUDGET_MS, hardDeadline - (delivery === undefined ? 0 : DELIVERY_BUDGET_MS));
+      result = await dispatch(parsed, log, payloadDeadline);
     } catch (error) {
       if (error instanceof RequestError) {
         result = { hookStatus: 'FAILED', errorCode: 'InvalidRequest', message: error.message };
@@ -159,8 +201,13 @@ export function createHook<C>(definition: HookDefinition<C>): Hook {
     }
     const durationMs = Number(process.hrtime.bigint() - started) / 1e6;
     log.info('Answered', { hookStatus: result.hookStatus, errorCode: result.errorCode, durationMs });
+    if (delivery !== undefined) {
+      const exceptionType = result.errorCode === undefined || result.errorCode === 'NonCompliant' ? undefined : result.errorCode;
+      await delivery.finish({ invocationPoint, durationMs, exceptionType }, Math.min(Date.now() + DELIVERY_BUDGET_MS, hardDeadline));
+    }
     return answer(token, result);
   }
 
-  return { entrypoint: make(parseInvocationRequest), testEntrypoint: make(parseTestEvent) };
+  // Test events carry no delivery settings; only CloudFormation's requests deliver.
+  return { entrypoint: make(parseInvocationRequest, true), testEntrypoint: make(parseTestEvent, false) };
 }

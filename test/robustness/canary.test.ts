@@ -8,7 +8,9 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Canaries, container, invocationRequest, taskDefinition, testEvent } from './support/canaries';
+import { clients, createKey, encryptCredentials, hookEnv, logEvents, withEnv } from '../support/aws';
+import { type Moto, startMoto, unique } from '../support/moto';
+import { Canaries, container, credentials, invocationRequest, taskDefinition, testEvent } from './support/canaries';
 import { type Answer, captureOutput, HANDLERS, loadHook, logLines } from './support/hook';
 import { assertWellFormed } from './support/invariants';
 
@@ -161,6 +163,54 @@ describe('canaries through the built hook', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe('canaries through log delivery to the owner account (moto_server)', () => {
+  const c = new Canaries();
+  // Requests with delivery settings (one scenario replaces requestData with a bare target model).
+  const cases = scenarios(c).filter((s) => s.door === 'entrypoint' && (s.event.requestData as Record<string, unknown>).providerCredentials !== undefined);
+  let moto: Moto;
+  beforeAll(async () => {
+    moto = await startMoto();
+  }, 60_000);
+  afterAll(async () => moto.stop());
+
+  it('delivers the log lines of every path, plain and KMS-encrypted credentials alike, without a canary', async () => {
+    const keyArn = await createKey(moto.endpoint);
+    const groups: string[] = [];
+    const outputs: string[] = [];
+    for (const [i, scenario] of cases.entries()) {
+      const event = JSON.parse(JSON.stringify(scenario.event)) as Record<string, any>;
+      const group = unique(`canary-group-${i}`);
+      groups.push(group);
+      event.requestData.providerLogGroupName = group;
+      if (i % 2 === 0) {
+        // As CloudFormation sends them: the canary credentials encrypted under the hook's key.
+        event.requestData.providerCredentials = await encryptCredentials(moto.endpoint, keyArn, credentials(c, `encrypted.${i}`));
+        event.requestData.hookEncryptionKeyArn = keyArn;
+        event.requestData.hookEncryptionKeyRole = 'arn:aws:iam::123456789012:role/hook-encryption';
+      } else {
+        delete event.requestData.hookEncryptionKeyArn;
+        delete event.requestData.hookEncryptionKeyRole;
+      }
+      const { value: answer, output } = await withEnv(hookEnv(moto.endpoint), () =>
+        captureOutput(() => hook.entrypoint(event, { awsRequestId: `delivery-${i}` })),
+      );
+      expect([answer.hookStatus, answer.errorCode]).toEqual([scenario.status, scenario.errorCode]);
+      outputs.push(output, JSON.stringify(answer));
+    }
+    const delivered: string[] = [];
+    for (const group of groups) {
+      const events = await logEvents(moto.endpoint, group);
+      // Each invocation's own line reached its own group: delivery worked on every path.
+      expect(events.map((e) => JSON.parse(e.message).message)).toContain('Answered');
+      delivered.push(...events.map((e) => e.message));
+    }
+    const streams = await clients(moto.endpoint).logs.describeLogStreams({ logGroupName: groups[0]! }).promise();
+    assertNoLeak(c, delivered.join('\n'), 'the delivered log lines');
+    assertNoLeak(c, JSON.stringify(streams.logStreams), 'the log stream names');
+    assertNoLeak(c, outputs.join('\n'), 'stdout/stderr and the answers');
   });
 });
 

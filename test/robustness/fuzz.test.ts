@@ -137,6 +137,8 @@ describe('anything at all as the event', () => {
       for (const outcome of ['SUCCESS:-', 'FAILED:NonCompliant', 'FAILED:InvalidRequest', 'FAILED:InvalidTypeConfiguration']) atLeast(`${door}:${outcome}`, 50);
     }
     for (const kind of ['checked', 'empty', 'windows', 'not-a-list', 'over-25-rows']) atLeast(`policy:${kind}`, 20);
+    // Remote payloads that cannot be read fail closed.
+    atLeast('entrypoint:FAILED:NetworkFailure', 3);
     for (const verdict of ['PASS', 'FAIL', 'EXEMPT']) atLeast(`container:${verdict}`, 1000);
     atLeast('update:turns-off', 20);
     // InternalFailure is never the answer to a JSON event.

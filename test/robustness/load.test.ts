@@ -50,6 +50,41 @@ describe('10,000 sequential invocations in one process', () => {
   });
 });
 
+describe('with log and metric delivery: 2,000 sequential, then 200 concurrent invocations', () => {
+  interface DeliverySummary {
+    invocations: number;
+    delivered: number;
+    metricCalls: number;
+    problems: string[];
+    growth: number;
+  }
+  let summary: DeliverySummary;
+
+  beforeAll(() => {
+    const env: NodeJS.ProcessEnv = { ...process.env };
+    delete env.AWS_LAMBDA_FUNCTION_NAME;
+    const child = spawnSync(process.execPath, ['--expose-gc', join(__dirname, 'child', 'load-delivery.js'), HANDLERS, '2000', '200'], {
+      env,
+      encoding: 'utf8',
+      maxBuffer: 16 << 20,
+    });
+    if (child.status !== 0) throw new Error(`the delivery load child failed: ${child.stderr}`);
+    summary = JSON.parse(child.stdout.trim().split('\n').pop()!) as DeliverySummary;
+  });
+
+  it('delivers each invocation to its own group and stream, signed with its own credentials, answering its own token', () => {
+    expect(summary.problems).toEqual([]);
+    expect(summary.invocations).toBe(3_000 + 2_000 + 200);
+    expect(summary.delivered).toBe(summary.invocations);
+    expect(summary.metricCalls).toBe(summary.invocations);
+  });
+
+  it('retains no memory from one invocation to the next', () => {
+    // The same bound as without delivery: 500 bytes retained an invocation would pass it.
+    expect(summary.growth).toBeLessThan(1_000_000);
+  });
+});
+
 describe('200 concurrent invocations in one process', () => {
   /** Request i: its own token and correlation id, and a configuration and target that decide its verdict. */
   function request(i: number) {

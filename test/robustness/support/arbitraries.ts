@@ -226,7 +226,7 @@ function targetModelArb(props: Record<string, unknown>): fc.Arbitrary<unknown> {
       ),
       weight: 20,
     },
-    { arbitrary: fc.constantFrom<unknown>(undefined, null, '{}', []), weight: 1 },
+    { arbitrary: fc.constantFrom<unknown>(undefined, null, '{}', [], {}), weight: 1 },
   );
 }
 
@@ -252,6 +252,8 @@ export const invocationRequestArb: fc.Arbitrary<unknown> = policyCaseArb.chain((
             targetType: fc.constantFrom<unknown>('RESOURCE', undefined, 5),
             targetLogicalId: logicalIdArb,
             targetModel: targetModelArb(props),
+            // A remote payload: read only when the target model is absent or empty. None of these can be read.
+            payload: fc.constantFrom<unknown>(undefined, undefined, undefined, 'http://127.0.0.1:9/model.json', 'https://', 'file:///etc/passwd', '', 7),
             callerCredentials: fc.constant('callerCredentials'),
             providerCredentials: fc.constant('providerCredentials'),
             providerLogGroupName: fc.constant('providerLoggingGroupName'),

@@ -6,7 +6,8 @@
 
 export const TARGETS = ['AWS::ECS::TaskDefinition', 'AWS::ECS::DaemonTaskDefinition'] as const;
 export const POINTS = ['CREATE_PRE_PROVISION', 'UPDATE_PRE_PROVISION', 'DELETE_PRE_PROVISION'] as const;
-export const ERROR_CODES = ['NonCompliant', 'InvalidRequest', 'InvalidTypeConfiguration', 'InternalFailure'] as const;
+// The documented set (guide/troubleshooting.md): the last three only for a remote payload that could not be read.
+export const ERROR_CODES = ['NonCompliant', 'InvalidRequest', 'InvalidTypeConfiguration', 'InternalFailure', 'NetworkFailure', 'ServiceInternalError', 'AccessDenied'] as const;
 export const MAX_MESSAGE = 1024;
 export const MAX_ANNOTATIONS = 25;
 export const MAX_PATTERNS = 100;
@@ -134,10 +135,17 @@ export function requestOracle(event: unknown, door: Door): Expected {
   const targetName = context.targetName;
   if (typeof targetName !== 'string' || targetName === '') return invalid('InvalidRequest');
   const model = context.targetModel;
-  if (!isObject(model)) return invalid('InvalidRequest');
+  const payload = door === 'entrypoint' ? context.payload : undefined;
+  const remote = (model === undefined || model === null || (isObject(model) && Object.keys(model).length === 0)) && typeof payload === 'string' && payload !== '';
+  if (!remote && !isObject(model)) return invalid('InvalidRequest');
   if (point === 'DELETE_PRE_PROVISION' || !(TARGETS as readonly string[]).includes(targetName)) return pass;
 
   const config = configOracle(rawConfig);
+  if (remote) {
+    // The payloads generated cannot be read: a refused connection, or a URL refused unread. Fail closed.
+    return config.valid ? invalid('NetworkFailure', 'InvalidRequest') : invalid('InvalidTypeConfiguration');
+  }
+  if (!isObject(model)) return invalid('InvalidRequest');
   const props = model.resourceProperties;
   const codes = [...(config.valid ? [] : ['InvalidTypeConfiguration']), ...(isObject(props) ? [] : ['InvalidRequest'])];
   if (!config.valid || !isObject(props)) return invalid(...codes);

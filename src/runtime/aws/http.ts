@@ -1,0 +1,126 @@
+/**
+ * One bounded HTTP exchange: a deadline (AbortSignal), a cap on the body, truncation detected. No
+ * connection is kept between calls (agent: false): nothing of one invocation outlives it.
+ */
+import type { IncomingHttpHeaders } from 'node:http';
+
+export interface HttpRequest {
+  readonly url: URL;
+  readonly method: 'GET' | 'POST';
+  readonly headers?: Readonly<Record<string, string>>;
+  readonly body?: string;
+}
+
+export interface HttpResponse {
+  readonly status: number;
+  readonly headers: IncomingHttpHeaders;
+  readonly body: Buffer;
+}
+
+/** Why an exchange gave no complete response. Messages name the cause only, never a URL or a body. */
+export type HttpFailure = 'timeout' | 'network' | 'truncated' | 'too-large';
+
+export class HttpError extends Error {
+  constructor(
+    readonly kind: HttpFailure,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'HttpError';
+  }
+}
+
+export interface SendOptions {
+  /** Aborts the exchange: the caller's overall deadline. */
+  readonly signal: AbortSignal;
+  /** Bodies longer than this are refused while they arrive. */
+  readonly maxBytes: number;
+}
+
+/** Sends `request`; rejects with HttpError only. */
+export function send(request: HttpRequest, options: SendOptions): Promise<HttpResponse> {
+  const { url } = request;
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+    return Promise.reject(new HttpError('network', `unsupported URL scheme ${JSON.stringify(url.protocol.slice(0, 16))}`));
+  }
+  if (options.signal.aborted) return Promise.reject(new HttpError('timeout', 'the time allowed ran out before the request was sent'));
+  // Required here, not at the top: loading TLS costs every cold start, and most invocations never send.
+  /* eslint-disable @typescript-eslint/no-require-imports */
+  const transport = url.protocol === 'https:' ? (require('node:https') as typeof import('node:https')) : (require('node:http') as typeof import('node:http'));
+  /* eslint-enable @typescript-eslint/no-require-imports */
+  return new Promise<HttpResponse>((resolve, reject) => {
+    let settled = false;
+    const finish = (error: HttpError | undefined, response?: HttpResponse): void => {
+      if (settled) return;
+      settled = true;
+      options.signal.removeEventListener('abort', onAbort);
+      if (error !== undefined) {
+        req.destroy();
+        reject(error);
+      } else if (response !== undefined) {
+        resolve(response);
+      }
+    };
+    const onAbort = (): void => finish(new HttpError('timeout', 'the time allowed ran out'));
+    const body = request.body === undefined ? undefined : Buffer.from(request.body, 'utf8');
+    const headers: Record<string, string> = { ...request.headers };
+    if (body !== undefined && !Object.keys(headers).some((name) => name.toLowerCase() === 'content-length')) {
+      headers['content-length'] = String(body.length);
+    }
+    const req = transport.request(url, { method: request.method, headers, agent: false }, (res) => {
+      const chunks: Buffer[] = [];
+      let received = 0;
+      res.on('data', (chunk: Buffer) => {
+        received += chunk.length;
+        if (received > options.maxBytes) {
+          finish(new HttpError('too-large', `the response is larger than ${options.maxBytes} bytes`));
+          res.destroy();
+          return;
+        }
+        chunks.push(chunk);
+      });
+      res.on('error', () => finish(new HttpError('truncated', 'the connection closed before the response was complete')));
+      res.on('close', () => {
+        if (!res.complete) {
+          finish(new HttpError('truncated', 'the connection closed before the response was complete'));
+          return;
+        }
+        const declared = res.headers['content-length'];
+        if (declared !== undefined && Number(declared) !== received) {
+          finish(new HttpError('truncated', `the response has ${received} of the ${Number(declared)} bytes it declares`));
+          return;
+        }
+        finish(undefined, { status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks, received) });
+      });
+    });
+    req.on('error', (error: NodeJS.ErrnoException) => {
+      const code = typeof error.code === 'string' && /^[A-Z_]{1,32}$/.test(error.code) ? ` (${error.code})` : '';
+      finish(new HttpError('network', `the connection failed${code}`));
+    });
+    options.signal.addEventListener('abort', onAbort, { once: true });
+    req.end(body);
+  });
+}
+
+/** A signal that aborts at `deadline` (a Date.now() value); `dispose` stops its timer once the work is done. */
+export interface Deadline {
+  readonly signal: AbortSignal;
+  dispose(): void;
+}
+
+/**
+ * Not AbortSignal.timeout: its timer cannot be cancelled, so every invocation would leave one behind for
+ * as long as its deadline, and a warm function would accumulate them.
+ */
+export function deadlineAt(deadline: number): Deadline {
+  const controller = new AbortController();
+  const left = Math.floor(deadline - Date.now());
+  if (left <= 0) {
+    // A deadline already passed reads as aborted now, not on a later tick.
+    controller.abort();
+    return { signal: controller.signal, dispose: () => undefined };
+  }
+  const timer = setTimeout(() => controller.abort(), left);
+  timer.unref();
+  return { signal: controller.signal, dispose: () => clearTimeout(timer) };
+}

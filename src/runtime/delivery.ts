@@ -1,0 +1,224 @@
+/**
+ * Log and metric delivery to the hook owner's account, as the official runtimes do when the hook is
+ * registered with a LoggingConfig: the invocation's log lines go to `providerLogGroupName` (CloudWatch
+ * Logs) and its invocation, duration and exception metrics to CloudWatch. Delivery is best effort and
+ * bounded: it never changes the answer, and it ends by its deadline whatever the endpoints do.
+ * Everything belongs to one invocation: no client, credential or stream outlives it.
+ */
+import { type AwsCredentials, AwsError, type CallContext, checkedRegion } from './aws/client';
+import { deadlineAt } from './aws/http';
+import { CredentialsError, type EncryptedCredentials, readProviderCredentials } from './credentials';
+import type { Logger } from './logger';
+import { isRecord } from './protocol';
+
+/** How long delivery may add to an invocation once its answer is ready. */
+export const DELIVERY_BUDGET_MS = 2000;
+/** Lines kept per invocation (a verdict writes a handful). */
+export const MAX_DELIVERED_LINES = 500;
+const MAX_DELIVERED_BYTES = 256 * 1024;
+
+export interface DeliveryRequest {
+  readonly logGroupName: string;
+  readonly rawCredentials: unknown;
+  readonly encrypted?: EncryptedCredentials;
+  readonly region: string;
+  readonly awsAccountId?: string;
+  readonly hookTypeName?: string;
+  readonly stackId?: string;
+  readonly targetLogicalId?: string;
+}
+
+function str(value: unknown): string | undefined {
+  return typeof value === 'string' && value !== '' ? value : undefined;
+}
+
+/** What delivery needs from a HookInvocationRequest, or undefined when the hook owner asked for none. Total. */
+export function deliveryRequestOf(event: unknown, env: NodeJS.ProcessEnv = process.env): DeliveryRequest | undefined {
+  try {
+    if (!isRecord(event) || !isRecord(event.requestData)) return undefined;
+    const data = event.requestData;
+    const logGroupName = str(data.providerLogGroupName);
+    if (logGroupName === undefined || data.providerCredentials === undefined || data.providerCredentials === null) return undefined;
+    const keyArn = str(data.hookEncryptionKeyArn);
+    const roleArn = str(data.hookEncryptionKeyRole);
+    return {
+      logGroupName: logGroupName.slice(0, 512),
+      rawCredentials: data.providerCredentials,
+      encrypted: keyArn !== undefined && roleArn !== undefined ? { keyArn, roleArn } : undefined,
+      region: checkedRegion(env.AWS_REGION) ?? checkedRegion(str(event.region)) ?? 'us-east-1',
+      awsAccountId: str(event.awsAccountId),
+      hookTypeName: str(event.hookTypeName),
+      stackId: str(event.stackId),
+      targetLogicalId: str(data.targetLogicalId),
+    };
+  } catch {
+    return undefined;
+  }
+}
+
+/** `<stack id>/<logical id>` as the Python runtime names it, made a valid stream name (no ':' or '*'). */
+export function logStreamName(request: DeliveryRequest, now: Date): string {
+  const raw =
+    request.stackId !== undefined && request.targetLogicalId !== undefined
+      ? `${request.stackId}/${request.targetLogicalId}`
+      : `${request.awsAccountId ?? 'unknown-account'}/${now.toISOString().slice(0, 10)}`;
+  return raw.replace(/[:*]|[^\x20-\x7e]/g, '_').slice(0, 512);
+}
+
+/** `AWS/CloudFormation/<account>/<Org>/<Service>/<Hook>`, the namespace the official runtimes publish to. */
+export function metricNamespace(request: DeliveryRequest): string {
+  const account = request.awsAccountId !== undefined && /^\d{12}$/.test(request.awsAccountId) ? `${request.awsAccountId}/` : '';
+  const type = (request.hookTypeName ?? 'Unknown').replace(/::/g, '/').replace(/[^\w.\-/#]/g, '_').slice(0, 200);
+  return `AWS/CloudFormation/${account}${type}`;
+}
+
+/** The invocation as metrics describe it. */
+export interface Outcome {
+  readonly invocationPoint: string | undefined;
+  readonly durationMs: number;
+  /** The answer's error code when it is not a verdict (NonCompliant is a verdict, not an exception). */
+  readonly exceptionType: string | undefined;
+}
+
+function reasonOf(error: unknown): string {
+  return error instanceof AwsError || error instanceof CredentialsError ? error.message : 'delivery failed';
+}
+
+function raceSignal<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = (): void => reject(new AwsError('the time allowed for delivery ran out', 'timeout', 0));
+    if (signal.aborted) return onAbort();
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise.then(
+      (value) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(value);
+      },
+      (error: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(error);
+      },
+    );
+  });
+}
+
+export class Delivery {
+  private readonly events: { timestamp: number; message: string }[] = [];
+  private bytes = 0;
+  private dropped = 0;
+  private readonly credentials: Promise<AwsCredentials>;
+  private readonly started = new Date();
+
+  /**
+   * Starts reading the credentials at once (decryption needs two AWS calls), bounded by `hardDeadline`.
+   * `platformLog` is the function's own log: delivery's own failures go there, never to the owner's group.
+   */
+  constructor(
+    private readonly request: DeliveryRequest,
+    private readonly platformLog: Logger,
+    hardDeadline: number,
+    private readonly env: NodeJS.ProcessEnv = process.env,
+  ) {
+    this.credentials = readProviderCredentials(request.rawCredentials, request.encrypted, { region: request.region, env, deadline: hardDeadline });
+    // Observed here so an early failure is never an unhandled rejection; finish() reads it again.
+    this.credentials.catch(() => undefined);
+  }
+
+  /** A log sink: keeps the line for the owner's log group. */
+  readonly record = (line: string): void => {
+    const size = Buffer.byteLength(line, 'utf8') + 26;
+    if (this.events.length >= MAX_DELIVERED_LINES || this.bytes + size > MAX_DELIVERED_BYTES) {
+      this.dropped += 1;
+      return;
+    }
+    this.bytes += size;
+    this.events.push({ timestamp: Date.now(), message: line });
+  };
+
+  /** Delivers what was recorded and the metrics, by `deadline` at the latest. Never throws. */
+  async finish(outcome: Outcome, deadline: number): Promise<void> {
+    const { signal, dispose } = deadlineAt(deadline);
+    try {
+      let credentials: AwsCredentials;
+      try {
+        credentials = await raceSignal(this.credentials, signal);
+      } catch (error) {
+        this.platformLog.warn('Log and metric delivery skipped', { reason: reasonOf(error) });
+        return;
+      }
+      const context: CallContext = { region: this.request.region, credentials, signal, env: this.env };
+      const [logs, metrics] = await Promise.allSettled([this.deliverLogs(context), this.deliverMetrics(outcome, context)]);
+      if (metrics.status === 'rejected') this.platformLog.warn('Metric delivery failed', { reason: reasonOf(metrics.reason) });
+      if (logs.status === 'rejected') {
+        this.platformLog.warn('Log delivery failed', { reason: reasonOf(logs.reason) });
+        if (!signal.aborted) await this.deliverLogFailureMetric(logs.reason, context).catch(() => undefined);
+      }
+    } catch {
+      // Delivery must never change the answer.
+    } finally {
+      dispose();
+    }
+  }
+
+  private async deliverLogs(context: CallContext): Promise<void> {
+    if (this.events.length === 0) return;
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const logs = require('./aws/services') as typeof import('./aws/services');
+    const group = this.request.logGroupName;
+    const stream = logStreamName(this.request, this.started);
+    const events = [...this.events];
+    if (this.dropped > 0) {
+      events.push({ timestamp: Date.now(), message: JSON.stringify({ level: 'WARN', message: 'Log lines dropped', dropped: this.dropped }) });
+    }
+    try {
+      await logs.putLogEvents(group, stream, events, context);
+      return;
+    } catch (error) {
+      if (!(error instanceof AwsError) || error.code !== 'ResourceNotFoundException') throw error;
+    }
+    const tolerateExisting = (error: unknown): void => {
+      if (!(error instanceof AwsError) || error.code !== 'ResourceAlreadyExistsException') throw error;
+    };
+    try {
+      await logs.createLogStream(group, stream, context).catch(tolerateExisting);
+    } catch (error) {
+      if (!(error instanceof AwsError) || error.code !== 'ResourceNotFoundException') throw error;
+      await logs.createLogGroup(group, context).catch(tolerateExisting);
+      await logs.createLogStream(group, stream, context).catch(tolerateExisting);
+    }
+    await logs.putLogEvents(group, stream, events, context);
+  }
+
+  private dimensions(invocationPoint: string | undefined): Record<string, string> {
+    return {
+      DimensionKeyInvocationPointType: invocationPoint ?? 'Unknown',
+      DimensionKeyHookType: (this.request.hookTypeName ?? 'Unknown').slice(0, 255),
+    };
+  }
+
+  private async deliverMetrics(outcome: Outcome, context: CallContext): Promise<void> {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { putMetricData } = require('./aws/services') as typeof import('./aws/services');
+    const dimensions = this.dimensions(outcome.invocationPoint);
+    const timestamp = this.started;
+    const data: import('./aws/services').MetricDatum[] = [
+      { name: 'HandlerInvocationCount', unit: 'Count', value: 1, timestamp, dimensions },
+      { name: 'HandlerInvocationDuration', unit: 'Milliseconds', value: Math.round(outcome.durationMs * 1000) / 1000, timestamp, dimensions },
+    ];
+    if (outcome.exceptionType !== undefined) {
+      data.push({ name: 'HandlerException', unit: 'Count', value: 1, timestamp, dimensions: { ...dimensions, DimensionKeyExceptionType: outcome.exceptionType } });
+    }
+    await putMetricData(metricNamespace(this.request), data, context);
+  }
+
+  private async deliverLogFailureMetric(error: unknown, context: CallContext): Promise<void> {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { putMetricData } = require('./aws/services') as typeof import('./aws/services');
+    const exceptionType = error instanceof AwsError ? error.code : 'Error';
+    await putMetricData(
+      metricNamespace(this.request),
+      [{ name: 'HandlerException', unit: 'Count', value: 1, timestamp: new Date(), dimensions: { ...this.dimensions('ProviderLogDelivery'), DimensionKeyExceptionType: exceptionType } }],
+      context,
+    );
+  }
+}

@@ -1,0 +1,181 @@
+/**
+ * Faults: log, metric, STS and KMS endpoints that refuse, throttle, hang, fail or answer garbage. The
+ * answer CloudFormation gets is always the policy's verdict; delivery gives up within its budget
+ * (bounded attempts, abandoned connections) and says why in the function's own log only.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { createKey, encryptCredentials, hookEnv, withEnv } from '../support/aws';
+import { type FaultHandler, faults, type FaultServer, faultServer, refusingUrl } from '../support/fault-server';
+import { type Moto, startMoto } from '../support/moto';
+
+type Answer = Record<string, unknown>;
+type EntryPoint = (event: unknown, context?: unknown) => Promise<Answer>;
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const bundle = require('../../dist/handlers.js') as { entrypoint: EntryPoint };
+
+const PLAIN_CREDENTIALS = JSON.stringify({ accessKeyId: 'AKIDOWNER', secretAccessKey: 'owner-secret', sessionToken: 'owner-token' });
+
+function request(mutate: (r: Record<string, any>) => void = () => undefined): Record<string, any> {
+  const r = JSON.parse(readFileSync(join(__dirname, '..', 'fixtures', 'requests', 'create.json'), 'utf8'));
+  r.requestData.providerCredentials = PLAIN_CREDENTIALS;
+  mutate(r);
+  return r;
+}
+
+/** A Lambda context with `ms` left, as Lambda gives one. */
+function lambdaContext(ms: number): { awsRequestId: string; getRemainingTimeInMillis(): number } {
+  const end = Date.now() + ms;
+  return { awsRequestId: 'fault-run', getRemainingTimeInMillis: () => end - Date.now() };
+}
+
+let expected: Answer;
+let stdout: string[];
+let server: FaultServer | undefined;
+beforeAll(async () => {
+  const copy = request();
+  delete copy.requestData.providerLogGroupName;
+  const quiet = jest.spyOn(process.stdout, 'write').mockImplementation(() => true);
+  expected = await bundle.entrypoint(copy);
+  quiet.mockRestore();
+});
+beforeEach(() => {
+  stdout = [];
+  jest.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
+    stdout.push(String(chunk));
+    return true;
+  });
+});
+afterEach(async () => {
+  jest.restoreAllMocks();
+  await server?.close();
+  server = undefined;
+});
+
+function warnings(): Record<string, unknown>[] {
+  return stdout.map((l) => JSON.parse(l)).filter((l) => l.level === 'WARN');
+}
+
+async function invokeAgainst(endpoint: string, remainingMs = 30_000, event = request()): Promise<Answer> {
+  return withEnv({ ...hookEnv(endpoint) }, () => bundle.entrypoint(event, lambdaContext(remainingMs)));
+}
+
+async function serve(handler: FaultHandler): Promise<FaultServer> {
+  server = await faultServer(handler);
+  return server;
+}
+
+describe('log and metric endpoints at fault: the verdict stands', () => {
+  it('refused connections: both deliveries fail after bounded retries', async () => {
+    const answer = await invokeAgainst(await refusingUrl());
+    expect(answer).toEqual(expected);
+    expect(warnings()).toEqual([
+      expect.objectContaining({ message: 'Metric delivery failed', reason: 'monitoring PutMetricData: the connection failed (ECONNREFUSED)' }),
+      expect.objectContaining({ message: 'Log delivery failed', reason: 'logs PutLogEvents: the connection failed (ECONNREFUSED)' }),
+    ]);
+  });
+
+  it('throttling: each call is tried at most three times, then given up', async () => {
+    const s = await serve(faults.throttle());
+    expect(await invokeAgainst(s.url)).toEqual(expected);
+    const count = (op: string): number => s.requests.filter((r) => r === op).length;
+    expect(count('Logs_20140328.PutLogEvents')).toBe(3);
+    // Two rounds of three: the invocation's metrics, then the log-delivery failure metric.
+    expect(count('PutMetricData')).toBe(6);
+    expect(warnings()).toEqual([
+      expect.objectContaining({ message: 'Metric delivery failed', reason: 'monitoring PutMetricData: Throttling (HTTP 400)' }),
+      expect.objectContaining({ message: 'Log delivery failed', reason: 'logs PutLogEvents: ThrottlingException (HTTP 400)' }),
+    ]);
+  });
+
+  it('5xx answers are retried like throttling, then given up', async () => {
+    const s = await serve(faults.status(503));
+    expect(await invokeAgainst(s.url)).toEqual(expected);
+    expect(s.requests.filter((r) => r === 'Logs_20140328.PutLogEvents')).toHaveLength(3);
+    expect(warnings()).toContainEqual(expect.objectContaining({ message: 'Log delivery failed', reason: 'logs PutLogEvents: UnknownError (HTTP 503)' }));
+  });
+
+  it('a hanging endpoint: delivery abandons its connections at its deadline', async () => {
+    const s = await serve(faults.hang());
+    // 3 s left: the answer reserve leaves 2.5 s, inside the 2 s delivery budget's reach.
+    expect(await invokeAgainst(s.url, 3_000)).toEqual(expected);
+    expect(s.requests.sort()).toEqual(['Logs_20140328.PutLogEvents', 'PutMetricData']);
+    // Give the server a moment to see the client's close.
+    await new Promise((r) => setTimeout(r, 100));
+    expect(s.abandoned).toBe(2);
+    expect(warnings()).toEqual([
+      expect.objectContaining({ message: 'Metric delivery failed', reason: 'monitoring PutMetricData: the time allowed ran out' }),
+      expect.objectContaining({ message: 'Log delivery failed', reason: 'logs PutLogEvents: the time allowed ran out' }),
+    ]);
+  });
+
+  it('garbage answers: the log call fails as unreadable, nothing is retried forever', async () => {
+    const s = await serve(faults.garbage());
+    expect(await invokeAgainst(s.url)).toEqual(expected);
+    expect(s.requests.filter((r) => r === 'Logs_20140328.PutLogEvents')).toHaveLength(1);
+    expect(warnings()).toContainEqual(expect.objectContaining({ message: 'Log delivery failed', reason: 'logs PutLogEvents: the answer is not JSON' }));
+  });
+
+  it('truncated answers count as broken connections: retried, then given up', async () => {
+    const s = await serve(faults.truncate('{"nextSequenceToken":'));
+    expect(await invokeAgainst(s.url)).toEqual(expected);
+    expect(s.requests.filter((r) => r === 'Logs_20140328.PutLogEvents')).toHaveLength(3);
+    expect(warnings()).toContainEqual(
+      expect.objectContaining({ message: 'Log delivery failed', reason: 'logs PutLogEvents: the connection closed before the response was complete' }),
+    );
+  });
+
+  it('access denied: not retried', async () => {
+    const s = await serve(faults.json({ __type: 'AccessDeniedException', message: 'no' }, 400));
+    expect(await invokeAgainst(s.url)).toEqual(expected);
+    expect(s.requests.filter((r) => r === 'Logs_20140328.PutLogEvents')).toHaveLength(1);
+    expect(warnings()).toContainEqual(expect.objectContaining({ message: 'Log delivery failed', reason: 'logs PutLogEvents: AccessDeniedException (HTTP 400)' }));
+  });
+
+  it('an invocation with almost no time left answers without waiting for delivery', async () => {
+    const s = await serve(faults.hang());
+    // 400 ms left is less than the answer reserve: delivery's deadline has already passed.
+    expect(await invokeAgainst(s.url, 400)).toEqual(expected);
+    expect(warnings()).toEqual([expect.objectContaining({ message: 'Log and metric delivery skipped', reason: 'the time allowed for delivery ran out' })]);
+  });
+});
+
+describe('credential decryption at fault (STS and KMS): delivery is skipped, the verdict stands', () => {
+  let moto: Moto;
+  let keyArn: string;
+  let encrypted: string;
+  beforeAll(async () => {
+    moto = await startMoto();
+    keyArn = await createKey(moto.endpoint);
+    encrypted = await encryptCredentials(moto.endpoint, keyArn, PLAIN_CREDENTIALS);
+  }, 60_000);
+  afterAll(async () => moto.stop());
+
+  function encryptedRequest(): Record<string, any> {
+    return request((r) => {
+      r.requestData.providerCredentials = encrypted;
+      r.requestData.hookEncryptionKeyArn = keyArn;
+      r.requestData.hookEncryptionKeyRole = 'arn:aws:iam::123456789012:role/hook-encryption';
+    });
+  }
+
+  it.each([
+    ['STS refuses', 'STS', 'refuse', 'sts AssumeRole: the connection failed (ECONNREFUSED)'],
+    ['STS throttles', 'STS', 'throttle', 'sts AssumeRole: Throttling (HTTP 400)'],
+    ['STS hangs', 'STS', 'hang', 'the time allowed for delivery ran out'],
+    ['KMS answers garbage', 'KMS', 'garbage', 'kms Decrypt: the answer is not JSON'],
+    ['KMS denies', 'KMS', 'deny', 'kms Decrypt: AccessDeniedException (HTTP 400)'],
+  ])('%s', async (_name, service, fault, reason) => {
+    let url: string;
+    if (fault === 'refuse') url = await refusingUrl();
+    else {
+      const handler =
+        fault === 'throttle' ? faults.throttle() : fault === 'hang' ? faults.hang() : fault === 'garbage' ? faults.garbage() : faults.json({ __type: 'AccessDeniedException' }, 400);
+      url = (await serve(handler)).url;
+    }
+    const env = { ...hookEnv(moto.endpoint), [`AWS_ENDPOINT_URL_${service}`]: url };
+    const answer = await withEnv(env, () => bundle.entrypoint(encryptedRequest(), lambdaContext(3_000)));
+    expect(answer).toEqual(expected);
+    expect(warnings()).toEqual([expect.objectContaining({ message: 'Log and metric delivery skipped', reason: reason.startsWith('the time') ? reason : `the credentials could not be decrypted: ${reason}` })]);
+  });
+});

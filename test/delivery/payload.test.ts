@@ -1,0 +1,181 @@
+/**
+ * Remote payloads: a target model CloudFormation leaves in S3 behind a presigned URL. Read from moto's
+ * S3, the verdict is the one the inline request gets; every fault fails closed with the documented
+ * error code and message, in bounded attempts, and the URL (which carries a signature) is never shown.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { hookEnv, presignedPayload, withEnv } from '../support/aws';
+import { type FaultHandler, faults, type FaultServer, faultServer, refusingUrl } from '../support/fault-server';
+import { type Moto, startMoto, unique } from '../support/moto';
+
+type Answer = Record<string, unknown>;
+type EntryPoint = (event: unknown, context?: unknown) => Promise<Answer>;
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const bundle = require('../../dist/handlers.js') as { entrypoint: EntryPoint };
+
+const TOKEN = '4b90a7e4-b790-456b-a937-0cfdfa211dfe';
+const TAIL = ". Deploy again; if it persists, the hook's owner will find details in its logs.";
+const LEAD = "The hook could not read the target's properties from the payload CloudFormation sent: ";
+
+function fixture(): Record<string, any> {
+  const r = JSON.parse(readFileSync(join(__dirname, '..', 'fixtures', 'requests', 'create.json'), 'utf8'));
+  delete r.requestData.providerLogGroupName;
+  return r;
+}
+
+/** The fixture with its target model moved behind `url`, as CloudFormation sends a large one. */
+function remote(url: string, mutate: (r: Record<string, any>) => void = () => undefined): Record<string, any> {
+  const r = fixture();
+  mutate(r);
+  r.requestData.targetModel = {};
+  r.requestData.payload = url;
+  return r;
+}
+
+function failed(errorCode: string, reason: string): Answer {
+  return { hookStatus: 'FAILED', errorCode, message: `${LEAD}${reason}${TAIL}`, clientRequestToken: TOKEN, callbackDelaySeconds: 0 };
+}
+
+function lambdaContext(ms: number): { awsRequestId: string; getRemainingTimeInMillis(): number } {
+  const end = Date.now() + ms;
+  return { awsRequestId: 'payload-run', getRemainingTimeInMillis: () => end - Date.now() };
+}
+
+let moto: Moto;
+let server: FaultServer | undefined;
+let stdout: string[];
+beforeAll(async () => {
+  moto = await startMoto();
+}, 60_000);
+afterAll(async () => moto.stop());
+beforeEach(async () => {
+  stdout = [];
+  jest.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
+    stdout.push(String(chunk));
+    return true;
+  });
+});
+afterEach(async () => {
+  jest.restoreAllMocks();
+  await server?.close();
+  server = undefined;
+});
+
+async function serve(handler: FaultHandler): Promise<string> {
+  server = await faultServer(handler);
+  return `${server.url}/payload/target-model.json?X-Amz-Signature=signature-canary-91d2`;
+}
+
+describe('a payload in S3 (moto): the verdict equals the inline request', () => {
+  const cases: [string, (r: Record<string, any>) => void][] = [
+    ['non-compliant create', () => undefined],
+    ['compliant create', (r) => r.requestData.targetModel.resourceProperties.ContainerDefinitions.forEach((c: any) => (c.ReadonlyRootFilesystem = 'true'))],
+    ['exempted by configuration', (r) => (r.hookModel = { ExemptContainerNames: ['app', 'sidecar'] })],
+    [
+      'update that turns the flag off',
+      (r) => {
+        r.actionInvocationPoint = 'UPDATE_PRE_PROVISION';
+        const previous = JSON.parse(JSON.stringify(r.requestData.targetModel.resourceProperties));
+        previous.ContainerDefinitions.forEach((c: any) => (c.ReadonlyRootFilesystem = 'true'));
+        r.requestData.targetModel.previousResourceProperties = previous;
+      },
+    ],
+  ];
+  it.each(cases)('%s', async (name, mutate) => {
+    const inline = fixture();
+    mutate(inline);
+    const url = await presignedPayload(moto.endpoint, unique('cfn-hook-payloads'), `${name.replace(/\W/g, '-')}.json`, JSON.stringify(inline.requestData.targetModel));
+    const answer = await withEnv(hookEnv(moto.endpoint), () => bundle.entrypoint(remote(url, mutate)));
+    expect(answer).toEqual(await bundle.entrypoint(inline));
+    expect(stdout.join('')).not.toContain('X-Amz-Signature');
+  });
+
+  it('a missing object (HTTP 404 from S3): InvalidRequest, fail closed', async () => {
+    const bucket = unique('cfn-hook-payloads');
+    await presignedPayload(moto.endpoint, bucket, 'x.json', '{}');
+    const url = `${moto.endpoint}/${bucket}/missing-key.json`;
+    const answer = await withEnv(hookEnv(moto.endpoint), () => bundle.entrypoint(remote(url)));
+    expect(answer).toEqual(failed('InvalidRequest', 'the storage service answered HTTP 404'));
+  });
+});
+
+describe('a payload URL at fault: fail closed, bounded', () => {
+  it('HTTP 403 (expired signature): AccessDenied, not retried', async () => {
+    const url = await serve(faults.status(403));
+    expect(await bundle.entrypoint(remote(url))).toEqual(failed('AccessDenied', 'the payload URL was refused (HTTP 403: expired or not signed for this function)'));
+    expect(server!.requests).toHaveLength(1);
+  });
+
+  it('HTTP 503: ServiceInternalError after two attempts', async () => {
+    const url = await serve(faults.status(503));
+    expect(await bundle.entrypoint(remote(url))).toEqual(failed('ServiceInternalError', 'the storage service answered HTTP 503'));
+    expect(server!.requests).toHaveLength(2);
+  });
+
+  it('a truncated body: NetworkFailure after two attempts', async () => {
+    const url = await serve(faults.truncate());
+    expect(await bundle.entrypoint(remote(url))).toEqual(failed('NetworkFailure', 'the connection closed before all of it arrived'));
+    expect(server!.requests).toHaveLength(2);
+  });
+
+  it('a hanging server: NetworkFailure at the deadline, the connection abandoned', async () => {
+    const url = await serve(faults.hang());
+    // 2.5 s left: the payload may use what the 0.5 s answer reserve leaves.
+    expect(await bundle.entrypoint(remote(url), lambdaContext(2_500))).toEqual(failed('NetworkFailure', 'reading it took longer than the time allowed'));
+    await new Promise((r) => setTimeout(r, 100));
+    expect(server!.abandoned).toBe(1);
+  });
+
+  it('a refused connection: NetworkFailure', async () => {
+    const url = `${await refusingUrl()}/payload.json`;
+    expect(await bundle.entrypoint(remote(url))).toEqual(failed('NetworkFailure', 'the connection failed (ECONNREFUSED)'));
+  });
+
+  it('garbage bytes: InvalidRequest, not JSON', async () => {
+    const url = await serve(faults.garbage());
+    expect(await bundle.entrypoint(remote(url))).toEqual(failed('InvalidRequest', 'it is not JSON'));
+  });
+
+  it.each([[[1, 2]], ['a string'], [{}], [null]])('JSON that is not a target model (%j): InvalidRequest', async (value) => {
+    const url = await serve(faults.json(value));
+    expect(await bundle.entrypoint(remote(url))).toEqual(failed('InvalidRequest', 'it is not a non-empty JSON object'));
+  });
+
+  it('a body over 10 MiB: InvalidRequest, the download stopped', async () => {
+    const url = await serve(faults.huge(11 * 1024 * 1024));
+    expect(await bundle.entrypoint(remote(url))).toEqual(failed('InvalidRequest', 'it is larger than 10485760 bytes'));
+  });
+
+  it.each([
+    ['http to another host', 'http://payloads.example.com/model.json', 'requestData.payload is not an https URL'],
+    ['a file URL', 'file:///etc/passwd', 'requestData.payload is not an https URL'],
+    ['not a URL', 'not a url at all', 'requestData.payload is not a URL'],
+  ])('%s: refused unread', async (_name, url, reason) => {
+    expect(await bundle.entrypoint(remote(url))).toEqual(failed('InvalidRequest', reason));
+  });
+
+  it('targets it does not check are let through without reading the payload', async () => {
+    const url = await serve(faults.hang());
+    const answer = await bundle.entrypoint(remote(url, (r) => (r.requestData.targetName = 'AWS::S3::Bucket')));
+    expect(answer).toMatchObject({ hookStatus: 'SUCCESS' });
+    expect(server!.requests).toHaveLength(0);
+  });
+
+  it('never shows the URL: not in the answer, not in the log', async () => {
+    const url = await serve(faults.status(503));
+    const answer = await bundle.entrypoint(remote(url));
+    expect(JSON.stringify(answer)).not.toContain('signature-canary-91d2');
+    expect(stdout.join('')).not.toContain('signature-canary-91d2');
+    expect(stdout.join('')).not.toContain('127.0.0.1');
+  });
+
+  it('leaves time for delivery: with a log group, the payload read ends 2 s before the invocation would', async () => {
+    const url = await serve(faults.hang());
+    const event = remote(url, (r) => (r.requestData.providerLogGroupName = 'owner-logs'));
+    const answer = await withEnv(hookEnv(moto.endpoint), () => bundle.entrypoint(event, lambdaContext(4_000)));
+    expect(answer).toEqual(failed('NetworkFailure', 'reading it took longer than the time allowed'));
+    const lines = stdout.map((l) => JSON.parse(l));
+    expect(lines.map((l) => l.message)).toEqual(['Payload not read', 'Answered']);
+  });
+});
