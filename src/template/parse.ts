@@ -169,11 +169,16 @@ class Walker {
   }
 }
 
-function jsonFailure(text: string, lines: LineCounter): ParseFailure {
+function jsonFailure(text: string): ParseFailure {
   const found = locateJsonError(text);
   const offset = found?.offset ?? 0;
-  const { line, col } = lines.linePos(offset);
-  return { ok: false, message: `invalid JSON: ${found?.message ?? 'syntax error'}`, position: { line, column: col } };
+  let line = 1;
+  let lineStart = 0;
+  for (let i = text.indexOf('\n'); i >= 0 && i < offset; i = text.indexOf('\n', i + 1)) {
+    line++;
+    lineStart = i + 1;
+  }
+  return { ok: false, message: `invalid JSON: ${found?.message ?? 'syntax error'}`, position: { line, column: offset - lineStart + 1 } };
 }
 
 function yamlFailure(error: YAMLError, walker: Walker): ParseFailure {
@@ -204,10 +209,7 @@ export function parseTemplateText(text: string, name = ''): ParsedTemplate | Par
         validJson = false;
       }
       if (validJson) format = 'json';
-      else if (/\.json$/i.test(name)) {
-        for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) lines.addNewLine(i + 1);
-        return jsonFailure(text, lines);
-      }
+      else if (/\.json$/i.test(name)) return jsonFailure(text);
     }
     const doc = parseDocument(text, {
       prettyErrors: false,
@@ -219,7 +221,7 @@ export function parseTemplateText(text: string, name = ''): ParsedTemplate | Par
     const error = doc.errors[0];
     if (error) {
       // Text that looked like JSON and is not YAML either: the JSON error is the useful one.
-      if (first === '{' || first === '[') return jsonFailure(text, lines);
+      if (first === '{' || first === '[') return jsonFailure(text);
       return yamlFailure(error, walker);
     }
     const root = walker.walk(doc.contents, 0, { line: 1, column: 1 });

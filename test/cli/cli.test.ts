@@ -53,7 +53,7 @@ describe('ecs-readonly-rootfs (built dist/cli.js)', () => {
       'ERROR bad/alias-bomb.yaml:5:29: more than 10000 aliases',
       'ERROR bad/binary.yaml: binary file (NUL byte at offset 8), not a template',
       'ERROR bad/deep.yaml:2:105: nesting deeper than 100 levels',
-      'ERROR bad/invalid.json:4:5: invalid JSON: expected a property name in double quotes',
+      'ERROR bad/invalid.json:5:5: invalid JSON: expected a property name in double quotes',
       'ERROR bad/invalid.yaml:8:1: invalid YAML: bad indentation',
       'ERROR bad/latin1.yaml: not valid UTF-8 text (invalid byte at offset 71)',
       'FAIL valid/sam.yaml',

@@ -25,7 +25,7 @@ describe('json', () => {
       failingResources: 6,
       containers: { pass: 4, fail: 6, exempt: 0, suppressed: 0 },
     });
-    expect(report.files[1]).toEqual({ path: 'bad/invalid.json', status: 'ERROR', error: 'invalid JSON: expected a property name in double quotes', line: 4, column: 5, resources: [] });
+    expect(report.files[1]).toEqual({ path: 'bad/invalid.json', status: 'ERROR', error: 'invalid JSON: expected a property name in double quotes', line: 5, column: 5, resources: [] });
     expect(report.files[2]).toEqual({ path: 'valid/no-tasks.yaml', status: 'SKIP', resources: [] });
     expect(report.files[0].resources[1]).toEqual({
       logicalId: 'EntryIf',
@@ -114,7 +114,7 @@ describe('junit', () => {
         '    </testcase>',
         '  </testsuite>',
         '  <testsuite name="bad/invalid.json" tests="1" failures="0" errors="1" skipped="0">',
-        '    <testcase classname="bad/invalid.json" name="(template)" file="bad/invalid.json" line="4">',
+        '    <testcase classname="bad/invalid.json" name="(template)" file="bad/invalid.json" line="5">',
         '      <error message="invalid JSON: expected a property name in double quotes" type="ERROR"/>',
         '    </testcase>',
         '  </testsuite>',

@@ -155,6 +155,15 @@ describe('a payload URL at fault: fail closed, bounded', () => {
     expect(await bundle.entrypoint(remote(url))).toEqual(failed('InvalidRequest', reason));
   });
 
+  it('a request that carries its model inline is judged on it; the payload field is then not read', async () => {
+    const url = await serve(faults.hang());
+    const event = fixture();
+    event.requestData.payload = url;
+    const inline = fixture();
+    expect(await bundle.entrypoint(event)).toEqual(await bundle.entrypoint(inline));
+    expect(server!.requests).toHaveLength(0);
+  });
+
   it('targets it does not check are let through without reading the payload', async () => {
     const url = await serve(faults.hang());
     const answer = await bundle.entrypoint(remote(url, (r) => (r.requestData.targetName = 'AWS::S3::Bucket')));

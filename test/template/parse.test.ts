@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { LIMITS, parseTemplateText, readTemplate, validateTemplate } from '../../src/template';
 import { decodeTemplate } from '../../src/template/decode';
 import { locateJsonError } from '../../src/template/json-error';
@@ -75,7 +76,7 @@ describe('reading JSON', () => {
   it('gives JSON syntax errors a line and column of their own wording', () => {
     expect(readTemplate(fixture('bad/invalid.json'), 'bad/invalid.json')).toEqual({
       ok: false,
-      error: { message: 'invalid JSON: expected a property name in double quotes', line: 4, column: 5 },
+      error: { message: 'invalid JSON: expected a property name in double quotes', line: 5, column: 5 },
     });
   });
 
@@ -90,12 +91,89 @@ describe('reading JSON', () => {
     ['{"a": [1 2]}', 9, "expected ',' or ']'"],
     ['{"a": -}', 6, 'invalid number'],
     ['{"a": "open', 6, 'unterminated string'],
+    // Inputs YAML reads without complaint, so its parser cannot place them (see json-error.ts).
+    ['[1, 2,]', 6, 'unexpected character'],
+    ["{'a': 1}", 1, "expected a property name in double quotes or '}'"],
+    ['{a: 1}', 1, "expected a property name in double quotes or '}'"],
+    ['{1: 2}', 1, "expected a property name in double quotes or '}'"],
+    ['{"a": 1 // c\n}', 8, "expected ',' or '}'"],
+    ['{"a": 1 # c\n}', 8, "expected ',' or '}'"],
+    ['[NaN]', 1, 'unexpected character'],
+    ['[-Infinity]', 1, 'invalid number'],
+    ['[01]', 2, "expected ',' or ']'"],
+    ['[0x1F]', 2, "expected ',' or ']'"],
+    ['["\\x41"]', 2, 'bad escape in string'],
+    ['["a\tb"]', 3, 'control character in string'],
+    ['\uFEFF{}', 0, 'unexpected character'],
+    ['', 0, 'unexpected end of input'],
+    ['  \n ', 4, 'unexpected end of input'],
+    ['{"a"}', 4, "expected ':' after property name"],
+    ['{"a": 1}\n...\n', 9, 'unexpected text after the JSON document'],
+    // Inputs where YAML's position differs from JSON.parse's.
+    ['{"a": 1 "b": 2}', 8, "expected ',' or '}'"],
+    ['{\n  "a": 1\n  "b": 2\n}', 13, "expected ',' or '}'"],
+    ['["\\u12G4"]', 2, 'bad \\u escape in string'],
+    ['{"a": [1}', 8, "expected ',' or ']'"],
+    ['[1,,2]', 3, 'unexpected character'],
+    ['{"\u{1F600}": tru}', 7, 'unexpected character'],
   ])('locates the error in %j', (text, offset, message) => {
     expect(locateJsonError(text)).toEqual({ offset, message });
   });
 
+  it('locates errors deep in the nesting and far along a line', () => {
+    expect(locateJsonError(`${'['.repeat(500)}1 2${']'.repeat(500)}`)).toEqual({ offset: 502, message: "expected ',' or ']'" });
+    expect(locateJsonError(`${'{"a":'.repeat(300)}1,}${'}'.repeat(299)}`)).toEqual({
+      offset: 1502,
+      message: 'expected a property name in double quotes',
+    });
+    expect(locateJsonError(`{"k": "${'x'.repeat(100_000)}", "b": tru}`)).toEqual({ offset: 100_015, message: 'unexpected character' });
+  });
+
   it('finds nothing wrong in valid JSON', () => {
     expect(locateJsonError('{"a": [1, -2.5e3, true, false, null, "\\u00e9\\n", {}], "b": {"c": []}}')).toBeUndefined();
+    expect(locateJsonError('["\\ud800", "\\ud83d\\ude00", "\ud800", "\u007f\u2028"]')).toBeUndefined();
+  });
+
+  it('refuses exactly what JSON.parse refuses, and points inside the text', () => {
+    const pieces = ['{', '}', '[', ']', ',', ':', ' ', '\n', '"', '"a"', '\\', '\\u', '\\u00e9', '1', '0', '-', '.', 'e', 'true', 'nul', "'", '/', '#', '\u0001', '\uFEFF'];
+    const text = fc.oneof(
+      fc.array(fc.constantFrom(...pieces), { maxLength: 30 }).map((parts) => parts.join('')),
+      fc.json().chain((json) => fc.tuple(fc.nat(json.length), fc.constantFrom(...pieces)).map(([at, piece]) => json.slice(0, at) + piece + json.slice(at))),
+    );
+    fc.assert(
+      fc.property(text, (t) => {
+        let valid = true;
+        try {
+          JSON.parse(t);
+        } catch {
+          valid = false;
+        }
+        const found = locateJsonError(t);
+        expect(found === undefined).toBe(valid);
+        if (found) expect(found.offset).toBeLessThanOrEqual(t.length);
+      }),
+      { numRuns: 5000, seed: 20261128 },
+    );
+  });
+
+  it.each([
+    ['{"a": 1,}', 'expected a property name in double quotes', 1, 9],
+    ["{'a': 1}", "expected a property name in double quotes or '}'", 1, 2],
+    ['{a: 1}', "expected a property name in double quotes or '}'", 1, 2],
+    ['{"a": 1 # c\n}', "expected ',' or '}'", 1, 9],
+    ['{"a": NaN}', 'unexpected character', 1, 7],
+    ['{"a": 01}', "expected ',' or '}'", 1, 8],
+    ['{"a"}', "expected ':' after property name", 1, 5],
+    ['\uFEFF{"a": 1}', 'unexpected character', 1, 1],
+    ['', 'unexpected end of input', 1, 1],
+    ['{\n  "a": [\n    1,\n  ]\n}', 'unexpected character', 4, 3],
+    ['{\r\n  "a": 1,\r\n  "b": tru\r\n}', 'unexpected character', 3, 8],
+  ])('keeps a .json file as strict as JSON.parse where YAML would read it: %j', (text, message, line, column) => {
+    expect(parseTemplateText(text, 'x.json')).toEqual({ ok: false, message: `invalid JSON: ${message}`, position: { line, column } });
+  });
+
+  it('places a JSON error by line and column when YAML cannot read the text either', () => {
+    expect(parseTemplateText('{\n  "a": 1\n  "b": 2\n}')).toEqual({ ok: false, message: "invalid JSON: expected ',' or '}'", position: { line: 3, column: 3 } });
   });
 
   it('reads a .template file that is JSON-looking but YAML as YAML', () => {
