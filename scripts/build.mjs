@@ -56,9 +56,24 @@ const common = {
   metafile: true,
 };
 
+/**
+ * The runtime's network half (src/runtime/network.ts) is its own file, dist/network.js, which the
+ * handler requires only when an invocation delivers logs or reads a payload: invocations without
+ * either never load or parse it.
+ */
+const networkApart = {
+  name: 'network-apart',
+  setup(b) {
+    b.onResolve({ filter: /^\.\/network$/ }, (args) =>
+      args.importer.endsWith(join('src', 'runtime', 'wrapper.ts')) ? { path: './network.js', external: true } : undefined,
+    );
+  },
+};
+
 mkdirSync(outdir, { recursive: true });
 const results = await Promise.all([
-  build({ ...common, entryPoints: { handlers: join(root, 'src/handlers.ts') }, outdir }),
+  build({ ...common, plugins: [...common.plugins, networkApart], entryPoints: { handlers: join(root, 'src/handlers.ts') }, outdir }),
+  build({ ...common, entryPoints: { network: join(root, 'src/runtime/network.ts') }, outdir }),
   build({ ...common, entryPoints: { cli: join(root, 'src/cli/main.ts') }, outdir, banner: { js: '#!/usr/bin/env node' } }),
 ]);
 writeFileSync(join(outdir, 'meta.json'), JSON.stringify(results.map((r) => r.metafile)));

@@ -104,8 +104,11 @@ function zipBuffers(entries) {
   });
 }
 
+/** The handler file loads its network half from beside it (src/runtime/network.ts). */
+const NETWORK_FILE = 'network.js';
+
 /** Bundles into a private directory, so a package never reads a dist/ that another build is rewriting. */
-function buildBundle(file) {
+function buildBundle(files) {
   const outdir = mkdtempSync(join(tmpdir(), 'hook-package-'));
   try {
     const built = spawnSync(process.execPath, [join(root, 'scripts/build.mjs'), relative(root, outdir)], {
@@ -113,7 +116,7 @@ function buildBundle(file) {
       stdio: ['ignore', 'inherit', 'inherit'],
     });
     if (built.status !== 0) fail('the build failed');
-    return readFileSync(join(outdir, file.replace(/^dist\//, '')));
+    return files.map((file) => [file, readFileSync(join(outdir, file.replace(/^dist\//, '')))]);
   } finally {
     rmSync(outdir, { recursive: true, force: true });
   }
@@ -149,7 +152,8 @@ export async function createPackage() {
   for (const [name, info] of Object.entries(targets)) {
     entries.set(`target-schemas/${hyphenated(name)}.json`, Buffer.from(pythonJson(info.Schema), 'utf8'));
   }
-  entries.set('ResourceProvider.zip', await zipBuffers([[handler, buildBundle(handler)]]));
+  const network = `${handler.slice(0, handler.lastIndexOf('/') + 1)}${NETWORK_FILE}`;
+  entries.set('ResourceProvider.zip', await zipBuffers(buildBundle([handler, network])));
   return { name: `${hyphenated(settings.typeName)}.zip`, data: await zipBuffers(entries), entries: [...entries.keys()].sort() };
 }
 

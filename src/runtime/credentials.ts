@@ -5,7 +5,6 @@
  * are never read: the policy needs no AWS access.
  */
 import { type AwsCredentials, type CallContext, environmentCredentials } from './aws/client';
-import { deadlineAt } from './aws/http';
 
 /** Why the credentials could not be read. The message never quotes them. */
 export class CredentialsError extends Error {
@@ -52,17 +51,12 @@ function fromObject(value: unknown): AwsCredentials {
 export async function readProviderCredentials(
   raw: unknown,
   encrypted: EncryptedCredentials | undefined,
-  where: { readonly region: string; readonly env?: NodeJS.ProcessEnv; readonly deadline: number },
+  context: Omit<CallContext, 'credentials'>,
 ): Promise<AwsCredentials> {
   if (encrypted === undefined) {
     return typeof raw === 'string' ? fromJson(raw.slice(0, MAX_CREDENTIALS_CHARS)) : fromObject(raw);
   }
-  const { signal, dispose } = deadlineAt(where.deadline);
-  try {
-    return await decrypt(raw, encrypted, { region: where.region, env: where.env, signal });
-  } finally {
-    dispose();
-  }
+  return decrypt(raw, encrypted, context);
 }
 
 async function decrypt(raw: unknown, encrypted: EncryptedCredentials, context: Omit<CallContext, 'credentials'>): Promise<AwsCredentials> {
@@ -72,17 +66,20 @@ async function decrypt(raw: unknown, encrypted: EncryptedCredentials, context: O
   const own = environmentCredentials(context.env);
   if (own === undefined) throw new CredentialsError('the function has no credentials of its own to assume the encryption key role');
   /* eslint-disable @typescript-eslint/no-require-imports */
-  const { decryptMessage } = require('./aws/esdk') as typeof import('./aws/esdk');
   const { assumeRole, kmsDecrypt } = require('./aws/services') as typeof import('./aws/services');
   const { randomUUID } = require('node:crypto') as typeof import('node:crypto');
   /* eslint-enable @typescript-eslint/no-require-imports */
+  // The role is asked for first: its round trip overlaps reading and verifying the message.
+  const role = assumeRole(encrypted.roleArn, `hook-credentials-${randomUUID()}`, { ...context, credentials: own });
+  role.catch(() => undefined);
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { decryptMessage } = require('./aws/esdk') as typeof import('./aws/esdk');
   let plaintext: Buffer;
   try {
     plaintext = await decryptMessage(Buffer.from(raw.trim(), 'base64'), async (keys, encryptionContext) => {
       const key = keys.find((k) => k.providerId === 'aws-kms' && k.providerInfo === encrypted.keyArn);
       if (key === undefined) throw new CredentialsError('the credentials are not encrypted under the hook encryption key');
-      const roleCredentials = await assumeRole(encrypted.roleArn, `hook-credentials-${randomUUID()}`, { ...context, credentials: own });
-      return kmsDecrypt(encrypted.keyArn, key.ciphertext, encryptionContext, { ...context, credentials: roleCredentials });
+      return kmsDecrypt(encrypted.keyArn, key.ciphertext, encryptionContext, { ...context, credentials: await role });
     });
   } catch (error) {
     // The unwrapper's own failure (wrong key, an AWS error) says more than the decryptor's wrapper around it.

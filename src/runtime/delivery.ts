@@ -5,56 +5,15 @@
  * bounded: it never changes the answer, and it ends by its deadline whatever the endpoints do.
  * Everything belongs to one invocation: no client, credential or stream outlives it.
  */
-import { type AwsCredentials, AwsError, type CallContext, checkedRegion } from './aws/client';
-import { deadlineAt } from './aws/http';
-import { CredentialsError, type EncryptedCredentials, readProviderCredentials } from './credentials';
+import { type AwsCredentials, AwsError, type CallContext } from './aws/client';
+import { type Deadline, deadlineAt } from './aws/http';
+import { CredentialsError, readProviderCredentials } from './credentials';
+import type { DeliveryRequest } from './delivery-request';
 import type { Logger } from './logger';
-import { isRecord } from './protocol';
 
-/** How long delivery may add to an invocation once its answer is ready. */
-export const DELIVERY_BUDGET_MS = 2000;
 /** Lines kept per invocation (a verdict writes a handful). */
 export const MAX_DELIVERED_LINES = 500;
 const MAX_DELIVERED_BYTES = 256 * 1024;
-
-export interface DeliveryRequest {
-  readonly logGroupName: string;
-  readonly rawCredentials: unknown;
-  readonly encrypted?: EncryptedCredentials;
-  readonly region: string;
-  readonly awsAccountId?: string;
-  readonly hookTypeName?: string;
-  readonly stackId?: string;
-  readonly targetLogicalId?: string;
-}
-
-function str(value: unknown): string | undefined {
-  return typeof value === 'string' && value !== '' ? value : undefined;
-}
-
-/** What delivery needs from a HookInvocationRequest, or undefined when the hook owner asked for none. Total. */
-export function deliveryRequestOf(event: unknown, env: NodeJS.ProcessEnv = process.env): DeliveryRequest | undefined {
-  try {
-    if (!isRecord(event) || !isRecord(event.requestData)) return undefined;
-    const data = event.requestData;
-    const logGroupName = str(data.providerLogGroupName);
-    if (logGroupName === undefined || data.providerCredentials === undefined || data.providerCredentials === null) return undefined;
-    const keyArn = str(data.hookEncryptionKeyArn);
-    const roleArn = str(data.hookEncryptionKeyRole);
-    return {
-      logGroupName: logGroupName.slice(0, 512),
-      rawCredentials: data.providerCredentials,
-      encrypted: keyArn !== undefined && roleArn !== undefined ? { keyArn, roleArn } : undefined,
-      region: checkedRegion(env.AWS_REGION) ?? checkedRegion(str(event.region)) ?? 'us-east-1',
-      awsAccountId: str(event.awsAccountId),
-      hookTypeName: str(event.hookTypeName),
-      stackId: str(event.stackId),
-      targetLogicalId: str(data.targetLogicalId),
-    };
-  } catch {
-    return undefined;
-  }
-}
 
 /** `<stack id>/<logical id>` as the Python runtime names it, made a valid stream name (no ':' or '*'). */
 export function logStreamName(request: DeliveryRequest, now: Date): string {
@@ -107,6 +66,8 @@ export class Delivery {
   private bytes = 0;
   private dropped = 0;
   private readonly credentials: Promise<AwsCredentials>;
+  /** Ended by finish(): nothing of the credentials' round trips outlives the invocation. */
+  private readonly credentialPhase: Deadline;
   private readonly started = new Date();
 
   /**
@@ -119,7 +80,8 @@ export class Delivery {
     hardDeadline: number,
     private readonly env: NodeJS.ProcessEnv = process.env,
   ) {
-    this.credentials = readProviderCredentials(request.rawCredentials, request.encrypted, { region: request.region, env, deadline: hardDeadline });
+    this.credentialPhase = deadlineAt(hardDeadline);
+    this.credentials = readProviderCredentials(request.rawCredentials, request.encrypted, { region: request.region, env, signal: this.credentialPhase.signal });
     // Observed here so an early failure is never an unhandled rejection; finish() reads it again.
     this.credentials.catch(() => undefined);
   }
@@ -157,6 +119,7 @@ export class Delivery {
       // Delivery must never change the answer.
     } finally {
       dispose();
+      this.credentialPhase.dispose();
     }
   }
 

@@ -8,14 +8,12 @@ import { deadlineAt, HttpError, send } from './aws/http';
 import type { HookErrorCode } from './protocol';
 import { isRecord } from './protocol';
 
-/** The longest a payload read may take, retries included (an invocation has 30 s). */
-export const PAYLOAD_BUDGET_MS = 10_000;
 /** Larger payloads are refused: a template body is at most 1 MB, a resource's properties far less. */
 export const MAX_PAYLOAD_BYTES = 10 * 1024 * 1024;
 const ATTEMPTS = 2;
 
 /** Answered FAILED with `errorCode` and this message. */
-export class PayloadError extends Error {
+class PayloadError extends Error {
   constructor(
     readonly errorCode: HookErrorCode,
     reason: string,
@@ -56,14 +54,23 @@ function failure(error: unknown): PayloadError {
   return new PayloadError('InternalFailure', 'an unexpected error occurred');
 }
 
-/** Reads the target model at `rawUrl` by `deadline` (a Date.now() value). Throws PayloadError only. */
-export async function fetchPayload(rawUrl: string, deadline: number): Promise<Record<string, unknown>> {
-  const url = checkedUrl(rawUrl);
-  const { signal, dispose } = deadlineAt(deadline);
+export type PayloadOutcome =
+  | { readonly ok: true; readonly targetModel: Record<string, unknown> }
+  | { readonly ok: false; readonly errorCode: HookErrorCode; readonly message: string };
+
+/** Reads the target model at `rawUrl` by `deadline` (a Date.now() value). Never throws. */
+export async function readPayload(rawUrl: string, deadline: number): Promise<PayloadOutcome> {
   try {
-    return await read(url, signal);
-  } finally {
-    dispose();
+    const url = checkedUrl(rawUrl);
+    const { signal, dispose } = deadlineAt(deadline);
+    try {
+      return { ok: true, targetModel: await read(url, signal) };
+    } finally {
+      dispose();
+    }
+  } catch (error) {
+    const failed = failure(error);
+    return { ok: false, errorCode: failed.errorCode, message: failed.message };
   }
 }
 

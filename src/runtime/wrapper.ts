@@ -3,9 +3,10 @@
  * answer); handlers own only policy. Modelled on the Java runtime's HookAbstractWrapper.
  */
 import type { Annotation } from '../policy/report';
-import { Delivery, DELIVERY_BUDGET_MS, deliveryRequestOf } from './delivery';
+import { DELIVERY_BUDGET_MS, PAYLOAD_BUDGET_MS } from './budgets';
+import type { Delivery } from './delivery';
+import { deliveryRequestOf } from './delivery-request';
 import { errorFields, Logger } from './logger';
-import { fetchPayload, PAYLOAD_BUDGET_MS, PayloadError } from './payload';
 import {
   type HookErrorCode,
   type HookHandlerRequest,
@@ -51,6 +52,13 @@ export interface LambdaContextLike {
   readonly awsRequestId?: string;
   /** Lambda's clock for this invocation: payload reads and delivery end well before it runs out. */
   getRemainingTimeInMillis?(): number;
+}
+
+type Network = typeof import('./network');
+/** The network half (dist/network.js in the bundle), loaded by the first invocation that needs it. */
+function network(): Network {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return require('./network') as Network;
 }
 
 /** Kept back from the invocation's remaining time for answering. */
@@ -128,13 +136,12 @@ export function createHook<C>(definition: HookDefinition<C>): Hook {
       throw error;
     }
     if (parsed.payloadUrl !== undefined) {
-      try {
-        request = { ...request, targetModel: await fetchPayload(parsed.payloadUrl, payloadDeadline) };
-      } catch (error) {
-        if (!(error instanceof PayloadError)) throw error;
-        log.warn('Payload not read', { errorCode: error.errorCode, reason: error.message });
-        return { hookStatus: 'FAILED', errorCode: error.errorCode, message: error.message };
+      const payload = await network().readPayload(parsed.payloadUrl, payloadDeadline);
+      if (!payload.ok) {
+        log.warn('Payload not read', { errorCode: payload.errorCode, reason: payload.message });
+        return { hookStatus: 'FAILED', errorCode: payload.errorCode, message: payload.message };
       }
+      request = { ...request, targetModel: payload.targetModel };
     }
     return handler(request, config, log);
   }
@@ -170,7 +177,15 @@ export function createHook<C>(definition: HookDefinition<C>): Hook {
     const token = tokenOf(event);
     const deliveryRequest = delivers ? deliveryRequestOf(event) : undefined;
     let log = rootLogger.child({ correlationId });
-    const delivery = deliveryRequest === undefined ? undefined : new Delivery(deliveryRequest, log, hardDeadline);
+    let delivery: Delivery | undefined;
+    if (deliveryRequest !== undefined) {
+      try {
+        delivery = new (network().Delivery)(deliveryRequest, log, hardDeadline);
+      } catch (error) {
+        // Without its network half the hook still judges; only delivery is lost.
+        log.error('Delivery unavailable', errorFields(error));
+      }
+    }
     if (delivery !== undefined) log = log.teeTo(delivery.record);
     let invocationPoint: string | undefined;
     let result: HandlerResult;

@@ -52,6 +52,24 @@ describe('dist/handlers.js', () => {
   });
 });
 
+describe('dist/network.js, the network half', () => {
+  const network = metafiles.find((m) => m.outputs['dist/network.js']);
+  if (!network) throw new Error('dist/meta.json has no build of dist/network.js; run npm run build');
+  const networkInputs = Object.keys(network.outputs['dist/network.js']!.inputs);
+
+  it('is kept out of dist/handlers.js, which loads it only when an invocation needs it', () => {
+    expect(bundled.filter((input) => input.startsWith('src/runtime/aws/') || /src\/runtime\/(delivery|credentials|payload|network)\.ts$/.test(input))).toEqual([]);
+    expect(bundleText).toContain('require("./network.js")');
+  });
+
+  it('holds delivery, credentials, payloads and the AWS calls, with no dependency of the policy and no SDK', () => {
+    expect(networkInputs).toEqual(
+      expect.arrayContaining(['src/runtime/network.ts', 'src/runtime/delivery.ts', 'src/runtime/credentials.ts', 'src/runtime/payload.ts', 'src/runtime/aws/esdk.ts', 'src/runtime/aws/sign.ts']),
+    );
+    expect(networkInputs.filter((input) => input.includes('node_modules/') || input.startsWith('src/policy/'))).toEqual([]);
+  });
+});
+
 describe('the type configuration through the generated models, in the bundle', () => {
   type Answer = { hookStatus: string; errorCode?: string; message: string };
   // eslint-disable-next-line @typescript-eslint/no-require-imports

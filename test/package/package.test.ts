@@ -115,7 +115,8 @@ describe('the registration package', () => {
     const handlerFile = `${settings.entrypoint.slice(0, settings.entrypoint.lastIndexOf('.'))}.js`;
     expect(handlerFile).toBe('dist/handlers.js');
     expect(settings.testEntrypoint.startsWith('dist/handlers.')).toBe(true);
-    expect([...inner.keys()]).toEqual([handlerFile]);
+    // The handler and the network half it loads from beside it (delivery, payloads).
+    expect([...inner.keys()]).toEqual([handlerFile, 'dist/network.js']);
   });
 
   it('is byte-for-byte the same when built again', () => {
@@ -140,6 +141,7 @@ describe('the registration package', () => {
   it('stays small (the SDK and node_modules stay out)', () => {
     expect(first.zip.length).toBeLessThan(400 * 1024);
     expect(entry(inner, 'dist/handlers.js').length).toBeLessThan(200 * 1024);
+    expect(entry(inner, 'dist/network.js').length).toBeLessThan(100 * 1024);
   });
 });
 
@@ -174,7 +176,7 @@ describe('the entry point, unzipped from the package and run on its own', () => 
     }
   });
 
-  function invoke(exportName: string, event: unknown): unknown {
+  function run(exportName: string, event: unknown, env: Record<string, string> = {}): { answer: unknown; log: Record<string, unknown>[] } {
     const [modulePath] = settings.entrypoint.split(/\.(?=[^.]+$)/);
     const script = [
       `const handler = require(${JSON.stringify(`./${modulePath}`)})[${JSON.stringify(exportName)}];`,
@@ -183,11 +185,16 @@ describe('the entry point, unzipped from the package and run on its own', () => 
     const stdout = execFileSync(process.execPath, ['-e', script, JSON.stringify(event)], {
       cwd: lambdaDir,
       encoding: 'utf8',
-      env: { PATH: process.env.PATH ?? '', NODE_PATH: '' },
+      env: { PATH: process.env.PATH ?? '', NODE_PATH: '', ...env },
     });
-    const line = stdout.split('\n').find((l) => l.startsWith('ANSWER '));
+    const lines = stdout.split('\n').filter((l) => l !== '');
+    const line = lines.find((l) => l.startsWith('ANSWER '));
     if (!line) throw new Error(`no answer in:\n${stdout}`);
-    return JSON.parse(line.slice('ANSWER '.length));
+    return { answer: JSON.parse(line.slice('ANSWER '.length)), log: lines.filter((l) => l.startsWith('{')).map((l) => JSON.parse(l)) };
+  }
+
+  function invoke(exportName: string, event: unknown): unknown {
+    return run(exportName, event).answer;
   }
 
   const containers = [
@@ -195,6 +202,33 @@ describe('the entry point, unzipped from the package and run on its own', () => 
     { Name: 'sidecar', Image: 'public.ecr.aws/docker/library/busybox:stable', ReadonlyRootFilesystem: 'false' },
     { Name: 'log_router', Image: 'public.ecr.aws/aws-observability/aws-for-fluent-bit:stable', ReadonlyRootFilesystem: 'true' },
   ];
+
+  it('loads its network half from the package when a request asks for log delivery', () => {
+    const { answer, log } = run(
+      'entrypoint',
+      {
+        clientRequestToken: 'token-d',
+        awsAccountId: '123456789012',
+        hookTypeName: settings.typeName,
+        actionInvocationPoint: 'CREATE_PRE_PROVISION',
+        requestData: {
+          targetName: 'AWS::ECS::TaskDefinition',
+          targetLogicalId: 'WebTask',
+          targetModel: { resourceProperties: { ContainerDefinitions: containers } },
+          providerCredentials: JSON.stringify({ accessKeyId: 'AKID', secretAccessKey: 'secret', sessionToken: 'token' }),
+          providerLogGroupName: 'owner-logs',
+        },
+      },
+      // Nothing listens on port 9: delivery runs and fails, which only the network half can report.
+      { AWS_ENDPOINT_URL: 'http://127.0.0.1:9', AWS_REGION: 'us-east-1' },
+    );
+    expect(answer).toMatchObject({ hookStatus: 'FAILED', errorCode: 'NonCompliant', clientRequestToken: 'token-d' });
+    expect(log.map((l) => [l.message, l.reason])).toEqual([
+      ['Answered', undefined],
+      ['Metric delivery failed', 'monitoring PutMetricData: the connection failed (ECONNREFUSED)'],
+      ['Log delivery failed', 'logs PutLogEvents: the connection failed (ECONNREFUSED)'],
+    ]);
+  });
 
   it('answers a CloudFormation request with the verdict', () => {
     const answer = invoke('entrypoint', {

@@ -1,9 +1,10 @@
 /**
- * The few AWS API calls the runtime makes, signed with Signature V4 (the aws4 library) over
- * `send`: no AWS SDK, whose load time would cost every cold start. Endpoints follow the SDKs'
- * conventions, so AWS_ENDPOINT_URL and AWS_ENDPOINT_URL_<SERVICE> point them elsewhere (a local emulator).
+ * The few AWS API calls the runtime makes, signed with Signature V4 (sign.ts) over `send`: no AWS
+ * SDK, whose load time would cost every cold start. Endpoints follow the SDKs' conventions, so
+ * AWS_ENDPOINT_URL and AWS_ENDPOINT_URL_<SERVICE> point them elsewhere (a local emulator).
  */
 import { HttpError, type HttpResponse, send } from './http';
+import { signRequest } from './sign';
 
 export interface AwsCredentials {
   readonly accessKeyId: string;
@@ -48,11 +49,6 @@ export function endpointFor(service: Service, region: string, env: NodeJS.Proces
   return new URL(`https://${service}.${region}.${suffix}/`);
 }
 
-/** Region names only: the region lands in a host name. */
-export function checkedRegion(value: string | undefined): string | undefined {
-  return value !== undefined && /^[a-z]{2}(-[a-z]+)+-\d{1,2}$/.test(value) ? value : undefined;
-}
-
 /** The Lambda function's own credentials (its execution role), as Lambda sets them. */
 export function environmentCredentials(env: NodeJS.ProcessEnv = process.env): AwsCredentials | undefined {
   const accessKeyId = env.AWS_ACCESS_KEY_ID;
@@ -92,22 +88,17 @@ function delay(ms: number, signal: AbortSignal): Promise<void> {
 /** Signs and sends one call, retrying throttling, 5xx and broken connections while the deadline allows. */
 async function call(service: Service, action: string, body: string, headers: Record<string, string>, context: CallContext): Promise<HttpResponse> {
   const url = endpointFor(service, context.region, context.env);
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const aws4 = require('aws4') as typeof import('aws4');
   let last: AwsError | undefined;
   for (let attempt = 0; attempt < ATTEMPTS; attempt += 1) {
     if (attempt > 0) {
       await delay(50 * 2 ** attempt * (0.5 + Math.random()), context.signal);
       if (context.signal.aborted) break;
     }
-    const signed = aws4.sign(
-      { host: url.host, path: url.pathname, method: 'POST', service, region: context.region, headers: { ...headers }, body },
-      context.credentials,
-    );
+    const signed = signRequest({ method: 'POST', url, service, region: context.region, headers, body, credentials: context.credentials });
     let response: HttpResponse;
     try {
       response = await send(
-        { url, method: 'POST', headers: signed.headers as Record<string, string>, body },
+        { url, method: 'POST', headers: signed, body },
         { signal: context.signal, maxBytes: MAX_RESPONSE_BYTES },
       );
     } catch (error) {

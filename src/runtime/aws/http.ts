@@ -102,7 +102,7 @@ export function send(request: HttpRequest, options: SendOptions): Promise<HttpRe
   });
 }
 
-/** A signal that aborts at `deadline` (a Date.now() value); `dispose` stops its timer once the work is done. */
+/** A signal that aborts at `deadline` (a Date.now() value); `dispose` ends the phase: timer stopped, leftovers abandoned. */
 export interface Deadline {
   readonly signal: AbortSignal;
   dispose(): void;
@@ -122,5 +122,12 @@ export function deadlineAt(deadline: number): Deadline {
   }
   const timer = setTimeout(() => controller.abort(), left);
   timer.unref();
-  return { signal: controller.signal, dispose: () => clearTimeout(timer) };
+  return {
+    signal: controller.signal,
+    dispose: () => {
+      clearTimeout(timer);
+      // A request still open when its phase ends (an unneeded role session) is closed, not left running.
+      controller.abort();
+    },
+  };
 }
