@@ -6,7 +6,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { clients, createKey, encryptCredentials, hookEnv, logEvents, metrics, withEnv } from '../support/aws';
-import { type Moto, startMoto, unique, uniqueAccount } from '../support/moto';
+import { motoForSuite, stdoutOfEachTest } from '../support/lifecycle';
+import { unique, uniqueAccount } from '../support/moto';
 
 type Answer = Record<string, unknown>;
 type EntryPoint = (event: unknown, context?: unknown) => Promise<Answer>;
@@ -32,22 +33,12 @@ async function verdictWithoutDelivery(event: Record<string, any>): Promise<Answe
   return bundle.entrypoint(copy);
 }
 
-let moto: Moto;
-let stdout: string[];
-beforeAll(async () => {
-  moto = await startMoto();
-}, 60_000);
-afterAll(async () => moto.stop());
-beforeEach(async () => {
+const moto = motoForSuite();
+const output = stdoutOfEachTest();
+beforeEach(() => {
   GROUP = unique('owner-logs');
   ACCOUNT = uniqueAccount();
-  stdout = [];
-  jest.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    stdout.push(String(chunk));
-    return true;
-  });
 });
-afterEach(() => jest.restoreAllMocks());
 
 function request(credentials: string, mutate: (r: Record<string, any>) => void = () => undefined): Record<string, any> {
   const r = fixture();
@@ -58,13 +49,30 @@ function request(credentials: string, mutate: (r: Record<string, any>) => void =
   return r;
 }
 
+/**
+ * The fixture with its credentials encrypted as CloudFormation sends them: under `encryptUnder` (the
+ * hook's key unless a test wants another), to be decrypted through the role with the hook's key.
+ */
+async function encryptedRequest(
+  options: { suite?: number; encryptUnder?: string; mutate?: (r: Record<string, any>) => void } = {},
+): Promise<{ event: Record<string, any>; encrypted: string }> {
+  const keyArn = await createKey(moto().endpoint);
+  const encrypted = await encryptCredentials(moto().endpoint, options.encryptUnder ?? keyArn, PLAIN_CREDENTIALS, options.suite);
+  const event = request(encrypted, (r) => {
+    r.requestData.hookEncryptionKeyArn = keyArn;
+    r.requestData.hookEncryptionKeyRole = 'arn:aws:iam::123456789012:role/hook-encryption';
+    options.mutate?.(r);
+  });
+  return { event, encrypted };
+}
+
 describe('delivery with plain credentials (local tooling)', () => {
   it('writes the invocation log line to <stack id>/<logical id> in the owner group, creating group and stream', async () => {
     const event = request(PLAIN_CREDENTIALS);
-    const answer = await withEnv(hookEnv(moto.endpoint), () => bundle.entrypoint(event, { awsRequestId: 'req-delivery-1' }));
-    const ownLog = [...stdout];
+    const answer = await withEnv(hookEnv(moto().endpoint), () => bundle.entrypoint(event, { awsRequestId: 'req-delivery-1' }));
+    const ownLog = [...output()];
     expect(answer).toEqual(await verdictWithoutDelivery(event));
-    const events = await logEvents(moto.endpoint, GROUP);
+    const events = await logEvents(moto().endpoint, GROUP);
     expect(events).toHaveLength(1);
     expect(events[0]!.stream).toBe(STREAM);
     expect(JSON.parse(events[0]!.message)).toMatchObject({
@@ -81,25 +89,25 @@ describe('delivery with plain credentials (local tooling)', () => {
   });
 
   it('publishes invocation count and duration under the hook namespace, and an exception for non-verdict failures', async () => {
-    const env = hookEnv(moto.endpoint);
+    const env = hookEnv(moto().endpoint);
     await withEnv(env, () => bundle.entrypoint(request(PLAIN_CREDENTIALS)));
     const dimensions = { DimensionKeyInvocationPointType: 'CREATE_PRE_PROVISION', DimensionKeyHookType: 'Guardrails::ECS::ReadonlyRootFilesystem' };
-    expect(await metrics(moto.endpoint, namespace())).toEqual([
+    expect(await metrics(moto().endpoint, namespace())).toEqual([
       { name: 'HandlerInvocationCount', dimensions },
       { name: 'HandlerInvocationDuration', dimensions },
     ]);
     await withEnv(env, () => bundle.entrypoint(request(PLAIN_CREDENTIALS, (r) => (r.hookModel = { ExemptContainerNames: 'not-a-list' }))));
-    expect(await metrics(moto.endpoint, namespace())).toContainEqual({
+    expect(await metrics(moto().endpoint, namespace())).toContainEqual({
       name: 'HandlerException',
       dimensions: { ...dimensions, DimensionKeyExceptionType: 'InvalidTypeConfiguration' },
     });
   });
 
   it('appends to an existing stream on the next invocation of the same resource', async () => {
-    const env = hookEnv(moto.endpoint);
+    const env = hookEnv(moto().endpoint);
     await withEnv(env, () => bundle.entrypoint(request(PLAIN_CREDENTIALS), { awsRequestId: 'first' }));
     await withEnv(env, () => bundle.entrypoint(request(PLAIN_CREDENTIALS), { awsRequestId: 'second' }));
-    const events = await logEvents(moto.endpoint, GROUP);
+    const events = await logEvents(moto().endpoint, GROUP);
     expect(events.map((e) => [e.stream, JSON.parse(e.message).correlationId])).toEqual([
       [STREAM, 'first'],
       [STREAM, 'second'],
@@ -107,70 +115,49 @@ describe('delivery with plain credentials (local tooling)', () => {
   });
 
   it('delivers nothing for a test event, which carries no delivery settings', async () => {
-    await withEnv(hookEnv(moto.endpoint), () =>
+    await withEnv(hookEnv(moto().endpoint), () =>
       bundle.testEntrypoint({
         credentials: { accessKeyId: 'a', secretAccessKey: 'b', sessionToken: 'c' },
         actionInvocationPoint: 'CREATE_PRE_PROVISION',
         request: { clientRequestToken: 't', hookContext: { targetName: 'AWS::ECS::TaskDefinition', targetLogicalId: 'T', targetModel: { resourceProperties: { ContainerDefinitions: [] } } } },
       }),
     );
-    expect(await logEvents(moto.endpoint, GROUP)).toEqual([]);
+    expect(await logEvents(moto().endpoint, GROUP)).toEqual([]);
   });
 });
 
 describe('delivery with credentials encrypted as CloudFormation sends them', () => {
   it('assumes the encryption key role, decrypts through KMS, and delivers under the owner credentials', async () => {
-    const keyArn = await createKey(moto.endpoint);
-    const encrypted = await encryptCredentials(moto.endpoint, keyArn, PLAIN_CREDENTIALS);
-    const event = request(encrypted, (r) => {
-      r.requestData.hookEncryptionKeyArn = keyArn;
-      r.requestData.hookEncryptionKeyRole = 'arn:aws:iam::123456789012:role/hook-encryption';
-    });
-    const answer = await withEnv(hookEnv(moto.endpoint), () => bundle.entrypoint(event, { awsRequestId: 'req-kms' }));
-    expect(stdout).toHaveLength(1);
+    const { event } = await encryptedRequest();
+    const answer = await withEnv(hookEnv(moto().endpoint), () => bundle.entrypoint(event, { awsRequestId: 'req-kms' }));
+    expect(output()).toHaveLength(1);
     expect(answer).toEqual(await verdictWithoutDelivery(event));
-    const events = await logEvents(moto.endpoint, GROUP);
+    const events = await logEvents(moto().endpoint, GROUP);
     expect(events.map((e) => JSON.parse(e.message).correlationId)).toEqual(['req-kms']);
   });
 
   it.each(['0014', '0178', '0378', '0478', '0578'])('reads credentials encrypted with algorithm suite 0x%s', async (suite) => {
-    const keyArn = await createKey(moto.endpoint);
-    const encrypted = await encryptCredentials(moto.endpoint, keyArn, PLAIN_CREDENTIALS, parseInt(suite, 16));
-    const event = request(encrypted, (r) => {
-      r.requestData.hookEncryptionKeyArn = keyArn;
-      r.requestData.hookEncryptionKeyRole = 'arn:aws:iam::123456789012:role/hook-encryption';
-    });
-    await withEnv(hookEnv(moto.endpoint), () => bundle.entrypoint(event));
-    expect(await logEvents(moto.endpoint, GROUP)).toHaveLength(1);
+    const { event } = await encryptedRequest({ suite: parseInt(suite, 16) });
+    await withEnv(hookEnv(moto().endpoint), () => bundle.entrypoint(event));
+    expect(await logEvents(moto().endpoint, GROUP)).toHaveLength(1);
   });
 
   it('refuses credentials encrypted under another key: nothing delivered, the verdict unchanged, the reason in the function log', async () => {
-    const otherKey = await createKey(moto.endpoint);
-    const expectedKey = await createKey(moto.endpoint);
-    const encrypted = await encryptCredentials(moto.endpoint, otherKey, PLAIN_CREDENTIALS);
-    const event = request(encrypted, (r) => {
-      r.requestData.hookEncryptionKeyArn = expectedKey;
-      r.requestData.hookEncryptionKeyRole = 'arn:aws:iam::123456789012:role/hook-encryption';
-    });
-    const answer = await withEnv(hookEnv(moto.endpoint), () => bundle.entrypoint(event));
+    const { event } = await encryptedRequest({ encryptUnder: await createKey(moto().endpoint) });
+    const answer = await withEnv(hookEnv(moto().endpoint), () => bundle.entrypoint(event));
     expect(answer).toEqual(await verdictWithoutDelivery(event));
-    expect(await logEvents(moto.endpoint, GROUP)).toEqual([]);
-    expect(stdout.map((l) => JSON.parse(l))).toContainEqual(
+    expect(await logEvents(moto().endpoint, GROUP)).toEqual([]);
+    expect(output().map((l) => JSON.parse(l))).toContainEqual(
       expect.objectContaining({ level: 'WARN', message: 'Log and metric delivery skipped', reason: 'the credentials are not encrypted under the hook encryption key' }),
     );
   });
 
   it('skips delivery when the function has no credentials of its own to assume the role', async () => {
-    const keyArn = await createKey(moto.endpoint);
-    const encrypted = await encryptCredentials(moto.endpoint, keyArn, PLAIN_CREDENTIALS);
-    const event = request(encrypted, (r) => {
-      r.requestData.hookEncryptionKeyArn = keyArn;
-      r.requestData.hookEncryptionKeyRole = 'arn:aws:iam::123456789012:role/hook-encryption';
-    });
-    const env = hookEnv(moto.endpoint);
+    const { event } = await encryptedRequest();
+    const env = hookEnv(moto().endpoint);
     const answer = await withEnv({ AWS_ENDPOINT_URL: env.AWS_ENDPOINT_URL!, AWS_REGION: env.AWS_REGION! }, () => bundle.entrypoint(event));
     expect(answer).toEqual(await verdictWithoutDelivery(event));
-    expect(stdout.map((l) => JSON.parse(l))).toContainEqual(
+    expect(output().map((l) => JSON.parse(l))).toContainEqual(
       expect.objectContaining({ message: 'Log and metric delivery skipped', reason: 'the function has no credentials of its own to assume the encryption key role' }),
     );
   });
@@ -178,20 +165,18 @@ describe('delivery with credentials encrypted as CloudFormation sends them', () 
 
 describe('what is delivered', () => {
   it('never carries a property value or a credential: the owner group holds names, ids and reasons only', async () => {
-    const keyArn = await createKey(moto.endpoint);
-    const encrypted = await encryptCredentials(moto.endpoint, keyArn, PLAIN_CREDENTIALS);
-    const event = request(encrypted, (r) => {
-      r.requestData.hookEncryptionKeyArn = keyArn;
-      r.requestData.hookEncryptionKeyRole = 'arn:aws:iam::123456789012:role/hook-encryption';
-      const c = r.requestData.targetModel.resourceProperties.ContainerDefinitions[0];
-      c.Environment = [{ Name: 'DB_PASSWORD', Value: 'env-canary-7f3a' }];
-      c.Secrets = [{ Name: 'TOKEN', ValueFrom: 'arn:aws:secretsmanager:us-east-1:111122223333:secret:secret-canary-7f3a' }];
-      c.Command = ['command-canary-7f3a'];
-      c.RepositoryCredentials = { CredentialsParameter: 'repo-canary-7f3a' };
+    const { event, encrypted } = await encryptedRequest({
+      mutate: (r) => {
+        const c = r.requestData.targetModel.resourceProperties.ContainerDefinitions[0];
+        c.Environment = [{ Name: 'DB_PASSWORD', Value: 'env-canary-7f3a' }];
+        c.Secrets = [{ Name: 'TOKEN', ValueFrom: 'arn:aws:secretsmanager:us-east-1:111122223333:secret:secret-canary-7f3a' }];
+        c.Command = ['command-canary-7f3a'];
+        c.RepositoryCredentials = { CredentialsParameter: 'repo-canary-7f3a' };
+      },
     });
-    await withEnv(hookEnv(moto.endpoint), () => bundle.entrypoint(event));
-    const delivered = (await logEvents(moto.endpoint, GROUP)).map((e) => e.message).join('\n');
-    const everything = `${delivered}\n${stdout.join('')}`;
+    await withEnv(hookEnv(moto().endpoint), () => bundle.entrypoint(event));
+    const delivered = (await logEvents(moto().endpoint, GROUP)).map((e) => e.message).join('\n');
+    const everything = `${delivered}\n${output().join('')}`;
     expect(delivered).not.toBe('');
     for (const canary of ['env-canary-7f3a', 'secret-canary-7f3a', 'command-canary-7f3a', 'repo-canary-7f3a', 'owner-secret-canary', 'owner-token-canary', 'AKIDOWNER', 'function-role', 'caller-secret', 'alpine', encrypted.slice(0, 24)]) {
       expect(everything).not.toContain(canary);
@@ -199,9 +184,9 @@ describe('what is delivered', () => {
   });
 
   it('keeps invocations apart: each owner group receives only its own invocation, with concurrent invocations too', async () => {
-    const env = hookEnv(moto.endpoint);
+    const env = hookEnv(moto().endpoint);
     const groups = Array.from({ length: 20 }, () => unique('owner-group'));
-    const { logs } = clients(moto.endpoint);
+    const { logs } = clients(moto().endpoint);
     await Promise.all(groups.map((g) => logs.createLogGroup({ logGroupName: g }).promise()));
     const answers = await withEnv(env, () =>
       Promise.all(
@@ -220,7 +205,7 @@ describe('what is delivered', () => {
     );
     for (const [i, group] of groups.entries()) {
       expect(answers[i]).toMatchObject({ clientRequestToken: `token-${i}`, hookStatus: i % 2 === 0 ? 'SUCCESS' : 'FAILED' });
-      const events = await logEvents(moto.endpoint, group);
+      const events = await logEvents(moto().endpoint, group);
       expect(events.map((e) => [e.stream.endsWith(`/Task${i}`), JSON.parse(e.message).correlationId])).toEqual([[true, `corr-${i}`]]);
     }
   });

@@ -6,8 +6,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createKey, encryptCredentials, hookEnv, withEnv } from '../support/aws';
-import { type FaultHandler, faults, type FaultServer, faultServer, refusingUrl } from '../support/fault-server';
-import { type Moto, startMoto } from '../support/moto';
+import { type FaultHandler, faults, type FaultServer, refusingUrl } from '../support/fault-server';
+import { faultServersForEachTest, lambdaContext, motoForSuite, stdoutOfEachTest } from '../support/lifecycle';
 
 type Answer = Record<string, unknown>;
 type EntryPoint = (event: unknown, context?: unknown) => Promise<Answer>;
@@ -23,15 +23,7 @@ function request(mutate: (r: Record<string, any>) => void = () => undefined): Re
   return r;
 }
 
-/** A Lambda context with `ms` left, as Lambda gives one. */
-function lambdaContext(ms: number): { awsRequestId: string; getRemainingTimeInMillis(): number } {
-  const end = Date.now() + ms;
-  return { awsRequestId: 'fault-run', getRemainingTimeInMillis: () => end - Date.now() };
-}
-
 let expected: Answer;
-let stdout: string[];
-let server: FaultServer | undefined;
 beforeAll(async () => {
   const copy = request();
   delete copy.requestData.providerLogGroupName;
@@ -39,29 +31,20 @@ beforeAll(async () => {
   expected = await bundle.entrypoint(copy);
   quiet.mockRestore();
 });
-beforeEach(() => {
-  stdout = [];
-  jest.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    stdout.push(String(chunk));
-    return true;
-  });
-});
-afterEach(async () => {
-  jest.restoreAllMocks();
-  await server?.close();
-  server = undefined;
-});
+const output = stdoutOfEachTest();
+const servers = faultServersForEachTest();
+let server: FaultServer | undefined;
 
 function warnings(): Record<string, unknown>[] {
-  return stdout.map((l) => JSON.parse(l)).filter((l) => l.level === 'WARN');
+  return output().map((l) => JSON.parse(l)).filter((l) => l.level === 'WARN');
 }
 
 async function invokeAgainst(endpoint: string, remainingMs = 30_000, event = request()): Promise<Answer> {
-  return withEnv({ ...hookEnv(endpoint) }, () => bundle.entrypoint(event, lambdaContext(remainingMs)));
+  return withEnv({ ...hookEnv(endpoint) }, () => bundle.entrypoint(event, lambdaContext(remainingMs, 'fault-run')));
 }
 
 async function serve(handler: FaultHandler): Promise<FaultServer> {
-  server = await faultServer(handler);
+  server = await servers.serve(handler);
   return server;
 }
 
@@ -141,15 +124,13 @@ describe('log and metric endpoints at fault: the verdict stands', () => {
 });
 
 describe('credential decryption at fault (STS and KMS): delivery is skipped, the verdict stands', () => {
-  let moto: Moto;
+  const moto = motoForSuite();
   let keyArn: string;
   let encrypted: string;
   beforeAll(async () => {
-    moto = await startMoto();
-    keyArn = await createKey(moto.endpoint);
-    encrypted = await encryptCredentials(moto.endpoint, keyArn, PLAIN_CREDENTIALS);
+    keyArn = await createKey(moto().endpoint);
+    encrypted = await encryptCredentials(moto().endpoint, keyArn, PLAIN_CREDENTIALS);
   }, 60_000);
-  afterAll(async () => moto.stop());
 
   function encryptedRequest(): Record<string, any> {
     return request((r) => {
@@ -173,8 +154,8 @@ describe('credential decryption at fault (STS and KMS): delivery is skipped, the
         fault === 'throttle' ? faults.throttle() : fault === 'hang' ? faults.hang() : fault === 'garbage' ? faults.garbage() : faults.json({ __type: 'AccessDeniedException' }, 400);
       url = (await serve(handler)).url;
     }
-    const env = { ...hookEnv(moto.endpoint), [`AWS_ENDPOINT_URL_${service}`]: url };
-    const answer = await withEnv(env, () => bundle.entrypoint(encryptedRequest(), lambdaContext(3_000)));
+    const env = { ...hookEnv(moto().endpoint), [`AWS_ENDPOINT_URL_${service}`]: url };
+    const answer = await withEnv(env, () => bundle.entrypoint(encryptedRequest(), lambdaContext(3_000, 'fault-run')));
     expect(answer).toEqual(expected);
     expect(warnings()).toEqual([expect.objectContaining({ message: 'Log and metric delivery skipped', reason: reason.startsWith('the time') ? reason : `the credentials could not be decrypted: ${reason}` })]);
   });

@@ -6,8 +6,9 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { hookEnv, presignedPayload, withEnv } from '../support/aws';
-import { type FaultHandler, faults, type FaultServer, faultServer, refusingUrl } from '../support/fault-server';
-import { type Moto, startMoto, unique } from '../support/moto';
+import { type FaultHandler, faults, type FaultServer, refusingUrl } from '../support/fault-server';
+import { faultServersForEachTest, lambdaContext, motoForSuite, stdoutOfEachTest } from '../support/lifecycle';
+import { unique } from '../support/moto';
 
 type Answer = Record<string, unknown>;
 type EntryPoint = (event: unknown, context?: unknown) => Promise<Answer>;
@@ -37,33 +38,13 @@ function failed(errorCode: string, reason: string): Answer {
   return { hookStatus: 'FAILED', errorCode, message: `${LEAD}${reason}${TAIL}`, clientRequestToken: TOKEN, callbackDelaySeconds: 0 };
 }
 
-function lambdaContext(ms: number): { awsRequestId: string; getRemainingTimeInMillis(): number } {
-  const end = Date.now() + ms;
-  return { awsRequestId: 'payload-run', getRemainingTimeInMillis: () => end - Date.now() };
-}
-
-let moto: Moto;
+const moto = motoForSuite();
+const output = stdoutOfEachTest();
+const servers = faultServersForEachTest();
 let server: FaultServer | undefined;
-let stdout: string[];
-beforeAll(async () => {
-  moto = await startMoto();
-}, 60_000);
-afterAll(async () => moto.stop());
-beforeEach(async () => {
-  stdout = [];
-  jest.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    stdout.push(String(chunk));
-    return true;
-  });
-});
-afterEach(async () => {
-  jest.restoreAllMocks();
-  await server?.close();
-  server = undefined;
-});
 
 async function serve(handler: FaultHandler): Promise<string> {
-  server = await faultServer(handler);
+  server = await servers.serve(handler);
   return `${server.url}/payload/target-model.json?X-Amz-Signature=signature-canary-91d2`;
 }
 
@@ -85,17 +66,17 @@ describe('a payload in S3 (moto): the verdict equals the inline request', () => 
   it.each(cases)('%s', async (name, mutate) => {
     const inline = fixture();
     mutate(inline);
-    const url = await presignedPayload(moto.endpoint, unique('cfn-hook-payloads'), `${name.replace(/\W/g, '-')}.json`, JSON.stringify(inline.requestData.targetModel));
-    const answer = await withEnv(hookEnv(moto.endpoint), () => bundle.entrypoint(remote(url, mutate)));
+    const url = await presignedPayload(moto().endpoint, unique('cfn-hook-payloads'), `${name.replace(/\W/g, '-')}.json`, JSON.stringify(inline.requestData.targetModel));
+    const answer = await withEnv(hookEnv(moto().endpoint), () => bundle.entrypoint(remote(url, mutate)));
     expect(answer).toEqual(await bundle.entrypoint(inline));
-    expect(stdout.join('')).not.toContain('X-Amz-Signature');
+    expect(output().join('')).not.toContain('X-Amz-Signature');
   });
 
   it('a missing object (HTTP 404 from S3): InvalidRequest, fail closed', async () => {
     const bucket = unique('cfn-hook-payloads');
-    await presignedPayload(moto.endpoint, bucket, 'x.json', '{}');
-    const url = `${moto.endpoint}/${bucket}/missing-key.json`;
-    const answer = await withEnv(hookEnv(moto.endpoint), () => bundle.entrypoint(remote(url)));
+    await presignedPayload(moto().endpoint, bucket, 'x.json', '{}');
+    const url = `${moto().endpoint}/${bucket}/missing-key.json`;
+    const answer = await withEnv(hookEnv(moto().endpoint), () => bundle.entrypoint(remote(url)));
     expect(answer).toEqual(failed('InvalidRequest', 'the storage service answered HTTP 404'));
   });
 });
@@ -122,7 +103,7 @@ describe('a payload URL at fault: fail closed, bounded', () => {
   it('a hanging server: NetworkFailure at the deadline, the connection abandoned', async () => {
     const url = await serve(faults.hang());
     // 2.5 s left: the payload may use what the 0.5 s answer reserve leaves.
-    expect(await bundle.entrypoint(remote(url), lambdaContext(2_500))).toEqual(failed('NetworkFailure', 'reading it took longer than the time allowed'));
+    expect(await bundle.entrypoint(remote(url), lambdaContext(2_500, 'payload-run'))).toEqual(failed('NetworkFailure', 'reading it took longer than the time allowed'));
     await new Promise((r) => setTimeout(r, 100));
     expect(server!.abandoned).toBe(1);
   });
@@ -175,16 +156,16 @@ describe('a payload URL at fault: fail closed, bounded', () => {
     const url = await serve(faults.status(503));
     const answer = await bundle.entrypoint(remote(url));
     expect(JSON.stringify(answer)).not.toContain('signature-canary-91d2');
-    expect(stdout.join('')).not.toContain('signature-canary-91d2');
-    expect(stdout.join('')).not.toContain('127.0.0.1');
+    expect(output().join('')).not.toContain('signature-canary-91d2');
+    expect(output().join('')).not.toContain('127.0.0.1');
   });
 
   it('leaves time for delivery: with a log group, the payload read ends 2 s before the invocation would', async () => {
     const url = await serve(faults.hang());
     const event = remote(url, (r) => (r.requestData.providerLogGroupName = 'owner-logs'));
-    const answer = await withEnv(hookEnv(moto.endpoint), () => bundle.entrypoint(event, lambdaContext(4_000)));
+    const answer = await withEnv(hookEnv(moto().endpoint), () => bundle.entrypoint(event, lambdaContext(4_000, 'payload-run')));
     expect(answer).toEqual(failed('NetworkFailure', 'reading it took longer than the time allowed'));
-    const lines = stdout.map((l) => JSON.parse(l));
+    const lines = output().map((l) => JSON.parse(l));
     expect(lines.map((l) => l.message)).toEqual(['Payload not read', 'Answered']);
   });
 });
