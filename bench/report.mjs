@@ -3,9 +3,17 @@
 
 const MB = 1024 * 1024;
 
+/** A one-off experiment on the encrypted path's overlap, kept apart from this run's figures. */
+const YIELD_NOTE =
+  'Tried once on a copy of the tree at commit 68bb0cc (2026-11-28 19:31 UTC, same machine, 30 cold KMS invocations each against moto, ' +
+  "not figures of this run): one turn of the event loop (`await new Promise((r) => setImmediate(r))`) after asking for the role and " +
+  'before `decryptMessage` let the AssumeRole request reach the socket about 8 ms sooner (made → written 12 ms instead of 21 ms), but the ' +
+  "answer did not get shorter (median 60.1 ms against 56.7 ms): moto's round trip (about 5 ms) is shorter than the work it would hide, " +
+  'and moto and the hook share the two cores. Against AWS, where the round trip is a network and TLS one, the overlap is what would pay.';
+
 /** A one-off measurement of the remaining proposal, kept apart from this run's figures. */
 const SPLIT_NOTE =
-  'Measured once on a copy of the tree at commit d339ff4 with only that build change (2026-11-28 17:36 UTC, same machine; ' +
+  'Measured once on a copy of the tree at commit d339ff4 (before the network half was split off) with only that build change (2026-11-28 17:36 UTC, same machine; ' +
   "not figures of this run), it cut loading the bundle from 4.8 ms to 2.2 ms and the hook's own time from 7.8 ms to 5.1 ms; " +
   'the wall-time ratio stayed within its noise. It also needs `scripts/package.mjs` to put `dist/models.js` into ' +
   '`ResourceProvider.zip`.';
@@ -99,13 +107,21 @@ function coldSection(r) {
   const outsideOf = (e) => e.phases.beforeMs.median + e.phases.afterMs.median;
   const outsideDiff = outsideOf(hook) - outsideOf(v.bareFile);
   const overFile = hook.wallMs.median - v.bareFile.wallMs.median;
+  const networkFile = (r.size.bundle.files ?? []).find((f) => f.file === 'dist/network.js');
+  const networkApart =
+    networkFile && hook.inChild.neverLoadsNetwork !== undefined
+      ? `the network half (delivery, credentials, payloads: \`dist/network.js\`, ${kb(networkFile.bytes)}) is ${
+          hook.inChild.neverLoadsNetwork && conf.inChild.neverLoadsNetwork ? 'never loaded by these runs;' : '**loaded** by some of these runs;'
+        }`
+      : '';
 
   return `## 1. Cold start
 
 A fresh \`node\` process per run (${c.runsPerVariant} runs per variant after ${c.discardedRounds} discarded warm-up rounds):
 ${c.method}. The request is a \`CREATE_PRE_PROVISION\` of an \`AWS::ECS::TaskDefinition\` with ${c.request.containers}
 containers (application, mesh proxy, FireLens log router without the flag, monitoring agent with it false), primitives as
-strings as CloudFormation sends them, no credentials. Without configuration (\`hookModel: {}\`) the hook answers FAILED
+strings as CloudFormation sends them, no credentials (the two delivery variants, described under "With log delivery"
+below, add them). Without configuration (\`hookModel: {}\`) the hook answers FAILED
 (two writable containers); with a configuration exempting the two sidecars it answers SUCCESS. Each child checks its answer.
 
 ${table(['variant', 'wall median (p10 – p90)', 'IQR', 'ratio of medians to bare `node -e ""`', 'median per-round ratio (p10 – p90)', 'ratio to bare file script'], rows)}
@@ -157,7 +173,7 @@ Where those milliseconds go (each checked in every run): ${
       ? 'loading the bundle does not load `node:crypto`;'
       : `loading the bundle loads \`node:crypto\` (the wrapper imports it at the top for \`randomUUID\`, a correlation id used only when
 Lambda gives no request id), about ${ms(crypto, 1)} alone in a fresh process;`
-  } the bundle is ${kb(r.size.bundle.handlersBytes)}${
+  } ${networkApart} the bundle is ${kb(r.size.bundle.handlersBytes)}${
     split
       ? ", the generated models' machinery being in its own file, loaded only with a configuration;"
       : `, of which ${kb(modelsShare)} (${pct(modelsShare / r.size.bundle.handlersBytes)}) is the generated models' machinery
@@ -175,7 +191,7 @@ carries that cost${lazyCrypto ? '' : " and the hook's children (file scripts, as
       ? ": what is left is compiling the policy and runtime and the first, interpreted run of the policy; a V8 compile cache (Node 22's `module.enableCompileCache()`, on the Node 22 Lambda runtime) would take the compile part off every cold start after the first."
       : ` (files owned by the lead): ${[
           lazyCrypto ? '' : 'load `node:crypto` only when a correlation id must be generated',
-          split ? '' : "emit the generated models into a second file (`dist/models.js`) that `configuration.ts` already requires lazily, so the path without configuration loads about a fifth of today's bundle",
+          split ? '' : `emit the generated models into a second file (\`dist/models.js\`) that \`configuration.ts\` already requires lazily, so the path without configuration loads ${kb(r.size.bundle.handlersBytes - modelsShare)} of today's ${kb(r.size.bundle.handlersBytes)} (${pct(1 - modelsShare / r.size.bundle.handlersBytes)})`,
           stdoutCreated ? 'in Lambda, write log lines to fd 1 directly instead of through `process.stdout`' : '',
         ]
           .filter(Boolean)
@@ -197,11 +213,212 @@ price of reading the configuration through the generated class; the next improve
 and keep the generated model for the \`cfn\` tooling only, which would remove class-transformer from the
 cold path altogether.
 
-### With log delivery
+${deliverySection(r)}`;
+}
 
-Not measured: the hook does not deliver logs to the provider log group yet (it writes structured lines to stdout, which
-Lambda sends to the function's own log group). The figure against a local endpoint, with its ≤ ${x(r.targets.coldRatioWithDelivery)}
-target, comes when delivery lands.`;
+const DELIVERY_IDS = ['hookDeliveryPlain', 'hookDeliveryKms'];
+const SHORT = { hookDeliveryPlain: 'plain credentials', hookDeliveryKms: 'KMS-encrypted credentials' };
+const PART_LABELS = {
+  cryptoMs: "`require('node:crypto')` (dist/network.js loads it at the top)",
+  networkMs: '`require` of the rest of dist/network.js (compiling the network half)',
+  deadlineMs: "first phase deadline (`deadlineAt`: an `AbortController` and a timer)",
+  firstSignMs: 'first SigV4 signature (`signRequest`, node:crypto HMAC and SHA-256)',
+  httpMs: "`require('node:http')` (moto is plain HTTP; AWS would load `node:https` and TLS)",
+  firstRequestMs: 'first request through `send` (socket machinery; refused at once, no round trip)',
+  firstMessageMs: 'first Encryption SDK message (`decryptMessage`: header, HKDF, commitment, AES-GCM, ECDSA P-384), KMS path only',
+};
+
+/** "made 16.1, sent 31.1 → 37.2": when the hook created a call, when it reached moto, when moto's answer left. */
+function timeline(c) {
+  const made = Number.isFinite(c.createdAfterMs?.median) ? `made ${c.createdAfterMs.median.toFixed(1)}, ` : '';
+  return `${made}at moto ${c.startAfterMs.median.toFixed(1)} → ${c.endAfterMs.median.toFixed(1)}`;
+}
+
+/** The delivery variants' judged ratio, or undefined when they were not measured. */
+function deliveryVariantsOf(r) {
+  const v = Object.fromEntries(r.coldStart.variants.map((e) => [e.id, e]));
+  return r.logDelivery?.measured && v.hookDeliveryKms && v.hookDeliveryPlain ? { plain: v.hookDeliveryPlain, kms: v.hookDeliveryKms, hook: v.hook, bare: v.bare } : undefined;
+}
+
+function deliverySection(r) {
+  const d = r.logDelivery;
+  const target = r.targets.coldRatioWithDelivery;
+  const dv = deliveryVariantsOf(r);
+  if (!dv) {
+    return `### With log delivery
+
+**Not measured:** ${d?.why ?? 'the bench did not run the delivery variants'}. The two variants (plain and KMS-encrypted credentials) need
+moto_server on PATH; the bench starts it on 127.0.0.1 and stops it at the end. Target ≤ ${x(target)}, not claimed until measured.`;
+  }
+  const { plain, kms, hook, bare } = dv;
+  const recorded = Object.fromEntries(d.recorded.map((e) => [e.id, e]));
+  const callRows = [];
+  for (const id of DELIVERY_IDS) {
+    for (const sc of recorded[id].scenarios) {
+      callRows.push([
+        SHORT[id],
+        sc.scenario,
+        sc.calls.map((c, i) => `${i + 1}. ${c.call} ${ms(c.ms.median, 1)}${c.startAfterMs ? ` (${timeline(c)})` : ''}`).join('<br>'),
+        ms(sc.answerMs.median, 1),
+        ms(sc.firstCallAfterMs.median, 1),
+        ms(sc.inFlightMs.median, 1),
+        ms(sc.ownMs.median, 1),
+      ]);
+    }
+  }
+  const steady = (id) => recorded[id].scenarios[0];
+  const answer = (e) => e.inChild.firstAnswerMs.median;
+  const decompRows = [hook, plain, kms].map((e) => [
+    e.label,
+    spread(e.inChild.bootstrapMs, (n) => ms(n, 1)),
+    spread(e.inChild.requireMs, (n) => ms(n, 2)),
+    spread(e.inChild.firstAnswerMs, (n) => ms(n, 1)),
+    e.inChild.answerCpuMs ? spread(e.inChild.answerCpuMs, (n) => ms(n, 1)) : 'not read',
+    e === hook ? '—' : ms(answer(e) - answer(hook), 1),
+    e === hook ? '—' : ms(e.wallMs.median - hook.wallMs.median, 1),
+  ]);
+  const parts = d.parts;
+  const partRows = Object.entries(parts.ms).map(([k, s]) => [PART_LABELS[k] ?? k, spread(s, (n) => ms(n, 2))]);
+  partRows.push(['all but the message (what the plain path meets)', spread(parts.plainTotalMs, (n) => ms(n, 1))]);
+  partRows.push(['all of them (what the KMS path meets)', spread(parts.totalMs, (n) => ms(n, 1))]);
+  const part = (k) => parts.ms[k].median;
+  const slowest = (id) => steady(id).calls.reduce((a, c) => (c.ms.median > a.ms.median ? c : a));
+  const kmsMet = judged(kms) <= target;
+  const plainMet = judged(plain) <= target;
+  const budget = bare.wallMs.median * (target - 1);
+  const over = (e) => e.wallMs.median - bare.wallMs.median;
+  const kSteady = steady('hookDeliveryKms');
+  const pSteady = steady('hookDeliveryPlain');
+  const callOf = (sc, name) => sc.calls.find((c) => c.call === name);
+  const role = callOf(kSteady, 'sts AssumeRole');
+  const dec = callOf(kSteady, 'kms Decrypt');
+  const at = (c, k) => c[k].median;
+  const puts = (sc) => sc.calls.filter((c) => /PutLogEvents|PutMetricData/.test(c.call));
+  const putsLeave = (sc) => Math.min(...puts(sc).map((c) => at(c, 'startAfterMs')));
+  const putsBack = (sc) => Math.max(...puts(sc).map((c) => at(c, 'endAfterMs')));
+  const t = (n) => `${n.toFixed(1)} ms`;
+  const fin = (c, k) => (c && Number.isFinite(c[k]?.median) ? c[k].median : NaN);
+  const made = fin(role, 'createdAfterMs');
+  const syncEnd = fin(role, 'syncEndAfterMs');
+  const written = fin(role, 'writtenAfterMs');
+  const blocked = Number.isFinite(written) && Number.isFinite(syncEnd) && syncEnd - made > 1 && written >= syncEnd;
+  const held = !Number.isFinite(written)
+    ? ''
+    : blocked
+      ? ` **AssumeRole's round trip does not overlap the message's parsing and verification**: the hook makes the request at
+${t(made)}, but the invocation's synchronous part goes on until ${t(syncEnd)} (${t(syncEnd - made)}: \`decryptMessage\` parses the message and verifies
+its ECDSA P-384 signature before its first \`await\`, ${ms(part('firstMessageMs'), 1)} on first use with the decryption, above), and a request is written only
+once the event loop runs again: at ${t(written)}, reaching moto at ${t(at(role, 'startAfterMs'))}. The round trip follows that work instead of hiding behind it.`
+      : ` AssumeRole leaves promptly: made at ${t(made)}, written at ${t(written)}, at moto at ${t(at(role, 'startAfterMs'))} (the invocation's synchronous part ended at ${t(syncEnd)}).`;
+  const sequence =
+    role && dec && role.startAfterMs
+      ? `The sequence in the steady state (medians at the proxy, from the end of loading the bundle): with plain credentials the two puts
+leave at ${t(putsLeave(pSteady))} and the last answer is back at ${t(putsBack(pSteady))}; the hook's answer is out at ${t(pSteady.answerMs.median)}. With KMS-encrypted
+credentials AssumeRole leaves at ${t(at(role, 'startAfterMs'))} and is answered at ${t(at(role, 'endAfterMs'))}; Decrypt leaves ${t(at(dec, 'startAfterMs') - at(role, 'endAfterMs'))} later, at
+${t(at(dec, 'startAfterMs'))}, and is answered at ${t(at(dec, 'endAfterMs'))}; the puts leave ${t(putsLeave(kSteady) - at(dec, 'endAfterMs'))} after that, at ${t(putsLeave(kSteady))}, the last answer is back at
+${t(putsBack(kSteady))}, and the hook's answer is out at ${t(kSteady.answerMs.median)}.${held}`
+      : '';
+  const networkCheck = `Checked in every timed run: the runs without delivery settings never load \`dist/network.js\` (${
+    hook.inChild.neverLoadsNetwork ? 'true' : '**false**'
+  }); both delivery variants load it (${plain.inChild.loadsNetwork && kms.inChild.loadsNetwork ? 'true' : '**false**'}).`;
+  const groups = d.verified.groups.map((g) => `${int(g.logLines)} log lines in \`${g.group}\` for ${int(g.invocations)} invocations`).join(' and ');
+
+  return `### With log delivery
+
+Two more variants in the same interleaved rounds: the same ${r.coldStart.request.containers}-container request plus the delivery fields CloudFormation
+adds when the hook owner configured logging: \`providerLogGroupName\` and \`providerCredentials\`, as JSON (plain, as local
+tooling sends them) or, as CloudFormation really sends them, base64 of an ${d.encryption}, with
+\`hookEncryptionKeyArn\` and \`hookEncryptionKeyRole\`. The child's environment is a Lambda function's: \`AWS_REGION=${d.region}\`,
+the function role's (fake) \`AWS_ACCESS_KEY_ID\`, \`AWS_SECRET_ACCESS_KEY\`, \`AWS_SESSION_TOKEN\`, and \`AWS_ENDPOINT_URL\` pointing at the
+endpoint: **${d.endpoint}. It is a local emulator, not AWS**: moto is a Python (werkzeug) server on the same two cores, so its own
+latency and CPU are inside these figures, and what AWS adds is not: a network round trip and, since every call opens its own
+connection, a TLS handshake per call to each regional endpoint. The key and the encrypted credentials are made once before the
+rounds; all rounds deliver to the same owner log group and stream (\`<stack id>/<logical id>\`), created in the discarded first round.
+
+Checked on every run: the answer (FAILED, as without delivery) and the hook's own log (stdout), which must hold no WARN or ERROR line
+(delivery reports its failures there). Checked after the runs, reading moto with the AWS SDK: ${groups}
+(every one the \`Answered\` line of a \`bench-cold\` invocation), and moto's sum of \`HandlerInvocationCount\` under
+\`${d.verified.metricNamespace}\` is ${int(d.verified.handlerInvocationCount)}, the number of delivering invocations the bench made
+(timed, peak-RSS and recorded runs). A delivery that failed silently could not pass for a fast one.
+
+**The AWS calls of one invocation**, recorded in an untimed pass through a recording proxy in front of moto (which adds a hop;
+milliseconds at the proxy, moto's answer time, then in brackets, in milliseconds from the end of loading the bundle, when the hook
+made the request (\`http.request\`, noted inside the child), when it reached the proxy and when moto's answer left it; medians of ${steady('hookDeliveryPlain').runs} runs for the steady state, one run for the first-invocation states). "First call
+after" is when the first call left, from the end of loading the bundle; "in flight" is the time at least one call was outstanding
+during the answer; "the hook's own" is the rest of the answer. These runs are slower overall than the timed ones (the proxy's hop, and
+the bench process serving it on the same cores): read them for the calls and the split, not for totals:
+
+${table(['credentials', "the owner's account", 'calls, in order (moto; made, at moto → answered)', 'answer', 'first call after', 'in flight', "the hook's own"], callRows)}
+
+Plain credentials: PutLogEvents (CloudWatch Logs) and PutMetricData (CloudWatch: HandlerInvocationCount and
+HandlerInvocationDuration) in parallel once the answer is known: one round trip in sequence. KMS-encrypted: STS AssumeRole of the
+encryption key role with the function's own credentials, asked as the invocation starts, before the Encryption SDK message is
+parsed and verified (so that this work would overlap its round trip: the sequence below shows what happens); then KMS Decrypt of the message's data key, which needs both the role's
+credentials and the parsed message; then the same two puts with the decrypted credentials: three round trips in sequence. A stream
+not seen before adds CreateLogStream and a second PutLogEvents after the first one's ResourceNotFoundException; a group not
+seen before adds a failed CreateLogStream and CreateLogGroup as well.
+
+${sequence}
+
+Decomposition (in the timed runs, inside the process; "CPU" is \`process.cpuUsage()\` over the answer, all threads):
+
+${table(['variant', 'Node bootstrap', '`require` of dist/handlers.js', 'answer, delivery included', 'CPU during the answer', 'answer over the hook without delivery', 'wall over the hook without delivery'], decompRows)}
+
+${networkCheck}
+
+What the delivery path loads and runs for the first time, each alone in fresh processes (\`bench/cold-delivery-parts.cjs\`,
+${parts.runs} runs, in the order the hook meets them): \`node:crypto\` and \`dist/network.js\` as built; the deadline, the signature, the request and
+the message through the runtime's own code (\`src/runtime/aws/sign.ts\`, \`http.ts\`, \`esdk.ts\`, bundled alone by the bench as the build
+bundles them, since \`dist/network.js\` exports only \`Delivery\` and \`readPayload\`); the message is the bench's encrypted credentials,
+its data key read from moto beforehand so that no round trip is inside the figure:
+
+${table(['first use', 'median (p10 – p90)'], partRows)}
+
+**With log delivery, KMS-encrypted credentials (the real path): ${x(kms.ratioToBare)} bare node (per-round ${x(kms.pairedRatioToBare.median)}; decomposed
+${x(kms.decomposed.ratioToBare)}); target ≤ ${x(target)}, judged on the larger of the two: ${verdict(judged(kms), target, (n) => x(n, 3))}.** Plain credentials:
+${x(plain.ratioToBare)} (per-round ${x(plain.pairedRatioToBare.median)}; decomposed ${x(plain.decomposed.ratioToBare)}), ${verdict(judged(plain), target, (n) => x(n, 3))}.
+${
+  kmsMet
+    ? `The target holds against a local endpoint: ${ms(over(kms), 1)} over bare node's ${ms(bare.wallMs.median, 0)}, where it allows ${ms(budget, 1)}.`
+    : `The encrypted path needs ${ms(over(kms), 1)} over bare node's ${ms(bare.wallMs.median, 0)} where the target allows ${ms(budget, 1)}: ${ms(over(kms) - budget, 1)} too many, ${pct(judged(kms) / target - 1)} over the target${plainMet ? ', while the plain path, two round trips in sequence fewer, meets it' : ''}.`
+}${
+  plainMet ? '' : ` The plain path needs ${ms(over(plain), 1)} where the target allows ${ms(budget, 1)}.`
+} Against AWS itself the figures would be higher, not lower: every call there also pays a network round trip and a TLS handshake
+(\`node:https\` and TLS load on top of the \`node:http\` measured here).
+
+Where the time goes. Delivery adds ${ms(answer(plain) - answer(hook), 1)} (plain) and ${ms(answer(kms) - answer(hook), 1)} (KMS) to the answer in the timed runs. The
+first use of \`node:crypto\`, the network half, a deadline, SigV4, \`node:http\` and its socket machinery costs ${ms(parts.plainTotalMs.median, 1)} together
+(measured alone above; \`node:crypto\` ${ms(part('cryptoMs'), 1)}, compiling \`dist/network.js\` ${ms(part('networkMs'), 1)}, the first signature ${ms(part('firstSignMs'), 1)},
+\`node:http\` and the first request ${ms(part('httpMs') + part('firstRequestMs'), 1)}), and the KMS path adds the message's first decryption, ${ms(part('firstMessageMs'), 1)}.
+In the recorded steady state, the first AWS call leaves ${ms(pSteady.firstCallAfterMs.median, 1)} (plain) and ${ms(kSteady.firstCallAfterMs.median, 1)} (KMS) after the bundle is
+loaded. Calls are in flight for ${ms(pSteady.inFlightMs.median, 1)} (plain) and ${ms(kSteady.inFlightMs.median, 1)} (KMS) of the answer; ${
+    pSteady.ownMs.median > pSteady.inFlightMs.median && kSteady.ownMs.median > kSteady.inFlightMs.median
+      ? `**the hook's own work, ${ms(pSteady.ownMs.median, 1)} and ${ms(kSteady.ownMs.median, 1)}, weighs more than moto's latency**`
+      : `the hook's own work is ${ms(pSteady.ownMs.median, 1)} and ${ms(kSteady.ownMs.median, 1)}`
+  }, and the CPU time during the answer (${ms(plain.inChild.answerCpuMs.median, 1)} and ${ms(kms.inChild.answerCpuMs.median, 1)}, against answers of
+${ms(answer(plain), 1)} and ${ms(answer(kms), 1)}) ${
+    plain.inChild.answerCpuMs.median > answer(plain) / 2 && kms.inChild.answerCpuMs.median > answer(kms) / 2
+      ? 'says the same: the answer is mostly computing, not waiting.'
+      : 'shows how much of it is computing rather than waiting.'
+  } Of the calls, the slowest
+at moto is ${slowest('hookDeliveryPlain').call} (${ms(slowest('hookDeliveryPlain').ms.median, 1)}, plain) and ${slowest('hookDeliveryKms').call} (${ms(slowest('hookDeliveryKms').ms.median, 1)}, KMS).
+The encrypted path costs ${ms(answer(kms) - answer(plain), 1)} more answer than the plain one in the timed runs (${ms(kms.inChild.answerCpuMs.median - plain.inChild.answerCpuMs.median, 1)} more CPU):
+two more round trips in sequence (AssumeRole ${ms(role.ms.median, 1)}, Decrypt ${ms(dec.ms.median, 1)} at moto), the message's first decryption
+(${ms(part('firstMessageMs'), 1)} alone${
+    blocked ? ', and not hidden behind the AssumeRole round trip: see the sequence above' : '; the AssumeRole round trip hides what of it overlaps'
+  }), and each call's own signing and sending.
+
+**What is left** (src/runtime, the lead's files). The own SigV4 signer, the one timer per phase and the network half apart are in, and
+measured above. What remains on the delivering path is mostly Node's own first use (\`node:crypto\`, \`node:http\` and its sockets:
+${ms(part('cryptoMs') + part('httpMs') + part('firstRequestMs'), 1)} of the ${ms(parts.plainTotalMs.median, 1)}), which any cold process that speaks HTTP pays; compiling the
+network half (${ms(part('networkMs'), 1)}), which a V8 compile cache (Node 22's \`module.enableCompileCache()\`) would take off every cold start after
+the first; and, with encrypted credentials, the message's first decryption (${ms(part('firstMessageMs'), 1)}) and two more round trips.${
+    blocked ? ` To make the AssumeRole overlap real, its request has to leave before the synchronous work starts. ${YIELD_NOTE}` : ''
+  } Those three
+round trips in sequence are the protocol's floor: Decrypt needs the role's credentials, the puts need the decrypted ones. Against AWS,
+the TLS handshakes to the logs and monitoring endpoints could start while the credentials are decrypted instead of after (not measurable
+against plain-HTTP moto). The only structural saving beyond that is to keep the decrypted credentials for the life of a warm container,
+which helps warm invocations only and breaks the rule that nothing outlives an invocation, so it is not proposed.`;
 }
 
 function warmSection(r) {
@@ -262,8 +479,12 @@ function sizeSection(r) {
   let pkg;
   if (p.measured) {
     const entries = p.entries.map((e) => [e.name, int(e.size), int(e.compressed)]);
+    const innerNames = new Set((p.resourceProvider?.entries ?? []).map((e) => e.name));
+    const missing = (b.files ?? []).map((f) => f.file).filter((f) => !innerNames.has(f));
     const inner = p.resourceProvider
-      ? `\n\n\`ResourceProvider.zip\` (${int(p.resourceProvider.bytes)} bytes) holds:\n\n${table(
+      ? `\n\n\`ResourceProvider.zip\` (${int(p.resourceProvider.bytes)} bytes) holds ${
+          missing.length ? `**not** every Lambda code file (missing: ${missing.join(', ')})` : `every Lambda code file the build makes (${(b.files ?? []).map((f) => f.file).join(', ')})`
+        }:\n\n${table(
           ['entry', 'bytes', 'compressed'],
           p.resourceProvider.entries.map((e) => [e.name, int(e.size), int(e.compressed)]),
         )}`
@@ -284,6 +505,10 @@ under the ${mb(target)} target, but the package's own size is not claimed until 
   return `## 3. Size
 
 **\`dist/handlers.js\`: ${int(b.handlersBytes)} bytes (${kb(b.handlersBytes)}), ${int(b.handlersGzipBytes)} bytes gzip -9.**${
+    (b.files ?? []).length > 1
+      ? ` With the network half it requires only to deliver or read a payload, the Lambda code is ${int(b.files.reduce((a, f) => a + f.bytes, 0))} bytes.`
+      : ''
+  }${
     (b.files ?? []).length > 1 ? `\n\n${table(['Lambda code file', 'bytes', 'gzip -9'], b.files.map((f) => [f.file, int(f.bytes), int(f.gzipBytes)]))}\n` : ''
   }
 What each dependency contributes (esbuild's metafile, \`dist/meta.json\`; bytes after minification; esbuild's module
@@ -314,7 +539,10 @@ function memorySection(r) {
 Measured inside the process only (${m.why}): hook ${spread(hook.inChild.maxRssBytes, mb)}, configured ${spread(conf.inChild.maxRssBytes, mb)}.`;
   }
   const v = Object.fromEntries(m.variants.map((e) => [e.id, e]));
-  const worst = Math.max(v.hook.bytes.max, v.hookConfigured.bytes.max);
+  const worst = Math.max(...m.variants.filter((e) => e.id.startsWith('hook')).map((e) => e.bytes.max));
+  const withDelivery = v.hookDeliveryKms
+    ? ` With log delivery: ${mb(v.hookDeliveryPlain.bytes.median)} (plain credentials) and ${mb(v.hookDeliveryKms.bytes.median)} (KMS-encrypted: the Encryption SDK message, \`node:http\` and the crypto it loads).`
+    : '';
   const rows = m.variants.map((e) => [e.label, spread(e.bytes, mb), mb(e.bytes.median - v.bare.bytes.median)]);
   return `## 4. Memory
 
@@ -323,7 +551,7 @@ Peak resident memory of a cold invocation, ${m.method}, ${m.runsPerVariant} runs
 ${table(['variant', 'peak RSS median (p10 – p90)', 'over bare node'], rows)}
 
 **Peak RSS of a cold invocation: ${mb(v.hook.bytes.median)} without configuration, ${mb(v.hookConfigured.bytes.median)} with
-(largest of all runs ${mb(worst)}); target < ${mb(target)}: ${verdict(worst, target, mb)}.** Inside the process,
+(largest of all runs${v.hookDeliveryKms ? ', delivery variants included' : ''}, ${mb(worst)}); target < ${mb(target)}: ${verdict(worst, target, mb)}.**${withDelivery} Inside the process,
 \`process.resourceUsage().maxRSS\` after the answer agrees: ${mb(hook.inChild.maxRssBytes.median)} and ${mb(conf.inChild.maxRssBytes.median)}.
 Almost all of it is Node itself (bare node ${mb(v.bare.bytes.median)}); the hook adds ${mb(v.hook.bytes.median - v.bare.bytes.median)},
 the library's main module alone adds ${mb(v.library.bytes.median - v.bare.bytes.median)} (the AWS SDK v2). In Lambda the runtime's own
@@ -435,6 +663,26 @@ collector walks${linear ? '' : ', which is what makes the large-template end gro
 this dominant, judging files on a second core (a worker) could nearly double the throughput on a two-core CI runner.`;
 }
 
+/** The delivery rows: the encrypted variant judged (the real path), the plain one beside it. */
+function deliveryRows(r) {
+  const target = r.targets.coldRatioWithDelivery;
+  const dv = deliveryVariantsOf(r);
+  if (!dv) return [['Cold start with log delivery', `not measured: ${r.logDelivery?.why ?? 'not run'}`, `≤ ${x(target)}`, 'not measured']];
+  const cell = (e) => `${x(e.ratioToBare)} (per-round ${x(e.pairedRatioToBare.median)}; decomposed ${x(e.decomposed.ratioToBare)})`;
+  return [
+    ['Cold start with log delivery, KMS-encrypted credentials as CloudFormation sends them (moto on 127.0.0.1)', cell(dv.kms), `≤ ${x(target)}`, boldVerdict(judged(dv.kms), target, (n) => x(n, 3))],
+    ['… the same with plain credentials (local tooling)', cell(dv.plain), `≤ ${x(target)}`, boldVerdict(judged(dv.plain), target, (n) => x(n, 3))],
+  ];
+}
+
+/** The handler file, and the network half beside it when the build makes one. */
+function lambdaCodeRow(b) {
+  const network = (b.files ?? []).find((f) => f.file === 'dist/network.js');
+  return network
+    ? ['Lambda code: dist/handlers.js + dist/network.js (the network half, loaded only to deliver or read a payload)', `${int(b.handlersBytes)} + ${int(network.bytes)} bytes`, '—', '—']
+    : ['dist/handlers.js', `${int(b.handlersBytes)} bytes`, '—', '—'];
+}
+
 function summarySection(r) {
   const c = Object.fromEntries(r.coldStart.variants.map((e) => [e.id, e]));
   const ten = r.warm.series.filter((s) => s.containers === 10).reduce((a, b) => (b.latencyMs.p99 > a.latencyMs.p99 ? b : a));
@@ -447,10 +695,10 @@ function summarySection(r) {
   const rows = [
     ['Cold start, no credentials, no configuration (ratio to bare node)', `${x(c.hook.ratioToBare)} (per-round ${x(c.hook.pairedRatioToBare.median)}; decomposed ${x(c.hook.decomposed.ratioToBare)})`, `≤ ${x(r.targets.coldRatio)}`, boldVerdict(judged(c.hook), r.targets.coldRatio, (n) => x(n, 3))],
     ['Cold start, configuration present (models loaded)', `${x(c.hookConfigured.ratioToBare)} (per-round ${x(c.hookConfigured.pairedRatioToBare.median)}; decomposed ${x(c.hookConfigured.decomposed.ratioToBare)})`, `≤ ${x(r.targets.coldRatio)}`, boldVerdict(judged(c.hookConfigured), r.targets.coldRatio, (n) => x(n, 3))],
-    ['Cold start with log delivery', 'not measured: delivery does not exist yet', `≤ ${x(r.targets.coldRatioWithDelivery)}`, 'not measured'],
+    ...deliveryRows(r),
     ['Plugin library main module alone (reference)', x(c.library.ratioToBare), '(about 3.2× in the issue)', '—'],
     ['Warm p99, 10 containers', ms(ten.latencyMs.p99), `< ${ms(r.targets.warmP99Ms10, 0)}`, boldVerdict(ten.latencyMs.p99, r.targets.warmP99Ms10, (n) => ms(n))],
-    ['dist/handlers.js', `${int(r.size.bundle.handlersBytes)} bytes`, '—', '—'],
+    lambdaCodeRow(r.size.bundle),
     ['Registration package', p.measured ? `${int(p.bytes)} bytes` : 'not measured', `< ${mb(r.targets.packageBytes)}`, p.measured ? boldVerdict(p.bytes, r.targets.packageBytes, kb) : 'not measured'],
     ['Peak RSS, cold invocation (largest run)', mb(mem), `< ${mb(r.targets.peakRssBytes)}`, boldVerdict(mem, r.targets.peakRssBytes, mb)],
     ['CLI throughput (1,000 corpus files)', cli.throughput?.measured ? `${int(cli.throughput.templatesPerSecond)} templates/s` : 'not measured', '—', cli.throughput?.measured ? '—' : 'not measured'],
@@ -493,6 +741,8 @@ ${cliSection(results)}
 \`npm run bench\` builds, measures everything above and rewrites this file and \`docs/performance.json\`.
 \`BENCH_QUICK=1 npm run bench\` shortens every section (still at least 20 cold runs per variant) for work on the bench itself;
 its figures are marked as such and are not for committing. \`BENCH_CORPUS=DIR\` points the CLI throughput at another corpus.
+The log-delivery variants need \`moto_server\` on PATH (\`pip install "moto[server]"\`); the bench starts it on a free port of 127.0.0.1 and
+stops it at the end. Without it the bench still writes this file, the delivery rows say why they were not measured, and it exits 1.
 Run it on an otherwise idle machine when you can: the ratios hold up under load, the absolute times and the tails do not.
 `;
 }

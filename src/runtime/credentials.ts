@@ -69,7 +69,8 @@ async function decrypt(raw: unknown, encrypted: EncryptedCredentials, context: O
   const { assumeRole, kmsDecrypt } = require('./aws/services') as typeof import('./aws/services');
   const { randomUUID } = require('node:crypto') as typeof import('node:crypto');
   /* eslint-enable @typescript-eslint/no-require-imports */
-  // The role is asked for first: its round trip overlaps reading and verifying the message.
+  // Asked for before the message is read, though the request is written only once the event loop turns
+  // again, after that synchronous work (guide/PERFORMANCE.md measures the sequence).
   const role = assumeRole(encrypted.roleArn, `hook-credentials-${randomUUID()}`, { ...context, credentials: own });
   role.catch(() => undefined);
   // eslint-disable-next-line @typescript-eslint/no-require-imports
