@@ -13,6 +13,7 @@ import { deflateRawSync, gzipSync } from 'node:zlib';
 import { performance } from 'node:perf_hooks';
 import { linearFit, quantiles, round, summarize } from './lib/stats.mjs';
 import { expectedStatus, hookRequest } from './lib/requests.mjs';
+import { NODE_BUNDLE } from '../scripts/esbuild-options.mjs';
 import { listZip, readEntry } from './lib/zip.mjs';
 import { repeatCorpus, syntheticTemplate } from './lib/templates.mjs';
 import { renderReport } from './report.mjs';
@@ -445,12 +446,7 @@ async function runtimeHelpers() {
       resolveDir: root,
       loader: 'ts',
     },
-    bundle: true,
-    platform: 'node',
-    target: 'node20',
-    format: 'cjs',
-    minify: true,
-    keepNames: true,
+    ...NODE_BUNDLE,
     outfile,
     logLevel: 'error',
   });

@@ -3,6 +3,7 @@ import { build } from 'esbuild';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { NODE_BUNDLE } from './esbuild-options.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const outdir = process.argv[2] ? resolve(process.argv[2]) : join(root, 'dist');
@@ -43,12 +44,7 @@ const sdkFreeLibrary = {
 };
 
 const common = {
-  bundle: true,
-  platform: 'node',
-  target: 'node20',
-  format: 'cjs',
-  minify: true,
-  keepNames: true,
+  ...NODE_BUNDLE,
   sourcemap: false,
   legalComments: 'none',
   logLevel: 'warning',
