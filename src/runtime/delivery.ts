@@ -155,7 +155,8 @@ export class Delivery {
   private dimensions(invocationPoint: string | undefined): Record<string, string> {
     return {
       DimensionKeyInvocationPointType: invocationPoint ?? 'Unknown',
-      DimensionKeyHookType: (this.request.hookTypeName ?? 'Unknown').slice(0, 255),
+      // Printable ASCII only: a value CloudWatch refuses would lose the whole call.
+      DimensionKeyHookType: (this.request.hookTypeName ?? 'Unknown').replace(/[^\x20-\x7e]/g, '_').slice(0, 255),
     };
   }
 

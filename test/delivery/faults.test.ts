@@ -160,3 +160,40 @@ describe('credential decryption at fault (STS and KMS): delivery is skipped, the
     expect(warnings()).toEqual([expect.objectContaining({ message: 'Log and metric delivery skipped', reason: reason.startsWith('the time') ? reason : `the credentials could not be decrypted: ${reason}` })]);
   });
 });
+
+describe('hostile identifiers in the request cannot steer delivery', () => {
+  it('keeps the endpoint, stream name, namespace and dimensions within what the services accept', async () => {
+    const seen: { host: string; target: string; body: string; authorization: string }[] = [];
+    const s = await serve((req, res, body) => {
+      seen.push({ host: req.headers.host ?? '', target: String(req.headers['x-amz-target'] ?? ''), body, authorization: req.headers.authorization ?? '' });
+      if (req.headers['x-amz-target']) res.writeHead(200, { 'content-type': 'application/x-amz-json-1.1' }).end('{}');
+      else res.writeHead(200, { 'content-type': 'text/xml' }).end('<PutMetricDataResponse/>');
+    });
+    const hostile = `x:y*z\n\u202e\u0000${'a'.repeat(2000)}`;
+    const event = request((r) => {
+      r.region = 'evil.example.com/x';
+      r.stackId = `arn:aws:cloudformation:us-east-1:1:stack/${hostile}`;
+      r.requestData.targetLogicalId = hostile;
+      r.hookTypeName = `Guardrails::${hostile}`;
+      r.awsAccountId = '12345/../../x';
+    });
+    // The region comes from the function's environment first; neither it nor the request's is used unless it is a region name.
+    const answer = await withEnv({ AWS_ENDPOINT_URL_CLOUDWATCH_LOGS: s.url, AWS_ENDPOINT_URL_CLOUDWATCH: s.url, AWS_REGION: 'not a region' }, () =>
+      bundle.entrypoint(event, lambdaContext(30_000, 'fault-run')),
+    );
+    expect(answer).toMatchObject({ hookStatus: 'FAILED', errorCode: 'NonCompliant' });
+    expect(warnings()).toEqual([]);
+    expect(new Set(seen.map((x) => x.host))).toEqual(new Set([new URL(s.url).host]));
+    const logs = JSON.parse(seen.find((x) => x.target === 'Logs_20140328.PutLogEvents')!.body);
+    expect(logs.logStreamName.length).toBeLessThanOrEqual(512);
+    expect(logs.logStreamName).toMatch(/^[\x20-\x7e]+$/);
+    expect(logs.logStreamName).not.toMatch(/[:*]/);
+    const metric = new URLSearchParams(seen.find((x) => x.target === '')!.body);
+    expect(metric.get('Namespace')).toMatch(/^AWS\/CloudFormation\/Guardrails\/[\w.\-/#]{1,200}$/);
+    // The signature's scope names the region the hook fell back to, not the request's.
+    expect(seen.map((x) => /Credential=[^/]+\/\d{8}\/([^/]+)\//.exec(x.authorization)?.[1])).toEqual(seen.map(() => 'us-east-1'));
+    for (const [name, value] of metric) {
+      if (name.endsWith('.Value') && name.includes('Dimensions')) expect(value).toMatch(/^[\x20-\x7e]{1,255}$/);
+    }
+  });
+});
