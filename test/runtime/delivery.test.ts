@@ -59,7 +59,7 @@ describe('names derived from the request', () => {
     ['no stack id', { ...REQUEST, stackId: undefined }, '123456789012/2026-11-28'],
     ['no stack id nor account', { ...REQUEST, stackId: undefined, awsAccountId: undefined }, 'unknown-account/2026-11-28'],
     ['a logical id with * and a control character', { ...REQUEST, targetLogicalId: 'A*b\u0007c' }, 'arn_aws_cloudformation_us-east-1_123456789012_stack/web/1/A_b_c'],
-  ])('stream for %s: %s', (_name, request, stream) => {
+  ])('stream for %s', (_name, request, stream) => {
     expect(logStreamName(request as DeliveryRequest, now)).toBe(stream);
   });
 
