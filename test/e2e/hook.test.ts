@@ -4,6 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { stdoutOfEachTest } from '../support/lifecycle';
 
 type Answer = Record<string, unknown>;
 type EntryPoint = (event: unknown, context?: unknown) => Promise<Answer>;
@@ -24,15 +25,7 @@ function request(mutate: (r: Record<string, any>) => void = () => undefined): Re
   return r;
 }
 
-let logLines: string[] = [];
-beforeEach(() => {
-  logLines = [];
-  jest.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    logLines.push(String(chunk));
-    return true;
-  });
-});
-afterEach(() => jest.restoreAllMocks());
+const logLines = stdoutOfEachTest();
 
 describe('entrypoint: verdicts', () => {
   it('blocks a task definition with a missing and a false container, naming both', async () => {
@@ -270,9 +263,9 @@ describe('entrypoint: malformed requests', () => {
       clientRequestToken: '4b90a7e4-b790-456b-a937-0cfdfa211dfe',
       callbackDelaySeconds: 0,
     });
-    const errorLine = logLines.map((l) => JSON.parse(l)).find((l) => l.level === 'ERROR');
+    const errorLine = logLines().map((l) => JSON.parse(l)).find((l) => l.level === 'ERROR');
     expect(errorLine).toMatchObject({ message: 'Unexpected error', correlationId: 'req-123', errorType: 'Error' });
-    expect(logLines.join('')).not.toContain('secret-detail-from-a-bug');
+    expect(logLines().join('')).not.toContain('secret-detail-from-a-bug');
   });
 });
 
@@ -301,8 +294,8 @@ describe('entrypoint: logging', () => {
       r.requestData.targetModel.resourceProperties.ContainerDefinitions[0].Command = ['canary-command'];
     });
     await bundle.entrypoint(event, { awsRequestId: 'req-9' });
-    expect(logLines).toHaveLength(1);
-    const line = JSON.parse(logLines[0]!);
+    expect(logLines()).toHaveLength(1);
+    const line = JSON.parse(logLines()[0]!);
     expect(line).toMatchObject({
       level: 'INFO',
       message: 'Answered',
@@ -313,7 +306,7 @@ describe('entrypoint: logging', () => {
       hookStatus: 'FAILED',
       errorCode: 'NonCompliant',
     });
-    const all = logLines.join('');
+    const all = logLines().join('');
     for (const canary of ['canary-env-value', 'canary-command', 'caller-secret', 'provider-secret', 'AKIDCALLER', 'caller-token', 'alpine']) {
       expect(all).not.toContain(canary);
     }
