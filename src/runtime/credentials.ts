@@ -4,7 +4,10 @@
  * only through `hookEncryptionKeyRole`; local tooling sends them as plain JSON. Caller credentials
  * are never read: the policy needs no AWS access.
  */
-import { type AwsCredentials, type CallContext, environmentCredentials } from './aws/client';
+import { randomUUID } from 'node:crypto';
+import { AwsError, type AwsCredentials, type CallContext, environmentCredentials } from './aws/client';
+import { decryptMessage, DecryptionError } from './aws/esdk';
+import { assumeRole, kmsDecrypt } from './aws/services';
 
 /** Why the credentials could not be read. The message never quotes them. */
 export class CredentialsError extends Error {
@@ -65,16 +68,10 @@ async function decrypt(raw: unknown, encrypted: EncryptedCredentials, context: O
   }
   const own = environmentCredentials(context.env);
   if (own === undefined) throw new CredentialsError('the function has no credentials of its own to assume the encryption key role');
-  /* eslint-disable @typescript-eslint/no-require-imports */
-  const { assumeRole, kmsDecrypt } = require('./aws/services') as typeof import('./aws/services');
-  const { randomUUID } = require('node:crypto') as typeof import('node:crypto');
-  /* eslint-enable @typescript-eslint/no-require-imports */
   // Asked for before the message is read, though the request is written only once the event loop turns
   // again, after that synchronous work (guide/PERFORMANCE.md measures the sequence).
   const role = assumeRole(encrypted.roleArn, `hook-credentials-${randomUUID()}`, { ...context, credentials: own });
   role.catch(() => undefined);
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const { decryptMessage } = require('./aws/esdk') as typeof import('./aws/esdk');
   let plaintext: Buffer;
   try {
     plaintext = await decryptMessage(Buffer.from(raw.trim(), 'base64'), async (keys, encryptionContext) => {
@@ -84,11 +81,10 @@ async function decrypt(raw: unknown, encrypted: EncryptedCredentials, context: O
     });
   } catch (error) {
     // The unwrapper's own failure (wrong key, an AWS error) says more than the decryptor's wrapper around it.
-    const cause = error instanceof Error && error.cause instanceof Error ? error.cause : error;
+    const cause = error instanceof Error ? error.cause : undefined;
     if (cause instanceof CredentialsError) throw cause;
-    const named = cause instanceof Error && /^(AwsError|DecryptionError)$/.test(cause.name) ? cause : error;
-    const reason = named instanceof Error && /^(AwsError|DecryptionError)$/.test(named.name) ? named.message : 'decryption failed';
-    throw new CredentialsError(`the credentials could not be decrypted: ${reason}`);
+    const named = [cause, error].find((e): e is Error => e instanceof AwsError || e instanceof DecryptionError);
+    throw new CredentialsError(`the credentials could not be decrypted: ${named?.message ?? 'decryption failed'}`);
   }
   try {
     return fromJson(plaintext.toString('utf8'));

@@ -7,6 +7,7 @@
  */
 import { type AwsCredentials, AwsError, type CallContext } from './aws/client';
 import { type Deadline, deadlineAt } from './aws/http';
+import { createLogGroup, createLogStream, type MetricDatum, putLogEvents, putMetricData } from './aws/services';
 import { CredentialsError, readProviderCredentials } from './credentials';
 import type { DeliveryRequest } from './delivery-request';
 import type { Logger } from './logger';
@@ -125,8 +126,6 @@ export class Delivery {
 
   private async deliverLogs(context: CallContext): Promise<void> {
     if (this.events.length === 0) return;
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const logs = require('./aws/services') as typeof import('./aws/services');
     const group = this.request.logGroupName;
     const stream = logStreamName(this.request, this.started);
     const events = [...this.events];
@@ -134,7 +133,7 @@ export class Delivery {
       events.push({ timestamp: Date.now(), message: JSON.stringify({ level: 'WARN', message: 'Log lines dropped', dropped: this.dropped }) });
     }
     try {
-      await logs.putLogEvents(group, stream, events, context);
+      await putLogEvents(group, stream, events, context);
       return;
     } catch (error) {
       if (!(error instanceof AwsError) || error.code !== 'ResourceNotFoundException') throw error;
@@ -143,13 +142,13 @@ export class Delivery {
       if (!(error instanceof AwsError) || error.code !== 'ResourceAlreadyExistsException') throw error;
     };
     try {
-      await logs.createLogStream(group, stream, context).catch(tolerateExisting);
+      await createLogStream(group, stream, context).catch(tolerateExisting);
     } catch (error) {
       if (!(error instanceof AwsError) || error.code !== 'ResourceNotFoundException') throw error;
-      await logs.createLogGroup(group, context).catch(tolerateExisting);
-      await logs.createLogStream(group, stream, context).catch(tolerateExisting);
+      await createLogGroup(group, context).catch(tolerateExisting);
+      await createLogStream(group, stream, context).catch(tolerateExisting);
     }
-    await logs.putLogEvents(group, stream, events, context);
+    await putLogEvents(group, stream, events, context);
   }
 
   private dimensions(invocationPoint: string | undefined): Record<string, string> {
@@ -161,11 +160,9 @@ export class Delivery {
   }
 
   private async deliverMetrics(outcome: Outcome, context: CallContext): Promise<void> {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const { putMetricData } = require('./aws/services') as typeof import('./aws/services');
     const dimensions = this.dimensions(outcome.invocationPoint);
     const timestamp = this.started;
-    const data: import('./aws/services').MetricDatum[] = [
+    const data: MetricDatum[] = [
       { name: 'HandlerInvocationCount', unit: 'Count', value: 1, timestamp, dimensions },
       { name: 'HandlerInvocationDuration', unit: 'Milliseconds', value: Math.round(outcome.durationMs * 1000) / 1000, timestamp, dimensions },
     ];
@@ -176,8 +173,6 @@ export class Delivery {
   }
 
   private async deliverLogFailureMetric(error: unknown, context: CallContext): Promise<void> {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const { putMetricData } = require('./aws/services') as typeof import('./aws/services');
     const exceptionType = error instanceof AwsError ? error.code : 'Error';
     await putMetricData(
       metricNamespace(this.request),

@@ -66,6 +66,16 @@ export function locateJsonError(text: string): JsonSyntaxError | undefined {
     i += m[0].length;
     return undefined;
   };
+  /** A property name and its colon; `missing` says what was expected when no name is there. */
+  const key = (missing: string): JsonSyntaxError | undefined => {
+    if (text[i] !== '"') return fail(missing);
+    const e = str();
+    if (e) return e;
+    ws();
+    if (text[i] !== ':') return fail("expected ':' after property name");
+    i++;
+    return undefined;
+  };
   // Explicit stack: no recursion, whatever the nesting.
   const stack: ('{' | '[')[] = [];
   let expectValue = true;
@@ -85,12 +95,8 @@ export function locateJsonError(text: string): JsonSyntaxError | undefined {
           i++;
           expectValue = false;
         } else if (ch === '{') {
-          if (text[i] !== '"') return fail("expected a property name in double quotes or '}'");
-          const e = str();
+          const e = key("expected a property name in double quotes or '}'");
           if (e) return e;
-          ws();
-          if (text[i] !== ':') return fail("expected ':' after property name");
-          i++;
         }
         continue;
       }
@@ -113,12 +119,8 @@ export function locateJsonError(text: string): JsonSyntaxError | undefined {
       i++;
       ws();
       if (top === '{') {
-        if (text[i] !== '"') return fail('expected a property name in double quotes');
-        const e = str();
+        const e = key('expected a property name in double quotes');
         if (e) return e;
-        ws();
-        if (text[i] !== ':') return fail("expected ':' after property name");
-        i++;
       }
       expectValue = true;
     } else if ((top === '{' && ch === '}') || (top === '[' && ch === ']')) {
