@@ -55,21 +55,65 @@ const common = {
 /**
  * The runtime's network half (src/runtime/network.ts) is its own file, dist/network.js, which the
  * handler requires only when an invocation delivers logs or reads a payload: invocations without
- * either never load or parse it.
+ * either never load or parse it. Within it, the decryption of encrypted credentials (the Encryption
+ * SDK, STS and KMS clients: src/runtime/aws/decrypt.ts) is dist/decrypt.js, required only when the
+ * credentials are encrypted.
  */
-const networkApart = {
-  name: 'network-apart',
+const apart = (specifier, importer, file) => ({
+  name: `${file}-apart`,
   setup(b) {
-    b.onResolve({ filter: /^\.\/network$/ }, (args) =>
-      args.importer.endsWith(join('src', 'runtime', 'wrapper.ts')) ? { path: './network.js', external: true } : undefined,
+    b.onResolve({ filter: new RegExp(`^${specifier.replace(/[./]/g, '\\$&')}$`) }, (args) =>
+      args.importer.endsWith(join('src', 'runtime', importer)) ? { path: `./${file}`, external: true } : undefined,
     );
   },
+});
+
+/**
+ * What the AWS SDK clients bring that the runtime never runs, replaced at build time:
+ * - @aws-sdk/credential-provider-node, the default credential chain (environment, SSO, profiles, IMDS,
+ *   each with its own clients): every client is given its credentials explicitly (src/runtime/aws/sdk.ts),
+ *   so the chain is never consulted; a provider that fails replaces it.
+ * - @aws-crypto/client-node's CommonJS entry: see below.
+ * - the SDK's warning for Node.js versions it will stop supporting: the hook runs on the Lambda runtime
+ *   the template names (nodejs22.x), so the warning could only reach a developer's local run, as noise in
+ *   the hook's output; the variable that disables it is read as "true".
+ */
+const sdkTrimmed = {
+  name: 'sdk-trimmed',
+  setup(b) {
+    b.onResolve({ filter: /^@aws-sdk\/credential-provider-node$/ }, () => ({ path: 'credential-provider-node', namespace: 'no-default-credentials' }));
+    b.onLoad({ filter: /.*/, namespace: 'no-default-credentials' }, () => ({
+      contents: "exports.defaultProvider = () => async () => { throw new Error('credentials are always given explicitly'); };",
+      loader: 'js',
+    }));
+    // The Encryption SDK's package names only its CommonJS build, whose index requires every keyring (the
+    // hierarchical one brings a DynamoDB client) and the encrypt side; its ES module build, beside it,
+    // lets esbuild keep only the decryptor and the KMS keyring the runtime imports.
+    b.onResolve({ filter: /^@aws-crypto\/client-node$/ }, () => ({
+      path: join(root, 'node_modules/@aws-crypto/client-node/build/module/src/index.js'),
+    }));
+  },
+};
+const sdkOptions = {
+  // The packages' ES module builds: esbuild drops what the runtime does not import (other commands, keyrings).
+  mainFields: ['module', 'main'],
+  define: { 'process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED': '"true"' },
+  // Those builds load some Node modules lazily with import(): as require() in this CommonJS bundle, they
+  // load the same way in every host (a VM context such as Jest's has no dynamic import callback).
+  supported: { 'dynamic-import': false },
 };
 
 mkdirSync(outdir, { recursive: true });
 const results = await Promise.all([
-  build({ ...common, plugins: [...common.plugins, networkApart], entryPoints: { handlers: join(root, 'src/handlers.ts') }, outdir }),
-  build({ ...common, entryPoints: { network: join(root, 'src/runtime/network.ts') }, outdir }),
+  build({ ...common, plugins: [...common.plugins, apart('./network', 'wrapper.ts', 'network.js')], entryPoints: { handlers: join(root, 'src/handlers.ts') }, outdir }),
+  build({
+    ...common,
+    ...sdkOptions,
+    plugins: [...common.plugins, sdkTrimmed, apart('./aws/decrypt', 'credentials.ts', 'decrypt.js')],
+    entryPoints: { network: join(root, 'src/runtime/network.ts') },
+    outdir,
+  }),
+  build({ ...common, ...sdkOptions, plugins: [...common.plugins, sdkTrimmed], entryPoints: { decrypt: join(root, 'src/runtime/aws/decrypt.ts') }, outdir }),
   build({ ...common, entryPoints: { cli: join(root, 'src/cli/main.ts') }, outdir, banner: { js: '#!/usr/bin/env node' } }),
 ]);
 writeFileSync(join(outdir, 'meta.json'), JSON.stringify(results.map((r) => r.metafile)));

@@ -1,13 +1,12 @@
 /**
  * The hook owner's credentials for log and metric delivery (`requestData.providerCredentials`).
- * CloudFormation encrypts them with the AWS Encryption SDK under `hookEncryptionKeyArn`, decryptable
- * only through `hookEncryptionKeyRole`; local tooling sends them as plain JSON. Caller credentials
- * are never read: the policy needs no AWS access.
+ * What CloudFormation sends today is not documented. The official Python runtime parses them as plain
+ * JSON (it stopped decrypting them in 2023); the Java runtime decrypts them with the AWS Encryption SDK
+ * whenever `hookEncryptionKeyArn` and `hookEncryptionKeyRole` are both present. This reader does the
+ * first, and the second only when the value is not JSON and both fields are present. Caller
+ * credentials are never read: the policy needs no AWS access.
  */
-import { randomUUID } from 'node:crypto';
-import { AwsError, type AwsCredentials, type CallContext, environmentCredentials } from './aws/client';
-import { decryptMessage, DecryptionError } from './aws/esdk';
-import { assumeRole, kmsDecrypt } from './aws/services';
+import type { AwsCredentials } from './aws/sdk';
 
 /** Why the credentials could not be read. The message never quotes them. */
 export class CredentialsError extends Error {
@@ -22,17 +21,15 @@ export interface EncryptedCredentials {
   readonly roleArn: string;
 }
 
-const MAX_CREDENTIALS_CHARS = 64 * 1024;
-
-function fromJson(text: string): AwsCredentials {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch {
-    throw new CredentialsError('the credentials are not JSON');
-  }
-  return fromObject(parsed);
+export interface ReadContext {
+  /** The function's Region (STS is called there). */
+  readonly region: string;
+  /** Where the function's own credentials are (its execution role, as Lambda sets them). */
+  readonly env: NodeJS.ProcessEnv;
+  readonly signal: AbortSignal;
 }
+
+const MAX_CREDENTIALS_CHARS = 64 * 1024;
 
 function fromObject(value: unknown): AwsCredentials {
   if (typeof value !== 'object' || value === null) throw new CredentialsError('the credentials are not an object');
@@ -46,49 +43,58 @@ function fromObject(value: unknown): AwsCredentials {
   return { accessKeyId, secretAccessKey, sessionToken: typeof sessionToken === 'string' && sessionToken !== '' ? sessionToken : undefined };
 }
 
-/**
- * Reads `raw` as CloudFormation sends it. With `encrypted`, `raw` is the base64 of an Encryption SDK
- * message: the role is assumed with the function's own credentials, and KMS decrypts the data key of
- * the message that names `keyArn` (and no other key).
- */
-export async function readProviderCredentials(
-  raw: unknown,
-  encrypted: EncryptedCredentials | undefined,
-  context: Omit<CallContext, 'credentials'>,
-): Promise<AwsCredentials> {
-  if (encrypted === undefined) {
-    return typeof raw === 'string' ? fromJson(raw.slice(0, MAX_CREDENTIALS_CHARS)) : fromObject(raw);
+/** JSON.parse, or undefined when `text` is not JSON. */
+function parsedJson(text: string): { value: unknown } | undefined {
+  try {
+    return { value: JSON.parse(text) };
+  } catch {
+    return undefined;
   }
-  return decrypt(raw, encrypted, context);
 }
 
-async function decrypt(raw: unknown, encrypted: EncryptedCredentials, context: Omit<CallContext, 'credentials'>): Promise<AwsCredentials> {
-  if (typeof raw !== 'string' || raw.length > MAX_CREDENTIALS_CHARS || !/^[A-Za-z0-9+/]+={0,2}$/.test(raw.trim())) {
-    throw new CredentialsError('the encrypted credentials are not base64');
-  }
+/** The function's own credentials (its execution role), as Lambda sets them. */
+export function environmentCredentials(env: NodeJS.ProcessEnv): AwsCredentials | undefined {
+  const accessKeyId = env.AWS_ACCESS_KEY_ID;
+  const secretAccessKey = env.AWS_SECRET_ACCESS_KEY;
+  if (!accessKeyId || !secretAccessKey) return undefined;
+  return { accessKeyId, secretAccessKey, sessionToken: env.AWS_SESSION_TOKEN || undefined };
+}
+
+/**
+ * Reads `raw` as CloudFormation may send it: a JSON object (or its text) first; otherwise, with
+ * `encrypted`, the base64 of an Encryption SDK message under `encrypted.keyArn`.
+ */
+export async function readProviderCredentials(raw: unknown, encrypted: EncryptedCredentials | undefined, context: ReadContext): Promise<AwsCredentials> {
+  if (typeof raw !== 'string') return fromObject(raw);
+  if (raw.length > MAX_CREDENTIALS_CHARS) throw new CredentialsError('the credentials are too long');
+  const json = parsedJson(raw);
+  if (json !== undefined) return fromObject(json.value);
+  if (encrypted === undefined) throw new CredentialsError('the credentials are not JSON');
+  return decrypt(raw.trim(), encrypted, context);
+}
+
+type Decryptor = typeof import('./aws/decrypt');
+/** The Encryption SDK, STS and KMS clients (dist/decrypt.js in the bundle): loaded only on this path. */
+function decryptor(): Decryptor {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return require('./aws/decrypt') as Decryptor;
+}
+
+async function decrypt(raw: string, encrypted: EncryptedCredentials, context: ReadContext): Promise<AwsCredentials> {
+  if (!/^[A-Za-z0-9+/]+={0,2}$/.test(raw)) throw new CredentialsError('the credentials are neither JSON nor base64');
   const own = environmentCredentials(context.env);
   if (own === undefined) throw new CredentialsError('the function has no credentials of its own to assume the encryption key role');
-  // Asked for before the message is read, though the request is written only once the event loop turns
-  // again, after that synchronous work (guide/PERFORMANCE.md measures the sequence).
-  const role = assumeRole(encrypted.roleArn, `hook-credentials-${randomUUID()}`, { ...context, credentials: own });
-  role.catch(() => undefined);
-  let plaintext: Buffer;
+  const outcome = await decryptor().decryptCredentials(Buffer.from(raw, 'base64'), encrypted.keyArn, encrypted.roleArn, {
+    region: context.region,
+    own,
+    signal: context.signal,
+  });
+  if (!outcome.ok) throw new CredentialsError(outcome.reason);
   try {
-    plaintext = await decryptMessage(Buffer.from(raw.trim(), 'base64'), async (keys, encryptionContext) => {
-      const key = keys.find((k) => k.providerId === 'aws-kms' && k.providerInfo === encrypted.keyArn);
-      if (key === undefined) throw new CredentialsError('the credentials are not encrypted under the hook encryption key');
-      return kmsDecrypt(encrypted.keyArn, key.ciphertext, encryptionContext, { ...context, credentials: await role });
-    });
-  } catch (error) {
-    // The unwrapper's own failure (wrong key, an AWS error) says more than the decryptor's wrapper around it.
-    const cause = error instanceof Error ? error.cause : undefined;
-    if (cause instanceof CredentialsError) throw cause;
-    const named = [cause, error].find((e): e is Error => e instanceof AwsError || e instanceof DecryptionError);
-    throw new CredentialsError(`the credentials could not be decrypted: ${named?.message ?? 'decryption failed'}`);
-  }
-  try {
-    return fromJson(plaintext.toString('utf8'));
+    const json = parsedJson(outcome.plaintext.toString('utf8'));
+    if (json === undefined) throw new CredentialsError('the decrypted credentials are not JSON');
+    return fromObject(json.value);
   } finally {
-    plaintext.fill(0);
+    outcome.plaintext.fill(0);
   }
 }

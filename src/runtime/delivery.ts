@@ -1,13 +1,21 @@
 /**
  * Log and metric delivery to the hook owner's account, as the official runtimes do when the hook is
  * registered with a LoggingConfig: the invocation's log lines go to `providerLogGroupName` (CloudWatch
- * Logs) and its invocation, duration and exception metrics to CloudWatch. Delivery is best effort and
- * bounded: it never changes the answer, and it ends by its deadline whatever the endpoints do.
- * Everything belongs to one invocation: no client, credential or stream outlives it.
+ * Logs) and its invocation, duration and exception metrics to CloudWatch, through the AWS SDK's
+ * CloudWatch Logs and CloudWatch clients. Delivery is best effort and bounded: it never changes the
+ * answer, and it ends by its deadline whatever the endpoints do. Clients and credentials belong to one
+ * invocation; only the process's keep-alive connections (which carry no credential) outlive it.
  */
-import { type AwsCredentials, AwsError, type CallContext } from './aws/client';
-import { type Deadline, deadlineAt } from './aws/http';
-import { createLogGroup, createLogStream, type MetricDatum, putLogEvents, putMetricData } from './aws/services';
+import { CloudWatchClient, type MetricDatum, PutMetricDataCommand } from '@aws-sdk/client-cloudwatch';
+import {
+  CloudWatchLogsClient,
+  CreateLogGroupCommand,
+  CreateLogStreamCommand,
+  type InputLogEvent,
+  PutLogEventsCommand,
+} from '@aws-sdk/client-cloudwatch-logs';
+import { type Deadline, deadlineAt } from './aws/deadline';
+import { AwsCallError, type AwsCredentials, clientConfig, describeFailure } from './aws/sdk';
 import { CredentialsError, readProviderCredentials } from './credentials';
 import type { DeliveryRequest } from './delivery-request';
 import type { Logger } from './logger';
@@ -16,7 +24,11 @@ import type { Logger } from './logger';
 export const MAX_DELIVERED_LINES = 500;
 const MAX_DELIVERED_BYTES = 256 * 1024;
 
-/** `<stack id>/<logical id>` as the Python runtime names it, made a valid stream name (no ':' or '*'). */
+/**
+ * `<stack id>/<logical id>` as the Python runtime names it, made a valid stream name: every ':', '*' and
+ * character outside printable ASCII becomes '_', and the name is cut at 512 characters. Without a stack
+ * id: `<account>/<UTC date>` (`unknown-account` without an account).
+ */
 export function logStreamName(request: DeliveryRequest, now: Date): string {
   const raw =
     request.stackId !== undefined && request.targetLogicalId !== undefined
@@ -41,12 +53,12 @@ export interface Outcome {
 }
 
 function reasonOf(error: unknown): string {
-  return error instanceof AwsError || error instanceof CredentialsError ? error.message : 'delivery failed';
+  return error instanceof AwsCallError || error instanceof CredentialsError ? error.message : 'delivery failed';
 }
 
 function raceSignal<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
   return new Promise<T>((resolve, reject) => {
-    const onAbort = (): void => reject(new AwsError('the time allowed for delivery ran out', 'timeout', 0));
+    const onAbort = (): void => reject(new AwsCallError('the time allowed for delivery ran out', 'timeout'));
     if (signal.aborted) return onAbort();
     signal.addEventListener('abort', onAbort, { once: true });
     promise.then(
@@ -62,8 +74,29 @@ function raceSignal<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
   });
 }
 
+/** The owner's clients for one invocation, and the deadline every call is sent under. */
+interface Calls {
+  readonly logs: CloudWatchLogsClient;
+  readonly metrics: CloudWatchClient;
+  readonly signal: AbortSignal;
+}
+
+async function call<T>(service: string, action: string, signal: AbortSignal, send: () => Promise<T>): Promise<T> {
+  try {
+    return await send();
+  } catch (error) {
+    throw describeFailure(service, action, error, signal);
+  }
+}
+
+const streamNameFor = (request: DeliveryRequest, now: Date): string => logStreamName(request, now);
+
+function isCode(error: unknown, code: string): boolean {
+  return error instanceof AwsCallError && error.code === code;
+}
+
 export class Delivery {
-  private readonly events: { timestamp: number; message: string }[] = [];
+  private readonly events: InputLogEvent[] = [];
   private bytes = 0;
   private dropped = 0;
   private readonly credentials: Promise<AwsCredentials>;
@@ -79,7 +112,7 @@ export class Delivery {
     private readonly request: DeliveryRequest,
     private readonly platformLog: Logger,
     hardDeadline: number,
-    private readonly env: NodeJS.ProcessEnv = process.env,
+    env: NodeJS.ProcessEnv = process.env,
   ) {
     this.credentialPhase = deadlineAt(hardDeadline);
     this.credentials = readProviderCredentials(request.rawCredentials, request.encrypted, { region: request.region, env, signal: this.credentialPhase.signal });
@@ -109,12 +142,13 @@ export class Delivery {
         this.platformLog.warn('Log and metric delivery skipped', { reason: reasonOf(error) });
         return;
       }
-      const context: CallContext = { region: this.request.region, credentials, signal, env: this.env };
-      const [logs, metrics] = await Promise.allSettled([this.deliverLogs(context), this.deliverMetrics(outcome, context)]);
+      const config = clientConfig(this.request.region, credentials);
+      const calls: Calls = { logs: new CloudWatchLogsClient(config), metrics: new CloudWatchClient(config), signal };
+      const [logs, metrics] = await Promise.allSettled([this.deliverLogs(calls), this.deliverMetrics(outcome, calls)]);
       if (metrics.status === 'rejected') this.platformLog.warn('Metric delivery failed', { reason: reasonOf(metrics.reason) });
       if (logs.status === 'rejected') {
         this.platformLog.warn('Log delivery failed', { reason: reasonOf(logs.reason) });
-        if (!signal.aborted) await this.deliverLogFailureMetric(logs.reason, context).catch(() => undefined);
+        if (!signal.aborted) await this.deliverLogFailureMetric(logs.reason, calls).catch(() => undefined);
       }
     } catch {
       // Delivery must never change the answer.
@@ -124,60 +158,82 @@ export class Delivery {
     }
   }
 
-  private async deliverLogs(context: CallContext): Promise<void> {
+  private async deliverLogs({ logs, signal }: Calls): Promise<void> {
     if (this.events.length === 0) return;
-    const group = this.request.logGroupName;
-    const stream = logStreamName(this.request, this.started);
-    const events = [...this.events];
+    const logGroupName = this.request.logGroupName;
+    const logStreamName = streamNameFor(this.request, this.started);
+    const logEvents = [...this.events];
     if (this.dropped > 0) {
-      events.push({ timestamp: Date.now(), message: JSON.stringify({ level: 'WARN', message: 'Log lines dropped', dropped: this.dropped }) });
+      logEvents.push({ timestamp: Date.now(), message: JSON.stringify({ level: 'WARN', message: 'Log lines dropped', dropped: this.dropped }) });
     }
+    const put = (): Promise<unknown> =>
+      call('logs', 'PutLogEvents', signal, () => logs.send(new PutLogEventsCommand({ logGroupName, logStreamName, logEvents }), { abortSignal: signal }));
+    const createStream = (): Promise<unknown> =>
+      call('logs', 'CreateLogStream', signal, () => logs.send(new CreateLogStreamCommand({ logGroupName, logStreamName }), { abortSignal: signal }));
+    const createGroup = (): Promise<unknown> =>
+      call('logs', 'CreateLogGroup', signal, () => logs.send(new CreateLogGroupCommand({ logGroupName }), { abortSignal: signal }));
+    // The stream usually exists after the resource's first invocation: try the write first.
     try {
-      await putLogEvents(group, stream, events, context);
+      await put();
       return;
     } catch (error) {
-      if (!(error instanceof AwsError) || error.code !== 'ResourceNotFoundException') throw error;
+      if (!isCode(error, 'ResourceNotFoundException')) throw error;
     }
     const tolerateExisting = (error: unknown): void => {
-      if (!(error instanceof AwsError) || error.code !== 'ResourceAlreadyExistsException') throw error;
+      if (!isCode(error, 'ResourceAlreadyExistsException')) throw error;
     };
     try {
-      await createLogStream(group, stream, context).catch(tolerateExisting);
+      await createStream().catch(tolerateExisting);
     } catch (error) {
-      if (!(error instanceof AwsError) || error.code !== 'ResourceNotFoundException') throw error;
-      await createLogGroup(group, context).catch(tolerateExisting);
-      await createLogStream(group, stream, context).catch(tolerateExisting);
+      if (!isCode(error, 'ResourceNotFoundException')) throw error;
+      await createGroup().catch(tolerateExisting);
+      await createStream().catch(tolerateExisting);
     }
-    await putLogEvents(group, stream, events, context);
+    await put();
   }
 
-  private dimensions(invocationPoint: string | undefined): Record<string, string> {
-    return {
-      DimensionKeyInvocationPointType: invocationPoint ?? 'Unknown',
+  private dimensions(invocationPoint: string | undefined): { Name: string; Value: string }[] {
+    return [
+      { Name: 'DimensionKeyInvocationPointType', Value: invocationPoint ?? 'Unknown' },
       // Printable ASCII only: a value CloudWatch refuses would lose the whole call.
-      DimensionKeyHookType: (this.request.hookTypeName ?? 'Unknown').replace(/[^\x20-\x7e]/g, '_').slice(0, 255),
-    };
+      { Name: 'DimensionKeyHookType', Value: (this.request.hookTypeName ?? 'Unknown').replace(/[^\x20-\x7e]/g, '_').slice(0, 255) },
+    ];
   }
 
-  private async deliverMetrics(outcome: Outcome, context: CallContext): Promise<void> {
-    const dimensions = this.dimensions(outcome.invocationPoint);
-    const timestamp = this.started;
+  private putMetrics({ metrics, signal }: Calls, MetricData: MetricDatum[]): Promise<unknown> {
+    const Namespace = metricNamespace(this.request);
+    return call('monitoring', 'PutMetricData', signal, () => metrics.send(new PutMetricDataCommand({ Namespace, MetricData }), { abortSignal: signal }));
+  }
+
+  private async deliverMetrics(outcome: Outcome, calls: Calls): Promise<void> {
+    const Dimensions = this.dimensions(outcome.invocationPoint);
+    const Timestamp = this.started;
     const data: MetricDatum[] = [
-      { name: 'HandlerInvocationCount', unit: 'Count', value: 1, timestamp, dimensions },
-      { name: 'HandlerInvocationDuration', unit: 'Milliseconds', value: Math.round(outcome.durationMs * 1000) / 1000, timestamp, dimensions },
+      { MetricName: 'HandlerInvocationCount', Unit: 'Count', Value: 1, Timestamp, Dimensions },
+      { MetricName: 'HandlerInvocationDuration', Unit: 'Milliseconds', Value: Math.round(outcome.durationMs * 1000) / 1000, Timestamp, Dimensions },
     ];
     if (outcome.exceptionType !== undefined) {
-      data.push({ name: 'HandlerException', unit: 'Count', value: 1, timestamp, dimensions: { ...dimensions, DimensionKeyExceptionType: outcome.exceptionType } });
+      data.push({
+        MetricName: 'HandlerException',
+        Unit: 'Count',
+        Value: 1,
+        Timestamp,
+        Dimensions: [...Dimensions, { Name: 'DimensionKeyExceptionType', Value: outcome.exceptionType }],
+      });
     }
-    await putMetricData(metricNamespace(this.request), data, context);
+    await this.putMetrics(calls, data);
   }
 
-  private async deliverLogFailureMetric(error: unknown, context: CallContext): Promise<void> {
-    const exceptionType = error instanceof AwsError ? error.code : 'Error';
-    await putMetricData(
-      metricNamespace(this.request),
-      [{ name: 'HandlerException', unit: 'Count', value: 1, timestamp: new Date(), dimensions: { ...this.dimensions('ProviderLogDelivery'), DimensionKeyExceptionType: exceptionType } }],
-      context,
-    );
+  private async deliverLogFailureMetric(error: unknown, calls: Calls): Promise<void> {
+    const exceptionType = error instanceof AwsCallError ? error.code : 'Error';
+    await this.putMetrics(calls, [
+      {
+        MetricName: 'HandlerException',
+        Unit: 'Count',
+        Value: 1,
+        Timestamp: new Date(),
+        Dimensions: [...this.dimensions('ProviderLogDelivery'), { Name: 'DimensionKeyExceptionType', Value: exceptionType }],
+      },
+    ]);
   }
 }

@@ -5,7 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { clients, createKey, encryptCredentials, hookEnv, logEvents, metrics, withEnv } from '../support/aws';
+import { createKey, createLogGroup, encryptCredentials, hookEnv, logEvents, metrics, withEnv } from '../support/aws';
 import { motoForSuite, stdoutOfEachTest } from '../support/lifecycle';
 import { unique, uniqueAccount } from '../support/moto';
 
@@ -186,8 +186,7 @@ describe('what is delivered', () => {
   it('keeps invocations apart: each owner group receives only its own invocation, with concurrent invocations too', async () => {
     const env = hookEnv(moto().endpoint);
     const groups = Array.from({ length: 20 }, () => unique('owner-group'));
-    const { logs } = clients(moto().endpoint);
-    await Promise.all(groups.map((g) => logs.createLogGroup({ logGroupName: g }).promise()));
+    await Promise.all(groups.map((g) => createLogGroup(moto().endpoint, g)));
     const answers = await withEnv(env, () =>
       Promise.all(
         groups.map((group, i) =>

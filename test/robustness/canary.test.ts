@@ -8,7 +8,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { clients, createKey, encryptCredentials, hookEnv, logEvents, withEnv } from '../support/aws';
+import { createKey, encryptCredentials, hookEnv, logEvents, logStreamNames, withEnv } from '../support/aws';
 import { type Moto, startMoto, unique } from '../support/moto';
 import { Canaries, container, credentials, invocationRequest, taskDefinition, testEvent } from './support/canaries';
 import { type Answer, captureOutput, HANDLERS, loadHook, logLines } from './support/hook';
@@ -207,9 +207,9 @@ describe('canaries through log delivery to the owner account (moto_server)', () 
       expect(events.map((e) => JSON.parse(e.message).message)).toContain('Answered');
       delivered.push(...events.map((e) => e.message));
     }
-    const streams = await clients(moto.endpoint).logs.describeLogStreams({ logGroupName: groups[0]! }).promise();
+    const streams = await logStreamNames(moto.endpoint, groups[0]!);
     assertNoLeak(c, delivered.join('\n'), 'the delivered log lines');
-    assertNoLeak(c, JSON.stringify(streams.logStreams), 'the log stream names');
+    assertNoLeak(c, JSON.stringify(streams), 'the log stream names');
     assertNoLeak(c, outputs.join('\n'), 'stdout/stderr and the answers');
   });
 });

@@ -1,23 +1,25 @@
 /**
- * Test-side AWS access to moto_server through the AWS SDK (a devDependency, never in the bundle): an
+ * Test-side AWS access to moto_server through the AWS SDK v3 clients (never the hook's own code): an
  * independent reader of what the hook delivered, and the official Encryption SDK to encrypt credentials
- * as CloudFormation does.
+ * as the Java runtime expects them.
  */
-process.env.AWS_SDK_JS_SUPPRESS_MAINTENANCE_MODE_MESSAGE = '1';
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-import AWS = require('aws-sdk');
+import { buildClient, CommitmentPolicy, getClient, KmsKeyringNode } from '@aws-crypto/client-node';
+import { CloudWatchClient, ListMetricsCommand } from '@aws-sdk/client-cloudwatch';
+import {
+  CloudWatchLogsClient,
+  CreateLogGroupCommand,
+  DescribeLogStreamsCommand,
+  GetLogEventsCommand,
+  type LogStream,
+} from '@aws-sdk/client-cloudwatch-logs';
+import { CreateKeyCommand, KMS, KMSClient } from '@aws-sdk/client-kms';
+import { CreateBucketCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 
 export const REGION = 'us-east-1';
 const TEST_CREDENTIALS = { accessKeyId: 'testing', secretAccessKey: 'testing' };
 
-export function clients(endpoint: string) {
-  const options = { endpoint, region: REGION, credentials: TEST_CREDENTIALS, s3ForcePathStyle: true, maxRetries: 0 };
-  return {
-    logs: new AWS.CloudWatchLogs(options),
-    cloudwatch: new AWS.CloudWatch(options),
-    kms: new AWS.KMS(options),
-    s3: new AWS.S3({ ...options, signatureVersion: 'v4' }),
-  };
+function options(endpoint: string, region = REGION) {
+  return { endpoint, region, credentials: TEST_CREDENTIALS, maxAttempts: 1 };
 }
 
 /** The environment a hook function runs with, pointed at `endpoint`. */
@@ -48,19 +50,29 @@ export async function withEnv<T>(env: Record<string, string>, fn: () => Promise<
   }
 }
 
+export async function createLogGroup(endpoint: string, group: string): Promise<void> {
+  await new CloudWatchLogsClient(options(endpoint)).send(new CreateLogGroupCommand({ logGroupName: group }));
+}
+
+/** The names of the streams in `group`. */
+export async function logStreamNames(endpoint: string, group: string): Promise<string[]> {
+  const out = await new CloudWatchLogsClient(options(endpoint)).send(new DescribeLogStreamsCommand({ logGroupName: group }));
+  return (out.logStreams ?? []).map((s) => s.logStreamName ?? '');
+}
+
 /** Every event of every stream in `group`, oldest first; [] when the group does not exist. */
 export async function logEvents(endpoint: string, group: string): Promise<{ stream: string; message: string }[]> {
-  const { logs } = clients(endpoint);
-  let streams: AWS.CloudWatchLogs.LogStreams;
+  const logs = new CloudWatchLogsClient(options(endpoint));
+  let streams: LogStream[];
   try {
-    streams = (await logs.describeLogStreams({ logGroupName: group }).promise()).logStreams ?? [];
+    streams = (await logs.send(new DescribeLogStreamsCommand({ logGroupName: group }))).logStreams ?? [];
   } catch (error) {
-    if ((error as { code?: string }).code === 'ResourceNotFoundException') return [];
+    if ((error as { name?: string }).name === 'ResourceNotFoundException') return [];
     throw error;
   }
   const out: { stream: string; message: string }[] = [];
   for (const s of streams) {
-    const events = await logs.getLogEvents({ logGroupName: group, logStreamName: s.logStreamName!, startFromHead: true }).promise();
+    const events = await logs.send(new GetLogEventsCommand({ logGroupName: group, logStreamName: s.logStreamName!, startFromHead: true }));
     for (const e of events.events ?? []) out.push({ stream: s.logStreamName!, message: e.message ?? '' });
   }
   return out;
@@ -72,8 +84,7 @@ export interface SeenMetric {
 }
 
 export async function metrics(endpoint: string, namespace: string): Promise<SeenMetric[]> {
-  const { cloudwatch } = clients(endpoint);
-  const listed = await cloudwatch.listMetrics({ Namespace: namespace }).promise();
+  const listed = await new CloudWatchClient(options(endpoint)).send(new ListMetricsCommand({ Namespace: namespace }));
   return (listed.Metrics ?? [])
     .map((m) => ({
       name: m.MetricName!,
@@ -82,23 +93,18 @@ export async function metrics(endpoint: string, namespace: string): Promise<Seen
     .sort((a, b) => a.name.localeCompare(b.name));
 }
 
-/** A symmetric KMS key in moto; returns its ARN. */
-export async function createKey(endpoint: string): Promise<string> {
-  const { kms } = clients(endpoint);
-  const key = await kms.createKey({ Description: 'hook credentials' }).promise();
+/** A symmetric KMS key in moto (in `region`); returns its ARN. */
+export async function createKey(endpoint: string, region = REGION): Promise<string> {
+  const key = await new KMSClient(options(endpoint, region)).send(new CreateKeyCommand({ Description: 'hook credentials' }));
   return key.KeyMetadata!.Arn!;
 }
 
-/** `plaintext` encrypted as CloudFormation encrypts credentials: the official Encryption SDK, KMS keyring. */
+/** `plaintext` encrypted with the official Encryption SDK and a KMS keyring under `keyArn` (KMS in the key's Region). */
 export async function encryptCredentials(endpoint: string, keyArn: string, plaintext: string, suite?: number): Promise<string> {
-  /* eslint-disable @typescript-eslint/no-require-imports */
-  const esdk = require('@aws-crypto/client-node') as typeof import('@aws-crypto/client-node');
-  const { KMS } = require('@aws-sdk/client-kms') as typeof import('@aws-sdk/client-kms');
-  /* eslint-enable @typescript-eslint/no-require-imports */
-  const clientProvider = esdk.getClient(KMS, { endpoint, region: REGION, credentials: TEST_CREDENTIALS });
-  const keyring = new esdk.KmsKeyringNode({ generatorKeyId: keyArn, clientProvider });
-  const policy = suite !== undefined && suite < 0x0400 ? esdk.CommitmentPolicy.FORBID_ENCRYPT_ALLOW_DECRYPT : esdk.CommitmentPolicy.REQUIRE_ENCRYPT_ALLOW_DECRYPT;
-  const { encrypt } = esdk.buildClient(policy);
+  const clientProvider = getClient(KMS, { endpoint, credentials: TEST_CREDENTIALS });
+  const keyring = new KmsKeyringNode({ generatorKeyId: keyArn, clientProvider });
+  const policy = suite !== undefined && suite < 0x0400 ? CommitmentPolicy.FORBID_ENCRYPT_ALLOW_DECRYPT : CommitmentPolicy.REQUIRE_ENCRYPT_ALLOW_DECRYPT;
+  const { encrypt } = buildClient(policy);
   const { result } = await encrypt(keyring, plaintext, {
     encryptionContext: { purpose: 'hook provider credentials' },
     ...(suite === undefined ? {} : { suiteId: suite as never }),
@@ -108,8 +114,10 @@ export async function encryptCredentials(endpoint: string, keyArn: string, plain
 
 /** A presigned GET URL for `bucket/key` in moto, as CloudFormation hands a remote payload. */
 export async function presignedPayload(endpoint: string, bucket: string, key: string, body: string): Promise<string> {
-  const { s3 } = clients(endpoint);
-  await s3.createBucket({ Bucket: bucket }).promise();
-  await s3.putObject({ Bucket: bucket, Key: key, Body: body, ContentType: 'application/json' }).promise();
-  return s3.getSignedUrl('getObject', { Bucket: bucket, Key: key, Expires: 300 });
+  const s3 = new S3Client({ ...options(endpoint), forcePathStyle: true });
+  await s3.send(new CreateBucketCommand({ Bucket: bucket }));
+  await s3.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: body, ContentType: 'application/json' }));
+  const { getSignedUrl } = await import('@aws-sdk/s3-request-presigner');
+  const { GetObjectCommand } = await import('@aws-sdk/client-s3');
+  return getSignedUrl(s3, new GetObjectCommand({ Bucket: bucket, Key: key }), { expiresIn: 300 });
 }

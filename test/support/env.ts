@@ -7,3 +7,5 @@ for (const name of Object.keys(process.env)) {
 }
 process.env.AWS_ENDPOINT_URL = 'http://127.0.0.1:9';
 process.env.AWS_REGION = 'us-east-1';
+// The AWS SDK (test-side clients, and the runtime under ts-jest) warns on Node.js < 22 once per process: noise here.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';

@@ -1,0 +1,105 @@
+/**
+ * What every AWS SDK client of the runtime shares: one HTTP handler with keep-alive connections and
+ * per-attempt timeouts, three attempts with short backoff, and a way to name a failure without quoting
+ * it. Each call also carries the caller's abort signal (its deadline), so no call outlives its phase.
+ */
+import { ConfiguredRetryStrategy } from '@smithy/core/retry';
+import { NodeHttpHandler } from '@smithy/node-http-handler';
+
+export interface AwsCredentials {
+  readonly accessKeyId: string;
+  readonly secretAccessKey: string;
+  readonly sessionToken?: string;
+}
+
+/** Attempts per call: throttling, 5xx and broken connections are retried while the deadline allows. */
+export const MAX_ATTEMPTS = 3;
+/** A connection not made by then is abandoned (and the attempt retried). */
+const CONNECTION_TIMEOUT_MS = 1000;
+/** One attempt's request and response; the caller's deadline bounds the whole call below this. */
+const REQUEST_TIMEOUT_MS = 1500;
+
+let handler: NodeHttpHandler | undefined;
+
+/**
+ * One handler for the process: its agents keep connections to the AWS endpoints open between calls
+ * and between invocations of a warm function (a connection carries no credential; each request is
+ * signed with its invocation's own). Idle sockets are unreferenced, so they never hold the process.
+ */
+function sharedHandler(): NodeHttpHandler {
+  handler ??= new NodeHttpHandler({
+    connectionTimeout: CONNECTION_TIMEOUT_MS,
+    requestTimeout: REQUEST_TIMEOUT_MS,
+    throwOnRequestTimeout: true,
+    httpAgent: { keepAlive: true, maxSockets: 16 },
+    httpsAgent: { keepAlive: true, maxSockets: 16 },
+  });
+  return handler;
+}
+
+/**
+ * Backoff before attempt `n` (2, 3): 100-300 ms, then 200-600 ms, for throttling too (the SDK's default
+ * base for throttling is 500 ms doubling, which would spend the whole 2 s delivery budget on waiting).
+ */
+function backoff(attempt: number): number {
+  return Math.round(50 * 2 ** attempt * (1 + 2 * Math.random()));
+}
+
+/**
+ * The configuration of every client: `region` decides the endpoint through the SDK's own rules (every
+ * partition), and AWS_ENDPOINT_URL / AWS_ENDPOINT_URL_<SERVICE> override it as the SDK defines them.
+ * Credentials are always given: the SDK's default provider chain is never consulted.
+ */
+export function clientConfig(region: string, credentials: AwsCredentials) {
+  return {
+    region,
+    credentials: { ...credentials },
+    maxAttempts: MAX_ATTEMPTS,
+    retryStrategy: new ConfiguredRetryStrategy(MAX_ATTEMPTS, backoff),
+    requestHandler: sharedHandler(),
+  };
+}
+
+/** A failed AWS call, named by service, action and error code only: never the service's message. */
+export class AwsCallError extends Error {
+  constructor(
+    message: string,
+    /** The service's error code (`ThrottlingException`...), or `timeout`, `network`, `unreadable`. */
+    readonly code: string,
+  ) {
+    super(message);
+    this.name = 'AwsCallError';
+  }
+}
+
+const CODE = /^[A-Za-z][\w.]{0,63}$/;
+
+interface SdkErrorShape {
+  readonly name?: unknown;
+  readonly code?: unknown;
+  readonly $fault?: unknown;
+  readonly $metadata?: { readonly httpStatusCode?: unknown };
+}
+
+/** What went wrong with `service action`, from an SDK error, in words safe for a log line. */
+export function describeFailure(service: string, action: string, error: unknown, signal?: AbortSignal): AwsCallError {
+  const e = (typeof error === 'object' && error !== null ? error : {}) as SdkErrorShape;
+  const name = typeof e.name === 'string' ? e.name : '';
+  const status = typeof e.$metadata?.httpStatusCode === 'number' ? e.$metadata.httpStatusCode : undefined;
+  const prefix = `${service} ${action}`;
+  if (signal?.aborted === true || name === 'AbortError') return new AwsCallError(`${prefix}: the time allowed ran out`, 'timeout');
+  if (name === 'TimeoutError') return new AwsCallError(`${prefix}: the endpoint did not answer in time`, 'timeout');
+  const code = typeof e.code === 'string' && /^E[A-Z_]{1,31}$/.test(e.code) ? e.code : undefined;
+  if (code !== undefined) return new AwsCallError(`${prefix}: the connection failed (${code})`, 'network');
+  if (status !== undefined && status >= 200 && status < 300) {
+    // A 2xx whose body the SDK could not read (not JSON, not XML, cut short).
+    return new AwsCallError(`${prefix}: the answer could not be read`, 'unreadable');
+  }
+  if (status !== undefined) {
+    // An error answer without a readable code (an HTML page from a proxy: the SDK's SyntaxError) is UnknownError.
+    const errorCode = CODE.test(name) && name !== 'Error' && name !== 'SyntaxError' ? name : 'UnknownError';
+    return new AwsCallError(`${prefix}: ${errorCode} (HTTP ${status})`, errorCode);
+  }
+  // No answer and no connection error: the SDK's own failure, named by its class only.
+  return new AwsCallError(`${prefix}: the call failed${CODE.test(name) ? ` (${name})` : ''}`, 'network');
+}
