@@ -104,8 +104,11 @@ function zipBuffers(entries) {
   });
 }
 
-/** The handler file loads its network half from beside it (src/runtime/network.ts). */
-const NETWORK_FILE = 'network.js';
+/**
+ * The handler file loads its network half from beside it (src/runtime/network.ts), and the network half
+ * its decryption of encrypted credentials (src/runtime/aws/decrypt.ts).
+ */
+const NETWORK_FILES = ['network.js', 'decrypt.js'];
 
 /** Bundles into a private directory, so a package never reads a dist/ that another build is rewriting. */
 function buildBundle(files) {
@@ -152,8 +155,8 @@ export async function createPackage() {
   for (const [name, info] of Object.entries(targets)) {
     entries.set(`target-schemas/${hyphenated(name)}.json`, Buffer.from(pythonJson(info.Schema), 'utf8'));
   }
-  const network = `${handler.slice(0, handler.lastIndexOf('/') + 1)}${NETWORK_FILE}`;
-  entries.set('ResourceProvider.zip', await zipBuffers(buildBundle([handler, network])));
+  const beside = NETWORK_FILES.map((file) => `${handler.slice(0, handler.lastIndexOf('/') + 1)}${file}`);
+  entries.set('ResourceProvider.zip', await zipBuffers(buildBundle([handler, ...beside])));
   return { name: `${hyphenated(settings.typeName)}.zip`, data: await zipBuffers(entries), entries: [...entries.keys()].sort() };
 }
 

@@ -15,7 +15,7 @@ import {
   PutLogEventsCommand,
 } from '@aws-sdk/client-cloudwatch-logs';
 import { type Deadline, deadlineAt } from './aws/deadline';
-import { AwsCallError, type AwsCredentials, clientConfig, describeFailure } from './aws/sdk';
+import { AwsCallError, type AwsCredentials, callWithin, clientConfig } from './aws/sdk';
 import { CredentialsError, readProviderCredentials } from './credentials';
 import type { DeliveryRequest } from './delivery-request';
 import type { Logger } from './logger';
@@ -79,14 +79,6 @@ interface Calls {
   readonly logs: CloudWatchLogsClient;
   readonly metrics: CloudWatchClient;
   readonly signal: AbortSignal;
-}
-
-async function call<T>(service: string, action: string, signal: AbortSignal, send: () => Promise<T>): Promise<T> {
-  try {
-    return await send();
-  } catch (error) {
-    throw describeFailure(service, action, error, signal);
-  }
 }
 
 const streamNameFor = (request: DeliveryRequest, now: Date): string => logStreamName(request, now);
@@ -167,11 +159,11 @@ export class Delivery {
       logEvents.push({ timestamp: Date.now(), message: JSON.stringify({ level: 'WARN', message: 'Log lines dropped', dropped: this.dropped }) });
     }
     const put = (): Promise<unknown> =>
-      call('logs', 'PutLogEvents', signal, () => logs.send(new PutLogEventsCommand({ logGroupName, logStreamName, logEvents }), { abortSignal: signal }));
+      callWithin('logs', 'PutLogEvents', signal, (abortSignal) => logs.send(new PutLogEventsCommand({ logGroupName, logStreamName, logEvents }), { abortSignal }));
     const createStream = (): Promise<unknown> =>
-      call('logs', 'CreateLogStream', signal, () => logs.send(new CreateLogStreamCommand({ logGroupName, logStreamName }), { abortSignal: signal }));
+      callWithin('logs', 'CreateLogStream', signal, (abortSignal) => logs.send(new CreateLogStreamCommand({ logGroupName, logStreamName }), { abortSignal }));
     const createGroup = (): Promise<unknown> =>
-      call('logs', 'CreateLogGroup', signal, () => logs.send(new CreateLogGroupCommand({ logGroupName }), { abortSignal: signal }));
+      callWithin('logs', 'CreateLogGroup', signal, (abortSignal) => logs.send(new CreateLogGroupCommand({ logGroupName }), { abortSignal }));
     // The stream usually exists after the resource's first invocation: try the write first.
     try {
       await put();
@@ -202,7 +194,7 @@ export class Delivery {
 
   private putMetrics({ metrics, signal }: Calls, MetricData: MetricDatum[]): Promise<unknown> {
     const Namespace = metricNamespace(this.request);
-    return call('monitoring', 'PutMetricData', signal, () => metrics.send(new PutMetricDataCommand({ Namespace, MetricData }), { abortSignal: signal }));
+    return callWithin('monitoring', 'PutMetricData', signal, (abortSignal) => metrics.send(new PutMetricDataCommand({ Namespace, MetricData }), { abortSignal }));
   }
 
   private async deliverMetrics(outcome: Outcome, calls: Calls): Promise<void> {

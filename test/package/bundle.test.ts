@@ -52,21 +52,33 @@ describe('dist/handlers.js', () => {
   });
 });
 
-describe('dist/network.js, the network half', () => {
+describe('dist/network.js, the network half, and dist/decrypt.js, the decryption it loads', () => {
   const network = metafiles.find((m) => m.outputs['dist/network.js']);
-  if (!network) throw new Error('dist/meta.json has no build of dist/network.js; run npm run build');
+  const decrypt = metafiles.find((m) => m.outputs['dist/decrypt.js']);
+  if (!network || !decrypt) throw new Error('dist/meta.json has no build of dist/network.js or dist/decrypt.js; run npm run build');
   const networkInputs = Object.keys(network.outputs['dist/network.js']!.inputs);
+  const decryptInputs = Object.keys(decrypt.outputs['dist/decrypt.js']!.inputs);
+  const packages = (inputs: string[]): string[] => [...new Set(inputs.map((i) => /node_modules\/((@[^/]+\/)?[^/]+)/.exec(i)?.[1]).filter((p): p is string => p !== undefined))];
 
-  it('is kept out of dist/handlers.js, which loads it only when an invocation needs it', () => {
+  it('are kept out of dist/handlers.js, which loads the network half only when an invocation needs it', () => {
     expect(bundled.filter((input) => input.startsWith('src/runtime/aws/') || /src\/runtime\/(delivery|credentials|payload|network)\.ts$/.test(input))).toEqual([]);
     expect(bundleText).toContain('require("./network.js")');
   });
 
-  it('holds delivery, credentials, payloads and the AWS calls, with no dependency of the policy and no SDK', () => {
-    expect(networkInputs).toEqual(
-      expect.arrayContaining(['src/runtime/network.ts', 'src/runtime/delivery.ts', 'src/runtime/credentials.ts', 'src/runtime/payload.ts', 'src/runtime/aws/esdk.ts', 'src/runtime/aws/sign.ts']),
-    );
-    expect(networkInputs.filter((input) => input.includes('node_modules/') || input.startsWith('src/policy/'))).toEqual([]);
+  it('the network half holds delivery, credentials and payloads with the CloudWatch Logs and CloudWatch clients only', () => {
+    expect(networkInputs).toEqual(expect.arrayContaining(['src/runtime/network.ts', 'src/runtime/delivery.ts', 'src/runtime/credentials.ts', 'src/runtime/payload.ts']));
+    expect(networkInputs.filter((input) => input.startsWith('src/policy/') || input.startsWith('src/runtime/aws/decrypt'))).toEqual([]);
+    const clients = packages(networkInputs).filter((p) => p.startsWith('@aws-sdk/client-'));
+    expect(clients.sort()).toEqual(['@aws-sdk/client-cloudwatch', '@aws-sdk/client-cloudwatch-logs']);
+    expect(packages(networkInputs).filter((p) => p.startsWith('@aws-crypto/') || p === '@aws-sdk/credential-provider-node')).toEqual([]);
+    expect(readFileSync(join(root, 'dist', 'network.js'), 'utf8')).toContain('require("./decrypt.js")');
+  });
+
+  it('the decryption holds the Encryption SDK decryptor and KMS keyring, STS and KMS, and none of the other keyrings', () => {
+    expect(decryptInputs).toContain('src/runtime/aws/decrypt.ts');
+    const found = packages(decryptInputs);
+    expect(found).toEqual(expect.arrayContaining(['@aws-crypto/decrypt-node', '@aws-crypto/kms-keyring-node', '@aws-sdk/client-kms', '@aws-sdk/client-sts']));
+    expect(found.filter((p) => /client-dynamodb|branch-keystore|raw-rsa|raw-aes|encrypt-node|credential-provider-node/.test(p))).toEqual([]);
   });
 });
 

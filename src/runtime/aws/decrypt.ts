@@ -8,7 +8,7 @@ import { randomUUID } from 'node:crypto';
 import { buildDecrypt, CommitmentPolicy, KmsKeyringNode } from '@aws-crypto/client-node';
 import { DecryptCommand, type DecryptCommandInput, KMSClient } from '@aws-sdk/client-kms';
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
-import { type AwsCredentials, AwsCallError, clientConfig, describeFailure } from './sdk';
+import { type AwsCredentials, AwsCallError, callWithin, clientConfig } from './sdk';
 
 /**
  * The Java runtime's policy (ForbidEncryptAllowDecrypt): messages with and without key commitment are
@@ -38,12 +38,9 @@ export type DecryptOutcome = { readonly ok: true; readonly plaintext: Buffer } |
 async function assumeRole(roleArn: string, context: DecryptContext): Promise<AwsCredentials> {
   const sts = new STSClient(clientConfig(context.region, context.own));
   const RoleSessionName = `hook-credentials-${randomUUID()}`;
-  let out;
-  try {
-    out = await sts.send(new AssumeRoleCommand({ RoleArn: roleArn, RoleSessionName, DurationSeconds: 900 }), { abortSignal: context.signal });
-  } catch (error) {
-    throw describeFailure('sts', 'AssumeRole', error, context.signal);
-  }
+  const out = await callWithin('sts', 'AssumeRole', context.signal, (abortSignal) =>
+    sts.send(new AssumeRoleCommand({ RoleArn: roleArn, RoleSessionName, DurationSeconds: 900 }), { abortSignal }),
+  );
   const c = out.Credentials;
   if (!c?.AccessKeyId || !c.SecretAccessKey || !c.SessionToken) throw new AwsCallError('sts AssumeRole: the answer has no credentials', 'unreadable');
   return { accessKeyId: c.AccessKeyId, secretAccessKey: c.SecretAccessKey, sessionToken: c.SessionToken };
@@ -66,9 +63,9 @@ export async function decryptCredentials(message: Buffer, keyArn: string, roleAr
       kmsCalls += 1;
       try {
         const kms = new KMSClient(clientConfig(region, await role));
-        return await kms.send(new DecryptCommand(input), { abortSignal: context.signal });
+        return await callWithin('kms', 'Decrypt', context.signal, (abortSignal) => kms.send(new DecryptCommand(input), { abortSignal }));
       } catch (error) {
-        callFailure = error instanceof AwsCallError ? error : describeFailure('kms', 'Decrypt', error, context.signal);
+        callFailure = error instanceof AwsCallError ? error : new AwsCallError('kms Decrypt: the call failed', 'network');
         throw callFailure;
       }
     },

@@ -103,3 +103,27 @@ export function describeFailure(service: string, action: string, error: unknown,
   // No answer and no connection error: the SDK's own failure, named by its class only.
   return new AwsCallError(`${prefix}: the call failed${CODE.test(name) ? ` (${name})` : ''}`, 'network');
 }
+
+/**
+ * Sends one call and settles by the time `signal` aborts whatever the SDK does: the signal also goes to
+ * the SDK (`abortSignal`), which closes the request, but the deadline does not depend on it.
+ */
+export function callWithin<T>(service: string, action: string, signal: AbortSignal, send: (abortSignal: AbortSignal) => Promise<T>): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = (): void => reject(describeFailure(service, action, undefined, signal));
+    if (signal.aborted) return onAbort();
+    signal.addEventListener('abort', onAbort, { once: true });
+    Promise.resolve()
+      .then(() => send(signal))
+      .then(
+      (value) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(value);
+      },
+      (error: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(describeFailure(service, action, error, signal));
+      },
+    );
+  });
+}

@@ -42,12 +42,12 @@ const server = http.createServer((req, res) => {
       res.writeHead(200, { 'content-type': 'application/x-amz-json-1.1' }).end('{}');
       return;
     }
-    if (/Action=PutMetricData/.test(body)) {
+    if (target === 'GraniteServiceVersion20100801.PutMetricData') {
       metricCalls += 1;
-      const ns = decodeURIComponent(/Namespace=([^&]+)/.exec(body)?.[1] ?? '');
+      const ns = JSON.parse(body).Namespace ?? '';
       const account = /^AWS\/CloudFormation\/(\d{12})\//.exec(ns)?.[1];
       if (account === undefined || keyId !== `AKIDOWNER${Number(account) - 100000000000}`) note(`metrics for ${ns} signed by ${keyId}`);
-      res.writeHead(200, { 'content-type': 'text/xml' }).end('<PutMetricDataResponse/>');
+      res.writeHead(200, { 'content-type': 'application/x-amz-json-1.0' }).end('{}');
       return;
     }
     note(`unexpected call ${target ?? body.slice(0, 40)}`);
