@@ -54,9 +54,9 @@ function request(credentials: string, mutate: (r: Record<string, any>) => void =
  * hook's key unless a test wants another), to be decrypted through the role with the hook's key.
  */
 async function encryptedRequest(
-  options: { suite?: number; encryptUnder?: string; mutate?: (r: Record<string, any>) => void } = {},
+  options: { suite?: number; encryptUnder?: string; keyRegion?: string; mutate?: (r: Record<string, any>) => void } = {},
 ): Promise<{ event: Record<string, any>; encrypted: string }> {
-  const keyArn = await createKey(moto().endpoint);
+  const keyArn = await createKey(moto().endpoint, options.keyRegion);
   const encrypted = await encryptCredentials(moto().endpoint, options.encryptUnder ?? keyArn, PLAIN_CREDENTIALS, options.suite);
   const event = request(encrypted, (r) => {
     r.requestData.hookEncryptionKeyArn = keyArn;
@@ -134,6 +134,23 @@ describe('delivery with credentials encrypted as CloudFormation sends them', () 
     expect(answer).toEqual(await verdictWithoutDelivery(event));
     const events = await logEvents(moto().endpoint, GROUP);
     expect(events.map((e) => JSON.parse(e.message).correlationId)).toEqual(['req-kms']);
+  });
+
+  it('calls KMS in the Region of the key, not the function Region', async () => {
+    const { event } = await encryptedRequest({ keyRegion: 'eu-west-2' });
+    expect(event.requestData.hookEncryptionKeyArn).toMatch(/^arn:aws:kms:eu-west-2:/);
+    await withEnv(hookEnv(moto().endpoint), () => bundle.entrypoint(event, { awsRequestId: 'req-other-region' }));
+    expect(output().filter((l) => JSON.parse(l).level === 'WARN')).toEqual([]);
+    expect((await logEvents(moto().endpoint, GROUP)).map((e) => JSON.parse(e.message).correlationId)).toEqual(['req-other-region']);
+  });
+
+  it('takes plain JSON credentials as they are when the key fields are present too', async () => {
+    const { event } = await encryptedRequest({ mutate: (r) => (r.requestData.providerCredentials = PLAIN_CREDENTIALS) });
+    // Without credentials of its own the function could not decrypt: delivery works only if nothing is decrypted.
+    const env = hookEnv(moto().endpoint);
+    await withEnv({ AWS_ENDPOINT_URL: env.AWS_ENDPOINT_URL!, AWS_REGION: env.AWS_REGION! }, () => bundle.entrypoint(event, { awsRequestId: 'req-plain-with-key' }));
+    expect(output().filter((l) => JSON.parse(l).level === 'WARN')).toEqual([]);
+    expect((await logEvents(moto().endpoint, GROUP)).map((e) => JSON.parse(e.message).correlationId)).toEqual(['req-plain-with-key']);
   });
 
   it.each(['0014', '0178', '0378', '0478', '0578'])('reads credentials encrypted with algorithm suite 0x%s', async (suite) => {
