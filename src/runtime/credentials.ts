@@ -84,7 +84,14 @@ async function decrypt(raw: string, encrypted: EncryptedCredentials, context: Re
   if (!/^[A-Za-z0-9+/]+={0,2}$/.test(raw)) throw new CredentialsError('the credentials are neither JSON nor base64');
   const own = environmentCredentials(context.env);
   if (own === undefined) throw new CredentialsError('the function has no credentials of its own to assume the encryption key role');
-  const outcome = await decryptor().decryptCredentials(Buffer.from(raw, 'base64'), encrypted.keyArn, encrypted.roleArn, {
+  let load: Decryptor;
+  try {
+    load = decryptor();
+  } catch {
+    // A package made by hand without dist/decrypt.js beside dist/network.js.
+    throw new CredentialsError('the decryption module (decrypt.js) is missing beside network.js');
+  }
+  const outcome = await load.decryptCredentials(Buffer.from(raw, 'base64'), encrypted.keyArn, encrypted.roleArn, {
     region: context.region,
     own,
     signal: context.signal,

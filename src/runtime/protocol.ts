@@ -141,8 +141,9 @@ export function parseInvocationRequest(event: unknown): ParsedRequest {
 
 /**
  * Reads the contract-test event (`{credentials, actionInvocationPoint, request, callbackContext,
- * typeConfiguration}`) that `sam local invoke TestEntrypoint` and `cfn test` tooling send, as the
- * Python runtime's `test_entrypoint` does: the request's `hookContext` carries the target.
+ * typeConfiguration}`) that `sam local invoke TestEntrypoint` sends, as the Python runtime's
+ * `test_entrypoint` does: the request's `hookContext` carries the target. (`cfn test` does not come
+ * here: it invokes TypeFunction with full invocation requests, read by parseInvocationRequest.)
  */
 export function parseTestEvent(event: unknown): ParsedRequest {
   if (!isRecord(event)) throw new RequestError('The test event is not a JSON object.');

@@ -38,11 +38,11 @@ function sharedHandler(): NodeHttpHandler {
 }
 
 /**
- * Backoff before attempt `n` (2, 3): 100-300 ms, then 200-600 ms, for throttling too (the SDK's default
- * base for throttling is 500 ms doubling, which would spend the whole 2 s delivery budget on waiting).
+ * Backoff before the `retry`-th retry (1, 2): 100-300 ms, then 200-600 ms, for throttling too (the SDK's
+ * default base for throttling is 500 ms doubling, which would spend the whole 2 s delivery budget waiting).
  */
-function backoff(attempt: number): number {
-  return Math.round(50 * 2 ** attempt * (1 + 2 * Math.random()));
+function backoff(retry: number): number {
+  return Math.round(50 * 2 ** retry * (1 + 2 * Math.random()));
 }
 
 /**
