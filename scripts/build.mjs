@@ -94,6 +94,31 @@ const sdkTrimmed = {
     }));
   },
 };
+/**
+ * dist/decrypt.js takes the SDK from dist/network.js, which is always loaded before it: the STS and KMS
+ * clients and the runtime's client settings (src/runtime/network.ts exports them), so the SDK's core is
+ * compiled once. The Encryption SDK's KMS keyring module also names the aggregated `KMS` client (every
+ * KMS command) for its default client factory, which the runtime never uses (it always passes its own
+ * client provider): a class that refuses to be constructed stands in for it.
+ */
+const decryptOnNetwork = {
+  name: 'decrypt-on-network',
+  setup(b) {
+    const shared = {
+      '@aws-sdk/client-kms':
+        "const n = require('./network.js'); module.exports = { KMSClient: n.KMSClient, DecryptCommand: n.DecryptCommand, " +
+        "KMS: class KMS { constructor() { throw new Error('the runtime passes its own KMS client'); } } };",
+      '@aws-sdk/client-sts': "const n = require('./network.js'); module.exports = { STSClient: n.STSClient, AssumeRoleCommand: n.AssumeRoleCommand };",
+      './sdk': "const n = require('./network.js'); module.exports = { AwsCallError: n.AwsCallError, callWithin: n.callWithin, clientConfig: n.clientConfig };",
+    };
+    b.onResolve({ filter: /^(@aws-sdk\/client-(kms|sts)|\.\/sdk)$/ }, (args) =>
+      args.path !== './sdk' || args.importer.endsWith(join('src', 'runtime', 'aws', 'decrypt.ts')) ? { path: args.path, namespace: 'from-network' } : undefined,
+    );
+    b.onLoad({ filter: /.*/, namespace: 'from-network' }, (args) => ({ contents: shared[args.path], loader: 'js' }));
+    b.onResolve({ filter: /^\.\/network\.js$/ }, () => ({ path: './network.js', external: true }));
+  },
+};
+
 const sdkOptions = {
   // The packages' ES module builds: esbuild drops what the runtime does not import (other commands, keyrings).
   mainFields: ['module', 'main'],
@@ -113,7 +138,13 @@ const results = await Promise.all([
     entryPoints: { network: join(root, 'src/runtime/network.ts') },
     outdir,
   }),
-  build({ ...common, ...sdkOptions, plugins: [...common.plugins, sdkTrimmed], entryPoints: { decrypt: join(root, 'src/runtime/aws/decrypt.ts') }, outdir }),
+  build({
+    ...common,
+    ...sdkOptions,
+    plugins: [...common.plugins, sdkTrimmed, decryptOnNetwork],
+    entryPoints: { decrypt: join(root, 'src/runtime/aws/decrypt.ts') },
+    outdir,
+  }),
   build({ ...common, entryPoints: { cli: join(root, 'src/cli/main.ts') }, outdir, banner: { js: '#!/usr/bin/env node' } }),
 ]);
 writeFileSync(join(outdir, 'meta.json'), JSON.stringify(results.map((r) => r.metafile)));

@@ -1,5 +1,5 @@
-// How every Lambda-side bundle is built (scripts/build.mjs, and the bench's bundles of runtime pieces),
-// so that what the bench times is built as what ships.
+// How every Lambda-side bundle is built (scripts/build.mjs: dist/handlers.js, dist/network.js,
+// dist/decrypt.js); the bench times those files as built.
 export const NODE_BUNDLE = {
   bundle: true,
   platform: 'node',

@@ -1,6 +1,6 @@
 // The log-delivery cold-start variants need AWS endpoints: moto_server (a Python AWS emulator) on
 // 127.0.0.1, a KMS key in it, credentials encrypted under that key with the official Encryption SDK
-// as CloudFormation encrypts them, and afterwards an independent count of what arrived (AWS SDK v2).
+// as the Java runtime decrypts them, and afterwards an independent count of what arrived (AWS SDK v3).
 // Everything here is bench-side; the hook's children reach moto only through AWS_ENDPOINT_URL.
 import { spawn, spawnSync } from 'node:child_process';
 import { createServer, request as httpRequest } from 'node:http';
@@ -8,7 +8,8 @@ import { createRequire } from 'node:module';
 import { createServer as createNetServer } from 'node:net';
 
 const require = createRequire(import.meta.url);
-process.env.AWS_SDK_JS_SUPPRESS_MAINTENANCE_MODE_MESSAGE = '1';
+// The SDK's warning for Node.js < 22 is about the bench process, not the hook: noise here.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 
 export const REGION = 'us-east-1';
 /** moto keeps resources per account; the role must be in its default account, where the key is. */
@@ -79,9 +80,11 @@ export async function startMoto() {
 }
 
 function clients(endpoint) {
-  const AWS = require('aws-sdk');
-  const options = { endpoint, region: REGION, credentials: BENCH_CREDENTIALS, maxRetries: 0 };
-  return { logs: new AWS.CloudWatchLogs(options), cloudwatch: new AWS.CloudWatch(options), kms: new AWS.KMS(options) };
+  const { CloudWatchLogs } = require('@aws-sdk/client-cloudwatch-logs');
+  const { CloudWatch } = require('@aws-sdk/client-cloudwatch');
+  const { KMS } = require('@aws-sdk/client-kms');
+  const options = { endpoint, region: REGION, credentials: BENCH_CREDENTIALS, maxAttempts: 1 };
+  return { logs: new CloudWatchLogs(options), cloudwatch: new CloudWatch(options), kms: new KMS(options) };
 }
 
 /**
@@ -90,7 +93,7 @@ function clients(endpoint) {
  */
 export async function prepareEncryptedCredentials(endpoint) {
   const { kms } = clients(endpoint);
-  const keyArn = (await kms.createKey({ Description: 'hook encryption key (bench)' }).promise()).KeyMetadata.Arn;
+  const keyArn = (await kms.createKey({ Description: 'hook encryption key (bench)' })).KeyMetadata.Arn;
   const esdk = require('@aws-crypto/client-node');
   const { KMS } = require('@aws-sdk/client-kms');
   const clientProvider = esdk.getClient(KMS, { endpoint, region: REGION, credentials: BENCH_CREDENTIALS });
@@ -100,10 +103,25 @@ export async function prepareEncryptedCredentials(endpoint) {
   return { keyArn, roleArn: ROLE_ARN, ciphertext: Buffer.from(result).toString('base64') };
 }
 
-/** KMS Decrypt in moto, as the bench's own client: the data key of an encrypted message, to time its decryption alone. */
-export async function kmsDecrypt(endpoint, keyArn, ciphertext, encryptionContext) {
-  const out = await clients(endpoint).kms.decrypt({ KeyId: keyArn, CiphertextBlob: Buffer.from(ciphertext), EncryptionContext: encryptionContext }).promise();
-  return Buffer.from(out.Plaintext);
+/**
+ * The data key of the bench's encrypted credentials, as KMS in moto decrypts it (read with the official
+ * Encryption SDK, the bench's own client): a stand-in KMS can then answer the hook's Decrypt without a round trip.
+ */
+export async function dataKeyOf(endpoint, encrypted) {
+  const esdk = require('@aws-crypto/client-node');
+  const { kms } = clients(endpoint);
+  let dataKey;
+  const clientProvider = () => ({
+    decrypt: async (input) => {
+      const out = await kms.decrypt(input);
+      dataKey = Buffer.from(out.Plaintext);
+      return out;
+    },
+  });
+  const keyring = new esdk.KmsKeyringNode({ keyIds: [encrypted.keyArn], clientProvider });
+  await esdk.buildClient(esdk.CommitmentPolicy.REQUIRE_ENCRYPT_ALLOW_DECRYPT).decrypt(keyring, Buffer.from(encrypted.ciphertext, 'base64'));
+  if (!dataKey) throw new Error('the bench message has no data key under its KMS key');
+  return dataKey;
 }
 
 /** `request` with the delivery fields CloudFormation adds when the hook owner configured logging. */
@@ -122,7 +140,7 @@ export function withDelivery(request, logGroupName, encrypted) {
 
 /** An owner's log group that already exists, as after the hook's first invocation. */
 export async function createLogGroup(endpoint, group) {
-  await clients(endpoint).logs.createLogGroup({ logGroupName: group }).promise();
+  await clients(endpoint).logs.createLogGroup({ logGroupName: group });
 }
 
 /** Every event delivered to `group` (all streams, every page), as parsed JSON lines. */
@@ -130,16 +148,16 @@ export async function deliveredEvents(endpoint, group) {
   const { logs } = clients(endpoint);
   let streams;
   try {
-    streams = (await logs.describeLogStreams({ logGroupName: group }).promise()).logStreams ?? [];
+    streams = (await logs.describeLogStreams({ logGroupName: group })).logStreams ?? [];
   } catch (error) {
-    if (error.code === 'ResourceNotFoundException') return [];
+    if (error.name === 'ResourceNotFoundException') return [];
     throw error;
   }
   const out = [];
   for (const s of streams) {
     let token;
     for (;;) {
-      const page = await logs.getLogEvents({ logGroupName: group, logStreamName: s.logStreamName, startFromHead: true, nextToken: token }).promise();
+      const page = await logs.getLogEvents({ logGroupName: group, logStreamName: s.logStreamName, startFromHead: true, nextToken: token });
       for (const e of page.events ?? []) out.push(JSON.parse(e.message));
       if (!page.events?.length || page.nextForwardToken === token) break;
       token = page.nextForwardToken;
@@ -151,22 +169,20 @@ export async function deliveredEvents(endpoint, group) {
 /** Sum of the HandlerInvocationCount data points the hooks published under `namespace`. */
 export async function invocationCount(endpoint, namespace, since) {
   const { cloudwatch } = clients(endpoint);
-  const listed = (await cloudwatch.listMetrics({ Namespace: namespace, MetricName: 'HandlerInvocationCount' }).promise()).Metrics ?? [];
+  const listed = (await cloudwatch.listMetrics({ Namespace: namespace, MetricName: 'HandlerInvocationCount' })).Metrics ?? [];
   // moto lists a metric once per data point: one query per distinct set of dimensions.
   const metrics = [...new Map(listed.map((m) => [JSON.stringify(m.Dimensions ?? []), m])).values()];
   let sum = 0;
   for (const m of metrics) {
-    const stats = await cloudwatch
-      .getMetricStatistics({
-        Namespace: namespace,
-        MetricName: m.MetricName,
-        Dimensions: m.Dimensions,
-        StartTime: new Date(since - 3600_000),
-        EndTime: new Date(Date.now() + 3600_000),
-        Period: 86400,
-        Statistics: ['Sum'],
-      })
-      .promise();
+    const stats = await cloudwatch.getMetricStatistics({
+      Namespace: namespace,
+      MetricName: m.MetricName,
+      Dimensions: m.Dimensions,
+      StartTime: new Date(since - 3600_000),
+      EndTime: new Date(Date.now() + 3600_000),
+      Period: 86400,
+      Statistics: ['Sum'],
+    });
     for (const p of stats.Datapoints ?? []) sum += p.Sum ?? 0;
   }
   return sum;
