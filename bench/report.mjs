@@ -110,7 +110,7 @@ function coldSection(r) {
   const networkFile = (r.size.bundle.files ?? []).find((f) => f.file === 'dist/network.js');
   const networkApart =
     networkFile && hook.inChild.neverLoadsNetwork !== undefined
-      ? `the network half (delivery, credentials, payloads: \`dist/network.js\`, ${kb(networkFile.bytes)}) is ${
+      ? `the network half (delivery, credentials, payloads and the AWS SDK clients: \`dist/network.js\`, ${kb(networkFile.bytes)}) is ${
           hook.inChild.neverLoadsNetwork && conf.inChild.neverLoadsNetwork ? 'never loaded by these runs;' : '**loaded** by some of these runs;'
         }`
       : '';
@@ -220,13 +220,14 @@ ${deliverySection(r)}`;
 const DELIVERY_IDS = ['hookDeliveryPlain', 'hookDeliveryKms'];
 const SHORT = { hookDeliveryPlain: 'plain credentials', hookDeliveryKms: 'KMS-encrypted credentials' };
 const PART_LABELS = {
-  cryptoMs: "`require('node:crypto')` (dist/network.js loads it at the top)",
-  networkMs: '`require` of the rest of dist/network.js (compiling the network half)',
-  deadlineMs: "first phase deadline (`deadlineAt`: an `AbortController` and a timer)",
-  firstSignMs: 'first SigV4 signature (`signRequest`, node:crypto HMAC and SHA-256)',
-  httpMs: "`require('node:http')` (moto is plain HTTP; AWS would load `node:https` and TLS)",
-  firstRequestMs: 'first request through `send` (socket machinery; refused at once, no round trip)',
-  firstMessageMs: 'first Encryption SDK message (`decryptMessage`: header, HKDF, commitment, AES-GCM, ECDSA P-384), KMS path only',
+  cryptoMs: "`require('node:crypto')` (the SDK loads it at the top)",
+  networkMs: '`require` of the rest of dist/network.js (compiling the AWS SDK clients and the network half; it also loads `node:https`, `node:zlib`)',
+  httpMs: "`require('node:http')` (moto is plain HTTP; the SDK loads `node:https` with the network half)",
+  firstDeliveryMs:
+    'first delivery: `Delivery` with plain credentials, CloudWatch Logs and CloudWatch clients set up, endpoint rules, SigV4, two calls answered at once by a stand-in in the same process',
+  decryptModuleMs: '`require` of dist/decrypt.js (the Encryption SDK decryptor and KMS keyring), encrypted path only',
+  firstDecryptMs:
+    'first decryption: `decryptCredentials`, STS and KMS clients set up, two calls to the stand-in, the Encryption SDK message (header, HKDF, commitment, AES-GCM, ECDSA P-384), encrypted path only',
 };
 
 /** "made 16.1, sent 31.1 → 37.2": when the hook created a call, when it reached moto, when moto's answer left. */
@@ -280,8 +281,8 @@ moto_server on PATH; the bench starts it on 127.0.0.1 and stops it at the end. T
   ]);
   const parts = d.parts;
   const partRows = Object.entries(parts.ms).map(([k, s]) => [PART_LABELS[k] ?? k, spread(s, (n) => ms(n, 2))]);
-  partRows.push(['all but the message (what the plain path meets)', spread(parts.plainTotalMs, (n) => ms(n, 1))]);
-  partRows.push(['all of them (what the KMS path meets)', spread(parts.totalMs, (n) => ms(n, 1))]);
+  partRows.push(['all but the decryption (what the plain path meets)', spread(parts.plainTotalMs, (n) => ms(n, 1))]);
+  partRows.push(['all of them (what the encrypted path meets)', spread(parts.totalMs, (n) => ms(n, 1))]);
   const part = (k) => parts.ms[k].median;
   const slowest = (id) => steady(id).calls.reduce((a, c) => (c.ms.median > a.ms.median ? c : a));
   const kmsMet = judged(kms) <= target;
@@ -306,10 +307,10 @@ moto_server on PATH; the bench starts it on 127.0.0.1 and stops it at the end. T
   const held = !Number.isFinite(written)
     ? ''
     : blocked
-      ? ` **AssumeRole's round trip does not overlap the message's parsing and verification**: the hook makes the request at
-${t(made)}, but the invocation's synchronous part goes on until ${t(syncEnd)} (${t(syncEnd - made)}: \`decryptMessage\` parses the message and verifies
-its ECDSA P-384 signature before its first \`await\`, ${ms(part('firstMessageMs'), 1)} on first use with the decryption, above), and a request is written only
-once the event loop runs again: at ${t(written)}, reaching moto at ${t(at(role, 'startAfterMs'))}. The round trip follows that work instead of hiding behind it.`
+      ? ` **AssumeRole's round trip does not overlap the work that follows it**: the hook makes the request at
+${t(made)}, but the invocation's synchronous part goes on until ${t(syncEnd)} (${t(syncEnd - made)}: the Encryption SDK starts reading the message and the
+handler judges the request), and a request is written only once the event loop runs again: at ${t(written)}, reaching moto at
+${t(at(role, 'startAfterMs'))}. The round trip follows that work instead of hiding behind it.`
       : ` AssumeRole leaves promptly: made at ${t(made)}, written at ${t(written)}, at moto at ${t(at(role, 'startAfterMs'))} (the invocation's synchronous part ended at ${t(syncEnd)}).`;
   const sequence =
     role && dec && role.startAfterMs
@@ -332,8 +333,8 @@ tooling sends them) or, as CloudFormation really sends them, base64 of an ${d.en
 \`hookEncryptionKeyArn\` and \`hookEncryptionKeyRole\`. The child's environment is a Lambda function's: \`AWS_REGION=${d.region}\`,
 the function role's (fake) \`AWS_ACCESS_KEY_ID\`, \`AWS_SECRET_ACCESS_KEY\`, \`AWS_SESSION_TOKEN\`, and \`AWS_ENDPOINT_URL\` pointing at the
 endpoint: **${d.endpoint}. It is a local emulator, not AWS**: moto is a Python (werkzeug) server on the same two cores, so its own
-latency and CPU are inside these figures, and what AWS adds is not: a network round trip and, since every call opens its own
-connection, a TLS handshake per call to each regional endpoint. The key and the encrypted credentials are made once before the
+latency and CPU are inside these figures, and what AWS adds is not: a network round trip per call and a TLS handshake per
+endpoint (the SDK clients share one keep-alive agent, so a warm container connects once to each endpoint). The key and the encrypted credentials are made once before the
 rounds; all rounds deliver to the same owner log group and stream (\`<stack id>/<logical id>\`), created in the discarded first round.
 
 Checked on every run: the answer (FAILED, as without delivery) and the hook's own log (stdout), which must hold no WARN or ERROR line
@@ -367,11 +368,12 @@ ${table(['variant', 'Node bootstrap', '`require` of dist/handlers.js', 'answer, 
 
 ${networkCheck}
 
-What the delivery path loads and runs for the first time, each alone in fresh processes (\`bench/cold-delivery-parts.cjs\`,
-${parts.runs} runs, in the order the hook meets them): \`node:crypto\` and \`dist/network.js\` as built; the deadline, the signature, the request and
-the message through the runtime's own code (\`src/runtime/aws/sign.ts\`, \`http.ts\`, \`esdk.ts\`, bundled alone by the bench as the build
-bundles them, since \`dist/network.js\` exports only \`Delivery\` and \`readPayload\`); the message is the bench's encrypted credentials,
-its data key read from moto beforehand so that no round trip is inside the figure:
+What the delivery path loads and runs for the first time, each in fresh processes (\`bench/cold-delivery-parts.cjs\`,
+${parts.runs} runs): \`node:crypto\`, \`dist/network.js\` and \`dist/decrypt.js\` as built, and their exports (\`Delivery\`,
+\`decryptCredentials\`) run against a stand-in endpoint in the same process that answers at once (STS with fixed role credentials, KMS with
+the data key of the bench's encrypted credentials, read from moto beforehand), so that no emulator's latency is inside the figures. The
+child delivers first and decrypts second, so the decryption meets an SDK core the delivery has already warmed; on the encrypted path the
+order is the other way round and the decryption pays that first use instead:
 
 ${table(['first use', 'median (p10 – p90)'], partRows)}
 
@@ -384,15 +386,18 @@ ${
     : `The encrypted path needs ${ms(over(kms), 1)} over bare node's ${ms(bare.wallMs.median, 0)} where the target allows ${ms(budget, 1)}: ${ms(over(kms) - budget, 1)} too many, ${pct(judged(kms) / target - 1)} over the target${plainMet ? ', while the plain path, two round trips in sequence fewer, meets it' : ''}.`
 }${
   plainMet ? '' : ` The plain path needs ${ms(over(plain), 1)} where the target allows ${ms(budget, 1)}.`
-} Against AWS itself the figures would be higher, not lower: every call there also pays a network round trip and a TLS handshake
-(\`node:https\` and TLS load on top of the \`node:http\` measured here).
+} Against AWS itself the figures would be higher, not lower: every call there also pays a network round trip, and the first
+call to each endpoint a TLS handshake (\`node:https\` is loaded with the network half in any case; TLS itself is not exercised against
+plain-HTTP moto).
 
 Where the time goes. Delivery adds ${ms(answer(plain) - answer(hook), 1)} (plain) and ${ms(answer(kms) - answer(hook), 1)} (KMS) to the answer in the timed runs. The
-first use of \`node:crypto\`, the network half, a deadline, SigV4, \`node:http\` and its socket machinery costs ${ms(parts.plainTotalMs.median, 1)} together
-(measured alone above; \`node:crypto\` ${ms(part('cryptoMs'), 1)}, compiling \`dist/network.js\` ${ms(part('networkMs'), 1)}, the first signature ${ms(part('firstSignMs'), 1)},
-\`node:http\` and the first request ${ms(part('httpMs') + part('firstRequestMs'), 1)}), and the KMS path adds the message's first decryption, ${ms(part('firstMessageMs'), 1)}.
-In the recorded steady state, the first AWS call leaves ${ms(pSteady.firstCallAfterMs.median, 1)} (plain) and ${ms(kSteady.firstCallAfterMs.median, 1)} (KMS) after the bundle is
-loaded. Calls are in flight for ${ms(pSteady.inFlightMs.median, 1)} (plain) and ${ms(kSteady.inFlightMs.median, 1)} (KMS) of the answer; ${
+plain path's first uses cost ${ms(parts.plainTotalMs.median, 1)} together (measured above): \`node:crypto\` ${ms(part('cryptoMs'), 1)}, compiling and running the top of
+\`dist/network.js\` (the AWS SDK clients and their core) ${ms(part('networkMs'), 1)}, and the first delivery through the clients ${ms(part('firstDeliveryMs'), 1)}, of which
+two loopback calls are a fraction of a millisecond: the rest is the SDK's first use (each client's configuration resolved, the
+endpoint rules evaluated, the first signature, the serializers, \`node:http\`'s client). The encrypted path adds compiling
+\`dist/decrypt.js\` (the Encryption SDK) ${ms(part('decryptModuleMs'), 1)} and the first decryption ${ms(part('firstDecryptMs'), 1)}, and meets the SDK's first use in the
+decryption rather than the delivery. In the recorded steady state, the first AWS call leaves ${ms(pSteady.firstCallAfterMs.median, 1)} (plain) and ${ms(kSteady.firstCallAfterMs.median, 1)}
+(KMS) after the bundle is loaded. Calls are in flight for ${ms(pSteady.inFlightMs.median, 1)} (plain) and ${ms(kSteady.inFlightMs.median, 1)} (KMS) of the answer; ${
     pSteady.ownMs.median > pSteady.inFlightMs.median && kSteady.ownMs.median > kSteady.inFlightMs.median
       ? `**the hook's own work, ${ms(pSteady.ownMs.median, 1)} and ${ms(kSteady.ownMs.median, 1)}, weighs more than moto's latency**`
       : `the hook's own work is ${ms(pSteady.ownMs.median, 1)} and ${ms(kSteady.ownMs.median, 1)}`
@@ -404,22 +409,20 @@ ${ms(answer(plain), 1)} and ${ms(answer(kms), 1)}) ${
   } Of the calls, the slowest
 at moto is ${slowest('hookDeliveryPlain').call} (${ms(slowest('hookDeliveryPlain').ms.median, 1)}, plain) and ${slowest('hookDeliveryKms').call} (${ms(slowest('hookDeliveryKms').ms.median, 1)}, KMS).
 The encrypted path costs ${ms(answer(kms) - answer(plain), 1)} more answer than the plain one in the timed runs (${ms(kms.inChild.answerCpuMs.median - plain.inChild.answerCpuMs.median, 1)} more CPU):
-two more round trips in sequence (AssumeRole ${ms(role.ms.median, 1)}, Decrypt ${ms(dec.ms.median, 1)} at moto), the message's first decryption
-(${ms(part('firstMessageMs'), 1)} alone${
-    blocked ? ', and not hidden behind the AssumeRole round trip: see the sequence above' : '; the AssumeRole round trip hides what of it overlaps'
-  }), and each call's own signing and sending.
+two more round trips in sequence (AssumeRole ${ms(role.ms.median, 1)}, Decrypt ${ms(dec.ms.median, 1)} at moto), the Encryption SDK's compilation and first use, and
+the STS and KMS clients' first use.
 
-**What is left** (src/runtime, the lead's files). The own SigV4 signer, the one timer per phase and the network half apart are in, and
-measured above. What remains on the delivering path is mostly Node's own first use (\`node:crypto\`, \`node:http\` and its sockets:
-${ms(part('cryptoMs') + part('httpMs') + part('firstRequestMs'), 1)} of the ${ms(parts.plainTotalMs.median, 1)}), which any cold process that speaks HTTP pays; compiling the
-network half (${ms(part('networkMs'), 1)}), which a V8 compile cache (Node 22's \`module.enableCompileCache()\`) would take off every cold start after
-the first; and, with encrypted credentials, the message's first decryption (${ms(part('firstMessageMs'), 1)}) and two more round trips.${
-    blocked ? ` To make the AssumeRole overlap real, its request has to leave before the synchronous work starts. ${YIELD_NOTE}` : ''
-  } Those three
-round trips in sequence are the protocol's floor: Decrypt needs the role's credentials, the puts need the decrypted ones. Against AWS,
-the TLS handshakes to the logs and monitoring endpoints could start while the credentials are decrypted instead of after (not measurable
-against plain-HTTP moto). The only structural saving beyond that is to keep the decrypted credentials for the life of a warm container,
-which helps warm invocations only and breaks the rule that nothing outlives an invocation, so it is not proposed.`;
+**What is left.** The SDK's cost is mostly compiling it and using it the first time: ${ms(part('networkMs') + part('firstDeliveryMs'), 1)} on the plain path, against
+the hand-written signer and client this replaced (a few milliseconds). A V8 compile cache (Node 22's \`module.enableCompileCache()\`)
+would take the compilation off every cold start after the first in the same container's \`/tmp\`, which Lambda does not keep
+between containers; bundling fewer of the SDK's protocol and event-stream modules (the clients bring serializers for protocols and
+operations the hook never calls) would shrink \`dist/network.js\`, at the price of replacing more of the SDK at build time. The
+encrypted path's three round trips in sequence are the protocol's floor: Decrypt needs the role's credentials, the puts need the
+decrypted ones. ${
+    blocked ? `To make the AssumeRole overlap real, its request has to leave before the synchronous work starts. ${YIELD_NOTE} ` : ''
+  }Against AWS, the TLS handshakes to the logs and monitoring endpoints could start while the credentials are decrypted instead
+of after (not measurable against plain-HTTP moto). Keeping the decrypted credentials for the life of a warm container would help warm
+invocations only and break the rule that no credential outlives an invocation, so it is not proposed.`;
 }
 
 function warmSection(r) {
@@ -507,7 +510,7 @@ under the ${mb(target)} target, but the package's own size is not claimed until 
 
 **\`dist/handlers.js\`: ${int(b.handlersBytes)} bytes (${kb(b.handlersBytes)}), ${int(b.handlersGzipBytes)} bytes gzip -9.**${
     (b.files ?? []).length > 1
-      ? ` With the network half it requires only to deliver or read a payload, the Lambda code is ${int(b.files.reduce((a, f) => a + f.bytes, 0))} bytes.`
+      ? ` With the network half it requires only to deliver or read a payload (the AWS SDK clients), and the decryption that half requires only for encrypted credentials (the Encryption SDK), the Lambda code is ${int(b.files.reduce((a, f) => a + f.bytes, 0))} bytes.`
       : ''
   }${
     (b.files ?? []).length > 1 ? `\n\n${table(['Lambda code file', 'bytes', 'gzip -9'], b.files.map((f) => [f.file, int(f.bytes), int(f.gzipBytes)]))}\n` : ''
@@ -518,7 +521,10 @@ glue adds ${int(b.runtimeGlueBytes ?? 0)} bytes):
 ${table(['file', 'dependency', 'bytes', 'share of the file', 'source files'], deps)}
 
 AWS SDK v2, which the library's main module loads, is not in the bundle: the build maps the library import to its SDK-free
-modules and the SDK to an empty module, and replaces the reflect-metadata polyfill by a one-line stand-in. The largest share
+modules and the SDK to an empty module, and replaces the reflect-metadata polyfill by a one-line stand-in. The AWS SDK v3 clients
+are in \`dist/network.js\` only, from the packages' ES module builds so that esbuild keeps what the runtime imports, without the SDK's
+default credential chain (credentials are always given); the Encryption SDK is in \`dist/decrypt.js\` only, which takes the SDK from
+\`dist/network.js\` rather than bundling it twice (\`scripts/build.mjs\` explains each replacement). The largest share
 is the machinery of the generated models (class-transformer, the library's model modules), used only when a configuration is present; the policy and the runtime
 are a small part. ${
     split
@@ -679,6 +685,15 @@ function deliveryRows(r) {
 /** The handler file, and the network half beside it when the build makes one. */
 function lambdaCodeRow(b) {
   const network = (b.files ?? []).find((f) => f.file === 'dist/network.js');
+  const decrypt = (b.files ?? []).find((f) => f.file === 'dist/decrypt.js');
+  if (network && decrypt) {
+    return [
+      'Lambda code: dist/handlers.js + dist/network.js (loaded only to deliver or read a payload) + dist/decrypt.js (only for encrypted credentials)',
+      `${int(b.handlersBytes)} + ${int(network.bytes)} + ${int(decrypt.bytes)} bytes`,
+      '—',
+      '—',
+    ];
+  }
   return network
     ? ['Lambda code: dist/handlers.js + dist/network.js (the network half, loaded only to deliver or read a payload)', `${int(b.handlersBytes)} + ${int(network.bytes)} bytes`, '—', '—']
     : ['dist/handlers.js', `${int(b.handlersBytes)} bytes`, '—', '—'];
