@@ -2,7 +2,8 @@
  * Encrypted provider credentials, as the Java runtime reads them (KMSCipher): the function's own
  * credentials assume `hookEncryptionKeyRole`, and the AWS Encryption SDK decrypts the message with a
  * strict KMS keyring for exactly `hookEncryptionKeyArn`, calling KMS in the key's own Region.
- * Built apart (dist/decrypt.js) and loaded only by an invocation whose credentials are encrypted.
+ * Built apart (dist/decrypt.js, the Encryption SDK; the STS and KMS clients come from dist/network.js)
+ * and loaded only by an invocation whose credentials are encrypted.
  */
 import { randomUUID } from 'node:crypto';
 import { buildDecrypt, CommitmentPolicy, KmsKeyringNode } from '@aws-crypto/client-node';
@@ -28,10 +29,7 @@ export interface DecryptContext {
   readonly signal: AbortSignal;
 }
 
-/**
- * The result, never a throw: this module is its own bundle, so its error classes are not the caller's
- * (instanceof would not hold across the two files).
- */
+/** The result, never a throw: a failure comes as its reason, already in words safe for a log line. */
 export type DecryptOutcome = { readonly ok: true; readonly plaintext: Buffer } | { readonly ok: false; readonly reason: string };
 
 /** Short-lived credentials for `roleArn` (15 minutes, the shortest STS grants). */
