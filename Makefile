@@ -1,4 +1,4 @@
-# One bundle (dist/handlers.js and the network half it loads, dist/network.js), three ways in:
+# One bundle (dist/handlers.js and what it loads from beside it: dist/network.js, dist/stack.js), three ways in:
 # - `cfn submit` runs the buildCommand of .rpdk-config (`make`) with " TypeFunction" appended,
 #   then zips build/TypeFunction/ as ResourceProvider.zip: no SAM, no Docker.
 # - `sam build` (for `sam local` and `cfn test`) runs build-<LogicalId> with ARTIFACTS_DIR set.
@@ -16,6 +16,7 @@ build-TypeFunction build-TestEntrypoint: artifacts-dir bundle
 	mkdir -p "$(ARTIFACTS_DIR)/dist"
 	cp "$(BUNDLE_DIR)/handlers.js" "$(ARTIFACTS_DIR)/dist/handlers.js"
 	cp "$(BUNDLE_DIR)/network.js" "$(ARTIFACTS_DIR)/dist/network.js"
+	cp "$(BUNDLE_DIR)/stack.js" "$(ARTIFACTS_DIR)/dist/stack.js"
 
 artifacts-dir:
 	@test -n "$(ARTIFACTS_DIR)" || { echo "ARTIFACTS_DIR is not set: sam build sets it; or run make TypeFunction" >&2; exit 1; }

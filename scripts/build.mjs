@@ -63,6 +63,10 @@ const networkApart = {
     b.onResolve({ filter: /^\.\/network$/ }, (args) =>
       args.importer.endsWith(join('src', 'runtime', 'wrapper.ts')) ? { path: './network.js', external: true } : undefined,
     );
+    // Likewise the stack and change-set checks (with the template reader): dist/stack.js.
+    b.onResolve({ filter: /^\.\/stack-checks$/ }, (args) =>
+      args.importer.endsWith(join('src', 'handlers.ts')) ? { path: './stack.js', external: true } : undefined,
+    );
   },
 };
 
@@ -70,6 +74,7 @@ mkdirSync(outdir, { recursive: true });
 const results = await Promise.all([
   build({ ...common, plugins: [...common.plugins, networkApart], entryPoints: { handlers: join(root, 'src/handlers.ts') }, outdir }),
   build({ ...common, entryPoints: { network: join(root, 'src/runtime/network.ts') }, outdir }),
+  build({ ...common, entryPoints: { stack: join(root, 'src/stack-checks.ts') }, outdir }),
   build({ ...common, entryPoints: { cli: join(root, 'src/cli/main.ts') }, outdir, banner: { js: '#!/usr/bin/env node' } }),
 ]);
 writeFileSync(join(outdir, 'meta.json'), JSON.stringify(results.map((r) => r.metafile)));

@@ -22,7 +22,7 @@ import {
 
 /** What a handler decides; the wrapper turns it into the answer. */
 export interface HandlerResult {
-  readonly hookStatus: 'SUCCESS' | 'FAILED';
+  readonly hookStatus: 'SUCCESS' | 'FAILED' | 'CHANGE_SET_SUCCESS_SKIP_STACK_HOOK';
   readonly errorCode?: HookErrorCode;
   readonly message: string;
   readonly annotations?: Annotation[];
@@ -45,6 +45,14 @@ export interface HookDefinition<C> {
   readonly handlers: Partial<Record<InvocationPoint, Handler<C>>>;
   /** Turns the raw type configuration into the handler's; throws TypeConfigurationError when invalid. */
   readonly parseConfiguration: (raw: unknown) => C;
+  /**
+   * For `lambdaEntrypoint` (an AWS::CloudFormation::LambdaHook, whose hookModel names the function and
+   * carries no configuration): reads the configuration from the function's environment; throws
+   * TypeConfigurationError when invalid.
+   */
+  readonly parseEnvironment?: (env: NodeJS.ProcessEnv) => C;
+  /** What a target's remote payload holds, for the message when it cannot be read. */
+  readonly payloadSubject?: (targetName: string) => string;
   readonly logger?: Logger;
 }
 
@@ -83,6 +91,26 @@ export interface Hook {
   readonly entrypoint: Entrypoint;
   /** The entrypoint for the contract-test event shape. */
   readonly testEntrypoint: Entrypoint;
+  /** The handler of an AWS::CloudFormation::LambdaHook (configuration from the environment, no delivery). */
+  readonly lambdaEntrypoint: Entrypoint;
+}
+
+/** How an answer is shaped: for a registered hook type, or for a Lambda hook. */
+type Mode = 'registered' | 'lambda';
+
+/**
+ * A Lambda hook accepts only these statuses and error codes (CloudFormation Hooks User Guide, "Create
+ * Lambda functions to evaluate resources for Lambda Hooks", response input:
+ * https://docs.aws.amazon.com/cloudformation-cli/latest/hooks-userguide/lambda-hooks-create-lambda-function.html
+ * hookStatus SUCCESS | FAILED | IN_PROGRESS; errorCode NonCompliant | InternalFailure).
+ */
+function forLambda(event: HookProgressEvent): HookProgressEvent {
+  const out: HookProgressEvent = { ...event };
+  // A compliant change set: the Lambda hook has no skip status, so a plain SUCCESS.
+  if (out.hookStatus !== 'SUCCESS' && out.hookStatus !== 'FAILED' && out.hookStatus !== 'IN_PROGRESS') out.hookStatus = 'SUCCESS';
+  if (out.errorCode !== undefined && out.errorCode !== 'NonCompliant') out.errorCode = 'InternalFailure';
+  if (out.hookStatus === 'FAILED' && out.errorCode === undefined) out.errorCode = 'InternalFailure';
+  return out;
 }
 
 function clip(message: string): string {
@@ -117,7 +145,7 @@ function logId(value: string | undefined): string | undefined {
 export function createHook<C>(definition: HookDefinition<C>): Hook {
   const rootLogger = definition.logger ?? new Logger();
 
-  async function dispatch(parsed: ParsedRequest, log: Logger, payloadDeadline: number): Promise<HandlerResult> {
+  async function dispatch(parsed: ParsedRequest, log: Logger, payloadDeadline: number, mode: Mode): Promise<HandlerResult> {
     let request = parsed.handlerRequest;
     const handler = definition.handlers[request.invocationPoint];
     if (handler === undefined) {
@@ -128,7 +156,10 @@ export function createHook<C>(definition: HookDefinition<C>): Hook {
     }
     let config: C;
     try {
-      config = definition.parseConfiguration(parsed.hookModel);
+      config =
+        mode === 'lambda' && definition.parseEnvironment !== undefined
+          ? definition.parseEnvironment(process.env)
+          : definition.parseConfiguration(parsed.hookModel);
     } catch (error) {
       if (error instanceof TypeConfigurationError) {
         return { hookStatus: 'FAILED', errorCode: 'InvalidTypeConfiguration', message: error.message };
@@ -136,21 +167,23 @@ export function createHook<C>(definition: HookDefinition<C>): Hook {
       throw error;
     }
     if (parsed.payloadUrl !== undefined) {
-      const payload = await network().readPayload(parsed.payloadUrl, payloadDeadline);
+      const subject = definition.payloadSubject?.(request.targetName);
+      const payload = await network().readPayload(parsed.payloadUrl, payloadDeadline, subject);
       if (!payload.ok) {
         log.warn('Payload not read', { errorCode: payload.errorCode, reason: payload.message });
         return { hookStatus: 'FAILED', errorCode: payload.errorCode, message: payload.message };
       }
-      request = { ...request, targetModel: payload.targetModel };
+      request = { ...request, targetModel: payload.document };
     }
     return handler(request, config, log);
   }
 
-  function make(parse: (event: unknown) => ParsedRequest, delivers: boolean): Entrypoint {
+  function make(parse: (event: unknown) => ParsedRequest, delivers: boolean, mode: Mode = 'registered'): Entrypoint {
     // Every piece of state lives in this call's closure: concurrent invocations share nothing.
     return async (event, context) => {
       try {
-        return await invoke(parse, delivers, event, context);
+        const answered = await invoke(parse, delivers, event, context, mode);
+        return mode === 'lambda' ? forLambda(answered) : answered;
       } catch {
         // Last resort: even a failure to build the answer must not reach CloudFormation as a throw.
         return {
@@ -169,6 +202,7 @@ export function createHook<C>(definition: HookDefinition<C>): Hook {
     delivers: boolean,
     event: unknown,
     context: LambdaContextLike | undefined,
+    mode: Mode,
   ): Promise<HookProgressEvent> {
     const started = process.hrtime.bigint();
     const startedAt = Date.now();
@@ -201,7 +235,7 @@ export function createHook<C>(definition: HookDefinition<C>): Hook {
       });
       // The payload read leaves room for delivery to follow.
       const payloadDeadline = Math.min(startedAt + PAYLOAD_BUDGET_MS, hardDeadline - (delivery === undefined ? 0 : DELIVERY_BUDGET_MS));
-      result = await dispatch(parsed, log, payloadDeadline);
+      result = await dispatch(parsed, log, payloadDeadline, mode);
     } catch (error) {
       if (error instanceof RequestError) {
         result = { hookStatus: 'FAILED', errorCode: 'InvalidRequest', message: error.message };
@@ -224,5 +258,10 @@ export function createHook<C>(definition: HookDefinition<C>): Hook {
   }
 
   // Test events carry no delivery settings; only CloudFormation's requests deliver.
-  return { entrypoint: make(parseInvocationRequest, true), testEntrypoint: make(parseTestEvent, false) };
+  // A Lambda hook's requests carry no delivery settings: its log lines go to the function's own log group.
+  return {
+    entrypoint: make(parseInvocationRequest, true),
+    testEntrypoint: make(parseTestEvent, false),
+    lambdaEntrypoint: make(parseInvocationRequest, false, 'lambda'),
+  };
 }
