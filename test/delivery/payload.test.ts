@@ -88,16 +88,41 @@ describe('a payload URL at fault: fail closed, bounded', () => {
     expect(server!.requests).toHaveLength(1);
   });
 
-  it('HTTP 503: ServiceInternalError after two attempts', async () => {
-    const url = await serve(faults.status(503));
-    expect(await bundle.entrypoint(remote(url))).toEqual(failed('ServiceInternalError', 'the storage service answered HTTP 503'));
-    expect(server!.requests).toHaveLength(2);
+  it.each([500, 502, 503, 504])('HTTP %i every time: ServiceInternalError after 3 retries', async (status) => {
+    const url = await serve(faults.status(status));
+    expect(await bundle.entrypoint(remote(url))).toEqual(failed('ServiceInternalError', `the storage service answered HTTP ${status} (4 attempts)`));
+    expect(server!.requests).toHaveLength(4);
   });
 
-  it('a truncated body: NetworkFailure after two attempts', async () => {
+  it('HTTP 503 twice, then the payload: judged as the inline request', async () => {
+    let calls = 0;
+    const body = JSON.stringify(fixture().requestData.targetModel);
+    const url = await serve((_req, res) => {
+      calls += 1;
+      if (calls <= 2) res.writeHead(503).end('slow down');
+      else res.writeHead(200, { 'content-type': 'application/json' }).end(body);
+    });
+    expect(await bundle.entrypoint(remote(url))).toEqual(await bundle.entrypoint(fixture()));
+    expect(server!.requests).toHaveLength(3);
+  });
+
+  it('HTTP 501 (not a retried status): ServiceInternalError at once', async () => {
+    const url = await serve(faults.status(501));
+    expect(await bundle.entrypoint(remote(url))).toEqual(failed('ServiceInternalError', 'the storage service answered HTTP 501'));
+    expect(server!.requests).toHaveLength(1);
+  });
+
+  it('a truncated body every time: NetworkFailure after 3 retries', async () => {
     const url = await serve(faults.truncate());
-    expect(await bundle.entrypoint(remote(url))).toEqual(failed('NetworkFailure', 'the connection closed before all of it arrived'));
-    expect(server!.requests).toHaveLength(2);
+    expect(await bundle.entrypoint(remote(url))).toEqual(failed('NetworkFailure', 'the connection closed before all of it arrived (4 attempts)'));
+    expect(server!.requests).toHaveLength(4);
+  });
+
+  it('a redirect: InvalidRequest, not followed', async () => {
+    const target = await servers.serve(faults.json(fixture().requestData.targetModel));
+    const url = await serve((_req, res) => res.writeHead(307, { location: `${target.url}/elsewhere` }).end());
+    expect(await bundle.entrypoint(remote(url))).toEqual(failed('InvalidRequest', 'the storage service answered a redirect (HTTP 307), which the hook does not follow'));
+    expect(target.requests).toHaveLength(0);
   });
 
   it('a hanging server: NetworkFailure at the deadline, the connection abandoned', async () => {
@@ -108,9 +133,9 @@ describe('a payload URL at fault: fail closed, bounded', () => {
     expect(server!.abandoned).toBe(1);
   });
 
-  it('a refused connection: NetworkFailure', async () => {
+  it('a refused connection: NetworkFailure after 3 retries', async () => {
     const url = `${await refusingUrl()}/payload.json`;
-    expect(await bundle.entrypoint(remote(url))).toEqual(failed('NetworkFailure', 'the connection failed (ECONNREFUSED)'));
+    expect(await bundle.entrypoint(remote(url))).toEqual(failed('NetworkFailure', 'the connection failed (ECONNREFUSED) (4 attempts)'));
   });
 
   it('garbage bytes: InvalidRequest, not JSON', async () => {
