@@ -121,9 +121,11 @@ function checkChangeSet(request: HookHandlerRequest, config: PolicyConfig): Hand
     if (after === 'unreadable' || before === 'unreadable') {
       return unreadable('CHANGE_SET', `the context of '${safeName(logicalId, 128)}' is not {"Properties": {...}} as JSON`);
     }
+    // A creation or update always says what it will create: without it nothing was judged.
+    if (after === undefined) return unreadable('CHANGE_SET', `the change to '${safeName(logicalId, 128)}' carries no afterContext`);
     const lineNumber = Number(change.lineNumber);
     const line = Number.isInteger(lineNumber) && lineNumber > 0 ? lineNumber : undefined;
-    findings.push(judgeChange(logicalId, resourceType, line, after ?? {}, before, config));
+    findings.push(judgeChange(logicalId, resourceType, line, after, before, config));
   }
   // Skipping the stack-level invocation is safe only when nothing was left to deploy-time values.
   const resolved = findings.every((f) => f.kind !== 'left' && f.containers.every((c) => c.status !== 'LEFT'));

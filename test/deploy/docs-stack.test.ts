@@ -81,6 +81,7 @@ describe('docs/troubleshooting.md: stacks and change sets', () => {
     ['CHANGE_SET', { template: '' }, 'it carries no changedResources list'],
     ['CHANGE_SET', { template: '', changedResources: [1] }, 'a changed resource is not an object'],
     ['CHANGE_SET', { template: '', changedResources: [{ action: 'CREATE', logicalResourceId: 'Web', resourceType: 'AWS::ECS::TaskDefinition', afterContext: '{' }] }, "the context of '<id>' is not {\"Properties\": {...}} as JSON"],
+    ['CHANGE_SET', { template: '', changedResources: [{ action: 'UPDATE', logicalResourceId: 'Web', resourceType: 'AWS::ECS::TaskDefinition', beforeContext: '{}' }] }, "the change to '<id>' carries no afterContext"],
   ])('shows the payload reason for a %s payload %j', async (target, body, documented) => {
     const answer = await whole(target as 'STACK' | 'CHANGE_SET', body);
     expect(answer).toMatchObject({ hookStatus: 'FAILED', errorCode: 'InvalidRequest' });
