@@ -147,6 +147,20 @@ describe('a payload URL at fault: fail closed, bounded', () => {
     expect(server!.requests).toHaveLength(3);
   });
 
+  it('an attempt that hangs is given up after 10 s and retried: the second attempt is judged', async () => {
+    let calls = 0;
+    const body = JSON.stringify(fixture().requestData.targetModel);
+    const url = await serve((_req, res) => {
+      calls += 1;
+      if (calls > 1) res.writeHead(200, { 'content-type': 'application/json' }).end(body);
+    });
+    const started = Date.now();
+    expect(await bundle.entrypoint(remote(url))).toEqual(await bundle.entrypoint(fixture()));
+    expect(server!.requests).toHaveLength(2);
+    expect(server!.abandoned).toBe(1);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(10_000);
+  }, 30_000);
+
   it('HTTP 501 (not a retried status): ServiceInternalError at once', async () => {
     const url = await serve(faults.status(501));
     expect(await bundle.entrypoint(remote(url))).toEqual(failed('ServiceInternalError', 'the storage service answered HTTP 501'));
