@@ -104,13 +104,11 @@ type Mode = 'registered' | 'lambda';
  * https://docs.aws.amazon.com/cloudformation-cli/latest/hooks-userguide/lambda-hooks-create-lambda-function.html
  * hookStatus SUCCESS | FAILED | IN_PROGRESS; errorCode NonCompliant | InternalFailure).
  */
-function forLambda(event: HookProgressEvent): HookProgressEvent {
-  const out: HookProgressEvent = { ...event };
-  // A compliant change set: the Lambda hook has no skip status, so a plain SUCCESS.
-  if (out.hookStatus !== 'SUCCESS' && out.hookStatus !== 'FAILED' && out.hookStatus !== 'IN_PROGRESS') out.hookStatus = 'SUCCESS';
-  if (out.errorCode !== undefined && out.errorCode !== 'NonCompliant') out.errorCode = 'InternalFailure';
-  if (out.hookStatus === 'FAILED' && out.errorCode === undefined) out.errorCode = 'InternalFailure';
-  return out;
+function forLambda(result: HandlerResult): HandlerResult {
+  // A compliant change set: a Lambda hook has no skip status, so a plain SUCCESS.
+  if (result.hookStatus === 'CHANGE_SET_SUCCESS_SKIP_STACK_HOOK') return { ...result, hookStatus: 'SUCCESS' };
+  if (result.hookStatus === 'FAILED' && result.errorCode !== 'NonCompliant') return { ...result, errorCode: 'InternalFailure' };
+  return result;
 }
 
 function clip(message: string): string {
@@ -182,8 +180,7 @@ export function createHook<C>(definition: HookDefinition<C>): Hook {
     // Every piece of state lives in this call's closure: concurrent invocations share nothing.
     return async (event, context) => {
       try {
-        const answered = await invoke(parse, delivers, event, context, mode);
-        return mode === 'lambda' ? forLambda(answered) : answered;
+        return await invoke(parse, delivers, event, context, mode);
       } catch {
         // Last resort: even a failure to build the answer must not reach CloudFormation as a throw.
         return {
@@ -249,7 +246,11 @@ export function createHook<C>(definition: HookDefinition<C>): Hook {
       }
     }
     const durationMs = Number(process.hrtime.bigint() - started) / 1e6;
-    log.info('Answered', { hookStatus: result.hookStatus, errorCode: result.errorCode, durationMs });
+    // The log line says what the answer says; for a Lambda hook, with the code it stands for.
+    const stoodFor = result.errorCode;
+    if (mode === 'lambda') result = forLambda(result);
+    const detail = stoodFor !== result.errorCode ? { detailCode: stoodFor } : {};
+    log.info('Answered', { hookStatus: result.hookStatus, errorCode: result.errorCode, ...detail, durationMs });
     if (delivery !== undefined) {
       const exceptionType = result.errorCode === undefined || result.errorCode === 'NonCompliant' ? undefined : result.errorCode;
       await delivery.finish({ invocationPoint, durationMs, exceptionType }, Math.min(Date.now() + DELIVERY_BUDGET_MS, hardDeadline));

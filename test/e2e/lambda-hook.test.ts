@@ -154,6 +154,11 @@ describe('only SUCCESS, FAILED, IN_PROGRESS and only NonCompliant, InternalFailu
     const broken = resourceRequest({});
     broken.requestData.targetModel = { resourceProperties: 'nope' };
     expect(await bundle.entrypoint(registered(broken, {}))).toMatchObject({ errorCode: 'InvalidRequest' });
+    output().length = 0;
     expect(await bundle.lambdaHook(broken)).toMatchObject({ hookStatus: 'FAILED', errorCode: 'InternalFailure' });
+    // The log line says what the answer says, and which code it stands for.
+    expect(output().map((l) => JSON.parse(l))).toEqual([
+      expect.objectContaining({ message: 'Answered', hookStatus: 'FAILED', errorCode: 'InternalFailure', detailCode: 'InvalidRequest' }),
+    ]);
   });
 });
