@@ -35,12 +35,26 @@ function verdictResult(scope: string, findings: readonly TargetFinding[], skipSt
   return { hookStatus: skipStackHook ? 'CHANGE_SET_SUCCESS_SKIP_STACK_HOOK' : 'SUCCESS', message: verdict.message, annotations: verdict.annotations };
 }
 
+function failing(f: TargetFinding): boolean {
+  return f.kind === 'not-a-list' || f.containers.some((c) => c.status === 'FAIL');
+}
+
 function checkStack(request: HookHandlerRequest, config: PolicyConfig): HandlerResult {
   const template = request.targetModel.template;
   if (typeof template !== 'string' || template.trim() === '') return unreadable('STACK', 'it carries no template');
   const judged = judgeStackTemplate(template, config);
   if (!judged.ok) return unreadable('STACK', judged.reason);
-  return verdictResult(`Stack '${safeName(request.targetLogicalId, 128)}'`, judged.findings, false);
+  let findings = judged.findings;
+  const previousText = request.targetModel.previousTemplate;
+  if (request.invocationPoint === 'UPDATE_PRE_PROVISION' && typeof previousText === 'string' && previousText.trim() !== '' && findings.some(failing)) {
+    // Only to say that an update turns the protection off; a previous template that does not read changes nothing.
+    const previous = judgeStackTemplate(previousText, config);
+    if (previous.ok) {
+      const protectedBefore = new Set(previous.findings.filter((f) => f.kind === 'checked' && f.containers.every((c) => c.status === 'PASS' || c.status === 'EXEMPT')).map((f) => f.logicalId));
+      findings = findings.map((f) => (failing(f) && protectedBefore.has(f.logicalId) ? { ...f, turnsProtectionOff: true } : f));
+    }
+  }
+  return verdictResult(`Stack '${safeName(request.targetLogicalId, 128)}'`, findings, false);
 }
 
 /** A value CloudFormation has not resolved yet: an intrinsic, a dynamic reference or a {{...}} placeholder. */

@@ -114,6 +114,21 @@ describe('STACK: the template as submitted', () => {
     expect(answer.errorCode).toBeUndefined();
   });
 
+  it('an update that turns the protection off says so, from previousTemplate', async () => {
+    const before = 'Resources:\n  Web:\n    Type: AWS::ECS::TaskDefinition\n    Properties:\n      ContainerDefinitions:\n        - Name: app\n          ReadonlyRootFilesystem: true\n';
+    const after = before.replace('ReadonlyRootFilesystem: true', 'ReadonlyRootFilesystem: false');
+    const url = await serve(faults.json({ template: after, previousTemplate: before }));
+    const event = request('STACK', url);
+    event.actionInvocationPoint = 'UPDATE_PRE_PROVISION';
+    expect((await bundle.entrypoint(event)).message).toBe(
+      `Stack 'web': 1 container in 1 task definition can write to its root filesystem: 'Web/app' (false). ${FIX} These updates turn the protection off: 'Web'.`,
+    );
+    const broken = await serve(faults.json({ template: after, previousTemplate: 'Resources: [' }));
+    const second = request('STACK', broken);
+    second.actionInvocationPoint = 'UPDATE_PRE_PROVISION';
+    expect((await bundle.entrypoint(second)).message).toBe(`Stack 'web': 1 container in 1 task definition can write to its root filesystem: 'Web/app' (false). ${FIX}`);
+  });
+
   it('passes a compliant JSON template', async () => {
     const url = await serve(faults.json({ template: text('compliant.json'), previousTemplate: text('compliant.json') }));
     expect(await bundle.entrypoint(request('STACK', url))).toEqual({
