@@ -737,6 +737,51 @@ function fitScaling(files, mode) {
 // ---------------------------------------------------------------------------------------------
 
 /** Indented JSON with numbers to 4 decimals and number arrays on one line, so the file stays readable and small. */
+// ---------------------------------------------------------------------------------------------
+// 6. Stack-level evaluation: a 500-resource template served locally, time to answer (bench/stack-level.mjs).
+
+function stackLevel() {
+  const script = join(root, 'bench/stack-level.mjs');
+  const cold = [];
+  for (let i = 0; i < (QUICK ? 3 : 15); i++) {
+    const out = join(work, `stack-cold-${i}.json`);
+    const res = run(process.execPath, [script, HANDLERS, out, '1', 'cold'], { stdio: ['ignore', 'ignore', 'pipe'], env: lambdaEnv });
+    if (res.status !== 0) throw new Error(`stack-level cold run exited ${res.status}: ${res.stderr.slice(0, 500)}`);
+    cold.push(JSON.parse(readFileSync(out, 'utf8')).coldMs);
+  }
+  const out = join(work, 'stack-warm.json');
+  const res = run(process.execPath, [script, HANDLERS, out, QUICK ? '0.2' : '1'], { stdio: ['ignore', 'ignore', 'pipe'], env: lambdaEnv });
+  if (res.status !== 0) throw new Error(`stack-level warm run exited ${res.status}: ${res.stderr.slice(0, 500)}`);
+  const warm = JSON.parse(readFileSync(out, 'utf8'));
+  const stackMs = summarize(warm.stackMs);
+  const peerMs = summarize(warm.resourcesMs);
+  return {
+    measured: true,
+    method:
+      'the payload ({template, previousTemplate}) served by a loopback HTTP server, as a presigned URL; cold: a fresh process per sample, ' +
+      'from loading dist/handlers.js to the answer (dist/network.js and dist/stack.js load on the way); warm: one process, interleaved with ' +
+      'the peer, the 100 resource-level invocations the same stack makes (one per task definition, properties as strings)',
+    resources: warm.resources,
+    taskDefinitions: warm.taskDefinitions,
+    templateBytes: warm.templateBytes,
+    payloadBytes: warm.payloadBytes,
+    answer: warm.answer,
+    coldMs: summarize(cold),
+    coldSamples: cold.map((v) => round(v, 3)),
+    warmMs: stackMs,
+    peerMs,
+    ratioToPeer: round(stackMs.median / peerMs.median, 3),
+  };
+}
+
+async function attemptStackLevel() {
+  try {
+    return stackLevel();
+  } catch (error) {
+    return { measured: false, why: `the stack-level run failed: ${String(error.message ?? error).slice(0, 300)}` };
+  }
+}
+
 function toJson(value) {
   const text = JSON.stringify(value, (_, v) => (typeof v === 'number' && !Number.isInteger(v) ? round(v, 4) : v), 1);
   return `${text.replace(/\[\s*(-?[\d.e+-]+(?:,\s*-?[\d.e+-]+)*)\s*\]/g, (_, body) => `[${body.split(/,\s*/).join(', ')}]`)}\n`;
@@ -786,13 +831,14 @@ async function main() {
 
 async function measure(results, only, delivery, since) {
   if (only) {
-    // For work on the bench: the named sections only (cold, warm, cli), printed, nothing written.
+    // For work on the bench: the named sections only (cold, warm, cli, stack), printed, nothing written.
     if (only.includes('cold')) {
       const variants = coldVariants(delivery.why ? undefined : delivery);
       results.coldStart = coldStart(variants);
       results.logDelivery = await logDelivery(variants, delivery, since);
     }
     if (only.includes('warm')) results.warm = warmLatency();
+    if (only.includes('stack')) results.stackLevel = await attemptStackLevel();
     if (only.includes('cli')) {
       const cli = cliStatus();
       results.cli = { status: cli };
@@ -817,7 +863,8 @@ async function measure(results, only, delivery, since) {
   const cli = cliStatus();
   results.cli = { status: cli };
   if (cli.usable) await measureCli(results.cli);
-  results.stackLevel = { measured: false, why: 'stack-level hooks (the 500-resource stack payload) do not exist in this project yet' };
+  log('stack-level evaluation');
+  results.stackLevel = await attemptStackLevel();
   results.machine.loadAverageAtEnd = loadavg().map((v) => round(v, 2));
   results.machine.benchSeconds = round((Date.now() - started) / 1000, 1);
 

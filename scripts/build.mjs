@@ -53,17 +53,20 @@ const common = {
 };
 
 /**
- * The runtime's network half (src/runtime/network.ts) is its own file, dist/network.js, which the
- * handler requires only when an invocation delivers logs or reads a payload: invocations without
- * either never load or parse it. Within it, the decryption of encrypted credentials (the Encryption
- * SDK, STS and KMS clients: src/runtime/aws/decrypt.ts) is dist/decrypt.js, required only when the
- * credentials are encrypted.
+ * Files loaded apart, only by the invocations that need them:
+ * - the runtime's network half (src/runtime/network.ts), dist/network.js, required only when an
+ *   invocation delivers logs or reads a payload;
+ * - within it, the decryption of encrypted credentials (the Encryption SDK: src/runtime/aws/decrypt.ts),
+ *   dist/decrypt.js, required only when the credentials are encrypted;
+ * - the stack and change-set checks with the template reader (src/stack-checks.ts), dist/stack.js,
+ *   required only for STACK and CHANGE_SET requests.
+ * `importer` is the requiring file's path under src/.
  */
 const apart = (specifier, importer, file) => ({
   name: `${file}-apart`,
   setup(b) {
     b.onResolve({ filter: new RegExp(`^${specifier.replace(/[./]/g, '\\$&')}$`) }, (args) =>
-      args.importer.endsWith(join('src', 'runtime', importer)) ? { path: `./${file}`, external: true } : undefined,
+      args.importer.endsWith(join('src', ...importer.split('/'))) ? { path: `./${file}`, external: true } : undefined,
     );
   },
 });
@@ -130,11 +133,11 @@ const sdkOptions = {
 
 mkdirSync(outdir, { recursive: true });
 const results = await Promise.all([
-  build({ ...common, plugins: [...common.plugins, apart('./network', 'wrapper.ts', 'network.js')], entryPoints: { handlers: join(root, 'src/handlers.ts') }, outdir }),
+  build({ ...common, plugins: [...common.plugins, apart('./network', 'runtime/wrapper.ts', 'network.js'), apart('./stack-checks', 'handlers.ts', 'stack.js')], entryPoints: { handlers: join(root, 'src/handlers.ts') }, outdir }),
   build({
     ...common,
     ...sdkOptions,
-    plugins: [...common.plugins, sdkTrimmed, apart('./aws/decrypt', 'credentials.ts', 'decrypt.js')],
+    plugins: [...common.plugins, sdkTrimmed, apart('./aws/decrypt', 'runtime/credentials.ts', 'decrypt.js')],
     entryPoints: { network: join(root, 'src/runtime/network.ts') },
     outdir,
   }),
@@ -145,6 +148,7 @@ const results = await Promise.all([
     entryPoints: { decrypt: join(root, 'src/runtime/aws/decrypt.ts') },
     outdir,
   }),
+  build({ ...common, entryPoints: { stack: join(root, 'src/stack-checks.ts') }, outdir }),
   build({ ...common, entryPoints: { cli: join(root, 'src/cli/main.ts') }, outdir, banner: { js: '#!/usr/bin/env node' } }),
 ]);
 writeFileSync(join(outdir, 'meta.json'), JSON.stringify(results.map((r) => r.metafile)));

@@ -1,5 +1,7 @@
 // Writes the registration package that `cfn submit` would upload, without the cfn CLI, SAM or Docker:
 //   node scripts/package.mjs [--out FILE]
+// Beside it, <type>-lambda-hook.zip: the same bundle as the code of the Lambda hook's function
+// (deploy/lambda-hook.yml).
 // Layout as `cfn submit --dry-run` writes it for a hook: .rpdk-config, schema.json,
 // configuration-schema.json, inputs/, target-info.json, target-schemas/ and ResourceProvider.zip
 // (the bundle at the path the entrypoint names). The files cfn derives are serialised the way its
@@ -105,10 +107,13 @@ function zipBuffers(entries) {
 }
 
 /**
- * The handler file loads its network half from beside it (src/runtime/network.ts), and the network half
- * its decryption of encrypted credentials (src/runtime/aws/decrypt.ts).
+ * The handler file loads from beside it its network half (src/runtime/network.ts) and its stack and
+ * change-set checks (src/stack-checks.ts); the network half loads the decryption of encrypted
+ * credentials (src/runtime/aws/decrypt.ts) from beside itself.
  */
-const NETWORK_FILES = ['network.js', 'decrypt.js'];
+const SIDE_FILES = ['network.js', 'decrypt.js', 'stack.js'];
+/** The Lambda hook's handler, exported by the same bundle (deploy/lambda-hook.yml names it). */
+export const LAMBDA_HANDLER = 'dist/handlers.lambdaHook';
 
 /** Bundles into a private directory, so a package never reads a dist/ that another build is rewriting. */
 function buildBundle(files) {
@@ -155,9 +160,16 @@ export async function createPackage() {
   for (const [name, info] of Object.entries(targets)) {
     entries.set(`target-schemas/${hyphenated(name)}.json`, Buffer.from(pythonJson(info.Schema), 'utf8'));
   }
-  const beside = NETWORK_FILES.map((file) => `${handler.slice(0, handler.lastIndexOf('/') + 1)}${file}`);
-  entries.set('ResourceProvider.zip', await zipBuffers(buildBundle([handler, ...beside])));
-  return { name: `${hyphenated(settings.typeName)}.zip`, data: await zipBuffers(entries), entries: [...entries.keys()].sort() };
+  const dir = handler.slice(0, handler.lastIndexOf('/') + 1);
+  const bundle = buildBundle([handler, ...SIDE_FILES.map((file) => `${dir}${file}`)]);
+  entries.set('ResourceProvider.zip', await zipBuffers(bundle));
+  return {
+    name: `${hyphenated(settings.typeName)}.zip`,
+    data: await zipBuffers(entries),
+    entries: [...entries.keys()].sort(),
+    // The same bundle as an AWS::Lambda::Function's code, for deploy/lambda-hook.yml.
+    lambda: { name: `${hyphenated(settings.typeName)}-lambda-hook.zip`, data: await zipBuffers(bundle) },
+  };
 }
 
 async function main() {
@@ -168,6 +180,9 @@ async function main() {
   const out = args.length === 2 ? resolve(args[1]) : join(root, pkg.name);
   writeFileSync(out, pkg.data);
   console.log(`Wrote ${relative(process.cwd(), out) || out} (${pkg.data.length} bytes): ${pkg.entries.join(', ')}`);
+  const lambdaOut = join(dirname(out), pkg.lambda.name);
+  writeFileSync(lambdaOut, pkg.lambda.data);
+  console.log(`Wrote ${relative(process.cwd(), lambdaOut) || lambdaOut} (${pkg.lambda.data.length} bytes): the Lambda hook's code (handler ${LAMBDA_HANDLER})`);
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) await main();

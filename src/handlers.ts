@@ -1,11 +1,23 @@
 /** The Lambda entrypoints: the policy core wired to the hook runtime. */
-import { loadConfiguration } from './configuration';
+import { loadConfiguration, loadEnvironmentConfiguration } from './configuration';
 import { evaluateTaskDefinition, isTargetType, report, TARGET_TYPES, type PolicyConfig } from './policy';
 import type { HookHandlerRequest } from './runtime/protocol';
 import { isRecord, RequestError } from './runtime/protocol';
 import { createHook, type HandlerResult } from './runtime/wrapper';
 
+type StackChecks = typeof import('./stack-checks');
+/** The stack and change-set checks (dist/stack.js in the bundle, with the template reader), loaded on their first request. */
+function stackChecks(): StackChecks {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return require('./stack-checks') as StackChecks;
+}
+
+/** Stack-level and change-set targets: the schema lists them beside the resource types. */
+const WHOLE_TARGETS = ['STACK', 'CHANGE_SET'] as const;
+const PAYLOAD_SUBJECTS: Readonly<Record<string, string>> = { STACK: "the stack's template", CHANGE_SET: 'the change set' };
+
 function check(request: HookHandlerRequest, config: PolicyConfig): HandlerResult {
+  if (request.targetName === 'STACK' || request.targetName === 'CHANGE_SET') return stackChecks().checkStackTarget(request, config);
   const { resourceProperties, previousResourceProperties } = request.targetModel;
   // The wrapper only calls with the schema's targets; this narrows the type.
   if (!isTargetType(request.targetName)) throw new Error('handler called for a target it does not handle');
@@ -27,10 +39,15 @@ function check(request: HookHandlerRequest, config: PolicyConfig): HandlerResult
 }
 
 const hook = createHook<PolicyConfig>({
-  targetNames: TARGET_TYPES,
+  targetNames: [...TARGET_TYPES, ...WHOLE_TARGETS],
   handlers: { CREATE_PRE_PROVISION: check, UPDATE_PRE_PROVISION: check },
   parseConfiguration: loadConfiguration,
+  parseEnvironment: loadEnvironmentConfiguration,
+  payloadSubject: (targetName) => PAYLOAD_SUBJECTS[targetName] ?? "the target's properties",
 });
 
+/** The registered hook type's handler (`.rpdk-config` entrypoint). */
 export const entrypoint = hook.entrypoint;
 export const testEntrypoint = hook.testEntrypoint;
+/** The handler of an AWS::CloudFormation::LambdaHook: configuration from EXEMPT_CONTAINER_NAMES / EXEMPT_IMAGES. */
+export const lambdaHook = hook.lambdaEntrypoint;

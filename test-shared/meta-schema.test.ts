@@ -53,7 +53,8 @@ describe('hook schema', () => {
 
   it('has the type name, handlers and targets the project is registered with', () => {
     expect(schema.typeName).toBe('Guardrails::ECS::ReadonlyRootFilesystem');
-    const targets = ['AWS::ECS::TaskDefinition', 'AWS::ECS::DaemonTaskDefinition'];
+    // The two ECS types, and the whole-stack and change-set targets (issue 10).
+    const targets = ['AWS::ECS::TaskDefinition', 'AWS::ECS::DaemonTaskDefinition', 'STACK', 'CHANGE_SET'];
     expect(schema.handlers).toEqual({
       preCreate: { targetNames: targets, permissions: [] },
       preUpdate: { targetNames: targets, permissions: [] },

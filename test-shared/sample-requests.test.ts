@@ -24,10 +24,24 @@ describe('sample hook requests', () => {
     });
   });
 
-  it('lets the stack sample through: the hook registers resource targets only', async () => {
+  it('reads the stack sample as a stack-level request: its foreign hookModel is refused before any payload is read', async () => {
     expect(await bundle.entrypoint(sample('sample-hook-request.stack.json'))).toEqual({
-      hookStatus: 'SUCCESS',
-      message: 'Nothing to check: STACK is not a target of this hook.',
+      hookStatus: 'FAILED',
+      errorCode: 'InvalidTypeConfiguration',
+      message: "Invalid type configuration: Unknown type configuration property 'property1'; expected ExemptContainerNames or ExemptImages.",
+      clientRequestToken: '123456',
+      callbackDelaySeconds: 0,
+    });
+  });
+
+  it('refuses the stack sample\'s payload URL unread: plain http to a host that is not loopback', async () => {
+    const event = sample('sample-hook-request.stack.json');
+    event.hookModel = {};
+    expect(await bundle.entrypoint(event)).toEqual({
+      hookStatus: 'FAILED',
+      errorCode: 'InvalidRequest',
+      message:
+        "The hook could not read the stack's template from the payload CloudFormation sent: requestData.payload is not an https URL. Deploy again; if it persists, the hook's owner will find details in its logs.",
       clientRequestToken: '123456',
       callbackDelaySeconds: 0,
     });

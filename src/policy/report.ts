@@ -1,4 +1,4 @@
-import { containerLabel, type ContainerResult, type Evaluation, type FailReason, type TargetType } from './evaluate';
+import { containerLabel, type ContainerResult, type Evaluation, type Exemption, type FailReason, type TargetType } from './evaluate';
 import { plural, safeName } from './text';
 
 /** Suppression id (cfn-guard convention) and annotation name of this check. */
@@ -194,4 +194,118 @@ function reportChecked(containers: readonly ContainerResult[], ctx: ReportContex
   const items = failed.map((c) => `${quoted(c)} (${REASON_TEXT[c.reason ?? 'invalid']})`);
   const list = fitList(items, MAX_MESSAGE - intro.length - tail.length);
   return { compliant: false, message: bounded(`${intro}${list}${tail}`), annotations: containerAnnotations(failed, exempt) };
+}
+
+/** One resource of a stack or change set, judged: what the stack- and change-set-level answers list. */
+export interface TargetFinding {
+  readonly logicalId: string;
+  readonly targetType: TargetType;
+  /** Where the resource (or, per container, the value) is in the template, when known. */
+  readonly line?: number;
+  /** `checked`: per container; `not-a-list`: fails whole; `skipped`: nothing to judge; `left`: deploy-time values decide. */
+  readonly kind: 'checked' | 'not-a-list' | 'skipped' | 'left';
+  /** For `left`: why, in names only (a condition, a parameter...). */
+  readonly why?: string;
+  readonly containers: readonly TargetContainer[];
+  /** For updates: every container of the previous properties had a read-only root filesystem. */
+  readonly turnsProtectionOff?: boolean;
+}
+
+export interface TargetContainer {
+  readonly index: number;
+  readonly name: string | null;
+  /** LEFT: its value is only known at deploy time; the resource-level check judges it then. */
+  readonly status: 'PASS' | 'FAIL' | 'EXEMPT' | 'LEFT';
+  readonly reason?: FailReason;
+  readonly line?: number;
+  readonly exemptedBy?: Exemption;
+}
+
+function resourceName(f: Pick<TargetFinding, 'logicalId'>): string {
+  return safeName(f.logicalId, 128);
+}
+
+function pairLabel(f: TargetFinding, c?: TargetContainer): string {
+  return c === undefined ? `'${resourceName(f)}'` : `'${resourceName(f)}/${safeName(containerLabel(c))}'`;
+}
+
+function where(f: TargetFinding, c?: TargetContainer): string {
+  const line = c?.line ?? f.line;
+  return line === undefined ? '' : ` (line ${line})`;
+}
+
+/**
+ * The one answer for a whole stack or change set (`scope` says which, e.g. "Stack 'web'"): every
+ * offending resource and container as logicalId/container within the message limit, `and N more` past
+ * it, one annotation per offending container (capped as for one resource), and the containers left to
+ * the resource-level check because their values are only known at deploy time.
+ */
+export function reportTargets(scope: string, findings: readonly TargetFinding[]): Verdict {
+  const failed: { f: TargetFinding; c?: TargetContainer; reason: string }[] = [];
+  const left: { f: TargetFinding; c?: TargetContainer }[] = [];
+  for (const f of findings) {
+    if (f.kind === 'not-a-list') failed.push({ f, reason: 'ContainerDefinitions is not a list' });
+    if (f.kind === 'left') left.push({ f });
+    for (const c of f.containers) {
+      if (c.status === 'FAIL') failed.push({ f, c, reason: REASON_TEXT[c.reason ?? 'invalid'] });
+      if (c.status === 'LEFT') left.push({ f, c });
+    }
+  }
+  const leftItems = left.map(({ f, c }) => pairLabel(f, c));
+  const leftNote = (budget: number): string =>
+    leftItems.length === 0 ? '' : ` Left to the resource-level check (values known only at deploy time): ${fitList(leftItems, budget)}.`;
+  const leftAnnotations: Annotation[] = left.map(({ f, c }) => ({
+    annotationName: RULE_ID,
+    status: 'SKIPPED',
+    statusMessage: `${c === undefined ? `${f.targetType.slice('AWS::ECS::'.length)} '${resourceName(f)}'` : `Container '${safeName(containerLabel(c))}' of '${resourceName(f)}'`}${where(f, c)} depends on values known only at deploy time${f.why && c === undefined ? ` (${f.why})` : ''}; the resource-level check judges it.`,
+  }));
+  const judged = findings.filter((f) => f.kind !== 'left').length;
+  if (failed.length === 0) {
+    const what =
+      findings.length === 0
+        ? 'no ECS task definition to check.'
+        : `${plural(judged, 'task definition', 'task definitions')} checked, no container that can write to its root filesystem.`;
+    const passed: Annotation[] = judged > 0 ? [{ annotationName: RULE_ID, status: 'PASSED', statusMessage: `${plural(judged, 'task definition passes', 'task definitions pass')} the check.` }] : [];
+    return {
+      compliant: true,
+      message: bounded(`${scope}: ${what}${leftNote(400)}`),
+      annotations: cappedAnnotations([...passed, ...leftAnnotations], MAX_ANNOTATIONS, (rest) => ({
+        annotationName: RULE_ID,
+        status: 'SKIPPED',
+        statusMessage: `${rest} more results are not listed; the message names the containers left to the resource-level check.`,
+      })),
+    };
+  }
+  const resources = new Set(failed.map((x) => x.f.logicalId)).size;
+  const intro = `${scope}: ${plural(failed.length, 'container', 'containers')} in ${plural(resources, 'task definition', 'task definitions')} can write to ${failed.length === 1 ? 'its' : 'their'} root filesystem: `;
+  const off = findings.filter((f) => f.turnsProtectionOff && failed.some((x) => x.f === f)).map((f) => `'${resourceName(f)}'`);
+  const offNote = off.length === 0 ? '' : ` These updates turn the protection off: ${fitList(off, 150)}.`;
+  const note = leftNote(200);
+  const tail = `. ${FIX}${offNote}${note}`;
+  const list = fitList(
+    failed.map(({ f, c, reason }) => `${pairLabel(f, c)} (${reason})`),
+    MAX_MESSAGE - intro.length - tail.length,
+  );
+  const failedAnnotations: Annotation[] = failed.map(({ f, c, reason }) => ({
+    annotationName: RULE_ID,
+    status: 'FAILED',
+    statusMessage:
+      c === undefined
+        ? `${f.targetType.slice('AWS::ECS::'.length)} '${resourceName(f)}'${where(f)}: ${reason}, so no container can be checked.`
+        : `Container '${safeName(containerLabel(c))}' of ${f.targetType.slice('AWS::ECS::'.length)} '${resourceName(f)}'${where(f, c)} can write to its root filesystem: ${reason}.`,
+    remediationMessage: c === undefined ? FIX : `Set ReadonlyRootFilesystem: true on container '${safeName(containerLabel(c))}' of '${resourceName(f)}' and mount a volume at any path it must write.`,
+    remediationLink: REMEDIATION_LINK,
+    severityLevel: 'HIGH',
+  }));
+  return {
+    compliant: false,
+    message: bounded(`${intro}${list}${tail}`),
+    annotations: cappedAnnotations([...failedAnnotations, ...leftAnnotations], MAX_ANNOTATIONS, (rest) => ({
+      annotationName: RULE_ID,
+      status: 'FAILED',
+      statusMessage: `${rest} more results are not listed; the message names the offending containers.`,
+      remediationLink: REMEDIATION_LINK,
+      severityLevel: 'HIGH',
+    })),
+  };
 }

@@ -1,102 +1,92 @@
 /**
- * Remote payloads: when a target model is too large to travel in the request, CloudFormation leaves
- * `requestData.targetModel` empty and puts a presigned S3 URL in `requestData.payload`. The hook must
- * read it to judge; if it cannot, it fails closed (a verdict on nothing would let anything through).
- * The URL carries a signature: it is never logged or quoted.
+ * Remote payloads: when a target model is too large to travel in the request, and for every stack and
+ * change-set request, CloudFormation leaves `requestData.targetModel` empty and puts a presigned S3 URL
+ * in `requestData.payload`. The hook must read it to judge; if it cannot, it fails closed (a verdict on
+ * nothing would let anything through). The URL carries a signature: it is never logged or quoted.
  */
-import { deadlineAt, HttpError, send } from './aws/http';
+import { fetchPayload, type FetchFailure } from './fetch-payload';
 import type { HookErrorCode } from './protocol';
 import { isRecord } from './protocol';
 
 /** Larger payloads are refused: a template body is at most 1 MB, a resource's properties far less. */
 export const MAX_PAYLOAD_BYTES = 10 * 1024 * 1024;
-const ATTEMPTS = 2;
 
-/** Answered FAILED with `errorCode` and this message. */
-class PayloadError extends Error {
-  constructor(
-    readonly errorCode: HookErrorCode,
-    reason: string,
-  ) {
-    super(`The hook could not read the target's properties from the payload CloudFormation sent: ${reason}. Deploy again; if it persists, the hook's owner will find details in its logs.`);
-    this.name = 'PayloadError';
-  }
-}
+/** What the payload holds, for the message: "the target's properties", "the stack's template"... */
+export type PayloadSubject = string;
 
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]']);
 
+interface Refusal {
+  readonly errorCode: HookErrorCode;
+  readonly reason: string;
+}
+
 /** https, or http on loopback only (a local emulator in tests); anything else is refused unread. */
-function checkedUrl(raw: string): URL {
+function checkedUrl(raw: string): URL | Refusal {
   let url: URL;
   try {
     url = new URL(raw);
   } catch {
-    throw new PayloadError('InvalidRequest', 'requestData.payload is not a URL');
+    return { errorCode: 'InvalidRequest', reason: 'requestData.payload is not a URL' };
   }
   if (url.protocol === 'https:' || (url.protocol === 'http:' && LOOPBACK.has(url.hostname))) return url;
-  throw new PayloadError('InvalidRequest', 'requestData.payload is not an https URL');
+  return { errorCode: 'InvalidRequest', reason: 'requestData.payload is not an https URL' };
 }
 
-function failure(error: unknown): PayloadError {
-  if (error instanceof PayloadError) return error;
-  if (error instanceof HttpError) {
-    switch (error.kind) {
-      case 'timeout':
-        return new PayloadError('NetworkFailure', 'reading it took longer than the time allowed');
-      case 'too-large':
-        return new PayloadError('InvalidRequest', `it is larger than ${MAX_PAYLOAD_BYTES} bytes`);
-      case 'truncated':
-        return new PayloadError('NetworkFailure', 'the connection closed before all of it arrived');
-      default:
-        return new PayloadError('NetworkFailure', error.message);
-    }
+function tries(attempts: number): string {
+  return attempts > 1 ? ` (${attempts} attempts)` : '';
+}
+
+function refusal(failure: FetchFailure, attempts: number): Refusal {
+  switch (failure.kind) {
+    case 'timeout':
+      return { errorCode: 'NetworkFailure', reason: `reading it took longer than the time allowed${tries(attempts)}` };
+    case 'network':
+      return { errorCode: 'NetworkFailure', reason: `the connection failed${failure.code ? ` (${failure.code})` : ''}${tries(attempts)}` };
+    case 'truncated':
+      return { errorCode: 'NetworkFailure', reason: `the connection closed before all of it arrived${tries(attempts)}` };
+    case 'too-large':
+      return { errorCode: 'InvalidRequest', reason: `it is larger than ${MAX_PAYLOAD_BYTES} bytes` };
+    case 'redirect':
+      return { errorCode: 'InvalidRequest', reason: `the storage service answered a redirect (HTTP ${failure.status}), which the hook does not follow` };
+    case 'status':
+      if (failure.status >= 500) return { errorCode: 'ServiceInternalError', reason: `the storage service answered HTTP ${failure.status}${tries(attempts)}` };
+      if (failure.status === 403) return { errorCode: 'AccessDenied', reason: 'the payload URL was refused (HTTP 403: expired or not signed for this function)' };
+      return { errorCode: 'InvalidRequest', reason: `the storage service answered HTTP ${failure.status}` };
   }
-  return new PayloadError('InternalFailure', 'an unexpected error occurred');
 }
 
 export type PayloadOutcome =
-  | { readonly ok: true; readonly targetModel: Record<string, unknown> }
+  | { readonly ok: true; readonly document: Record<string, unknown> }
   | { readonly ok: false; readonly errorCode: HookErrorCode; readonly message: string };
 
-/** Reads the target model at `rawUrl` by `deadline` (a Date.now() value). Never throws. */
-export async function readPayload(rawUrl: string, deadline: number): Promise<PayloadOutcome> {
-  try {
-    const url = checkedUrl(rawUrl);
-    const { signal, dispose } = deadlineAt(deadline);
-    try {
-      return { ok: true, targetModel: await read(url, signal) };
-    } finally {
-      dispose();
-    }
-  } catch (error) {
-    const failed = failure(error);
-    return { ok: false, errorCode: failed.errorCode, message: failed.message };
-  }
+/** The answer's message for a payload that could not be read; names the cause, never the URL or a value. */
+export function payloadFailureMessage(subject: PayloadSubject, reason: string): string {
+  return `The hook could not read ${subject} from the payload CloudFormation sent: ${reason}. Deploy again; if it persists, the hook's owner will find details in its logs.`;
 }
 
-async function read(url: URL, signal: AbortSignal): Promise<Record<string, unknown>> {
-  let last: PayloadError | undefined;
-  for (let attempt = 0; attempt < ATTEMPTS && !signal.aborted; attempt += 1) {
+function failed(subject: PayloadSubject, r: Refusal): PayloadOutcome {
+  return { ok: false, errorCode: r.errorCode, message: payloadFailureMessage(subject, r.reason) };
+}
+
+/** Reads the JSON object at `rawUrl` by `deadline` (a Date.now() value). Never throws. */
+export async function readPayload(rawUrl: string, deadline: number, subject: PayloadSubject = "the target's properties"): Promise<PayloadOutcome> {
+  try {
+    const url = checkedUrl(rawUrl);
+    if (!(url instanceof URL)) return failed(subject, url);
+    const fetched = await fetchPayload(url, deadline, MAX_PAYLOAD_BYTES);
+    if (!fetched.ok) return failed(subject, refusal(fetched.failure, fetched.attempts));
+    let parsed: unknown;
     try {
-      const response = await send({ url, method: 'GET' }, { signal, maxBytes: MAX_PAYLOAD_BYTES });
-      if (response.status >= 500) {
-        last = new PayloadError('ServiceInternalError', `the storage service answered HTTP ${response.status}`);
-        continue;
-      }
-      if (response.status === 403) throw new PayloadError('AccessDenied', 'the payload URL was refused (HTTP 403: expired or not signed for this function)');
-      if (response.status !== 200) throw new PayloadError('InvalidRequest', `the storage service answered HTTP ${response.status}`);
-      let parsed: unknown;
-      try {
-        parsed = JSON.parse(response.body.toString('utf8'));
-      } catch {
-        throw new PayloadError('InvalidRequest', 'it is not JSON');
-      }
-      if (!isRecord(parsed) || Object.keys(parsed).length === 0) throw new PayloadError('InvalidRequest', 'it is not a non-empty JSON object');
-      return parsed;
-    } catch (error) {
-      last = failure(error);
-      if (last.errorCode !== 'NetworkFailure' || (error instanceof HttpError && error.kind === 'timeout')) throw last;
+      parsed = JSON.parse(fetched.body.toString('utf8'));
+    } catch {
+      return failed(subject, { errorCode: 'InvalidRequest', reason: 'it is not JSON' });
     }
+    if (!isRecord(parsed) || Object.keys(parsed).length === 0) {
+      return failed(subject, { errorCode: 'InvalidRequest', reason: 'it is not a non-empty JSON object' });
+    }
+    return { ok: true, document: parsed };
+  } catch {
+    return failed(subject, { errorCode: 'InternalFailure', reason: 'an unexpected error occurred' });
   }
-  throw last ?? failure(new HttpError('timeout', 'the time allowed ran out'));
 }

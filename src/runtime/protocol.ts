@@ -8,7 +8,11 @@ import type { Annotation } from '../policy/report';
 export const INVOCATION_POINTS = ['CREATE_PRE_PROVISION', 'UPDATE_PRE_PROVISION', 'DELETE_PRE_PROVISION'] as const;
 export type InvocationPoint = (typeof INVOCATION_POINTS)[number];
 
-export const HOOK_STATUSES = ['IN_PROGRESS', 'SUCCESS', 'FAILED'] as const;
+/**
+ * CHANGE_SET_SUCCESS_SKIP_STACK_HOOK (known to the official Java and Python runtimes): a change set found
+ * compliant, so CloudFormation skips the stack-level invocation when it is executed.
+ */
+export const HOOK_STATUSES = ['IN_PROGRESS', 'SUCCESS', 'FAILED', 'CHANGE_SET_SUCCESS_SKIP_STACK_HOOK'] as const;
 export type HookStatus = (typeof HOOK_STATUSES)[number];
 
 /** The error codes this hook answers with (a subset of the runtimes' HandlerErrorCode). */
@@ -41,7 +45,10 @@ export interface HookHandlerRequest {
   readonly targetName: string;
   readonly targetType: string;
   readonly targetLogicalId: string;
-  /** `requestData.targetModel`: `resourceProperties`, and `previousResourceProperties` on updates. */
+  /**
+   * `requestData.targetModel`: `resourceProperties`, and `previousResourceProperties` on updates; for
+   * STACK and CHANGE_SET targets, the payload document (`template`, `previousTemplate`, `changedResources`).
+   */
   readonly targetModel: Readonly<Record<string, unknown>>;
 }
 

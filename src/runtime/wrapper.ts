@@ -22,7 +22,7 @@ import {
 
 /** What a handler decides; the wrapper turns it into the answer. */
 export interface HandlerResult {
-  readonly hookStatus: 'SUCCESS' | 'FAILED';
+  readonly hookStatus: 'SUCCESS' | 'FAILED' | 'CHANGE_SET_SUCCESS_SKIP_STACK_HOOK';
   readonly errorCode?: HookErrorCode;
   readonly message: string;
   readonly annotations?: Annotation[];
@@ -45,6 +45,14 @@ export interface HookDefinition<C> {
   readonly handlers: Partial<Record<InvocationPoint, Handler<C>>>;
   /** Turns the raw type configuration into the handler's; throws TypeConfigurationError when invalid. */
   readonly parseConfiguration: (raw: unknown) => C;
+  /**
+   * For `lambdaEntrypoint` (an AWS::CloudFormation::LambdaHook, whose hookModel names the function and
+   * carries no configuration): reads the configuration from the function's environment; throws
+   * TypeConfigurationError when invalid.
+   */
+  readonly parseEnvironment?: (env: NodeJS.ProcessEnv) => C;
+  /** What a target's remote payload holds, for the message when it cannot be read. */
+  readonly payloadSubject?: (targetName: string) => string;
   readonly logger?: Logger;
 }
 
@@ -83,6 +91,24 @@ export interface Hook {
   readonly entrypoint: Entrypoint;
   /** The entrypoint for the contract-test event shape. */
   readonly testEntrypoint: Entrypoint;
+  /** The handler of an AWS::CloudFormation::LambdaHook (configuration from the environment, no delivery). */
+  readonly lambdaEntrypoint: Entrypoint;
+}
+
+/** How an answer is shaped: for a registered hook type, or for a Lambda hook. */
+type Mode = 'registered' | 'lambda';
+
+/**
+ * A Lambda hook accepts only these statuses and error codes (CloudFormation Hooks User Guide, "Create
+ * Lambda functions to evaluate resources for Lambda Hooks", response input:
+ * https://docs.aws.amazon.com/cloudformation-cli/latest/hooks-userguide/lambda-hooks-create-lambda-function.html
+ * hookStatus SUCCESS | FAILED | IN_PROGRESS; errorCode NonCompliant | InternalFailure).
+ */
+function forLambda(result: HandlerResult): HandlerResult {
+  // A compliant change set: a Lambda hook has no skip status, so a plain SUCCESS.
+  if (result.hookStatus === 'CHANGE_SET_SUCCESS_SKIP_STACK_HOOK') return { ...result, hookStatus: 'SUCCESS' };
+  if (result.hookStatus === 'FAILED' && result.errorCode !== 'NonCompliant') return { ...result, errorCode: 'InternalFailure' };
+  return result;
 }
 
 function clip(message: string): string {
@@ -117,7 +143,7 @@ function logId(value: string | undefined): string | undefined {
 export function createHook<C>(definition: HookDefinition<C>): Hook {
   const rootLogger = definition.logger ?? new Logger();
 
-  async function dispatch(parsed: ParsedRequest, log: Logger, payloadDeadline: number): Promise<HandlerResult> {
+  async function dispatch(parsed: ParsedRequest, log: Logger, payloadDeadline: number, mode: Mode): Promise<HandlerResult> {
     let request = parsed.handlerRequest;
     const handler = definition.handlers[request.invocationPoint];
     if (handler === undefined) {
@@ -128,7 +154,10 @@ export function createHook<C>(definition: HookDefinition<C>): Hook {
     }
     let config: C;
     try {
-      config = definition.parseConfiguration(parsed.hookModel);
+      config =
+        mode === 'lambda' && definition.parseEnvironment !== undefined
+          ? definition.parseEnvironment(process.env)
+          : definition.parseConfiguration(parsed.hookModel);
     } catch (error) {
       if (error instanceof TypeConfigurationError) {
         return { hookStatus: 'FAILED', errorCode: 'InvalidTypeConfiguration', message: error.message };
@@ -136,21 +165,22 @@ export function createHook<C>(definition: HookDefinition<C>): Hook {
       throw error;
     }
     if (parsed.payloadUrl !== undefined) {
-      const payload = await network().readPayload(parsed.payloadUrl, payloadDeadline);
+      const subject = definition.payloadSubject?.(request.targetName);
+      const payload = await network().readPayload(parsed.payloadUrl, payloadDeadline, subject);
       if (!payload.ok) {
         log.warn('Payload not read', { errorCode: payload.errorCode, reason: payload.message });
         return { hookStatus: 'FAILED', errorCode: payload.errorCode, message: payload.message };
       }
-      request = { ...request, targetModel: payload.targetModel };
+      request = { ...request, targetModel: payload.document };
     }
     return handler(request, config, log);
   }
 
-  function make(parse: (event: unknown) => ParsedRequest, delivers: boolean): Entrypoint {
+  function make(parse: (event: unknown) => ParsedRequest, delivers: boolean, mode: Mode = 'registered'): Entrypoint {
     // Every piece of state lives in this call's closure: concurrent invocations share nothing.
     return async (event, context) => {
       try {
-        return await invoke(parse, delivers, event, context);
+        return await invoke(parse, delivers, event, context, mode);
       } catch {
         // Last resort: even a failure to build the answer must not reach CloudFormation as a throw.
         return {
@@ -169,6 +199,7 @@ export function createHook<C>(definition: HookDefinition<C>): Hook {
     delivers: boolean,
     event: unknown,
     context: LambdaContextLike | undefined,
+    mode: Mode,
   ): Promise<HookProgressEvent> {
     const started = process.hrtime.bigint();
     const startedAt = Date.now();
@@ -201,7 +232,7 @@ export function createHook<C>(definition: HookDefinition<C>): Hook {
       });
       // The payload read leaves room for delivery to follow.
       const payloadDeadline = Math.min(startedAt + PAYLOAD_BUDGET_MS, hardDeadline - (delivery === undefined ? 0 : DELIVERY_BUDGET_MS));
-      result = await dispatch(parsed, log, payloadDeadline);
+      result = await dispatch(parsed, log, payloadDeadline, mode);
     } catch (error) {
       if (error instanceof RequestError) {
         result = { hookStatus: 'FAILED', errorCode: 'InvalidRequest', message: error.message };
@@ -215,7 +246,11 @@ export function createHook<C>(definition: HookDefinition<C>): Hook {
       }
     }
     const durationMs = Number(process.hrtime.bigint() - started) / 1e6;
-    log.info('Answered', { hookStatus: result.hookStatus, errorCode: result.errorCode, durationMs });
+    // The log line says what the answer says; for a Lambda hook, with the code it stands for.
+    const stoodFor = result.errorCode;
+    if (mode === 'lambda') result = forLambda(result);
+    const detail = stoodFor !== result.errorCode ? { detailCode: stoodFor } : {};
+    log.info('Answered', { hookStatus: result.hookStatus, errorCode: result.errorCode, ...detail, durationMs });
     if (delivery !== undefined) {
       const exceptionType = result.errorCode === undefined || result.errorCode === 'NonCompliant' ? undefined : result.errorCode;
       await delivery.finish({ invocationPoint, durationMs, exceptionType }, Math.min(Date.now() + DELIVERY_BUDGET_MS, hardDeadline));
@@ -224,5 +259,10 @@ export function createHook<C>(definition: HookDefinition<C>): Hook {
   }
 
   // Test events carry no delivery settings; only CloudFormation's requests deliver.
-  return { entrypoint: make(parseInvocationRequest, true), testEntrypoint: make(parseTestEvent, false) };
+  // A Lambda hook's requests carry no delivery settings: its log lines go to the function's own log group.
+  return {
+    entrypoint: make(parseInvocationRequest, true),
+    testEntrypoint: make(parseTestEvent, false),
+    lambdaEntrypoint: make(parseInvocationRequest, false, 'lambda'),
+  };
 }

@@ -5,10 +5,11 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { hookEnv, presignedPayload, withEnv } from '../support/aws';
+import { hookEnv, withEnv } from '../support/aws';
 import { type FaultHandler, faults, type FaultServer, refusingUrl } from '../support/fault-server';
 import { faultServersForEachTest, lambdaContext, motoForSuite, stdoutOfEachTest } from '../support/lifecycle';
 import { unique } from '../support/moto';
+import { presignedObject } from '../support/s3-presign';
 
 type Answer = Record<string, unknown>;
 type EntryPoint = (event: unknown, context?: unknown) => Promise<Answer>;
@@ -66,7 +67,7 @@ describe('a payload in S3 (moto): the verdict equals the inline request', () => 
   it.each(cases)('%s', async (name, mutate) => {
     const inline = fixture();
     mutate(inline);
-    const url = await presignedPayload(moto().endpoint, unique('cfn-hook-payloads'), `${name.replace(/\W/g, '-')}.json`, JSON.stringify(inline.requestData.targetModel));
+    const url = await presignedObject(moto().endpoint, unique('cfn-hook-payloads'), `${name.replace(/\W/g, '-')}.json`, JSON.stringify(inline.requestData.targetModel));
     const answer = await withEnv(hookEnv(moto().endpoint), () => bundle.entrypoint(remote(url, mutate)));
     expect(answer).toEqual(await bundle.entrypoint(inline));
     expect(output().join('')).not.toContain('X-Amz-Signature');
@@ -74,10 +75,50 @@ describe('a payload in S3 (moto): the verdict equals the inline request', () => 
 
   it('a missing object (HTTP 404 from S3): InvalidRequest, fail closed', async () => {
     const bucket = unique('cfn-hook-payloads');
-    await presignedPayload(moto().endpoint, bucket, 'x.json', '{}');
+    await presignedObject(moto().endpoint, bucket, 'x.json', '{}');
     const url = `${moto().endpoint}/${bucket}/missing-key.json`;
     const answer = await withEnv(hookEnv(moto().endpoint), () => bundle.entrypoint(remote(url)));
     expect(answer).toEqual(failed('InvalidRequest', 'the storage service answered HTTP 404'));
+  });
+});
+
+describe('stack and change-set payloads in S3 (moto), presigned with AWS SDK v3', () => {
+  const template = [
+    'Resources:',
+    '  Web:',
+    '    Type: AWS::ECS::TaskDefinition',
+    '    Properties:',
+    '      ContainerDefinitions:',
+    '        - Name: app',
+    '          Image: nginx',
+    '        - Name: proxy',
+    '          ReadonlyRootFilesystem: true',
+    '',
+  ].join('\n');
+  const whole = (targetName: string, url: string): Record<string, any> => {
+    const r = fixture();
+    r.requestData = { targetName, targetType: targetName, targetLogicalId: targetName === 'STACK' ? 'web' : 'arn:aws:cloudformation:us-east-1:123456789012:changeSet/cs/1', targetModel: {}, payload: url };
+    return r;
+  };
+
+  it('a stack: the template read from S3 and judged', async () => {
+    const url = await presignedObject(moto().endpoint, unique('cfn-hook-payloads'), 'stack.json', JSON.stringify({ template, previousTemplate: '' }));
+    expect(url).toContain('X-Amz-Signature=');
+    const answer = await bundle.entrypoint(whole('STACK', url));
+    expect(answer).toMatchObject({
+      hookStatus: 'FAILED',
+      errorCode: 'NonCompliant',
+      message: "Stack 'web': 1 container in 1 task definition can write to its root filesystem: 'Web/app' (ReadonlyRootFilesystem missing). Set ReadonlyRootFilesystem: true on each container and mount a volume at any path it must write.",
+    });
+    expect(output().join('')).not.toContain('X-Amz-Signature');
+    expect(output().join('')).not.toContain('X-Amz-Credential');
+  });
+
+  it('a compliant change set: CHANGE_SET_SUCCESS_SKIP_STACK_HOOK', async () => {
+    const afterContext = JSON.stringify({ Properties: { ContainerDefinitions: [{ Name: 'app', ReadonlyRootFilesystem: 'true' }] } });
+    const body = { template, changedResources: [{ action: 'CREATE', logicalResourceId: 'Web', resourceType: 'AWS::ECS::TaskDefinition', lineNumber: 2, beforeContext: null, afterContext }] };
+    const url = await presignedObject(moto().endpoint, unique('cfn-hook-payloads'), 'change-set.json', JSON.stringify(body));
+    expect(await bundle.entrypoint(whole('CHANGE_SET', url))).toMatchObject({ hookStatus: 'CHANGE_SET_SUCCESS_SKIP_STACK_HOOK' });
   });
 });
 
@@ -88,16 +129,55 @@ describe('a payload URL at fault: fail closed, bounded', () => {
     expect(server!.requests).toHaveLength(1);
   });
 
-  it('HTTP 503: ServiceInternalError after two attempts', async () => {
-    const url = await serve(faults.status(503));
-    expect(await bundle.entrypoint(remote(url))).toEqual(failed('ServiceInternalError', 'the storage service answered HTTP 503'));
-    expect(server!.requests).toHaveLength(2);
+  it.each([500, 502, 503, 504])('HTTP %i every time: ServiceInternalError after 3 retries', async (status) => {
+    const url = await serve(faults.status(status));
+    expect(await bundle.entrypoint(remote(url))).toEqual(failed('ServiceInternalError', `the storage service answered HTTP ${status} (4 attempts)`));
+    expect(server!.requests).toHaveLength(4);
   });
 
-  it('a truncated body: NetworkFailure after two attempts', async () => {
-    const url = await serve(faults.truncate());
-    expect(await bundle.entrypoint(remote(url))).toEqual(failed('NetworkFailure', 'the connection closed before all of it arrived'));
+  it('HTTP 503 twice, then the payload: judged as the inline request', async () => {
+    let calls = 0;
+    const body = JSON.stringify(fixture().requestData.targetModel);
+    const url = await serve((_req, res) => {
+      calls += 1;
+      if (calls <= 2) res.writeHead(503).end('slow down');
+      else res.writeHead(200, { 'content-type': 'application/json' }).end(body);
+    });
+    expect(await bundle.entrypoint(remote(url))).toEqual(await bundle.entrypoint(fixture()));
+    expect(server!.requests).toHaveLength(3);
+  });
+
+  it('an attempt that hangs is given up after 10 s and retried: the second attempt is judged', async () => {
+    let calls = 0;
+    const body = JSON.stringify(fixture().requestData.targetModel);
+    const url = await serve((_req, res) => {
+      calls += 1;
+      if (calls > 1) res.writeHead(200, { 'content-type': 'application/json' }).end(body);
+    });
+    const started = Date.now();
+    expect(await bundle.entrypoint(remote(url))).toEqual(await bundle.entrypoint(fixture()));
     expect(server!.requests).toHaveLength(2);
+    expect(server!.abandoned).toBe(1);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(10_000);
+  }, 30_000);
+
+  it('HTTP 501 (not a retried status): ServiceInternalError at once', async () => {
+    const url = await serve(faults.status(501));
+    expect(await bundle.entrypoint(remote(url))).toEqual(failed('ServiceInternalError', 'the storage service answered HTTP 501'));
+    expect(server!.requests).toHaveLength(1);
+  });
+
+  it('a truncated body every time: NetworkFailure after 3 retries', async () => {
+    const url = await serve(faults.truncate());
+    expect(await bundle.entrypoint(remote(url))).toEqual(failed('NetworkFailure', 'the connection closed before all of it arrived (4 attempts)'));
+    expect(server!.requests).toHaveLength(4);
+  });
+
+  it('a redirect: InvalidRequest, not followed', async () => {
+    const target = await servers.serve(faults.json(fixture().requestData.targetModel));
+    const url = await serve((_req, res) => res.writeHead(307, { location: `${target.url}/elsewhere` }).end());
+    expect(await bundle.entrypoint(remote(url))).toEqual(failed('InvalidRequest', 'the storage service answered a redirect (HTTP 307), which the hook does not follow'));
+    expect(target.requests).toHaveLength(0);
   });
 
   it('a hanging server: NetworkFailure at the deadline, the connection abandoned', async () => {
@@ -108,9 +188,9 @@ describe('a payload URL at fault: fail closed, bounded', () => {
     expect(server!.abandoned).toBe(1);
   });
 
-  it('a refused connection: NetworkFailure', async () => {
+  it('a refused connection: NetworkFailure after 3 retries', async () => {
     const url = `${await refusingUrl()}/payload.json`;
-    expect(await bundle.entrypoint(remote(url))).toEqual(failed('NetworkFailure', 'the connection failed (ECONNREFUSED)'));
+    expect(await bundle.entrypoint(remote(url))).toEqual(failed('NetworkFailure', 'the connection failed (ECONNREFUSED) (4 attempts)'));
   });
 
   it('garbage bytes: InvalidRequest, not JSON', async () => {

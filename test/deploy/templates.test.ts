@@ -34,8 +34,8 @@ describe('cfn-lint', () => {
     .filter((f) => f.endsWith('.yml'))
     .sort();
 
-  it('finds the three templates', () => {
-    expect(templates).toEqual(['activation.yml', 'logging-role.yml', 'org-activation.yml']);
+  it('finds the five templates', () => {
+    expect(templates).toEqual(['activation.yml', 'guard-hook.yml', 'lambda-hook.yml', 'logging-role.yml', 'org-activation.yml']);
   });
 
   it('passes every template in deploy/ with no error or warning', () => {
@@ -105,7 +105,7 @@ describe('deploy/activation.yml', () => {
     const p = activation.Parameters;
     expect(p.FailureMode).toMatchObject({ Default: 'WARN', AllowedValues: ['WARN', 'FAIL'] });
     expect(p.HookInvocationStatus).toMatchObject({ Default: 'ENABLED', AllowedValues: ['ENABLED', 'DISABLED'] });
-    expect(p.TargetOperations).toMatchObject({ Type: 'CommaDelimitedList', Default: 'RESOURCE', AllowedValues: ['RESOURCE', 'CLOUD_CONTROL'] });
+    expect(p.TargetOperations).toMatchObject({ Type: 'CommaDelimitedList', Default: 'RESOURCE', AllowedValues: ['RESOURCE', 'STACK', 'CHANGE_SET', 'CLOUD_CONTROL'] });
     expect(p.SchemaHandlerPackage!.Default).toBeUndefined();
   });
 
@@ -126,8 +126,10 @@ describe('deploy/activation.yml', () => {
   it('targets exactly the types the hook schema handles', () => {
     const targets = (hookConfiguration({}).TargetFilters as { TargetNames: string[] }).TargetNames;
     expect(targets).toEqual([...TARGET_TYPES]);
-    expect(targets).toEqual(schema.handlers.preCreate!.targetNames);
-    expect(targets).toEqual(schema.handlers.preUpdate!.targetNames);
+    // STACK and CHANGE_SET are chosen by TargetOperations; TargetNames filters resource types only.
+    const resourceTargets = (names: string[]) => names.filter((n) => n !== 'STACK' && n !== 'CHANGE_SET');
+    expect(targets).toEqual(resourceTargets(schema.handlers.preCreate!.targetNames));
+    expect(targets).toEqual(resourceTargets(schema.handlers.preUpdate!.targetNames));
   });
 
   it('renders FAIL, both target operations and a disabled hook', () => {
@@ -356,5 +358,111 @@ describe('deploy/org-activation.yml', () => {
     const pattern = new RegExp(template.Parameters.LogRole!.AllowedPattern!);
     expect(pattern.test('hook-logs')).toBe(true);
     expect(pattern.test('arn:aws:iam::123456789012:role/hook-logs')).toBe(false);
+  });
+});
+
+describe('deploy/lambda-hook.yml', () => {
+  const template = loadTemplate(join(DEPLOY, 'lambda-hook.yml'));
+  const { Function: fn, Hook: hook, HookExecutionRole: invoker, FunctionRole: functionRole } = template.Resources;
+  const render = (given: Record<string, string> = {}) => evaluate(hook!.Properties, withParameters(template, given)) as Record<string, unknown>;
+
+  it('runs lambdaHook from the code zip npm run package writes, on nodejs22.x, inside the 30 s a hook is given', () => {
+    expect(fn!.Type).toBe('AWS::Lambda::Function');
+    expect(fn!.Properties).toMatchObject({ Runtime: 'nodejs22.x', Handler: 'dist/handlers.lambdaHook', Timeout: 30 });
+    expect(fn!.Properties.Code).toBe('../guardrails-ecs-readonlyrootfilesystem-lambda-hook.zip');
+    // The handler the template names is exported by the bundle.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    expect(typeof (require(join(ROOT, 'dist', 'handlers.js')) as Record<string, unknown>).lambdaHook).toBe('function');
+  });
+
+  it('is an AWS::CloudFormation::LambdaHook on RESOURCE, STACK and CHANGE_SET, in WARN, for the two ECS types', () => {
+    expect(hook!.Type).toBe('AWS::CloudFormation::LambdaHook');
+    expect(render()).toEqual({
+      Alias: 'Private::Guardrails::EcsReadonlyRootfs',
+      LambdaFunction: '{GetAtt Function.Arn}',
+      ExecutionRole: '{GetAtt HookExecutionRole.Arn}',
+      FailureMode: 'WARN',
+      HookStatus: 'ENABLED',
+      TargetOperations: ['RESOURCE', 'STACK', 'CHANGE_SET'],
+      TargetFilters: { Actions: ['CREATE', 'UPDATE'], InvocationPoints: ['PRE_PROVISION'], TargetNames: [...TARGET_TYPES] },
+    });
+  });
+
+  it('renders stack filters only when asked', () => {
+    expect(render({ IncludeStackNames: 'prod-*,payments', FailureMode: 'FAIL' })).toMatchObject({
+      FailureMode: 'FAIL',
+      StackFilters: { FilteringCriteria: 'ALL', StackNames: { Include: ['prod-*', 'payments'] } },
+    });
+    expect(render({ ExcludeStackNames: 'sandbox-*', StackFilteringCriteria: 'ANY' })).toMatchObject({
+      StackFilters: { FilteringCriteria: 'ANY', StackNames: { Exclude: ['sandbox-*'] } },
+    });
+  });
+
+  it('hands the exemptions to the function as the variables lambdaHook reads, in the form it accepts', () => {
+    const env = (given: Record<string, string>) =>
+      (evaluate(fn!.Properties.Environment, withParameters(template, given)) as { Variables: Record<string, string> }).Variables;
+    expect(env({})).toEqual({ EXEMPT_CONTAINER_NAMES: '', EXEMPT_IMAGES: '' });
+    expect(env({ ExemptContainerNames: 'log_router,datadog-*', ExemptImages: 'public.ecr.aws/aws-observability/*' })).toEqual({
+      EXEMPT_CONTAINER_NAMES: 'log_router,datadog-*',
+      EXEMPT_IMAGES: 'public.ecr.aws/aws-observability/*',
+    });
+    const pattern = new RegExp(template.Parameters.ExemptContainerNames!.AllowedPattern!);
+    expect(['', 'a', 'log_router, datadog-*'].every((v) => pattern.test(v))).toBe(true);
+    expect(['a,,b', ',a', 'a,'].some((v) => pattern.test(v))).toBe(false);
+  });
+
+  it('lets CloudFormation invoke the function and nothing else; the function may write only its own log group', () => {
+    const r = withParameters(template, {});
+    const trust = invoker!.Properties.AssumeRolePolicyDocument as { Statement: Array<Record<string, unknown>> };
+    expect(trust.Statement).toEqual([
+      {
+        Effect: 'Allow',
+        Principal: { Service: 'hooks.cloudformation.amazonaws.com' },
+        Action: 'sts:AssumeRole',
+        Condition: { StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } } },
+      },
+    ]);
+    const statements = (policies: unknown) =>
+      (evaluate(policies, r) as Array<{ PolicyDocument: { Statement: unknown[] } }>).flatMap((p) => p.PolicyDocument.Statement);
+    expect(statements(invoker!.Properties.Policies)).toEqual([{ Effect: 'Allow', Action: 'lambda:InvokeFunction', Resource: '{GetAtt Function.Arn}' }]);
+    expect(statements(functionRole!.Properties.Policies)).toEqual([
+      { Effect: 'Allow', Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Resource: '{GetAtt FunctionLogGroup.Arn}' },
+    ]);
+  });
+});
+
+describe('deploy/guard-hook.yml', () => {
+  const template = loadTemplate(join(DEPLOY, 'guard-hook.yml'));
+  const { GuardHook: hook, GuardHookRole: role } = template.Resources;
+  const r = (given: Record<string, string>) => withParameters(template, { RulesBucket: 'org-guard-rules', ...given });
+
+  it('runs rules/readonly-root-filesystem.guard from S3 on the two ECS types, in WARN, without a log bucket by default', () => {
+    expect(hook!.Type).toBe('AWS::CloudFormation::GuardHook');
+    expect(evaluate(hook!.Properties, r({}))).toEqual({
+      Alias: 'Private::Guard::EcsReadonlyRootfs',
+      RuleLocation: { Uri: 's3://org-guard-rules/guard/readonly-root-filesystem.guard' },
+      ExecutionRole: '{GetAtt GuardHookRole.Arn}',
+      HookStatus: 'ENABLED',
+      FailureMode: 'WARN',
+      TargetOperations: ['RESOURCE'],
+      TargetFilters: { Actions: ['CREATE', 'UPDATE'], InvocationPoints: ['PRE_PROVISION'], TargetNames: [...TARGET_TYPES] },
+    });
+  });
+
+  it('may read the rule, and write results only when a log bucket is given', () => {
+    const actions = (given: Record<string, string>) =>
+      (evaluate(role!.Properties.Policies, r(given)) as Array<{ PolicyDocument: { Statement: Array<{ Action: unknown; Resource: unknown }> } }>).flatMap((p) =>
+        p.PolicyDocument.Statement.map((s) => [s.Action, s.Resource]),
+      );
+    expect(actions({})).toEqual([
+      [['s3:GetObject', 's3:GetObjectVersion'], 'arn:aws:s3:::org-guard-rules/guard/readonly-root-filesystem.guard'],
+      ['s3:ListBucket', 'arn:aws:s3:::org-guard-rules'],
+    ]);
+    expect(actions({ LogBucket: 'org-guard-results' })).toContainEqual(['s3:PutObject', 'arn:aws:s3:::org-guard-results/*']);
+    expect(evaluate(hook!.Properties, r({ LogBucket: 'org-guard-results' }))).toMatchObject({ LogBucket: 'org-guard-results' });
+  });
+
+  it('names the rule file that exists in rules/', () => {
+    expect(readdirSync(join(ROOT, 'rules'))).toContain(String(template.Parameters.RulesKey!.Default).split('/').pop());
   });
 });

@@ -5,6 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { stdoutOfEachTest } from '../support/lifecycle';
+import { refusingUrl } from '../support/fault-server';
 
 type Answer = Record<string, unknown>;
 type EntryPoint = (event: unknown, context?: unknown) => Promise<Answer>;
@@ -151,11 +152,15 @@ describe('entrypoint: verdicts', () => {
     expect(answer).toEqual({ hookStatus: 'SUCCESS', message, clientRequestToken: '4b90a7e4-b790-456b-a937-0cfdfa211dfe', callbackDelaySeconds: 0 });
   });
 
-  it('lets a stack-level request through (the hook registers resource targets only)', async () => {
-    const answer = await bundle.entrypoint(fixture('stack.json'));
+  it('reads a stack-level request from its payload URL, and fails closed when it cannot', async () => {
+    const event = fixture('stack.json');
+    event.requestData.payload = `${await refusingUrl()}/stack-payload.json?X-Amz-Signature=sig`;
+    const answer = await bundle.entrypoint(event);
     expect(answer).toEqual({
-      hookStatus: 'SUCCESS',
-      message: 'Nothing to check: STACK is not a target of this hook.',
+      hookStatus: 'FAILED',
+      errorCode: 'NetworkFailure',
+      message:
+        "The hook could not read the stack's template from the payload CloudFormation sent: the connection failed (ECONNREFUSED) (4 attempts). Deploy again; if it persists, the hook's owner will find details in its logs.",
       clientRequestToken: '9f3c1d22-stack',
       callbackDelaySeconds: 0,
     });

@@ -83,6 +83,22 @@ describe('dist/network.js, the network half, and dist/decrypt.js, the decryption
   });
 });
 
+describe('dist/stack.js, the stack and change-set checks', () => {
+  const stack = metafiles.find((m) => m.outputs['dist/stack.js']);
+  if (!stack) throw new Error('dist/meta.json has no build of dist/stack.js; run npm run build');
+  const stackInputs = Object.keys(stack.outputs['dist/stack.js']!.inputs);
+
+  it('is kept out of dist/handlers.js, which loads it only for a STACK or CHANGE_SET request', () => {
+    expect(bundled.filter((input) => input.startsWith('src/template/') || input.includes('node_modules/yaml/') || input === 'src/stack-checks.ts')).toEqual([]);
+    expect(bundleText).toContain('require("./stack.js")');
+  });
+
+  it('holds the template reader and the policy, and nothing of the network half or the CLI', () => {
+    expect(stackInputs).toEqual(expect.arrayContaining(['src/stack-checks.ts', 'src/template/stack.ts', 'src/template/parse.ts', 'src/policy/report.ts']));
+    expect(stackInputs.filter((input) => input.startsWith('src/runtime/aws/') || input.startsWith('src/cli/') || /src\/runtime\/(delivery|credentials|fetch-payload)\.ts$/.test(input))).toEqual([]);
+  });
+});
+
 describe('the type configuration through the generated models, in the bundle', () => {
   type Answer = { hookStatus: string; errorCode?: string; message: string };
   // eslint-disable-next-line @typescript-eslint/no-require-imports

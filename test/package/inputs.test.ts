@@ -98,7 +98,8 @@ describe('inputs/', () => {
   });
 
   it.each(files)('%s gives a model for every target of the handler', (file) => {
-    const targets = [...new Set(Object.values(schema.handlers).flatMap((h) => h.targetNames))].sort();
+    // cfn leaves out the stack and change-set targets (HOOK_SPECIAL_TARGET_NAMES): they have no resource model.
+    const targets = [...new Set(Object.values(schema.handlers).flatMap((h) => h.targetNames))].filter((t) => t !== 'STACK' && t !== 'CHANGE_SET').sort();
     const models = readJson<Record<string, TargetModel>>(`inputs/${file}`);
     expect(Object.keys(models).sort()).toEqual(targets);
     for (const model of Object.values(models)) {

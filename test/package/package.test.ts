@@ -29,6 +29,7 @@ const DOS_DATE_1980 = (0 << 9) | (1 << 5) | 1;
 
 let work: string;
 let first: { stdout: string; zip: Buffer };
+let lambdaZip: Map<string, ZipEntry>;
 let second: { stdout: string; zip: Buffer };
 let outer: Map<string, ZipEntry>;
 let inner: Map<string, ZipEntry>;
@@ -45,6 +46,7 @@ beforeAll(async () => {
   second = runPackage(join(work, 'second.zip'));
   outer = await readZip(first.zip);
   inner = await readZip(entry(outer, 'ResourceProvider.zip'));
+  lambdaZip = await readZip(readFileSync(join(work, 'guardrails-ecs-readonlyrootfilesystem-lambda-hook.zip')));
 }, 120_000);
 
 afterAll(() => rmSync(work, { recursive: true, force: true }));
@@ -52,7 +54,11 @@ afterAll(() => rmSync(work, { recursive: true, force: true }));
 describe('the registration package', () => {
   it('says what it wrote', () => {
     const names = [...outer.keys()].join(', ');
-    expect(first.stdout).toBe(`Wrote ${relative(root, join(work, 'first.zip'))} (${first.zip.length} bytes): ${names}\n`);
+    const lambda = join(work, 'guardrails-ecs-readonlyrootfilesystem-lambda-hook.zip');
+    expect(first.stdout).toBe(
+      `Wrote ${relative(root, join(work, 'first.zip'))} (${first.zip.length} bytes): ${names}\n` +
+        `Wrote ${relative(root, lambda)} (${readFileSync(lambda).length} bytes): the Lambda hook's code (handler dist/handlers.lambdaHook)\n`,
+    );
   });
 
   it('has the layout cfn submit writes for a hook', () => {
@@ -115,9 +121,14 @@ describe('the registration package', () => {
     const handlerFile = `${settings.entrypoint.slice(0, settings.entrypoint.lastIndexOf('.'))}.js`;
     expect(handlerFile).toBe('dist/handlers.js');
     expect(settings.testEntrypoint.startsWith('dist/handlers.')).toBe(true);
-    // The handler, the network half it loads from beside it (delivery, payloads), and the decryption of
-    // encrypted credentials the network half loads from beside it.
-    expect([...inner.keys()].sort()).toEqual(['dist/decrypt.js', handlerFile, 'dist/network.js']);
+    // The handler and what it loads from beside it: the network half (delivery, payloads), the decryption
+    // of encrypted credentials the network half loads, and the stack checks.
+    expect([...inner.keys()].sort()).toEqual(['dist/decrypt.js', handlerFile, 'dist/network.js', 'dist/stack.js']);
+  });
+
+  it('writes the Lambda hook code beside it: the same bundle, for deploy/lambda-hook.yml', () => {
+    expect([...lambdaZip.keys()]).toEqual([...inner.keys()]);
+    for (const [name, found] of inner) expect(entry(lambdaZip, name).equals(found.data)).toBe(true);
   });
 
   it('is byte-for-byte the same when built again', () => {
@@ -144,6 +155,7 @@ describe('the registration package', () => {
     expect(entry(inner, 'dist/handlers.js').length).toBeLessThan(200 * 1024);
     expect(entry(inner, 'dist/network.js').length).toBeLessThan(300 * 1024);
     expect(entry(inner, 'dist/decrypt.js').length).toBeLessThan(600 * 1024);
+    expect(entry(inner, 'dist/stack.js').length).toBeLessThan(250 * 1024);
   });
 });
 
@@ -280,5 +292,33 @@ describe('the entry point, unzipped from the package and run on its own', () => 
     });
     expect(answer).toMatchObject({ hookStatus: 'SUCCESS', clientRequestToken: 'token-2', callbackDelaySeconds: 0 });
     expect((answer as { errorCode?: string }).errorCode).toBeUndefined();
+  });
+
+  it('answers as a Lambda hook through lambdaHook, exemptions from the environment', () => {
+    const event = {
+      clientRequestToken: 'token-3',
+      awsAccountId: '123456789012',
+      stackId: 'arn:aws:cloudformation:us-east-1:123456789012:stack/web/1',
+      hookTypeName: 'Private::Lambda::EcsReadonlyRootfs',
+      actionInvocationPoint: 'CREATE_PRE_PROVISION',
+      hookModel: { LambdaFunction: 'arn:aws:lambda:us-east-1:123456789012:function:ecs-readonly-rootfs' },
+      requestData: {
+        targetName: 'AWS::ECS::TaskDefinition',
+        targetType: 'AWS::ECS::TaskDefinition',
+        targetLogicalId: 'WebTask',
+        targetModel: { resourceProperties: { ContainerDefinitions: containers } },
+      },
+      requestContext: { invocation: 1, callbackContext: null },
+    };
+    const { answer, log } = run('lambdaHook', event, { EXEMPT_CONTAINER_NAMES: 'app, side*' });
+    expect(answer).toMatchObject({ hookStatus: 'SUCCESS', clientRequestToken: 'token-3' });
+    expect(log.map((l) => l.message)).toEqual(['Answered']);
+    expect(run('lambdaHook', event, { EXEMPT_IMAGES: 'a,,b' }).answer).toEqual({
+      hookStatus: 'FAILED',
+      errorCode: 'InternalFailure',
+      message: 'Invalid environment variable EXEMPT_IMAGES: item 2 is empty (two commas in a row, or a comma at an end).',
+      clientRequestToken: 'token-3',
+      callbackDelaySeconds: 0,
+    });
   });
 });

@@ -13,7 +13,6 @@ import {
   type LogStream,
 } from '@aws-sdk/client-cloudwatch-logs';
 import { CreateKeyCommand, KMS, KMSClient } from '@aws-sdk/client-kms';
-import { CreateBucketCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 
 export const REGION = 'us-east-1';
 const TEST_CREDENTIALS = { accessKeyId: 'testing', secretAccessKey: 'testing' };
@@ -110,14 +109,4 @@ export async function encryptCredentials(endpoint: string, keyArn: string, plain
     ...(suite === undefined ? {} : { suiteId: suite as never }),
   });
   return Buffer.from(result).toString('base64');
-}
-
-/** A presigned GET URL for `bucket/key` in moto, as CloudFormation hands a remote payload. */
-export async function presignedPayload(endpoint: string, bucket: string, key: string, body: string): Promise<string> {
-  const s3 = new S3Client({ ...options(endpoint), forcePathStyle: true });
-  await s3.send(new CreateBucketCommand({ Bucket: bucket }));
-  await s3.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: body, ContentType: 'application/json' }));
-  const { getSignedUrl } = await import('@aws-sdk/s3-request-presigner');
-  const { GetObjectCommand } = await import('@aws-sdk/client-s3');
-  return getSignedUrl(s3, new GetObjectCommand({ Bucket: bucket, Key: key }), { expiresIn: 300 });
 }
