@@ -26,7 +26,7 @@ export interface FixIo {
 
 /** What a container with a read-only root filesystem needs next; docs/cli.md lists the usual paths. */
 export const MOUNT_HINT =
-  'mount a volume (Volumes + MountPoints) at each path it writes, e.g. /tmp, nginx\'s /var/cache/nginx and /var/run, a log router\'s buffer directory (see docs/cli.md, "After fix")';
+  'A read-only root filesystem makes every write outside a volume fail: mount a volume (Volumes + MountPoints) at each path each fixed container writes (docs/cli.md, "After fix"):';
 
 function label(c: FixContainer): string {
   return `'${safeName(c.name ?? `ContainerDefinitions[${c.index}]`)}' in ${safeName(c.logicalId, 128)}`;
@@ -82,7 +82,7 @@ export function runFix(inputs: readonly Input[], options: FixOptions, io: FixIo)
     fixedCount += result.fixed.length;
     for (const c of result.fixed) {
       say(`${options.dryRun ? 'WOULD FIX' : 'FIXED'} ${path}:${c.line}:${c.column}: ${label(c)}: ReadonlyRootFilesystem: true\n`);
-      hints.push(`  ${label(c)}: ${MOUNT_HINT}`);
+      hints.push(`  ${label(c)}: ${c.writes}`);
     }
     if (options.dryRun) {
       io.stdout(createTwoFilesPatch(`a/${input.path}`, `b/${input.path}`, text, result.text, undefined, undefined, { context: 3 }).replace(/^={67}\n/, ''));
@@ -95,7 +95,7 @@ export function runFix(inputs: readonly Input[], options: FixOptions, io: FixIo)
       errors++;
     }
   }
-  if (hints.length > 0) say(`A read-only root filesystem makes every write outside a volume fail. Next, for each fixed container:\n${hints.join('\n')}\n`);
+  if (hints.length > 0) say(`${MOUNT_HINT}\n${hints.join('\n')}\n`);
   say(
     `${fixedCount} container${fixedCount === 1 ? '' : 's'} ${options.dryRun ? 'would be fixed' : 'fixed'} in ${files} file${files === 1 ? '' : 's'}` +
       `; ${leftFailing} left as ${leftFailing === 1 ? 'it was' : 'they were'}${errors ? `; ${errors} file${errors === 1 ? '' : 's'} not fixed` : ''}\n`,

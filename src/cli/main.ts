@@ -210,7 +210,7 @@ function warnAbout(results: readonly FileResult[], paths: readonly string[], par
     io.stderr(`${TOOL.name}: warning: no CloudFormation template found under ${paths.map((p) => `'${printablePath(p)}'`).join(', ')}\n`);
     return;
   }
-  const declared = new Set(templates.flatMap((r) => r.declaredParameters ?? []));
+  const declared = new Set(results.flatMap((r) => r.declaredParameters ?? []));
   for (const name of parameters.keys()) {
     if (declared.has(name) || (GIVEN_PSEUDO_PARAMETERS as readonly string[]).includes(name)) continue;
     const near = [...declared].find((d) => d.toLowerCase() === name.toLowerCase());

@@ -24,6 +24,11 @@ export interface FixContainer {
   readonly column: number;
   /** For a container left alone: why. */
   readonly why?: string;
+  /**
+   * The paths such a container usually writes, which need a volume once its root filesystem is
+   * read-only (from its name, image and FireLens configuration; the image itself is never shown).
+   */
+  readonly writes: string;
 }
 
 export interface TextEdit {
@@ -109,9 +114,31 @@ function containerEntries(parsed: ParsedTemplate, options: ValidateOptions): { e
   return { entries, left };
 }
 
+/** Usual writable paths by kind of container (docs/cli.md, "After fix"). */
+export const USUAL_WRITES = {
+  nginx: '/var/cache/nginx, /var/run (its pid file), /tmp',
+  logRouter: "its buffer directory (Fluent Bit's storage.path, e.g. /var/log/flb-storage), /tmp",
+  other: '/tmp and any directory it writes at run time',
+} as const;
+
+function writesOf(name: unknown, image: unknown, entry: Record<string, unknown>): string {
+  const text = `${typeof name === 'string' ? name : ''} ${typeof image === 'string' ? image : ''}`;
+  if (/nginx/i.test(text)) return USUAL_WRITES.nginx;
+  if ('FirelensConfiguration' in entry || /fluent|firelens|log[-_]?router/i.test(text)) return USUAL_WRITES.logRouter;
+  return USUAL_WRITES.other;
+}
+
 function describe(site: TaskDefinitionSite, entry: Record<string, unknown>, index: number, position: Position, resolver: Resolver): FixContainer {
   const name = resolver.resolve(entry.Name, new Set());
-  return { logicalId: site.logicalId, name: typeof name === 'string' && name !== '' ? name : null, index, line: position.line, column: position.column };
+  const image = resolver.resolve(entry.Image, new Set());
+  return {
+    logicalId: site.logicalId,
+    name: typeof name === 'string' && name !== '' ? name : null,
+    index,
+    line: position.line,
+    column: position.column,
+    writes: writesOf(name, image, entry),
+  };
 }
 
 type Verdict = { kind: 'ok' } | { kind: 'fix'; value: 'missing' | 'replace' } | { kind: 'leave'; why: string };

@@ -54,7 +54,7 @@ describe('ecs-readonly-rootfs (built dist/cli.js)', () => {
       'ERROR bad/binary.yaml: binary file (NUL byte at offset 8), not a template',
       'ERROR bad/deep.yaml:2:105: nesting deeper than 100 levels',
       'ERROR bad/invalid.json:5:5: invalid JSON: expected a property name in double quotes',
-      'ERROR bad/invalid.yaml:8:1: invalid YAML: bad indentation',
+      'ERROR bad/invalid.yaml:8:1: invalid YAML: All mapping items must start at the same column',
       'ERROR bad/latin1.yaml: not valid UTF-8 text (invalid byte at offset 71)',
       'FAIL valid/sam.yaml',
       'ERROR missing.yaml: cannot read: no such file or directory',

@@ -77,7 +77,7 @@ describe('sarif', () => {
     expect(run0.invocations[0].toolExecutionNotifications).toEqual([
       {
         level: 'error',
-        message: { text: 'invalid YAML: bad indentation' },
+        message: { text: 'invalid YAML: All mapping items must start at the same column' },
         locations: [{ physicalLocation: { artifactLocation: { uri: 'bad/invalid.yaml', uriBaseId: '%SRCROOT%' }, region: { startLine: 8, startColumn: 1 } } }],
       },
     ]);

@@ -100,7 +100,7 @@ describe('the request CloudFormation would send', () => {
   it('reports unreadable templates instead of planning', () => {
     expect(planHookRequests(fixture('bad/invalid.yaml'))).toEqual({
       ok: false,
-      error: { message: 'invalid YAML: bad indentation', line: 8, column: 1 },
+      error: { message: 'invalid YAML: All mapping items must start at the same column', line: 8, column: 1 },
     });
   });
 });

@@ -184,7 +184,7 @@ describe('reading JSON', () => {
 
 describe('bad input is an error, never a crash', () => {
   it.each([
-    ['bad/invalid.yaml', { message: 'invalid YAML: bad indentation', line: 8, column: 1 }],
+    ['bad/invalid.yaml', { message: 'invalid YAML: All mapping items must start at the same column', line: 8, column: 1 }],
     ['bad/alias-bomb.yaml', { message: `more than ${LIMITS.maxAliases} aliases`, line: 5, column: 29 }],
     ['bad/deep.yaml', { message: `nesting deeper than ${LIMITS.maxDepth} levels`, line: 2, column: 105 }],
     ['bad/binary.yaml', { message: 'binary file (NUL byte at offset 8), not a template' }],
