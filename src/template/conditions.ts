@@ -69,13 +69,12 @@ export class Conditions {
     if (depth > MAX_DEPTH) return undefined;
     if (typeof expr === 'boolean') return expr;
     if (typeof expr === 'string' && /^(true|false)$/i.test(expr)) return expr.toLowerCase() === 'true';
+    if (isRecord(expr) && Object.keys(expr).length === 1 && 'Condition' in expr) return this.condition(expr.Condition, assumed, seen, depth);
     const fn = intrinsicOf(expr);
     if (!fn) return undefined;
     const [name, arg] = fn;
     const args = Array.isArray(arg) ? arg : [];
     switch (name) {
-      case 'Condition':
-        return this.condition(arg, assumed, seen, depth);
       case 'Fn::Not': {
         const v = this.evaluate(args[0], assumed, seen, depth + 1);
         return v === undefined ? undefined : !v;
