@@ -75,7 +75,7 @@ export function runFix(inputs: readonly Input[], options: FixOptions, io: FixIo)
     templates++;
     for (const c of result.left) {
       say(`LEFT ${path}:${c.line}:${c.column}: ${label(c)}: ${c.why ?? 'left as it was'}\n`);
-      if (!c.why?.startsWith('suppressed')) leftFailing++;
+      if (!c.passes) leftFailing++;
     }
     if (result.fixed.length === 0) continue;
     files++;

@@ -5,7 +5,7 @@
  * hold (or now hold) ReadonlyRootFilesystem change.
  */
 import { isMap, isScalar, parseDocument, visit, type Node, type Pair, type YAMLMap } from 'yaml';
-import { EMPTY_CONFIG, findExemption, windowsFamily } from '../policy';
+import { EMPTY_CONFIG, findExemption, safeName, windowsFamily } from '../policy';
 import { findTaskDefinitions, type TaskDefinitionSite, type TemplateError, type ValidateOptions, validateTemplate } from './judge';
 import { type ParsedTemplate, parseTemplateText } from './parse';
 import { intrinsicOf, isRecord, NO_VALUE, Resolver } from './resolve';
@@ -24,6 +24,8 @@ export interface FixContainer {
   readonly column: number;
   /** For a container left alone: why. */
   readonly why?: string;
+  /** Left alone, and the check does not fail it for that: exempt, or suppressed (--allow-suppressions). */
+  readonly passes?: boolean;
   /**
    * The paths such a container usually writes, which need a volume once its root filesystem is
    * read-only (from its name, image and FireLens configuration; the image itself is never shown).
@@ -102,7 +104,7 @@ function containerEntries(parsed: ParsedTemplate, options: ValidateOptions): { e
             if (!isRecord(entry) || intrinsicOf(entry)) return;
             const position = parsed.sourceMap.of(entry) ?? site.position;
             if (suppressed) {
-              left.push({ ...describe(site, entry, index, position, resolver), why: 'suppressed by Metadata guard SuppressedRules (--allow-suppressions)' });
+              if (verdictOf(entry).kind !== 'ok') left.push({ ...describe(site, entry, index, position, resolver), passes: true, why: 'suppressed by Metadata guard SuppressedRules (--allow-suppressions)' });
               return;
             }
             entries.push({ site, entry, index, position });
@@ -269,7 +271,11 @@ function plan(text: string, parsed: ParsedTemplate, options: ValidateOptions): P
     const resolver = new Resolver(e.site.scope, new Map());
     const info = describe(e.site, e.entry, e.index, e.position, resolver);
     const image = resolver.resolve(e.entry.Image, new Set());
-    if (findExemption(info.name, image === NO_VALUE ? undefined : image, config)) continue; // exempt: never fails
+    const exemption = findExemption(info.name, image === NO_VALUE ? undefined : image, config);
+    if (exemption) {
+      left.push({ ...info, passes: true, why: `exempt by ${exemption.property} pattern '${safeName(exemption.pattern, 128)}'` });
+      continue;
+    }
     const verdict = verdictOf(e.entry);
     if (verdict.kind === 'ok') {
       literalTrue++;
