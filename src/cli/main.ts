@@ -6,9 +6,10 @@ import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { version } from '../../package.json';
 import { ConfigError, EMPTY_CONFIG, type PolicyConfig } from '../policy';
-import { GIVEN_PSEUDO_PARAMETERS, ParameterError, parseParameterAssignment, parseParameterFile, readConfigDocument, validateTemplate } from '../template';
+import { GIVEN_PSEUDO_PARAMETERS, ParameterError, parseParameterAssignment, parseParameterFile, readConfigDocument } from '../template';
 import { expandPaths, readInput, readStdin } from './files';
 import { runFix } from './fix';
+import { checkAll, runWorker } from './parallel';
 import { formatJson } from './format/json';
 import { formatJunit } from './format/junit';
 import { formatSarif } from './format/sarif';
@@ -70,6 +71,8 @@ export interface Io {
   readonly cwd: string;
   readonly readFile: (path: string) => string;
   readonly writeFile: (path: string, text: string) => void;
+  /** The bundle's own file, for worker threads on large runs (none: one thread). */
+  readonly bundle?: string;
 }
 
 class UsageError extends Error {}
@@ -163,13 +166,7 @@ export function run(argv: readonly string[], io: Io): number {
       return runFix(inputs, { ...options, dryRun: values['dry-run'] }, io);
     }
 
-    const results: FileResult[] = inputs.map((input) => {
-      const explicit = input.explicit ? { explicit: true } : {};
-      if (input.error) return { path: input.path, ...explicit, status: 'ERROR', error: { message: input.error }, resources: [] };
-      const read = readInput(input.path, io.stdin);
-      if (!read.ok) return { path: input.path, ...explicit, status: 'ERROR', error: { message: read.error }, resources: [] };
-      return { path: input.path, ...explicit, ...validateTemplate(read.bytes, { ...options, fileName: input.path }) };
-    });
+    const results: FileResult[] = checkAll(inputs, options, io.stdin, io.bundle);
     warnAbout(results, paths, parameters, io);
     const color = format === 'text' && values.output === undefined && io.isTty && !('NO_COLOR' in io.env && io.env.NO_COLOR !== '');
     const report =
@@ -234,9 +231,11 @@ export function processIo(): Io {
       return Buffer.from(read.bytes).toString('utf8');
     },
     writeFile: (path, text) => writeFileSync(path, text),
+    bundle: __filename.endsWith('.js') ? __filename : undefined,
   };
 }
 
-if (require.main === module) {
+// In a worker thread of a large run, this bundle checks files; run as a program, it is the command line.
+if (!runWorker() && require.main === module) {
   process.exitCode = run(process.argv.slice(2), processIo());
 }

@@ -5,6 +5,8 @@
  */
 import { isAlias, isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node, type YAMLError } from 'yaml';
 import { locateJsonError } from './json-error';
+import { readYamlFast } from './fast-yaml';
+import { JsonScanError, JsonSourceMap } from './json-source-map';
 import { LIMITS, MAX_RAW_BRACKET_DEPTH } from './limits';
 import { type Position, SourceMap } from './source-map';
 import { CLOUDFORMATION_TAGS } from './tags';
@@ -180,28 +182,46 @@ function yamlFailure(error: YAMLError, walker: Walker): ParseFailure {
   };
 }
 
+function jsonTemplate(text: string, root: unknown): ParsedTemplate | ParseFailure {
+  try {
+    const sourceMap = new JsonSourceMap(text, root);
+    return { ok: true, format: 'json', root, sourceMap };
+  } catch (error) {
+    if (!(error instanceof JsonScanError)) throw error;
+    let start = 0;
+    for (let i = text.indexOf('\n'); i >= 0 && i < error.offset; i = text.indexOf('\n', i + 1)) start = i + 1;
+    return { ok: false, message: error.message, position: { line: text.slice(0, start).split('\n').length, column: error.offset - start + 1 } };
+  }
+}
+
 /**
- * Parses template text. `name` (a file name) only decides whether text that is not valid JSON may
- * still be read as YAML: a `.json` file must be JSON.
+ * Parses template text. YAML is read by the fast reader when it can only agree with the full one
+ * (src/template/fast-yaml.ts); `fullReader` makes the full reader read it (tests compare the two).
+ * `name` (a file name) only decides whether text that is not valid JSON may still be read as YAML:
+ * a `.json` file must be JSON.
  */
-export function parseTemplateText(text: string, name = ''): ParsedTemplate | ParseFailure {
+export function parseTemplateText(text: string, name = '', options: { readonly fullReader?: boolean } = {}): ParsedTemplate | ParseFailure {
   try {
     const lines = new LineCounter();
     if (rawBracketDepth(text) > MAX_RAW_BRACKET_DEPTH) {
       return { ok: false, message: `nesting deeper than ${LIMITS.maxDepth} levels` };
     }
     const first = firstNonSpace(text);
-    let format: TemplateFormat = 'yaml';
     if (first === '{' || first === '[' || /\.json$/i.test(name)) {
+      let root: unknown;
       let validJson = true;
       try {
-        JSON.parse(text);
+        root = JSON.parse(text);
       } catch {
         validJson = false;
       }
-      if (validJson) format = 'json';
-      else if (/\.json$/i.test(name)) return jsonFailure(text);
+      // Valid JSON: the values from JSON.parse, positions from one scan of the text.
+      if (validJson) return jsonTemplate(text, root);
+      if (/\.json$/i.test(name)) return jsonFailure(text);
     }
+    const format: TemplateFormat = 'yaml';
+    const fast = options.fullReader ? undefined : readYamlFast(text);
+    if (fast) return { ok: true, format, root: fast.root, sourceMap: fast.sourceMap };
     const doc = parseDocument(text, {
       prettyErrors: false,
       uniqueKeys: false,

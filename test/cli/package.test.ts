@@ -22,7 +22,7 @@ function npm(args: string[], cwd: string, env: Record<string, string> = {}) {
 
 describe('the npm package', () => {
   it('has no runtime dependencies: the bundle carries what it needs', () => {
-    expect(packageJson.dependencies).toEqual({});
+    expect((packageJson as { dependencies?: Record<string, string> }).dependencies ?? {}).toEqual({});
     expect(packageJson.bin).toEqual({ 'ecs-readonly-rootfs': 'dist/cli.js' });
   });
 
