@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { version } from '../../package.json';
@@ -150,10 +150,15 @@ describe('ecs-readonly-rootfs (built dist/cli.js)', () => {
   });
 
   it('writes the report to --output', () => {
-    const out = join(mkdtempSync(join(tmpdir(), 'cli-')), 'report.json');
-    const r = cli(['validate', '-f', 'json', '-o', out, 'valid/compliant.json']);
-    expect(r).toEqual({ status: 0, stdout: '', stderr: '' });
-    expect(JSON.parse(readFileSync(out, 'utf8')).summary.pass).toBe(1);
+    const dir = mkdtempSync(join(tmpdir(), 'cli-'));
+    try {
+      const out = join(dir, 'report.json');
+      const r = cli(['validate', '-f', 'json', '-o', out, 'valid/compliant.json']);
+      expect(r).toEqual({ status: 0, stdout: '', stderr: '' });
+      expect(JSON.parse(readFileSync(out, 'utf8')).summary.pass).toBe(1);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it.each(['text', 'json', 'sarif', 'junit'])('never prints a property value (%s)', (format) => {
