@@ -695,14 +695,14 @@ positions, then every task definition and container is visited once, so the work
 ${
   parseShare !== undefined
     ? `Parsing alone is ${pct(Math.min(1, parseShare))} of the cost at ${int(big.resources)} resources (${mbPerS.toFixed(2)} MB/s): the reader's time is the YAML
-parser's (the \`yaml\` package building a document with ranges, then the walk that records positions), not the policy.`
+parser's (js-yaml, with a listener that records every node's position; the \`yaml\` package reads what js-yaml cannot be trusted
+with, such as aliases), not the policy.`
     : ''
 }
-**Next improvement:** the parser. Building the full \`yaml\` Document with ranges for every node, then walking it again for
-positions, is most of the time; reading the token stream (\`yaml\`'s \`Parser\`/\`Composer\` without keeping source tokens) or
-recording positions only for the task definitions' subtrees would likely cut both the time and the live heap that the garbage
-collector walks${linear ? '' : ', which is what makes the large-template end grow faster than linear'}. The corpus run reads files one after another in one process; with parsing
-this dominant, judging files on a second core (a worker) could nearly double the throughput on a two-core CI runner.`;
+**Next improvement:** the positions. The listener records a position for every node of the template, while the policy reads
+those of the task definitions alone; recording them only under ECS resources would cut the listener's share and the live heap the
+garbage collector walks${linear ? '' : ', which is what makes the large-template end grow faster than linear'}. Over many files the run already uses every core (worker threads claim files from a
+shared counter).`;
 }
 
 /** The delivery rows: the encrypted variant judged (the real path), the plain one beside it. */
