@@ -501,15 +501,15 @@ function fileStatus(resources: readonly ResourceFinding[]): FileStatus {
 
 /**
  * A CloudFormation template: a mapping with `AWSTemplateFormatVersion`, or with a `Resources` mapping
- * whose entries have string `Type`s (Fn::ForEach loops aside). A snippet whose top-level entries
- * include an ECS task definition counts too (see findTaskDefinitions).
+ * whose entries have string `Type`s (one is enough: a template with a broken resource is still a
+ * template, and its task definitions are still judged). A snippet whose top-level entries include an
+ * ECS task definition counts too (see findTaskDefinitions).
  */
 export function isTemplateDocument(root: unknown): boolean {
   if (!isRecord(root)) return false;
   if ('AWSTemplateFormatVersion' in root) return true;
   if (isRecord(root.Resources)) {
-    const entries = Object.entries(root.Resources).filter(([k]) => !k.startsWith('Fn::ForEach::'));
-    return entries.every(([, v]) => isRecord(v) && typeof v.Type === 'string');
+    return Object.entries(root.Resources).some(([k, v]) => k.startsWith('Fn::ForEach::') || (isRecord(v) && typeof v.Type === 'string'));
   }
   return fragment(root) !== undefined;
 }

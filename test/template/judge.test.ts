@@ -239,6 +239,15 @@ Resources:
     });
   });
 
+  it('tells templates from other documents, judging a template with a broken resource all the same', () => {
+    const broken = 'Resources:\n  Task:\n    Type: AWS::ECS::TaskDefinition\n    Properties:\n      ContainerDefinitions: [{Name: app}]\n  Typo:\n    Typ: AWS::S3::Bucket\n';
+    expect(validateTemplate(broken, { onlyTemplates: true }).status).toBe('FAIL');
+    expect(validateTemplate('apiVersion: v1\nkind: Pod\nmetadata: {name: AWS::ECS::TaskDefinition}\n', { onlyTemplates: true })).toEqual({ status: 'SKIP', skipReason: 'not-a-template', resources: [] });
+    expect(validateTemplate('services:\n  web: {image: nginx}\n', { onlyTemplates: true })).toEqual({ status: 'SKIP', skipReason: 'not-a-template', resources: [] });
+    expect(validateTemplate('a: 1\n---\nb: AWS::ECS::TaskDefinition\n', { onlyTemplates: true })).toEqual({ status: 'SKIP', skipReason: 'not-a-template', resources: [] });
+    expect(validateTemplate('Resources:\n  T:\n    Type: AWS::ECS::TaskDefinition\n  - oops\n', { onlyTemplates: true }).status).toBe('ERROR');
+  });
+
   it('marks a file without ECS task definitions SKIP', () => {
     expect(judge('valid/no-tasks.yaml')).toEqual({ status: 'SKIP', skipReason: 'no-task-definitions', resources: [] });
     expect(validateTemplate('')).toEqual({ status: 'SKIP', skipReason: 'not-a-template', resources: [] });
