@@ -1,6 +1,6 @@
 /**
  * `ecs-readonly-rootfs fix` (the built dist/cli.js) over every template of ../shared/corpus and
- * ../shared/peer and the project's fix fixtures: afterwards validate passes every container that had
+ * ../shared/peer and the project's template fixtures (fix/, valid/, the repository's infra/): afterwards validate passes every container that had
  * a literal value; a line diff shows only inserted or changed ReadonlyRootFilesystem lines; comments
  * survive; cfn-lint finds nothing new; a second run changes nothing.
  */
@@ -15,7 +15,8 @@ const { sharedDir } = require('./shared-dir.js') as { sharedDir: () => string };
 
 const ROOT = join(__dirname, '..');
 const CLI = join(ROOT, 'dist', 'cli.js');
-const sources = [join(sharedDir(), 'corpus'), join(sharedDir(), 'peer'), join(ROOT, 'test', 'fixtures', 'templates', 'fix')];
+const FIXTURES = join(ROOT, 'test', 'fixtures', 'templates');
+const sources = [join(sharedDir(), 'corpus'), join(sharedDir(), 'peer'), join(FIXTURES, 'fix'), join(FIXTURES, 'valid'), join(FIXTURES, 'repo', 'infra')];
 let work: string;
 const originals = new Map<string, string>();
 
@@ -43,7 +44,7 @@ beforeAll(() => {
   mkdirSync(join(work, 't'));
   for (const dir of sources) {
     for (const f of readdirSync(dir).filter((n) => /\.(ya?ml|json)$/.test(n) && n !== 'hook-config.yaml')) {
-      const name = `${dir.split('/').slice(-1)[0]}__${f}`;
+      const name = `${dir.split('/').slice(-2).join('_')}__${f}`;
       copyFileSync(join(dir, f), join(work, 't', name));
       originals.set(name, readFileSync(join(dir, f), 'utf8'));
     }
