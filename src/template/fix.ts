@@ -5,7 +5,7 @@
  * hold (or now hold) ReadonlyRootFilesystem change.
  */
 import { isMap, isScalar, parseDocument, visit, type Node, type Pair, type YAMLMap } from 'yaml';
-import { EMPTY_CONFIG, findExemption, safeName, windowsFamily } from '../policy';
+import { EMPTY_CONFIG, findExemption, RULE_ID, safeName, windowsFamily } from '../policy';
 import { findTaskDefinitions, type TaskDefinitionSite, type TemplateError, type ValidateOptions, validateTemplate } from './judge';
 import { type ParsedTemplate, parseTemplateText } from './parse';
 import { intrinsicOf, isRecord, NO_VALUE, Resolver } from './resolve';
@@ -78,7 +78,7 @@ function branches(value: unknown, each: (v: unknown) => void, depth = 0): void {
 function isSuppressed(resource: Record<string, unknown>): boolean {
   const guard = isRecord(resource.Metadata) ? resource.Metadata.guard : undefined;
   const rules = isRecord(guard) ? guard.SuppressedRules : undefined;
-  return Array.isArray(rules) && rules.includes('ECS_READONLY_ROOT_FILESYSTEM');
+  return Array.isArray(rules) && rules.includes(RULE_ID);
 }
 
 /** Every literal container entry of every task definition, with what keeps a resource out of reach. */
