@@ -4,7 +4,7 @@
 //
 // BENCH_QUICK=1 shortens every section (for working on the bench itself; never for committed figures).
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { cpus, getPriority, loadavg, release, setPriority, tmpdir, totalmem, type as osType } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -646,6 +646,92 @@ function cliThroughput() {
   };
 }
 
+/** Runs a command under GNU time for its peak RSS (kB), when /usr/bin/time is there. */
+function runMeasured(cmd, args) {
+  const timed = existsSync('/usr/bin/time');
+  const res = timed ? run('/usr/bin/time', ['-f', '%M', cmd, ...args], { stdio: ['ignore', 'pipe', 'pipe'] }) : run(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  const peakKb = timed ? Number(res.stderr.trim().split('\n').pop()) : undefined;
+  return { ...res, peakRssBytes: Number.isFinite(peakKb) ? peakKb * 1024 : undefined };
+}
+
+/**
+ * The CLI beside its peers on the same files, in one run: native cfn-guard 3.1.1 with the Guard rule
+ * (`-o json`, the binary `npm run test:guard` fetches) and cfn-lint (on a tenth of the files: it takes
+ * about a second per template). Also: the CLI's wall time at 250, 500 and 1,000 files (linear in
+ * files) and its peak RSS at each (memory must not grow with the number of files).
+ */
+function cliPeers() {
+  const dir = join(work, 'corpus-1000');
+  const files = QUICK ? 200 : 1000;
+  if (!existsSync(dir)) repeatCorpus(CORPUS, dir, files);
+  const platform = { 'linux/x64': 'ubuntu/x86_64', 'linux/arm64': 'ubuntu/aarch64', 'darwin/x64': 'macos/x86_64', 'darwin/arm64': 'macos/aarch64' }[`${process.platform}/${process.arch}`];
+  const guard = join(root, 'node_modules/.cache/cfn-guard-0.0.62/package/bin', platform ?? 'none', 'cfn-guard');
+  if (!existsSync(guard)) spawnSync('bash', [join(root, 'rules/cfn-guard-test.sh')], { cwd: root, stdio: 'ignore' });
+  const runs = QUICK ? 2 : 3;
+  const cliMs = [];
+  const guardMs = [];
+  let cliPeak;
+  let guardPeak;
+  for (let r = 0; r < runs; r++) {
+    const a = runMeasured(process.execPath, [CLI, 'validate', '--format', 'json', dir]);
+    if (![0, 19].includes(a.status)) throw new Error(`CLI exited ${a.status}`);
+    cliMs.push(a.ms);
+    cliPeak = Math.max(cliPeak ?? 0, a.peakRssBytes ?? 0) || undefined;
+    if (existsSync(guard)) {
+      const g = runMeasured(guard, ['validate', '-r', join(root, 'rules/readonly-root-filesystem.guard'), '-d', dir, '-o', 'json']);
+      if (![0, 19].includes(g.status)) throw new Error(`cfn-guard exited ${g.status}: ${g.stderr.slice(0, 200)}`);
+      guardMs.push(g.ms);
+      guardPeak = Math.max(guardPeak ?? 0, g.peakRssBytes ?? 0) || undefined;
+    }
+  }
+  // cfn-lint on a tenth of the files (at least the distinct templates).
+  const lintDir = join(work, 'corpus-lint');
+  const lintFiles = Math.max(24, Math.round(files / 10));
+  repeatCorpus(CORPUS, lintDir, lintFiles);
+  const lintList = readdirSync(lintDir).map((f) => join(lintDir, f));
+  const lint = spawnSync('cfn-lint', ['--version'], { stdio: 'ignore' }).status === 0 ? run('cfn-lint', ['--', ...lintList], { stdio: ['ignore', 'pipe', 'pipe'] }) : undefined;
+  // Linear in files, flat in memory.
+  const steps = (QUICK ? [50, 100, 200] : [250, 500, 1000]).map((n) => {
+    const d = join(work, `corpus-${n}-step`);
+    repeatCorpus(CORPUS, d, n);
+    const samples = [];
+    let peak;
+    for (let r = 0; r < runs; r++) {
+      const res = runMeasured(process.execPath, [CLI, 'validate', '--format', 'json', d]);
+      samples.push(res.ms);
+      peak = Math.max(peak ?? 0, res.peakRssBytes ?? 0) || undefined;
+    }
+    return { files: n, wallMs: summarize(samples), peakRssBytes: peak };
+  });
+  const largest = Math.max(...readdirSync(CORPUS).filter((f) => /\.(ya?ml|json|template)$/.test(f)).map((f) => statSync(join(CORPUS, f)).size));
+  const fit = linearFit(
+    steps.map((s) => s.files),
+    steps.map((s) => s.wallMs.median),
+  );
+  const cli = summarize(cliMs);
+  const g = guardMs.length ? summarize(guardMs) : undefined;
+  return {
+    measured: true,
+    files,
+    runs,
+    cores: cpus().length,
+    cli: { wallMs: cli, templatesPerSecond: files / (cli.median / 1000), peakRssBytes: cliPeak },
+    guard: g ? { version: '3.1.1', wallMs: g, templatesPerSecond: files / (g.median / 1000), peakRssBytes: guardPeak } : { measured: false, why: 'the cfn-guard binary could not be fetched' },
+    cfnLint: lint ? { files: lintFiles, wallMs: lint.ms, templatesPerSecond: lintFiles / (lint.ms / 1000) } : { measured: false, why: 'cfn-lint is not installed' },
+    speedupOverGuard: g ? g.median / cli.median : undefined,
+    steps,
+    linearInFiles: { msPerFile: fit.slope, interceptMs: fit.intercept, r2: fit.r2 },
+    memory: {
+      largestTemplateBytes: largest,
+      // Between the two largest runs, both on worker threads: what more files cost.
+      from: steps[steps.length - 2]?.files,
+      to: steps[steps.length - 1]?.files,
+      growthBytes:
+        steps.length > 1 && steps[steps.length - 2].peakRssBytes && steps[steps.length - 1].peakRssBytes ? steps[steps.length - 1].peakRssBytes - steps[steps.length - 2].peakRssBytes : undefined,
+    },
+  };
+}
+
 const SIZES = [10, 50, 100, 500, 1000, 2500, 5000];
 
 /** A CLI section that fails is reported as not measured, with why; the hook's sections still count. */
@@ -658,6 +744,7 @@ async function measureCli(into) {
     }
   };
   await attempt('throughput', cliThroughput);
+  await attempt('peers', cliPeers);
   await attempt('scalingProcess', cliScalingProcess);
   await attempt('scalingInProcess', cliScalingInProcess);
 }

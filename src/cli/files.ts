@@ -5,7 +5,56 @@ import { LIMITS } from '../template';
 /** Extensions read when recursing into a directory (files named on the command line are read whatever their name). */
 export const TEMPLATE_EXTENSIONS = ['.yaml', '.yml', '.json', '.template'] as const;
 
-export type Input = { path: string; error?: string };
+/** Directories never walked, whatever the options. */
+const NEVER_WALKED = new Set(['node_modules', '.git']);
+
+/** `explicit`: named on the command line (or standard input), as opposed to found by walking a directory. */
+export type Input = { path: string; error?: string; explicit?: boolean };
+
+/**
+ * A glob as `--exclude` takes it: `*` any run of characters but `/`, `**` any run including `/`,
+ * `?` one character but `/`. A pattern without `/` matches a file or directory name anywhere (as in
+ * .gitignore); one with `/` matches the path from the directory given (or the path as given); a
+ * trailing `/` matches directories only.
+ */
+export interface Exclude {
+  readonly pattern: string;
+  readonly dirOnly: boolean;
+  readonly anywhere: boolean;
+  readonly re: RegExp;
+}
+
+export function compileExclude(pattern: string): Exclude {
+  let p = pattern.replace(/\\/g, '/').replace(/^\.\//, '');
+  const dirOnly = p.endsWith('/');
+  if (dirOnly) p = p.replace(/\/+$/, '');
+  const anywhere = !p.includes('/');
+  let re = '';
+  for (let i = 0; i < p.length; i++) {
+    const c = p[i]!;
+    if (c === '*' && p[i + 1] === '*') {
+      i++;
+      if (p[i + 1] === '/') {
+        i++;
+        re += '(?:[^/]*/)*';
+      } else re += '.*';
+    } else if (c === '*') re += '[^/]*';
+    else if (c === '?') re += '[^/]';
+    else re += c.replace(/[.+^${}()|[\]\\]/g, '\\$&');
+  }
+  // A pattern also excludes everything under a directory it matches.
+  return { pattern, dirOnly, anywhere, re: new RegExp(`^${re}(?:/.*)?$`) };
+}
+
+function excluded(excludes: readonly Exclude[], relPath: string, name: string, isDir: boolean): boolean {
+  const rel = relPath.replace(/\\/g, '/').replace(/^\.\//, '');
+  const parts = rel.split('/');
+  return excludes.some((e) =>
+    e.anywhere
+      ? e.re.test(name) ? !e.dirOnly || isDir : parts.some((part, i) => i < parts.length - 1 && e.re.test(part))
+      : e.re.test(rel),
+  );
+}
 
 function describeFsError(error: unknown): string {
   const code = (error as NodeJS.ErrnoException | undefined)?.code;
@@ -26,11 +75,13 @@ function describeFsError(error: unknown): string {
 
 /**
  * The inputs named on the command line, directories expanded (sorted, depth-first; hidden
- * directories and node_modules are not entered, symbolic links to directories are not followed).
+ * directories, node_modules and .git are not entered, symbolic links to directories are not
+ * followed); what an `--exclude` pattern matches is left out, named files included.
  */
-export function expandPaths(paths: readonly string[]): Input[] {
+export function expandPaths(paths: readonly string[], excludePatterns: readonly string[] = []): Input[] {
   const out: Input[] = [];
-  const walk = (dir: string, depth: number): void => {
+  const excludes = excludePatterns.map(compileExclude);
+  const walk = (dir: string, depth: number, rel: string): void => {
     let entries;
     try {
       entries = readdirSync(dir, { withFileTypes: true });
@@ -41,11 +92,13 @@ export function expandPaths(paths: readonly string[]): Input[] {
     entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
     for (const e of entries) {
       const full = join(dir, e.name);
+      const relPath = rel === '' ? e.name : `${rel}/${e.name}`;
       if (e.isDirectory()) {
-        if (!e.name.startsWith('.') && e.name !== 'node_modules' && depth < 64) walk(full, depth + 1);
+        if (!e.name.startsWith('.') && !NEVER_WALKED.has(e.name) && depth < 64 && !excluded(excludes, relPath, e.name, true)) walk(full, depth + 1, relPath);
         continue;
       }
       if (!TEMPLATE_EXTENSIONS.some((ext) => e.name.toLowerCase().endsWith(ext))) continue;
+      if (excluded(excludes, relPath, e.name, false) || excluded(excludes, full, e.name, false)) continue;
       if (e.isFile()) out.push({ path: full });
       else if (e.isSymbolicLink()) {
         try {
@@ -58,14 +111,14 @@ export function expandPaths(paths: readonly string[]): Input[] {
   };
   for (const p of paths) {
     if (p === '-') {
-      out.push({ path: '-' });
+      out.push({ path: '-', explicit: true });
       continue;
     }
     try {
-      if (statSync(p).isDirectory()) walk(p, 0);
-      else out.push({ path: p });
+      if (statSync(p).isDirectory()) walk(p, 0, '');
+      else if (!excluded(excludes, p, p.split(/[\\/]/).pop() ?? p, false)) out.push({ path: p, explicit: true });
     } catch (error) {
-      out.push({ path: p, error: describeFsError(error) });
+      out.push({ path: p, error: describeFsError(error), explicit: true });
     }
   }
   return out;
@@ -90,9 +143,15 @@ export function readInput(path: string, stdin: () => Uint8Array): Read {
     const stat = fstatSync(fd);
     if (stat.isDirectory()) return { ok: false, error: 'cannot read: is a directory' };
     if (stat.size > limit) return { ok: false, error: `file is ${stat.size} bytes, over the ${limit}-byte limit` };
-    const buffer = Buffer.alloc(limit + 1);
+    // Sized to the file (plus one byte to see growth since fstat); it grows only if the file does.
+    let buffer = Buffer.allocUnsafe(stat.size + 1);
     let length = 0;
     for (;;) {
+      if (length === buffer.length) {
+        const bigger = Buffer.allocUnsafe(Math.min(limit + 1, buffer.length * 2));
+        buffer.copy(bigger, 0, 0, length);
+        buffer = bigger;
+      }
       const n = readSync(fd, buffer, length, buffer.length - length, null);
       if (n === 0) break;
       length += n;

@@ -6,8 +6,10 @@ import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { version } from '../../package.json';
 import { ConfigError, EMPTY_CONFIG, type PolicyConfig } from '../policy';
-import { ParameterError, parseParameterAssignment, parseParameterFile, readConfigDocument, validateTemplate } from '../template';
+import { GIVEN_PSEUDO_PARAMETERS, ParameterError, parseParameterAssignment, parseParameterFile, readConfigDocument } from '../template';
 import { expandPaths, readInput, readStdin } from './files';
+import { runFix } from './fix';
+import { checkAll, runWorker } from './parallel';
 import { formatJson } from './format/json';
 import { formatJunit } from './format/junit';
 import { formatSarif } from './format/sarif';
@@ -22,13 +24,17 @@ const FORMATS = ['text', 'json', 'sarif', 'junit'] as const;
 type Format = (typeof FORMATS)[number];
 
 export const HELP = `Usage: ${TOOL.name} validate [options] PATH...
+       ${TOOL.name} fix [--dry-run] [options] PATH...
 
-Checks that every container of the AWS::ECS::TaskDefinition and AWS::ECS::DaemonTaskDefinition
-resources in CloudFormation templates sets ReadonlyRootFilesystem: true, with the policy of the
-Guardrails::ECS::ReadonlyRootFilesystem hook.
+validate: checks that every container of the AWS::ECS::TaskDefinition and
+AWS::ECS::DaemonTaskDefinition resources in CloudFormation templates sets
+ReadonlyRootFilesystem: true, with the policy of the Guardrails::ECS::ReadonlyRootFilesystem hook,
+and gives the hook's verdict.
+fix: writes ReadonlyRootFilesystem: true into the templates for every container that lacks it or
+sets it to false, editing only those lines; --dry-run prints the diff and writes nothing.
 
-PATH is a template file, a directory (searched for *.yaml, *.yml, *.json, *.template) or - for
-standard input.
+PATH is a template file, a directory (searched for *.yaml, *.yml, *.json, *.template; files that
+are not CloudFormation templates are skipped and counted) or - for standard input (validate only).
 
 Options:
   -f, --format FORMAT          text (default), json, sarif or junit
@@ -36,13 +42,23 @@ Options:
   -p, --parameter NAME=VALUE   a template parameter's value (repeatable)
       --parameters-file FILE   parameter values: [{"ParameterKey","ParameterValue"}], ["Name=Value"],
                                {"Parameters":{...}} or Name=Value lines (repeatable)
+                               AWS::Region, AWS::AccountId and AWS::Partition may be given too;
+                               with values given, Conditions are evaluated and only the Fn::If
+                               branches and resources they choose are judged
   -c, --config FILE            the hook's type configuration (the CloudFormationConfiguration
                                document or its Properties), for the same exemptions
-      --strict                 ignore Metadata guard SuppressedRules
+  -x, --exclude GLOB           leave out files and directories matching GLOB (repeatable;
+                               node_modules and .git are never searched)
+      --allow-suppressions     honour Metadata guard SuppressedRules (the deployed hook does not:
+                               it still blocks a suppressed task definition)
+      --strict                 do not honour suppressions (the default)
+      --dry-run                fix: print the changes as a unified diff, write nothing
   -h, --help                   show this help
   -v, --version                show the version
 
 Exit codes: 0 all compliant, 19 any non-compliant, 5 any file unreadable or unparsable, 2 usage error.
+fix: 0 when every failing container was fixed (or there was none), 19 when some are left, 5 when
+a file could not be read or fixed.
 Colour only on a terminal; NO_COLOR turns it off.
 `;
 
@@ -55,6 +71,8 @@ export interface Io {
   readonly cwd: string;
   readonly readFile: (path: string) => string;
   readonly writeFile: (path: string, text: string) => void;
+  /** The bundle's own file, for worker threads on large runs (none: one thread). */
+  readonly bundle?: string;
 }
 
 class UsageError extends Error {}
@@ -112,7 +130,10 @@ export function run(argv: readonly string[], io: Io): number {
         parameter: { type: 'string', short: 'p', multiple: true, default: [] },
         'parameters-file': { type: 'string', multiple: true, default: [] },
         config: { type: 'string', short: 'c' },
+        exclude: { type: 'string', short: 'x', multiple: true, default: [] },
+        'allow-suppressions': { type: 'boolean', default: false },
         strict: { type: 'boolean', default: false },
+        'dry-run': { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
         version: { type: 'boolean', short: 'v', default: false },
       },
@@ -126,21 +147,27 @@ export function run(argv: readonly string[], io: Io): number {
       return EXIT.ok;
     }
     const [command, ...paths] = positionals;
-    if (command !== 'validate') {
-      throw new UsageError(command === undefined ? 'missing command: validate' : `unknown command '${printablePath(command.slice(0, 64))}'`);
+    if (command !== 'validate' && command !== 'fix') {
+      throw new UsageError(command === undefined ? 'missing command: validate or fix' : `unknown command '${printablePath(command.slice(0, 64))}'`);
     }
-    if (paths.length === 0) throw new UsageError('no PATH given (use - for standard input)');
+    if (paths.length === 0) throw new UsageError(command === 'fix' ? 'no PATH given' : 'no PATH given (use - for standard input)');
+    if (values['allow-suppressions'] && values.strict) throw new UsageError('--allow-suppressions and --strict contradict each other');
+    if (values['dry-run'] && command !== 'fix') throw new UsageError('--dry-run is an option of fix');
     const format = values.format as Format;
     if (!FORMATS.includes(format)) throw new UsageError(`unknown format '${printablePath(String(values.format).slice(0, 32))}'; use ${FORMATS.join(', ')}`);
     const parameters = parameterMap(values.parameter, values['parameters-file'], io);
     const config = loadConfig(values.config, io);
+    const inputs = expandPaths(paths, values.exclude);
+    // The hook's verdict by default: it never sees template Metadata, so suppressions count only on request.
+    const options = { parameters, config, strict: !values['allow-suppressions'], onlyTemplates: true } as const;
 
-    const results: FileResult[] = expandPaths(paths).map((input) => {
-      if (input.error) return { path: input.path, status: 'ERROR', error: { message: input.error }, resources: [] };
-      const read = readInput(input.path, io.stdin);
-      if (!read.ok) return { path: input.path, status: 'ERROR', error: { message: read.error }, resources: [] };
-      return { path: input.path, ...validateTemplate(read.bytes, { parameters, config, strict: values.strict, fileName: input.path }) };
-    });
+    if (command === 'fix') {
+      if (paths.includes('-')) throw new UsageError('fix edits files in place: standard input (-) cannot be fixed');
+      return runFix(inputs, { ...options, dryRun: values['dry-run'] }, io);
+    }
+
+    const results: FileResult[] = checkAll(inputs, options, io.stdin, io.bundle);
+    warnAbout(results, paths, parameters, io);
     const color = format === 'text' && values.output === undefined && io.isTty && !('NO_COLOR' in io.env && io.env.NO_COLOR !== '');
     const report =
       format === 'json'
@@ -170,6 +197,26 @@ export function run(argv: readonly string[], io: Io): number {
   }
 }
 
+/**
+ * Warnings on standard error, which the reports never carry: no template under the paths given,
+ * and given parameters that no checked template declares (CloudFormation would refuse them).
+ */
+function warnAbout(results: readonly FileResult[], paths: readonly string[], parameters: ReadonlyMap<string, string>, io: Io): void {
+  const templates = results.filter((r) => r.status !== 'ERROR' && r.skipReason !== 'not-a-template');
+  if (templates.length === 0 && !results.some((r) => r.status === 'ERROR')) {
+    io.stderr(`${TOOL.name}: warning: no CloudFormation template found under ${paths.map((p) => `'${printablePath(p)}'`).join(', ')}\n`);
+    return;
+  }
+  const declared = new Set(results.flatMap((r) => r.declaredParameters ?? []));
+  for (const name of parameters.keys()) {
+    if (declared.has(name) || (GIVEN_PSEUDO_PARAMETERS as readonly string[]).includes(name)) continue;
+    const near = [...declared].find((d) => d.toLowerCase() === name.toLowerCase());
+    io.stderr(
+      `${TOOL.name}: warning: parameter '${printablePath(name)}' is not declared by any checked template${near ? ` (did you mean '${printablePath(near)}'? names are case-sensitive)` : ''}; CloudFormation would refuse it\n`,
+    );
+  }
+}
+
 export function processIo(): Io {
   return {
     stdout: (text) => process.stdout.write(text),
@@ -184,9 +231,11 @@ export function processIo(): Io {
       return Buffer.from(read.bytes).toString('utf8');
     },
     writeFile: (path, text) => writeFileSync(path, text),
+    bundle: __filename.endsWith('.js') ? __filename : undefined,
   };
 }
 
-if (require.main === module) {
+// In a worker thread of a large run, this bundle checks files; run as a program, it is the command line.
+if (!runWorker() && require.main === module) {
   process.exitCode = run(process.argv.slice(2), processIo());
 }

@@ -4,6 +4,8 @@ import type { TemplateResult } from '../template';
 export interface FileResult extends TemplateResult {
   /** As given or found; `-` for standard input. */
   readonly path: string;
+  /** Named on the command line rather than found by walking a directory. */
+  readonly explicit?: boolean;
 }
 
 export interface Summary {
@@ -11,6 +13,8 @@ export interface Summary {
   readonly pass: number;
   readonly fail: number;
   readonly skip: number;
+  /** Of the SKIP files, those that are not CloudFormation templates at all. */
+  readonly notTemplate: number;
   readonly error: number;
   readonly resources: number;
   readonly failingResources: number;
@@ -41,6 +45,7 @@ export function summarize(files: readonly FileResult[]): Summary {
     pass: count('PASS'),
     fail: count('FAIL'),
     skip: count('SKIP'),
+    notTemplate: files.filter((f) => f.skipReason === 'not-a-template').length,
     error: count('ERROR'),
     resources,
     failingResources,

@@ -6,9 +6,9 @@
 import { randomUUID } from 'node:crypto';
 import type { TargetType } from '../policy';
 import type { ConditionChoice, TaskDefinitionSite, ValidateOptions } from './judge';
-import { findTaskDefinitions, readTemplate, type TemplateError } from './judge';
+import { deploymentsOf, findTaskDefinitions, readTemplate, type TemplateError } from './judge';
 import { LIMITS } from './limits';
-import { decidingConditions, isRecord, NO_VALUE, Resolver, scenarios, Unresolved } from './resolve';
+import { isRecord, NO_VALUE, Resolver, scenarios, Unresolved } from './resolve';
 
 export const HOOK_TYPE_NAME = 'Guardrails::ECS::ReadonlyRootFilesystem';
 
@@ -125,18 +125,22 @@ export function planHookRequests(
   if (!parsed.ok) return parsed;
   const requests: PlannedRequest[] = [];
   for (const site of findTaskDefinitions(parsed, options)) {
-    const deciding = decidingConditions(site.resource.Properties).slice(0, LIMITS.maxConditions);
-    for (const scenario of scenarios(deciding)) {
+    // A resource whose Condition the parameter values make false is not created: no request.
+    if (typeof site.resource.Condition === 'string' && site.scope.conditions?.value(site.resource.Condition) === false) continue;
+    const plan = deploymentsOf(site);
+    // Over the limit of open conditions: the first combinations, as the judge reports the resource unresolved.
+    const deployments = plan.deployments ?? [...scenarios(plan.open.slice(0, LIMITS.maxConditions))].map((open) => ({ open, all: open }));
+    for (const { open, all } of deployments) {
       requests.push({
         logicalId: site.logicalId,
         type: site.type,
         line: site.position.line,
         column: site.position.column,
-        conditions: [...scenario].map(([condition, value]) => ({ condition, value })),
+        conditions: [...open].map(([condition, value]) => ({ condition, value })),
         request: buildHookRequest({
           logicalId: site.logicalId,
           targetName: site.type,
-          properties: resolvedProperties(site, scenario),
+          properties: resolvedProperties(site, all),
           hookModel: options.hookModel,
         }),
       });

@@ -4,6 +4,12 @@ export {
   findTaskDefinitions,
   judgeTaskDefinition,
   readTemplate,
+  deploymentsOf,
+  isTemplateDocument,
+  looksLikeTemplate,
+  type Deployment,
+  type DeploymentCount,
+  type SkipReason,
   type ConditionChoice,
   type ContainerFinding,
   type ContainerStatus,
@@ -33,5 +39,7 @@ export { readConfigDocument, configProperties, type LoadedConfig } from './confi
 export { parseParameterFile, parseParameterAssignment, ParameterError } from './parameters';
 export { parseTemplateText, type ParsedTemplate, type ParseFailure, type TemplateFormat } from './parse';
 export { SourceMap, type Position } from './source-map';
-export { Unresolved, type UnresolvedKind } from './resolve';
+export { Unresolved, GIVEN_PSEUDO_PARAMETERS, type UnresolvedKind } from './resolve';
+export { Conditions } from './conditions';
 export { LIMITS } from './limits';
+export { fixTemplate, USUAL_WRITES, type FixContainer, type FixResult, type TextEdit } from './fix';

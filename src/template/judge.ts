@@ -12,8 +12,10 @@ import {
   RULE_ID,
   type TargetType,
 } from '../policy';
+import { Conditions } from './conditions';
 import { decodeTemplate } from './decode';
 import { LIMITS } from './limits';
+import { checkFindInMap, checkGivenParameters } from './parameter-check';
 import { type ParsedTemplate, parseTemplateText } from './parse';
 import {
   decidingConditions,
@@ -32,8 +34,11 @@ export type ResourceStatus = 'PASS' | 'FAIL' | 'SKIP' | 'SUPPRESSED';
 export type ContainerStatus = 'PASS' | 'FAIL' | 'EXEMPT' | 'SUPPRESSED';
 /** The policy core's reasons, plus `unresolved`: the value is only known at deploy time. */
 export type Reason = FailReason | 'unresolved';
-/** Why a whole resource passes or fails without a per-container verdict. */
-export type ResourceReason = 'empty' | 'windows' | 'not-a-list' | 'unresolved';
+/**
+ * Why a whole resource passes or fails without a per-container verdict. `condition`: the resource's
+ * Condition is false for the parameter values given, so CloudFormation would not create it.
+ */
+export type ResourceReason = 'empty' | 'windows' | 'not-a-list' | 'unresolved' | 'condition';
 
 export interface ConditionChoice {
   readonly condition: string;
@@ -53,9 +58,21 @@ export interface ContainerFinding {
   /** Where ReadonlyRootFilesystem is set, else where the container entry starts. */
   readonly line: number;
   readonly column: number;
-  /** The Fn::If conditions, and their values, under which the container fails. */
+  /**
+   * The Fn::If conditions, and their values, under which the container fails (the first of
+   * `whenAny` when it fails under several distinct combinations). Conditions decided by the
+   * parameter values given are not listed.
+   */
   readonly conditions?: readonly ConditionChoice[];
+  /** When the container fails under several distinct combinations: each of them (any one fails it). */
+  readonly whenAny?: readonly (readonly ConditionChoice[])[];
   readonly exemptedBy?: Exemption;
+}
+
+/** The containers of one deployment: that with the most failing containers (ties: the most containers). */
+export interface DeploymentCount {
+  readonly containers: number;
+  readonly failing: number;
 }
 
 export interface ResourceFinding {
@@ -68,6 +85,13 @@ export interface ResourceFinding {
   readonly detail?: string;
   readonly conditions?: readonly ConditionChoice[];
   readonly suppressed?: boolean;
+  /**
+   * The resource carries Metadata guard SuppressedRules for the rule but suppressions were not
+   * honoured (`strict`): the deployed hook never sees template Metadata and blocks it all the same.
+   */
+  readonly suppressionIgnored?: boolean;
+  /** Containers counted in one deployment, never across Fn::If branches (absent when nothing was checked). */
+  readonly deployment?: DeploymentCount;
   readonly containers: readonly ContainerFinding[];
 }
 
@@ -77,9 +101,18 @@ export interface TemplateError {
   readonly column?: number;
 }
 
+/** Why a file is SKIP. */
+export type SkipReason = 'not-a-template' | 'no-task-definitions';
+
 export interface TemplateResult {
   readonly status: FileStatus;
   readonly error?: TemplateError;
+  /** For SKIP: not a CloudFormation template at all, or a template without ECS task definitions. */
+  readonly skipReason?: SkipReason;
+  /** The template's declared parameter names (to warn about given parameters no template declares). */
+  readonly declaredParameters?: readonly string[];
+  /** Things not checked, worth a warning (e.g. an AllowedPattern too costly to run). */
+  readonly notes?: readonly string[];
   readonly resources: readonly ResourceFinding[];
 }
 
@@ -88,10 +121,21 @@ export interface ValidateOptions {
   readonly parameters?: ReadonlyMap<string, string> | Readonly<Record<string, string>>;
   /** The hook's type configuration (see parsePolicyConfig / readConfigDocument). */
   readonly config?: PolicyConfig;
-  /** Ignore Metadata guard SuppressedRules. */
+  /** Ignore Metadata guard SuppressedRules (as the deployed hook does; the CLI's default). */
   readonly strict?: boolean;
   /** The file's name: a `.json` file must be JSON. */
   readonly fileName?: string;
+  /**
+   * Evaluate `Conditions` with the parameter values (given, else Default) and judge only the
+   * branches they choose. Default: when any parameter value is given. `false`: every branch is judged.
+   */
+  readonly evaluateConditions?: boolean;
+  /**
+   * Skip, without reporting an error, what is not a CloudFormation template: text without
+   * `AWS::ECS::` is not parsed, and text that does not parse is an ERROR only when it looks like a
+   * template (the command line's directory walk). Default false: every parse error is an ERROR.
+   */
+  readonly onlyTemplates?: boolean;
 }
 
 /** One ECS task definition found in a template. */
@@ -131,11 +175,13 @@ export function findTaskDefinitions(parsed: ParsedTemplate, options: ValidateOpt
   if (!isRecord(root)) return [];
   const resources = isRecord(root.Resources) ? root.Resources : fragment(root);
   if (!resources) return [];
-  const base: TemplateScope = {
-    parameters: parameterValues(root.Parameters, given(options.parameters)),
+  const values = given(options.parameters);
+  const plain: TemplateScope = {
+    parameters: parameterValues(root.Parameters, values),
     mappings: root.Mappings,
     loop: new Map(),
   };
+  const base: TemplateScope = { ...plain, conditions: new Conditions(root.Conditions, plain, options.evaluateConditions ?? values.size > 0) };
   const out: TaskDefinitionSite[] = [];
   const visit = (resources: Record<string, unknown>, scope: TemplateScope, depth: number): void => {
     for (const [key, value] of Object.entries(resources)) {
@@ -182,6 +228,81 @@ function choicesOf(used: Iterable<string>, scenario: ReadonlyMap<string, boolean
   return out;
 }
 
+/** One deployment of a task definition: values for the conditions deciding its containers. */
+export interface Deployment {
+  /** The values of the conditions left open (not decided by the parameter values given). */
+  readonly open: ReadonlyMap<string, boolean>;
+  /** Open and decided values together: what the resolver reads. */
+  readonly all: ReadonlyMap<string, boolean>;
+}
+
+/**
+ * The deployments to judge for a task definition: every combination of the open conditions that
+ * decide its containers, with those the parameter values decide fixed, the resource's own Condition
+ * true (it exists only then), and combinations the Conditions make impossible left out.
+ * `undefined` when more conditions are open than LIMITS.maxConditions.
+ */
+export function deploymentsOf(site: TaskDefinitionSite): { open: string[]; deployments: Deployment[] } | { open: string[]; deployments?: undefined } {
+  const deciding = decidingConditions(site.resource.Properties);
+  const conditions = site.scope.conditions;
+  const fixed = new Map<string, boolean>();
+  const own = typeof site.resource.Condition === 'string' ? site.resource.Condition : undefined;
+  for (const c of deciding) {
+    const v = conditions?.value(c);
+    if (v !== undefined) fixed.set(c, v);
+    else if (c === own) fixed.set(c, true);
+  }
+  const open = deciding.filter((c) => !fixed.has(c));
+  if (open.length > LIMITS.maxConditions) return { open };
+  const deployments: Deployment[] = [];
+  for (const scenario of scenarios(open)) {
+    const all = new Map([...fixed, ...scenario]);
+    if (conditions && open.length > 0 && !conditions.consistent(all)) continue;
+    deployments.push({ open: scenario, all });
+  }
+  return { open, deployments };
+}
+
+/**
+ * The combinations under which a container fails, shortened: two that differ in one condition only
+ * become one without it, and one that contains another is dropped. An empty list means always.
+ */
+function simplify(lists: ConditionChoice[][]): ConditionChoice[][] {
+  const key = (l: readonly ConditionChoice[]): string =>
+    l
+      .map((c) => `${c.condition}=${c.value}`)
+      .sort()
+      .join('\u0000');
+  let current = [...new Map(lists.map((l) => [key(l), l])).values()];
+  for (let round = 0; round < 64; round++) {
+    let changed = false;
+    outer: for (let i = 0; i < current.length; i++) {
+      for (let j = 0; j < current.length; j++) {
+        if (i === j) continue;
+        const a = current[i]!;
+        const b = current[j]!;
+        // b contains a: a alone says it.
+        if (a.length < b.length && a.every((x) => b.some((y) => y.condition === x.condition && y.value === x.value))) {
+          current.splice(j, 1);
+          changed = true;
+          break outer;
+        }
+        if (a.length === b.length) {
+          const differ = a.filter((x) => !b.some((y) => y.condition === x.condition && y.value === x.value));
+          if (differ.length === 1 && b.some((y) => y.condition === differ[0]!.condition)) {
+            const merged = a.filter((x) => x !== differ[0]);
+            current = [...new Map([...current.filter((_, k) => k !== i && k !== j), merged].map((l) => [key(l), l])).values()];
+            changed = true;
+            break outer;
+          }
+        }
+      }
+    }
+    if (!changed) break;
+  }
+  return current.some((l) => l.length === 0) ? [[]] : current;
+}
+
 interface Merged {
   name: string | null;
   index: number;
@@ -189,26 +310,37 @@ interface Merged {
   reason?: Reason;
   detail?: string;
   position: Position;
-  conditions?: ConditionChoice[];
+  failing: ConditionChoice[][];
   exemptedBy?: Exemption;
 }
 
 const RANK = { EXEMPT: 0, PASS: 1, FAIL: 2 } as const;
 
-/** Judges one task definition under every combination of the conditions that decide its containers. */
+/**
+ * Judges one task definition in every deployment its conditions allow (see deploymentsOf). A
+ * container is reported once, named by its Name when it has one (the same container in several
+ * Fn::If branches is one container), with the combinations of conditions under which it fails.
+ */
 export function judgeTaskDefinition(site: TaskDefinitionSite, sourceMap: SourceMap, options: ValidateOptions = {}): ResourceFinding {
   const config = options.config ?? EMPTY_CONFIG;
-  const suppressed = !options.strict && isSuppressed(site.resource);
+  const hasSuppression = isSuppressed(site.resource);
+  const suppressed = !options.strict && hasSuppression;
   const head = { logicalId: site.logicalId, type: site.type, line: site.position.line, column: site.position.column };
+  const own = typeof site.resource.Condition === 'string' ? site.resource.Condition : undefined;
+  if (own !== undefined && site.scope.conditions?.value(own) === false) {
+    return { ...head, status: 'SKIP', reason: 'condition', conditions: [{ condition: own, value: false }], containers: [] };
+  }
   const props = site.resource.Properties;
-  const deciding = decidingConditions(props);
-  if (deciding.length > LIMITS.maxConditions) {
+  const plan = deploymentsOf(site);
+  const suppressionFlags = (failing: boolean): { suppressed?: true; suppressionIgnored?: true } =>
+    failing && hasSuppression ? (suppressed ? { suppressed: true } : { suppressionIgnored: true }) : {};
+  if (!plan.deployments) {
     return {
       ...head,
       status: suppressed ? 'SUPPRESSED' : 'FAIL',
       reason: 'unresolved',
-      detail: new Unresolved('conditions', String(deciding.length)).describe(),
-      ...(suppressed ? { suppressed } : {}),
+      detail: new Unresolved('conditions', String(plan.open.length)).describe(),
+      ...suppressionFlags(true),
       containers: [],
     };
   }
@@ -216,9 +348,10 @@ export function judgeTaskDefinition(site: TaskDefinitionSite, sourceMap: SourceM
   let resourceFail: { reason: ResourceReason; detail?: string; conditions: ConditionChoice[] } | undefined;
   let checked = false;
   let skipReason: ResourceReason | undefined;
+  let worst: DeploymentCount | undefined;
 
-  for (const scenario of scenarios(deciding)) {
-    const r = new Resolver(site.scope, scenario);
+  for (const { open, all } of plan.deployments) {
+    const r = new Resolver(site.scope, all);
     const used0 = new Set<string>();
     let p = r.unwrap(props, used0);
     if (p === NO_VALUE || p === undefined || p === null) p = {};
@@ -226,7 +359,7 @@ export function judgeTaskDefinition(site: TaskDefinitionSite, sourceMap: SourceM
       resourceFail ??= {
         reason: p instanceof Unresolved ? 'unresolved' : 'not-a-list',
         detail: p instanceof Unresolved ? p.describe() : 'Properties is not a mapping',
-        conditions: choicesOf(used0, scenario),
+        conditions: choicesOf(used0, open),
       };
       continue;
     }
@@ -239,22 +372,31 @@ export function judgeTaskDefinition(site: TaskDefinitionSite, sourceMap: SourceM
 
     const entries: { key: unknown; used: Set<string>; position: Position; unresolved?: Unresolved }[] = [];
     const view: unknown[] = [];
+    const seenNames = new Map<string, number>();
     if (Array.isArray(list)) {
       list.forEach((raw, i) => {
         const used = new Set(usedList);
         const entry = r.unwrap(raw, used);
         if (entry === NO_VALUE) return;
         const at = sourceMap.of(entry) ?? sourceMap.child(list, i) ?? listAt;
-        const key = sourceMap.of(entry) ? entry : `${at.line}:${at.column}#${view.length}`;
+        const nodeKey = sourceMap.of(entry) ? entry : `${at.line}:${at.column}#${view.length}`;
         if (!isRecord(entry)) {
-          entries.push({ key, used, position: at, unresolved: entry instanceof Unresolved ? entry : undefined });
+          entries.push({ key: nodeKey, used, position: at, unresolved: entry instanceof Unresolved ? entry : undefined });
           view.push(entry);
           return;
         }
         const field = (name: string): unknown => r.resolve(entry[name], used);
         const rrf = field('ReadonlyRootFilesystem');
-        const shown: Record<string, unknown> = { Name: field('Name'), Image: field('Image') };
+        const name = field('Name');
+        const shown: Record<string, unknown> = { Name: name, Image: field('Image') };
         if (rrf !== NO_VALUE) shown.ReadonlyRootFilesystem = rrf;
+        // A named container is the same container in every branch that defines it.
+        let key: unknown = nodeKey;
+        if (typeof name === 'string' && name !== '') {
+          const nth = seenNames.get(name) ?? 0;
+          seenNames.set(name, nth + 1);
+          key = `name:${nth}:${name}`;
+        }
         entries.push({
           key,
           used,
@@ -280,12 +422,17 @@ export function judgeTaskDefinition(site: TaskDefinitionSite, sourceMap: SourceM
         resourceFail ??= {
           reason: list instanceof Unresolved ? 'unresolved' : 'not-a-list',
           detail: list instanceof Unresolved ? list.describe() : 'ContainerDefinitions is not a list',
-          conditions: choicesOf(usedList, scenario),
+          conditions: choicesOf(usedList, open),
         };
         continue;
       case 'checked':
         checked = true;
     }
+    const count: DeploymentCount = {
+      containers: evaluation.containers.length,
+      failing: evaluation.containers.filter((c) => c.status === 'FAIL').length,
+    };
+    if (!worst || count.failing > worst.failing || (count.failing === worst.failing && count.containers > worst.containers)) worst = count;
     evaluation.containers.forEach((c, i) => {
       const entry = entries[i]!;
       const failing = c.status === 'FAIL';
@@ -294,34 +441,44 @@ export function judgeTaskDefinition(site: TaskDefinitionSite, sourceMap: SourceM
         index: c.index,
         status: c.status,
         position: entry.position,
+        failing: failing ? [choicesOf(entry.used, open)] : [],
         ...(failing
           ? {
               reason: entry.unresolved ? 'unresolved' : c.reason,
               ...(entry.unresolved ? { detail: entry.unresolved.describe() } : {}),
-              conditions: choicesOf(entry.used, scenario),
             }
           : {}),
         ...(c.exemptedBy ? { exemptedBy: c.exemptedBy } : {}),
       };
       const seen = containers.get(entry.key);
       if (!seen) containers.set(entry.key, next);
-      else if (RANK[next.status] > RANK[seen.status]) containers.set(entry.key, { ...next, name: seen.name ?? next.name, index: seen.index });
-      else if (seen.name === null && next.name !== null) seen.name = next.name;
+      else {
+        const failingSoFar = [...seen.failing, ...next.failing];
+        if (RANK[next.status] > RANK[seen.status]) containers.set(entry.key, { ...next, name: seen.name ?? next.name, index: seen.index, failing: failingSoFar });
+        else {
+          seen.failing = failingSoFar;
+          if (seen.name === null && next.name !== null) seen.name = next.name;
+        }
+      }
     });
   }
 
   const list = [...containers.values()].sort((a, b) => a.position.line - b.position.line || a.position.column - b.position.column);
-  const findings: ContainerFinding[] = list.map((m) => ({
-    name: m.name,
-    index: m.index,
-    status: m.status === 'FAIL' && suppressed ? 'SUPPRESSED' : m.status,
-    ...(m.reason ? { reason: m.reason } : {}),
-    ...(m.detail ? { detail: m.detail } : {}),
-    line: m.position.line,
-    column: m.position.column,
-    ...(m.conditions && m.conditions.length > 0 ? { conditions: m.conditions } : {}),
-    ...(m.exemptedBy ? { exemptedBy: m.exemptedBy } : {}),
-  }));
+  const findings: ContainerFinding[] = list.map((m) => {
+    const when = m.status === 'FAIL' ? simplify(m.failing) : [];
+    return {
+      name: m.name,
+      index: m.index,
+      status: m.status === 'FAIL' && suppressed ? 'SUPPRESSED' : m.status,
+      ...(m.reason ? { reason: m.reason } : {}),
+      ...(m.detail ? { detail: m.detail } : {}),
+      line: m.position.line,
+      column: m.position.column,
+      ...(when.length > 0 && when[0]!.length > 0 ? { conditions: when[0]! } : {}),
+      ...(when.length > 1 ? { whenAny: when } : {}),
+      ...(m.exemptedBy ? { exemptedBy: m.exemptedBy } : {}),
+    };
+  });
   const failing = resourceFail !== undefined || list.some((m) => m.status === 'FAIL');
   const status: ResourceStatus = failing ? (suppressed ? 'SUPPRESSED' : 'FAIL') : checked ? 'PASS' : 'SKIP';
   const why = resourceFail ?? (!checked && skipReason ? { reason: skipReason, conditions: [] } : undefined);
@@ -331,7 +488,8 @@ export function judgeTaskDefinition(site: TaskDefinitionSite, sourceMap: SourceM
     ...(why ? { reason: why.reason } : {}),
     ...(why?.detail ? { detail: why.detail } : {}),
     ...(why && why.conditions.length > 0 ? { conditions: why.conditions } : {}),
-    ...(suppressed && failing ? { suppressed: true } : {}),
+    ...suppressionFlags(failing),
+    ...(worst ? { deployment: worst } : {}),
     containers: findings,
   };
 }
@@ -341,8 +499,42 @@ function fileStatus(resources: readonly ResourceFinding[]): FileStatus {
   return resources.some((r) => r.status === 'FAIL') ? 'FAIL' : 'PASS';
 }
 
+/**
+ * A CloudFormation template: a mapping with `AWSTemplateFormatVersion`, or with a `Resources` mapping
+ * whose entries have string `Type`s (one is enough: a template with a broken resource is still a
+ * template, and its task definitions are still judged). A snippet whose top-level entries include an
+ * ECS task definition counts too (see findTaskDefinitions).
+ */
+export function isTemplateDocument(root: unknown): boolean {
+  if (!isRecord(root)) return false;
+  if ('AWSTemplateFormatVersion' in root) return true;
+  if (isRecord(root.Resources)) {
+    return Object.entries(root.Resources).some(([k, v]) => k.startsWith('Fn::ForEach::') || (isRecord(v) && typeof v.Type === 'string'));
+  }
+  return fragment(root) !== undefined;
+}
+
+/**
+ * For text that is not parsed (no `AWS::ECS::` in it) or does not parse: whether it reads like a
+ * template. `AWSTemplateFormatVersion`, or a top-level `Resources:` key (YAML, column 1) or a
+ * `"Resources"` key beside a `"Type": "X::Y"` (JSON).
+ */
+export function looksLikeTemplate(text: string): boolean {
+  if (text.includes('AWSTemplateFormatVersion')) return true;
+  if (/^["']?Resources["']?[ \t]*:/m.test(text)) return true;
+  return /"Resources"\s*:/.test(text) && /"Type"\s*:\s*"[A-Za-z0-9]+::/.test(text);
+}
+
 /** Reads template text or bytes; a failure carries the message and position to print. */
 export function readTemplate(source: string | Uint8Array, fileName = ''): ParsedTemplate | { ok: false; error: TemplateError } {
+  const text = templateText(source);
+  if (typeof text !== 'string') return text;
+  const parsed = parseTemplateText(text, fileName);
+  if (!parsed.ok) return { ok: false, error: { message: parsed.message, ...(parsed.position ?? {}) } };
+  return parsed;
+}
+
+function templateText(source: string | Uint8Array): string | { ok: false; error: TemplateError } {
   let text: string;
   if (typeof source === 'string') text = source.charCodeAt(0) === 0xfeff ? source.slice(1) : source;
   else {
@@ -350,12 +542,14 @@ export function readTemplate(source: string | Uint8Array, fileName = ''): Parsed
     if (!decoded.ok) return { ok: false, error: { message: decoded.error } };
     text = decoded.text;
   }
-  if (Buffer.byteLength(text, 'utf8') > LIMITS.maxBytes) {
+  if (text.length * 3 > LIMITS.maxBytes && Buffer.byteLength(text, 'utf8') > LIMITS.maxBytes) {
     return { ok: false, error: { message: `template is over the ${LIMITS.maxBytes}-byte limit` } };
   }
-  const parsed = parseTemplateText(text, fileName);
-  if (!parsed.ok) return { ok: false, error: { message: parsed.message, ...(parsed.position ?? {}) } };
-  return parsed;
+  return text;
+}
+
+function declaredNames(root: unknown): string[] | undefined {
+  return isRecord(root) && isRecord(root.Parameters) ? Object.keys(root.Parameters) : undefined;
 }
 
 /**
@@ -365,11 +559,52 @@ export function readTemplate(source: string | Uint8Array, fileName = ''): Parsed
  */
 export function validateTemplate(source: string | Uint8Array, options: ValidateOptions = {}): TemplateResult {
   try {
-    const parsed = readTemplate(source, options.fileName);
-    if (!parsed.ok) return { status: 'ERROR', error: parsed.error, resources: [] };
+    const text = templateText(source);
+    if (typeof text !== 'string') return { status: 'ERROR', error: text.error, resources: [] };
+    // With parameter values given, a template's declared parameters are needed for the warnings: parse it.
+    if (options.onlyTemplates && !text.includes('AWS::ECS::') && (given(options.parameters).size === 0 || !looksLikeTemplate(text))) {
+      // Nothing here can be an ECS task definition: not worth parsing.
+      return { status: 'SKIP', skipReason: looksLikeTemplate(text) ? 'no-task-definitions' : 'not-a-template', resources: [] };
+    }
+    const parsed = parseTemplateText(text, options.fileName);
+    if (!parsed.ok) {
+      if (options.onlyTemplates && !looksLikeTemplate(text)) return { status: 'SKIP', skipReason: 'not-a-template', resources: [] };
+      return { status: 'ERROR', error: { message: parsed.message, ...(parsed.position ?? {}) }, resources: [] };
+    }
+    if (!isTemplateDocument(parsed.root)) return { status: 'SKIP', skipReason: 'not-a-template', resources: [] };
+    const root = parsed.root as Record<string, unknown>;
+    const declaredParameters = declaredNames(root);
+    const values = given(options.parameters);
+    const notes: string[] = [];
+    if (values.size > 0) {
+      const checked = checkGivenParameters(root.Parameters, values, parsed.sourceMap);
+      notes.push(...checked.notes);
+      const problems = [...checked.problems, ...checkFindInMap(root, values, conditionsOf(root, values, options), parsed.sourceMap)];
+      const first = problems[0];
+      if (first) {
+        return {
+          status: 'ERROR',
+          error: { message: first.message, ...(first.position ?? {}) },
+          ...(declaredParameters ? { declaredParameters } : {}),
+          resources: [],
+        };
+      }
+    }
     const resources = findTaskDefinitions(parsed, options).map((site) => judgeTaskDefinition(site, parsed.sourceMap, options));
-    return { status: fileStatus(resources), resources };
+    const status = fileStatus(resources);
+    return {
+      status,
+      ...(status === 'SKIP' ? { skipReason: 'no-task-definitions' as const } : {}),
+      ...(declaredParameters ? { declaredParameters } : {}),
+      ...(notes.length > 0 ? { notes } : {}),
+      resources,
+    };
   } catch {
     return { status: 'ERROR', error: { message: 'internal error while judging the template' }, resources: [] };
   }
+}
+
+function conditionsOf(root: Record<string, unknown>, values: ReadonlyMap<string, string>, options: ValidateOptions): Conditions {
+  const scope: TemplateScope = { parameters: parameterValues(root.Parameters, values), mappings: root.Mappings, loop: new Map() };
+  return new Conditions(root.Conditions, scope, options.evaluateConditions ?? values.size > 0);
 }

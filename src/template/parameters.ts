@@ -7,14 +7,15 @@ export class ParameterError extends Error {
   }
 }
 
-const NAME = /^[A-Za-z0-9]{1,255}$/;
+/** A parameter's name, or a pseudo parameter a value may be given for. */
+const NAME = /^([A-Za-z0-9]{1,255}|AWS::(Region|AccountId|Partition))$/;
 
 /** `Name=Value` (the value may itself contain `=`). */
 export function parseParameterAssignment(text: string): [string, string] {
   const eq = text.indexOf('=');
   const name = eq < 0 ? text : text.slice(0, eq);
   if (eq < 0 || !NAME.test(name)) {
-    throw new ParameterError(`parameter must be Name=Value with an alphanumeric name, got '${name.slice(0, 64).replace(/[^\w]/g, '?')}'`);
+    throw new ParameterError(`parameter must be Name=Value with an alphanumeric name (or AWS::Region, AWS::AccountId, AWS::Partition), got '${name.slice(0, 64).replace(/[^\w]/g, '?')}'`);
   }
   return [name, text.slice(eq + 1)];
 }

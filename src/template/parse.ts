@@ -1,10 +1,12 @@
 /**
  * Reads a CloudFormation template (YAML with short-form tags, or JSON) into plain values plus a
- * SourceMap. Never throws: every problem becomes a ParseFailure with a message of our own (parser
- * messages can quote the input, and the input may hold secrets) and, where known, a position.
+ * SourceMap. Never throws: every problem becomes a ParseFailure with, for YAML, the parser's own words
+ * (cut where they would quote the input, which may hold secrets) and, where known, a position.
  */
 import { isAlias, isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node, type YAMLError } from 'yaml';
 import { locateJsonError } from './json-error';
+import { readYamlFast } from './fast-yaml';
+import { JsonScanError, JsonSourceMap } from './json-source-map';
 import { LIMITS, MAX_RAW_BRACKET_DEPTH } from './limits';
 import { type Position, SourceMap } from './source-map';
 import { CLOUDFORMATION_TAGS } from './tags';
@@ -35,31 +37,22 @@ class ReadError extends Error {
   }
 }
 
-const YAML_ERRORS: Record<string, string> = {
-  ALIAS_PROPS: 'an alias cannot have a tag or anchor',
-  BAD_ALIAS: 'invalid alias',
-  BAD_DIRECTIVE: 'invalid directive',
-  BAD_DQ_ESCAPE: 'invalid escape in a double-quoted string',
-  BAD_INDENT: 'bad indentation',
-  BAD_PROP_ORDER: 'anchor and tag in the wrong order',
-  BAD_SCALAR_START: 'a plain value cannot start with this character',
-  BLOCK_AS_IMPLICIT_KEY: 'a block collection cannot be a mapping key',
-  BLOCK_IN_FLOW: 'block collection inside a flow collection',
-  DUPLICATE_KEY: 'duplicate mapping key',
-  IMPOSSIBLE: 'unreadable YAML',
-  KEY_OVER_1024_CHARS: 'mapping key longer than 1024 characters',
-  MISSING_CHAR: 'missing character (an unclosed quote or bracket?)',
-  MULTILINE_IMPLICIT_KEY: 'a mapping key cannot span lines',
-  MULTIPLE_ANCHORS: 'more than one anchor on a node',
-  MULTIPLE_DOCS: 'more than one YAML document in the file',
-  MULTIPLE_TAGS: 'more than one tag on a node',
-  NON_STRING_KEY: 'mapping key is not a string',
-  TAB_AS_INDENT: 'tab used for indentation',
-  TAG_RESOLVE_FAILED: 'unknown tag',
-  UNEXPECTED_TOKEN: 'unexpected token',
-  BAD_COLLECTION_TYPE: 'tag used on the wrong kind of collection',
-  RESOURCE_EXHAUSTION: `nesting too deep to read`,
-};
+/**
+ * The yaml parser's own message, first line only. The few messages that quote more of the input than
+ * a character or a tag (a block scalar header's extra text, an escape sequence) are cut before the
+ * quote: the input may hold secrets.
+ */
+function parserWords(error: YAMLError): string {
+  // Not syntax: the parser's words would name its API or its stack.
+  if (error.code === 'MULTIPLE_DOCS') return 'more than one YAML document in the file';
+  if (error.code === 'RESOURCE_EXHAUSTION' || /call stack/i.test(error.message)) return 'nesting too deep to read';
+  const first = error.message.split('\n')[0] ?? '';
+  const cut = first
+    .replace(/^(Block scalar header includes extra characters):.*$/, '$1')
+    .replace(/^(Invalid escape sequence) .*$/, '$1')
+    .replace(/^(Unresolved tag): (.{0,64}).*$/, '$1: $2');
+  return safeName(cut, 200) || error.code.toLowerCase().replace(/_/g, ' ');
+}
 
 function firstNonSpace(text: string): string | undefined {
   return /\S/.exec(text)?.[0];
@@ -184,33 +177,51 @@ function jsonFailure(text: string): ParseFailure {
 function yamlFailure(error: YAMLError, walker: Walker): ParseFailure {
   return {
     ok: false,
-    message: `invalid YAML: ${YAML_ERRORS[error.code] ?? error.code.toLowerCase().replace(/_/g, ' ')}`,
+    message: `invalid YAML: ${parserWords(error)}`,
     position: walker.pos(error.pos[0]),
   };
 }
 
+function jsonTemplate(text: string, root: unknown): ParsedTemplate | ParseFailure {
+  try {
+    const sourceMap = new JsonSourceMap(text, root);
+    return { ok: true, format: 'json', root, sourceMap };
+  } catch (error) {
+    if (!(error instanceof JsonScanError)) throw error;
+    let start = 0;
+    for (let i = text.indexOf('\n'); i >= 0 && i < error.offset; i = text.indexOf('\n', i + 1)) start = i + 1;
+    return { ok: false, message: error.message, position: { line: text.slice(0, start).split('\n').length, column: error.offset - start + 1 } };
+  }
+}
+
 /**
- * Parses template text. `name` (a file name) only decides whether text that is not valid JSON may
- * still be read as YAML: a `.json` file must be JSON.
+ * Parses template text. YAML is read by the fast reader when it can only agree with the full one
+ * (src/template/fast-yaml.ts); `fullReader` makes the full reader read it (tests compare the two).
+ * `name` (a file name) only decides whether text that is not valid JSON may still be read as YAML:
+ * a `.json` file must be JSON.
  */
-export function parseTemplateText(text: string, name = ''): ParsedTemplate | ParseFailure {
+export function parseTemplateText(text: string, name = '', options: { readonly fullReader?: boolean } = {}): ParsedTemplate | ParseFailure {
   try {
     const lines = new LineCounter();
     if (rawBracketDepth(text) > MAX_RAW_BRACKET_DEPTH) {
       return { ok: false, message: `nesting deeper than ${LIMITS.maxDepth} levels` };
     }
     const first = firstNonSpace(text);
-    let format: TemplateFormat = 'yaml';
     if (first === '{' || first === '[' || /\.json$/i.test(name)) {
+      let root: unknown;
       let validJson = true;
       try {
-        JSON.parse(text);
+        root = JSON.parse(text);
       } catch {
         validJson = false;
       }
-      if (validJson) format = 'json';
-      else if (/\.json$/i.test(name)) return jsonFailure(text);
+      // Valid JSON: the values from JSON.parse, positions from one scan of the text.
+      if (validJson) return jsonTemplate(text, root);
+      if (/\.json$/i.test(name)) return jsonFailure(text);
     }
+    const format: TemplateFormat = 'yaml';
+    const fast = options.fullReader ? undefined : readYamlFast(text);
+    if (fast) return { ok: true, format, root: fast.root, sourceMap: fast.sourceMap };
     const doc = parseDocument(text, {
       prettyErrors: false,
       uniqueKeys: false,

@@ -5,6 +5,7 @@
  * deployed account (resources, imports, pseudo parameters, SSM) becomes an Unresolved marker that
  * says what is missing.
  */
+import type { Conditions } from './conditions';
 import { LIMITS } from './limits';
 import { safeName } from '../policy/text';
 
@@ -52,6 +53,8 @@ export interface TemplateScope {
   readonly mappings: unknown;
   /** Fn::ForEach identifiers in scope. */
   readonly loop: ReadonlyMap<string, string | Unresolved>;
+  /** The template's Conditions, when they are evaluated (parameter values given). */
+  readonly conditions?: Conditions;
 }
 
 export function isRecord(value: unknown): value is Record<string, unknown> {
@@ -77,9 +80,16 @@ function scalarText(value: unknown): string | undefined {
   return undefined;
 }
 
-/** Parameter values from the template's Parameters, overridden by those given. */
+/** The pseudo parameters a value may be given for (`--parameter AWS::Region=eu-west-1`). */
+export const GIVEN_PSEUDO_PARAMETERS = ['AWS::Region', 'AWS::AccountId', 'AWS::Partition'] as const;
+
+/** Parameter values from the template's Parameters, overridden by those given; given pseudo parameters too. */
 export function parameterValues(declared: unknown, given: ReadonlyMap<string, string>): Map<string, ParameterValue> {
   const out = new Map<string, ParameterValue>();
+  for (const pseudo of GIVEN_PSEUDO_PARAMETERS) {
+    const v = given.get(pseudo);
+    if (v !== undefined) out.set(pseudo, v);
+  }
   if (!isRecord(declared)) return out;
   for (const [name, decl] of Object.entries(declared)) {
     const type = isRecord(decl) && typeof decl.Type === 'string' ? decl.Type : 'String';
@@ -118,7 +128,7 @@ export class Resolver {
       if (name === 'Fn::If') {
         if (!Array.isArray(arg) || arg.length !== 3 || typeof arg[0] !== 'string') return new Unresolved('intrinsic', 'Fn::If');
         used.add(arg[0]);
-        value = (this.choices.get(arg[0]) ?? true) ? arg[1] : arg[2];
+        value = (this.choices.get(arg[0]) ?? this.scope.conditions?.value(arg[0]) ?? true) ? arg[1] : arg[2];
         continue;
       }
       if (name === 'Ref' && arg === 'AWS::NoValue') return NO_VALUE;

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { version } from '../../package.json';
@@ -9,7 +9,7 @@ describe('ecs-readonly-rootfs (built dist/cli.js)', () => {
     expect(cli(['--version'])).toEqual({ status: 0, stdout: `ecs-readonly-rootfs ${version}\n`, stderr: '' });
     const help = cli(['--help']);
     expect(help.status).toBe(0);
-    expect(help.stdout).toMatch(/^Usage: ecs-readonly-rootfs validate \[options\] PATH\.\.\./);
+    expect(help.stdout).toMatch(/^Usage: ecs-readonly-rootfs validate \[options\] PATH\.\.\.\n {7}ecs-readonly-rootfs fix \[--dry-run\] \[options\] PATH\.\.\./);
     expect(help.stdout).toContain('Exit codes: 0 all compliant, 19 any non-compliant, 5 any file unreadable or unparsable, 2 usage error.');
   });
 
@@ -54,7 +54,7 @@ describe('ecs-readonly-rootfs (built dist/cli.js)', () => {
       'ERROR bad/binary.yaml: binary file (NUL byte at offset 8), not a template',
       'ERROR bad/deep.yaml:2:105: nesting deeper than 100 levels',
       'ERROR bad/invalid.json:5:5: invalid JSON: expected a property name in double quotes',
-      'ERROR bad/invalid.yaml:8:1: invalid YAML: bad indentation',
+      'ERROR bad/invalid.yaml:8:1: invalid YAML: All mapping items must start at the same column',
       'ERROR bad/latin1.yaml: not valid UTF-8 text (invalid byte at offset 71)',
       'FAIL valid/sam.yaml',
       'ERROR missing.yaml: cannot read: no such file or directory',
@@ -87,12 +87,15 @@ describe('ecs-readonly-rootfs (built dist/cli.js)', () => {
   });
 
   it.each([
-    [[], 'missing command: validate'],
+    [[], 'missing command: validate or fix'],
+    [['fix', '-'], 'fix edits files in place: standard input (-) cannot be fixed'],
+    [['validate', '--dry-run', 'x'], '--dry-run is an option of fix'],
+    [['validate', '--strict', '--allow-suppressions', 'x'], '--allow-suppressions and --strict contradict each other'],
     [['check', 'x.yaml'], "unknown command 'check'"],
     [['validate'], 'no PATH given (use - for standard input)'],
     [['validate', '-f', 'xml', 'x'], "unknown format 'xml'; use text, json, sarif, junit"],
     [['validate', '--bogus', 'x'], "invalid arguments: Unknown option '--bogus'"],
-    [['validate', '-p', 'no-equals', 'x'], "parameter must be Name=Value with an alphanumeric name, got 'no?equals'"],
+    [['validate', '-p', 'no-equals', 'x'], "parameter must be Name=Value with an alphanumeric name (or AWS::Region, AWS::AccountId, AWS::Partition), got 'no?equals'"],
     [['validate', '-c', 'params/config-bad.json', 'x'], 'params/config-bad.json: ExemptContainerNames must be a list of glob patterns, got a string.'],
     [['validate', '-c', 'params/none.json', 'x'], 'cannot read configuration file params/none.json'],
     [['validate', '--parameters-file', 'params/config-bad.json', 'x'], 'params/config-bad.json: parameter file must be a list or an object with Parameters'],
@@ -109,7 +112,7 @@ describe('ecs-readonly-rootfs (built dist/cli.js)', () => {
     expect(status(['--parameter', 'ReadOnly=true'])).toBe('PASS');
     expect(status(['--parameters-file', 'params/create-stack.json'])).toBe('PASS');
     expect(status(['--parameters-file', 'params/deploy.txt'])).toBe('FAIL');
-    expect(status(['--parameters-file', 'params/deploy.txt', '-p', 'ReadOnly=TRUE'])).toBe('PASS');
+    expect(status(['--parameters-file', 'params/deploy.txt', '-p', 'ReadOnly=true'])).toBe('PASS');
   });
 
   it('applies the type configuration as the hook does', () => {
@@ -119,11 +122,23 @@ describe('ecs-readonly-rootfs (built dist/cli.js)', () => {
     expect(r.stdout).toContain("valid/sidecars.yaml:10:11: EXEMPT 'log_router': exempt by ExemptContainerNames pattern 'log_router'");
   });
 
-  it('honours Metadata guard SuppressedRules unless --strict', () => {
-    const r = cli(['validate', 'valid/suppressed.yaml']);
-    expect(r.status).toBe(0);
-    expect(r.stdout).toContain("valid/suppressed.yaml:11:11: SUPPRESSED 'legacy': suppressed by Metadata guard SuppressedRules (ReadonlyRootFilesystem missing)");
-    expect(cli(['validate', '--strict', 'valid/suppressed.yaml']).status).toBe(19);
+  it("gives the hook's verdict on Metadata guard SuppressedRules by default, and honours them only with --allow-suppressions", () => {
+    const hook = cli(['validate', 'valid/suppressed.yaml']);
+    expect(hook.status).toBe(19);
+    expect(hook.stdout.split('\n').slice(0, 5)).toEqual([
+      'FAIL valid/suppressed.yaml',
+      '  valid/suppressed.yaml:3:3: LegacyTask (AWS::ECS::TaskDefinition) FAIL: 1 of 2 containers can write to their root filesystem',
+      "    valid/suppressed.yaml:11:11: FAIL 'legacy': can write to its root filesystem: ReadonlyRootFilesystem missing",
+      "    valid/suppressed.yaml:15:11: 'good': read-only root filesystem",
+      "    note: Metadata guard SuppressedRules is not honoured at deploy time: the hook never sees template Metadata and blocks this task definition; exempt the container in the hook's type configuration (ExemptContainerNames or ExemptImages, --config here) instead",
+    ]);
+    expect(cli(['validate', '--strict', 'valid/suppressed.yaml'])).toEqual(hook);
+    const allowed = cli(['validate', '--allow-suppressions', 'valid/suppressed.yaml']);
+    expect(allowed.status).toBe(0);
+    expect(allowed.stdout).toContain("valid/suppressed.yaml:11:11: SUPPRESSED 'legacy': suppressed by Metadata guard SuppressedRules (ReadonlyRootFilesystem missing)");
+    expect(allowed.stdout).toContain(
+      '    note: suppressed here only (--allow-suppressions): the deployed hook never sees template Metadata and will still block this task definition',
+    );
   });
 
   it('names the condition of a failing Fn::If branch and the parameter to pass', () => {
@@ -135,10 +150,15 @@ describe('ecs-readonly-rootfs (built dist/cli.js)', () => {
   });
 
   it('writes the report to --output', () => {
-    const out = join(mkdtempSync(join(tmpdir(), 'cli-')), 'report.json');
-    const r = cli(['validate', '-f', 'json', '-o', out, 'valid/compliant.json']);
-    expect(r).toEqual({ status: 0, stdout: '', stderr: '' });
-    expect(JSON.parse(readFileSync(out, 'utf8')).summary.pass).toBe(1);
+    const dir = mkdtempSync(join(tmpdir(), 'cli-'));
+    try {
+      const out = join(dir, 'report.json');
+      const r = cli(['validate', '-f', 'json', '-o', out, 'valid/compliant.json']);
+      expect(r).toEqual({ status: 0, stdout: '', stderr: '' });
+      expect(JSON.parse(readFileSync(out, 'utf8')).summary.pass).toBe(1);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it.each(['text', 'json', 'sarif', 'junit'])('never prints a property value (%s)', (format) => {

@@ -20,19 +20,21 @@ describe('json', () => {
       pass: 0,
       fail: 1,
       skip: 1,
+      notTemplate: 0,
       error: 1,
       resources: 8,
       failingResources: 6,
       containers: { pass: 4, fail: 6, exempt: 0, suppressed: 0 },
     });
     expect(report.files[1]).toEqual({ path: 'bad/invalid.json', status: 'ERROR', error: 'invalid JSON: expected a property name in double quotes', line: 5, column: 5, resources: [] });
-    expect(report.files[2]).toEqual({ path: 'valid/no-tasks.yaml', status: 'SKIP', resources: [] });
+    expect(report.files[2]).toEqual({ path: 'valid/no-tasks.yaml', status: 'SKIP', skipReason: 'no-task-definitions', resources: [] });
     expect(report.files[0].resources[1]).toEqual({
       logicalId: 'EntryIf',
       type: 'AWS::ECS::TaskDefinition',
       status: 'FAIL',
       line: 23,
       column: 3,
+      deployment: { containers: 2, failing: 1 },
       containers: [
         { name: 'app', index: 0, status: 'PASS', line: 29, column: 11 },
         { name: 'envoy', index: 1, status: 'FAIL', reason: 'missing', line: 32, column: 13, conditions: [{ condition: 'UseSidecar', value: true }] },
@@ -48,7 +50,7 @@ describe('sarif', () => {
   const validate = ajv.compile(sarifSchema);
 
   it('is valid SARIF 2.1.0 with one result per failing container and unreadable files as notifications', () => {
-    const r = cli(['validate', '-f', 'sarif', 'valid/noncompliant.json', 'valid/suppressed.yaml', 'valid/shapes.yaml', 'bad/invalid.yaml']);
+    const r = cli(['validate', '-f', 'sarif', '--allow-suppressions', 'valid/noncompliant.json', 'valid/suppressed.yaml', 'valid/shapes.yaml', 'bad/invalid.yaml']);
     expect(r.status).toBe(5);
     const log = JSON.parse(r.stdout);
     expect([validate(log), validate.errors ?? []]).toEqual([true, []]);
@@ -75,7 +77,7 @@ describe('sarif', () => {
     expect(run0.invocations[0].toolExecutionNotifications).toEqual([
       {
         level: 'error',
-        message: { text: 'invalid YAML: bad indentation' },
+        message: { text: 'invalid YAML: All mapping items must start at the same column' },
         locations: [{ physicalLocation: { artifactLocation: { uri: 'bad/invalid.yaml', uriBaseId: '%SRCROOT%' }, region: { startLine: 8, startColumn: 1 } } }],
       },
     ]);
@@ -95,7 +97,7 @@ describe('sarif', () => {
 
 describe('junit', () => {
   it('has a testsuite per file and a testcase per container', () => {
-    const r = cli(['validate', '-f', 'junit', 'valid/suppressed.yaml', 'valid/no-tasks.yaml', 'bad/invalid.json', 'valid/noncompliant.json']);
+    const r = cli(['validate', '-f', 'junit', '--allow-suppressions', 'valid/suppressed.yaml', 'valid/no-tasks.yaml', 'bad/invalid.json', 'valid/noncompliant.json']);
     expect(r.status).toBe(5);
     expect(r.stdout).toBe(
       [

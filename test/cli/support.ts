@@ -13,11 +13,11 @@ export interface Ran {
 }
 
 /** Runs the BUILT command line (npm test builds first) from the fixtures folder. */
-export function cli(args: string[], options: { input?: string | Buffer; env?: Record<string, string> } = {}): Ran {
+export function cli(args: string[], options: { input?: string | Buffer; env?: Record<string, string>; cwd?: string } = {}): Ran {
   if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run npm run build first`);
   const env = { ...process.env, ...options.env };
   delete env.NO_COLOR;
   if (options.env?.NO_COLOR !== undefined) env.NO_COLOR = options.env.NO_COLOR;
-  const r = spawnSync(process.execPath, [CLI, ...args], { cwd: TEMPLATES, input: options.input ?? '', env, encoding: 'utf8' });
+  const r = spawnSync(process.execPath, [CLI, ...args], { cwd: options.cwd ?? TEMPLATES, input: options.input ?? '', env, encoding: 'utf8' });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }

@@ -4,7 +4,7 @@
  * CloudFormation accept, the hook's type name and targets, WARN first.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Ajv from 'ajv';
@@ -21,15 +21,28 @@ const schema = JSON.parse(readFileSync(join(ROOT, 'guardrails-ecs-readonlyrootfi
 
 const PACKAGE = 's3://example-hooks/guardrails/guardrails-ecs-readonlyrootfilesystem-1.0.0.zip';
 
+const missing = spawnSync('cfn-lint', ['--version'], { encoding: 'utf8' }).error;
+const made: string[] = [];
+afterAll(() => made.forEach((d) => rmSync(d, { recursive: true, force: true })));
+
 function cfnLint(files: string[]): { status: number | null; output: string } {
+  // The install command is named once, by the first test; the others only say why they fail.
+  if (missing) throw new Error('cfn-lint is not installed (see the first cfn-lint test)');
   const run = spawnSync('cfn-lint', files, { encoding: 'utf8' });
-  if (run.error) {
-    throw new Error(`cfn-lint could not be run (${run.error.message}); install it with: pip install cfn-lint`);
-  }
   return { status: run.status, output: `${run.stdout}${run.stderr}` };
 }
 
+function tempDir(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'cfn-lint-'));
+  made.push(dir);
+  return dir;
+}
+
 describe('cfn-lint', () => {
+  it('is installed', () => {
+    if (missing) throw new Error(`cfn-lint could not be run (${missing.message}); install it with: pip install cfn-lint`);
+  });
+
   const templates = readdirSync(DEPLOY)
     .filter((f) => f.endsWith('.yml'))
     .sort();
@@ -50,7 +63,7 @@ describe('cfn-lint', () => {
     const block = /```yaml\n([\s\S]*?)```/.exec(section);
     expect(block).not.toBeNull();
     expect(block![1]).toContain('Type: AWS::CloudFormation::GuardHook');
-    const file = join(mkdtempSync(join(tmpdir(), 'cfn-lint-')), 'guard-hook.yml');
+    const file = join(tempDir(), 'guard-hook.yml');
     writeFileSync(file, block![1]!);
     const result = cfnLint([file]);
     expect(result.output).toBe('');
@@ -58,7 +71,7 @@ describe('cfn-lint', () => {
   });
 
   it('does report a broken template (the check is real)', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'cfn-lint-'));
+    const dir = tempDir();
     const broken = join(dir, 'broken.yml');
     writeFileSync(
       broken,

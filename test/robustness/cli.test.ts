@@ -159,7 +159,7 @@ function canaryBadFiles(c: Canaries): [string, string | Buffer][] {
     ['duplicate.yaml', task(`          Image: ${p('duplicate.first')}\n          Image: ${p('duplicate.second')}\n`)],
     ['bad-string.yaml', task(`          Image: "${p('string.open')}\n`)],
     ['invalid.json', `{"Resources": {"Bad": {"Type": "AWS::ECS::TaskDefinition", "Properties": {"Image": "${p('json.before')}" "X": "${p('json.after')}"}}}}`],
-    ['truncated.json', `{"Resources": {"Bad": {"Properties": {"Secret": "${p('json.truncated')}`],
+    ['truncated.json', `{"Resources": {"Bad": {"Type": "AWS::ECS::TaskDefinition", "Properties": {"Secret": "${p('json.truncated')}`],
     ['binary.yaml', Buffer.concat([Buffer.from(task(`          Image: ${p('binary.before')}\n`)), Buffer.from([0, 1, 2, 0]), Buffer.from(p('binary.after'))])],
     ['not-utf8.yaml', Buffer.concat([Buffer.from(task(`          Image: ${p('utf8.before')}`)), Buffer.from([0xff, 0xfe, 0xc3]), Buffer.from(`${p('utf8.after')}\n`)])],
   ];
@@ -185,7 +185,9 @@ describe('secret canaries through the command line', () => {
       join(work, 'params.json'),
       JSON.stringify([
         { ParameterKey: 'DbPassword', ParameterValue: c.plant('parameters-file.DbPassword') },
-        { ParameterKey: 'Stage', ParameterValue: c.plant('parameters-file.Stage') },
+        { ParameterKey: 'Stage', ParameterValue: 'prod' },
+        // Declared by no template: warned about by name only.
+        { ParameterKey: 'Undeclared', ParameterValue: c.plant('parameters-file.Undeclared') },
       ]),
     );
     writeFileSync(join(work, 'config.json'), JSON.stringify({ ExemptContainerNames: ['mapped'], ExemptImages: ['registry.example.com/never:*'] }));
@@ -196,6 +198,13 @@ describe('secret canaries through the command line', () => {
   });
 
   const common = (extra: string[]) => ['validate', ...extra, '--parameters-file', 'params.json', '-p', `ReadOnly=${c.plant('parameter.ReadOnly')}`, '-c', 'config.json'];
+
+  it.each(FORMATS)('%s: a given value outside AllowedValues is an ERROR naming the parameter, never the value', (format) => {
+    const run = cli([...common(['-f', format]), '-p', `Stage=${c.plant('parameter.Stage')}`, 'good/web.yaml'], work);
+    expect(run.status).toBe(5);
+    expect(run.stdout).toMatch(/parameter (&apos;|')Stage(&apos;|'): the value given is not one of its AllowedValues/);
+    assertNoLeak(c, run.stdout + run.stderr, `${format} output`);
+  });
 
   it.each(FORMATS)('%s: non-compliant templates are judged (exit 19) and no output holds a canary', (format) => {
     const run = cli([...common(['-f', format]), 'good'], work);
@@ -264,11 +273,12 @@ describe('hostile template files', () => {
         '    Properties:',
         '      ContainerDefinitions: *a12',
       ].join('\n'),
-    'nested-flow.yaml': () => `Resources: ${'['.repeat(10_000)}${']'.repeat(10_000)}\n`,
-    'nested-mappings.yaml': () => `Resources: ${'{a: '.repeat(10_000)}1${'}'.repeat(10_000)}\n`,
-    'nested-deeper.yaml': () => `Resources: ${'['.repeat(200_000)}${']'.repeat(200_000)}\n`,
-    'nested.json': () => `{"Resources": ${'{"a": '.repeat(10_000)}1${'}'.repeat(10_000)}}`,
-    'nested-arrays.json': () => `{"Resources": ${'['.repeat(100_000)}${']'.repeat(100_000)}}`,
+    // Each names an ECS type, or the checker would rightly skip it unparsed (no task definition can be in it).
+    'nested-flow.yaml': () => `# AWS::ECS::TaskDefinition\nResources: ${'['.repeat(10_000)}${']'.repeat(10_000)}\n`,
+    'nested-mappings.yaml': () => `# AWS::ECS::TaskDefinition\nResources: ${'{a: '.repeat(10_000)}1${'}'.repeat(10_000)}\n`,
+    'nested-deeper.yaml': () => `# AWS::ECS::TaskDefinition\nResources: ${'['.repeat(200_000)}${']'.repeat(200_000)}\n`,
+    'nested.json': () => `{"Resources": ${'{"a": '.repeat(10_000)}1${'}'.repeat(10_000)}, "Type": "AWS::ECS::TaskDefinition"}`,
+    'nested-arrays.json': () => `{"Resources": ${'['.repeat(100_000)}${']'.repeat(100_000)}, "Type": "AWS::ECS::TaskDefinition"}`,
     'ten-megabytes.yaml': () => `Resources:\n  T:\n    Type: AWS::ECS::TaskDefinition\n${'# padding line of a huge template\n'.repeat(300_000)}`,
     'invalid-utf8.yaml': () => Buffer.concat([Buffer.from('Resources:\n  T:\n    Type: AWS::ECS::TaskDefinition\n    Properties: {Family: "'), Buffer.from([0xc3, 0x28, 0xa0, 0xa1, 0xff]), Buffer.from('"}\n')]),
     'binary.yaml': () => Buffer.from(Array.from({ length: 4096 }, (_, i) => (i * 7919) % 256)),

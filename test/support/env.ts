@@ -7,5 +7,8 @@ for (const name of Object.keys(process.env)) {
 }
 process.env.AWS_ENDPOINT_URL = 'http://127.0.0.1:9';
 process.env.AWS_REGION = 'us-east-1';
-// The AWS SDK (test-side clients, and the runtime under ts-jest) warns on Node.js < 22 once per process: noise here.
+
+// Expected noise, silenced: the AWS SDKs' notices about the Node.js version (v3) and end of support
+// (v2, which the generated models' library requires), printed once per test file otherwise.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
+process.env.AWS_SDK_JS_SUPPRESS_MAINTENANCE_MODE_MESSAGE = '1';

@@ -1,6 +1,16 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { entrypoint } from '../../src/handlers';
+
+/** What the hook writes to standard output from here on (restored by jest.restoreAllMocks). */
+function captureStdout(): string[] {
+  const lines: string[] = [];
+  jest.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
+    lines.push(String(chunk));
+    return true;
+  });
+  return lines;
+}
 import { buildHookRequest, planHookRequests, toHookProperties, UNRESOLVED_PLACEHOLDER } from '../../src/template';
 import { Unresolved } from '../../src/template/resolve';
 import { fixture } from './support';
@@ -74,6 +84,7 @@ describe('the request CloudFormation would send', () => {
   });
 
   it('gets the verdicts the CLI gives from the hook itself', async () => {
+    const logged = captureStdout();
     const plan = planHookRequests(fixture('valid/intrinsics.yaml'));
     if (!plan.ok) throw new Error('no plan');
     const answers = [];
@@ -81,6 +92,9 @@ describe('the request CloudFormation would send', () => {
       const a = await entrypoint(p.request, {});
       answers.push(`${p.logicalId}:${a.hookStatus}`);
     }
+    // The hook logs one line per answer (captured here, not printed into the test run).
+    expect(logged.splice(0).filter((l) => l.includes('"message":"Answered"')).length).toBe(plan.requests.length);
+    jest.restoreAllMocks();
     expect(answers).toEqual([
       'PropertyIf:SUCCESS',
       'PropertyIf:FAILED',
@@ -100,7 +114,7 @@ describe('the request CloudFormation would send', () => {
   it('reports unreadable templates instead of planning', () => {
     expect(planHookRequests(fixture('bad/invalid.yaml'))).toEqual({
       ok: false,
-      error: { message: 'invalid YAML: bad indentation', line: 8, column: 1 },
+      error: { message: 'invalid YAML: All mapping items must start at the same column', line: 8, column: 1 },
     });
   });
 });

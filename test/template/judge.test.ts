@@ -29,6 +29,7 @@ describe('intrinsic functions', () => {
       status: 'FAIL',
       line: 16,
       column: 3,
+      deployment: { containers: 1, failing: 1 },
       containers: [
         { name: 'app', index: 0, status: 'FAIL', reason: 'false', line: 22, column: 11, conditions: [{ condition: 'Strict', value: false }] },
       ],
@@ -85,10 +86,19 @@ describe('intrinsic functions', () => {
 
   it.each([
     [{ ReadOnly: 'true' }, 'PASS'],
-    [{ ReadOnly: 'False' }, 'FAIL'],
-    [new Map([['ReadOnly', 'TRUE']]), 'PASS'],
+    [{ ReadOnly: 'false' }, 'FAIL'],
+    [new Map([['ReadOnly', 'true']]), 'PASS'],
   ])('resolves Ref from given parameters %j', (parameters, status) => {
     expect(resource(judge('valid/intrinsics.yaml', { parameters }), 'FromParameter').status).toBe(status);
+  });
+
+  it('refuses a given value outside AllowedValues, as CloudFormation would, naming the parameter only', () => {
+    expect(judge('valid/intrinsics.yaml', { parameters: { ReadOnly: 'TRUE' } })).toEqual({
+      status: 'ERROR',
+      error: { message: "parameter 'ReadOnly': the value given is not one of its AllowedValues; CloudFormation would refuse the stack", line: 3, column: 3 },
+      declaredParameters: ['ReadOnly', 'ReadOnlyWithDefault', 'SidecarName'],
+      resources: [],
+    });
   });
 
   it('resolves parameters from a file in each form the AWS CLI takes', () => {
@@ -229,10 +239,19 @@ Resources:
     });
   });
 
+  it('tells templates from other documents, judging a template with a broken resource all the same', () => {
+    const broken = 'Resources:\n  Task:\n    Type: AWS::ECS::TaskDefinition\n    Properties:\n      ContainerDefinitions: [{Name: app}]\n  Typo:\n    Typ: AWS::S3::Bucket\n';
+    expect(validateTemplate(broken, { onlyTemplates: true }).status).toBe('FAIL');
+    expect(validateTemplate('apiVersion: v1\nkind: Pod\nmetadata: {name: AWS::ECS::TaskDefinition}\n', { onlyTemplates: true })).toEqual({ status: 'SKIP', skipReason: 'not-a-template', resources: [] });
+    expect(validateTemplate('services:\n  web: {image: nginx}\n', { onlyTemplates: true })).toEqual({ status: 'SKIP', skipReason: 'not-a-template', resources: [] });
+    expect(validateTemplate('a: 1\n---\nb: AWS::ECS::TaskDefinition\n', { onlyTemplates: true })).toEqual({ status: 'SKIP', skipReason: 'not-a-template', resources: [] });
+    expect(validateTemplate('Resources:\n  T:\n    Type: AWS::ECS::TaskDefinition\n  - oops\n', { onlyTemplates: true }).status).toBe('ERROR');
+  });
+
   it('marks a file without ECS task definitions SKIP', () => {
-    expect(judge('valid/no-tasks.yaml')).toEqual({ status: 'SKIP', resources: [] });
-    expect(validateTemplate('')).toEqual({ status: 'SKIP', resources: [] });
-    expect(validateTemplate('{"name": "not-a-template"}', { fileName: 'package.json' })).toEqual({ status: 'SKIP', resources: [] });
+    expect(judge('valid/no-tasks.yaml')).toEqual({ status: 'SKIP', skipReason: 'no-task-definitions', resources: [] });
+    expect(validateTemplate('')).toEqual({ status: 'SKIP', skipReason: 'not-a-template', resources: [] });
+    expect(validateTemplate('{"name": "not-a-template"}', { fileName: 'package.json' })).toEqual({ status: 'SKIP', skipReason: 'not-a-template', resources: [] });
   });
 
   it('reads a Resources snippet without the Resources key', () => {

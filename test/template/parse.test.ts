@@ -1,5 +1,7 @@
 import fc from 'fast-check';
-import { LIMITS, parseTemplateText, readTemplate, validateTemplate } from '../../src/template';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { LIMITS, type ParsedTemplate, parseTemplateText, readTemplate, validateTemplate } from '../../src/template';
 import { decodeTemplate } from '../../src/template/decode';
 import { locateJsonError } from '../../src/template/json-error';
 import { fixture } from './support';
@@ -184,7 +186,7 @@ describe('reading JSON', () => {
 
 describe('bad input is an error, never a crash', () => {
   it.each([
-    ['bad/invalid.yaml', { message: 'invalid YAML: bad indentation', line: 8, column: 1 }],
+    ['bad/invalid.yaml', { message: 'invalid YAML: All mapping items must start at the same column', line: 8, column: 1 }],
     ['bad/alias-bomb.yaml', { message: `more than ${LIMITS.maxAliases} aliases`, line: 5, column: 29 }],
     ['bad/deep.yaml', { message: `nesting deeper than ${LIMITS.maxDepth} levels`, line: 2, column: 105 }],
     ['bad/binary.yaml', { message: 'binary file (NUL byte at offset 8), not a template' }],
@@ -238,5 +240,40 @@ describe('bad input is an error, never a crash', () => {
     const r = validateTemplate('Resources:\n  T:\n    Properties: {Secret: "s3cr3t-value"\n');
     expect(r.status).toBe('ERROR');
     expect(JSON.stringify(r)).not.toContain('s3cr3t');
+  });
+});
+
+describe('the fast YAML reader agrees with the full one', () => {
+  const root = join(__dirname, '..', 'fixtures', 'templates');
+  const files = ['valid', 'fix', 'repo/infra', '../../../examples'].flatMap((d) =>
+    readdirSync(join(root, d))
+      .filter((f) => /\.ya?ml$/.test(f))
+      .map((f) => join(d, f)),
+  );
+
+  /** Every mapping and sequence with its position and its entries' positions, by path. */
+  function positions(parsed: ParsedTemplate): string[] {
+    const out: string[] = [];
+    const visit = (v: unknown, path: string, depth: number): void => {
+      if (typeof v !== 'object' || v === null || depth > 60) return;
+      out.push(`${path} @${JSON.stringify(parsed.sourceMap.of(v))}`);
+      for (const [k, child] of Object.entries(v)) {
+        out.push(`${path}/${k} @${JSON.stringify(parsed.sourceMap.child(v, Array.isArray(v) ? Number(k) : k))}`);
+        visit(child, `${path}/${k}`, depth + 1);
+      }
+    };
+    visit(parsed.root, '', 0);
+    return out;
+  }
+
+  it.each(files)('%s: same values, same positions of every key and item', (file) => {
+    const text = readFileSync(join(root, file), 'utf8');
+    const fast = parseTemplateText(text, file) as ParsedTemplate;
+    const full = parseTemplateText(text, file, { fullReader: true }) as ParsedTemplate;
+    expect(fast.ok).toBe(true);
+    expect(fast.root).toEqual(full.root);
+    // Keys and items everywhere; mapping starts outside tagged values (there the full reader knows only the tag's key).
+    const keyed = (p: ParsedTemplate) => positions(p).filter((l) => !/Fn::|\/Ref|\/Condition/.test(l.split(' @')[0]!));
+    expect(keyed(fast)).toEqual(keyed(full));
   });
 });

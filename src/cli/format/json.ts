@@ -10,7 +10,9 @@ export function toJsonReport(files: readonly FileResult[], tool: { name: string;
     files: files.map((f) => ({
       path: f.path,
       status: f.status,
+      ...(f.skipReason ? { skipReason: f.skipReason } : {}),
       ...(f.error ? { error: f.error.message } : {}),
+      ...(f.notes ? { notes: f.notes } : {}),
       ...(f.error?.line !== undefined ? { line: f.error.line, column: f.error.column ?? 1 } : {}),
       resources: f.resources.map((r) => ({
         logicalId: r.logicalId,
@@ -21,6 +23,8 @@ export function toJsonReport(files: readonly FileResult[], tool: { name: string;
         ...(r.reason ? { reason: r.reason } : {}),
         ...(r.detail ? { detail: r.detail } : {}),
         ...(r.conditions ? { conditions: r.conditions } : {}),
+        ...(r.suppressionIgnored ? { suppressionIgnored: true } : {}),
+        ...(r.deployment ? { deployment: r.deployment } : {}),
         containers: r.containers.map((c) => ({
           name: c.name,
           index: c.index,
@@ -30,6 +34,7 @@ export function toJsonReport(files: readonly FileResult[], tool: { name: string;
           column: c.column,
           ...(c.detail ? { detail: c.detail } : {}),
           ...(c.conditions ? { conditions: c.conditions } : {}),
+          ...(c.whenAny ? { whenAny: c.whenAny } : {}),
           ...(c.exemptedBy ? { exemptedBy: c.exemptedBy } : {}),
         })),
       })),

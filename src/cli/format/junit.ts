@@ -33,7 +33,8 @@ export function formatJunit(files: readonly FileResult[], tool: { name: string; 
       const message = f.error?.message ?? 'unreadable';
       cases.push({ name: '(template)', line: f.error?.line, kind: 'error', body: `<error message="${xml(message)}" type="ERROR"/>` });
     } else if (f.status === 'SKIP') {
-      cases.push({ name: '(template)', kind: 'skipped', body: '<skipped message="no ECS task definitions"/>' });
+      const why = f.skipReason === 'not-a-template' ? 'not a CloudFormation template' : 'no ECS task definitions';
+      cases.push({ name: '(template)', kind: 'skipped', body: `<skipped message="${why}"/>` });
     }
     for (const r of f.resources) {
       const id = safeName(r.logicalId, 128);

@@ -12,15 +12,24 @@ export function label(c: Pick<ContainerFinding, 'name' | 'index'>): string {
   return `'${safeName(c.name ?? `ContainerDefinitions[${c.index}]`)}'`;
 }
 
-export function conditionText(conditions: readonly ConditionChoice[] | undefined): string {
+export function conditionText(conditions: readonly ConditionChoice[] | undefined, whenAny?: readonly (readonly ConditionChoice[])[]): string {
+  const one = (list: readonly ConditionChoice[]): string => ` when condition ${list.map((c) => `${safeName(c.condition, 128)} is ${c.value}`).join(' and ')}`;
+  if (whenAny && whenAny.length > 1) return whenAny.map(one).join(',');
   if (!conditions || conditions.length === 0) return '';
-  const parts = conditions.map((c) => `${safeName(c.condition, 128)} is ${c.value}`);
-  return ` when condition ${parts.join(' and ')}`;
+  return one(conditions);
 }
+
+/** Said when a resource's Metadata suppression was not honoured (the default: the hook's verdict). */
+export const SUPPRESSION_IGNORED =
+  "Metadata guard SuppressedRules is not honoured at deploy time: the hook never sees template Metadata and blocks this task definition; exempt the container in the hook's type configuration (ExemptContainerNames or ExemptImages, --config here) instead";
+
+/** Said when suppressions were honoured (--allow-suppressions). */
+export const SUPPRESSION_HONOURED =
+  'suppressed here only (--allow-suppressions): the deployed hook never sees template Metadata and will still block this task definition';
 
 /** One line about a container: label, verdict, reason, conditions, what is missing. */
 export function containerSentence(c: ContainerFinding): string {
-  const why = `${reasonText(c.reason)}${c.detail ? ` (${c.detail})` : ''}${conditionText(c.conditions)}`;
+  const why = `${reasonText(c.reason)}${c.detail ? ` (${c.detail})` : ''}${conditionText(c.conditions, c.whenAny)}`;
   switch (c.status) {
     case 'PASS':
       return `${label(c)}: read-only root filesystem`;
@@ -34,10 +43,13 @@ export function containerSentence(c: ContainerFinding): string {
 }
 
 export function resourceSentence(r: ResourceFinding): string {
-  const failing = r.containers.filter((c) => c.status === 'FAIL' || c.status === 'SUPPRESSED').length;
-  const total = r.containers.length;
+  // Counted in one deployment (the worst), never across Fn::If branches.
+  const failing = r.deployment?.failing ?? r.containers.filter((c) => c.status === 'FAIL' || c.status === 'SUPPRESSED').length;
+  const total = r.deployment?.containers ?? r.containers.length;
   const when = conditionText(r.conditions);
   switch (r.reason) {
+    case 'condition':
+      return `not created: its Condition${when.replace(' when condition', '')}`;
     case 'empty':
       if (r.status !== 'FAIL' && r.status !== 'SUPPRESSED') return 'no container definitions, nothing to check';
       break;
@@ -49,7 +61,9 @@ export function resourceSentence(r: ResourceFinding): string {
     case 'unresolved':
       return `containers unknown before deployment: ${r.detail ?? ''}${when}`;
   }
-  if (failing > 0) return `${failing} of ${total} container${total === 1 ? ' can write to its' : 's can write to their'} root filesystem`;
+  const branches = r.containers.length > total ? ` (${r.containers.length} across Fn::If branches)` : '';
+  if (failing > 0) return `${failing} of ${total} container${total === 1 ? ' can write to its' : 's can write to their'} root filesystem${branches}`;
   const exempt = r.containers.filter((c) => c.status === 'EXEMPT').length;
-  return `${total - exempt} container${total - exempt === 1 ? '' : 's'} checked, all read-only${exempt ? `, ${exempt} exempt` : ''}`;
+  const checked = total - exempt;
+  return `${checked} container${checked === 1 ? '' : 's'} checked, all read-only${exempt ? `, ${exempt} exempt` : ''}${branches}`;
 }

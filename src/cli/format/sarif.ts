@@ -2,7 +2,7 @@ import { relative, sep } from 'node:path';
 import { FIX, REMEDIATION_LINK, RULE_ID, safeName } from '../../policy';
 import type { ContainerFinding, ResourceFinding } from '../../template';
 import type { FileResult } from '../results';
-import { containerSentence, resourceSentence } from './reasons';
+import { containerSentence, resourceSentence, SUPPRESSION_IGNORED } from './reasons';
 
 /** A URI reference relative to the working directory (what code scanning maps to repository files). */
 export function artifactUri(path: string, cwd: string): string {
@@ -28,7 +28,7 @@ function containerResult(f: FileResult, r: ResourceFinding, c: ContainerFinding,
     ruleId: RULE_ID,
     ruleIndex: 0,
     level: 'error',
-    message: { text: `${r.type.slice('AWS::ECS::'.length)} '${id}': container ${containerSentence(c)}. ${FIX}` },
+    message: { text: `${r.type.slice('AWS::ECS::'.length)} '${id}': container ${containerSentence(c)}. ${FIX}${r.suppressionIgnored ? ` ${SUPPRESSION_IGNORED}.` : ''}` },
     locations: [location(uri, c.line, c.column, `${r.logicalId}/${c.name ?? `ContainerDefinitions[${c.index}]`}`)],
     partialFingerprints: { ecsContainer: `${r.logicalId}/${c.name ?? `#${c.index}`}` },
     ...(c.status === 'SUPPRESSED' ? { suppressions: [{ kind: 'inSource', justification: 'Metadata guard SuppressedRules' }] } : {}),

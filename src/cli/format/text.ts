@@ -1,6 +1,6 @@
 import { safeName } from '../../policy';
 import { type FileResult, printablePath, summarize } from '../results';
-import { containerSentence, FIX, resourceSentence } from './reasons';
+import { containerSentence, FIX, resourceSentence, SUPPRESSION_HONOURED, SUPPRESSION_IGNORED } from './reasons';
 
 export interface TextOptions {
   readonly color: boolean;
@@ -30,10 +30,15 @@ export function formatText(files: readonly FileResult[], options: TextOptions): 
       continue;
     }
     if (f.status === 'SKIP') {
-      lines.push(`${status('SKIP')} ${path}: no ECS task definitions`);
+      // Files found by walking a directory that are not templates are only counted.
+      if (f.skipReason === 'not-a-template') {
+        if (f.explicit) lines.push(`${status('SKIP')} ${path}: not a CloudFormation template`);
+      } else lines.push(`${status('SKIP')} ${path}: no ECS task definitions`);
+      for (const note of f.notes ?? []) lines.push(`  note: ${note}`);
       continue;
     }
     lines.push(`${status(f.status)} ${path}`);
+    for (const note of f.notes ?? []) lines.push(`  note: ${note}`);
     let needsFix = false;
     for (const r of f.resources) {
       const id = `${safeName(r.logicalId, 128)} (${r.type})`;
@@ -43,13 +48,15 @@ export function formatText(files: readonly FileResult[], options: TextOptions): 
         const tag = c.status === 'PASS' ? '' : `${status(c.status)} `;
         lines.push(`    ${path}:${c.line}:${c.column}: ${tag}${containerSentence(c)}`);
       }
+      if (r.suppressionIgnored) lines.push(`    note: ${SUPPRESSION_IGNORED}`);
+      if (r.suppressed) lines.push(`    note: ${SUPPRESSION_HONOURED}`);
       if (r.status === 'FAIL') needsFix = true;
     }
     if (needsFix) lines.push(`  ${paint('bold', 'fix:')} ${FIX}`);
   }
   const s = summarize(files);
   lines.push(
-    `${s.files} file${s.files === 1 ? '' : 's'}: ${s.pass} PASS, ${s.fail} FAIL, ${s.skip} SKIP, ${s.error} ERROR; ` +
+    `${s.files} file${s.files === 1 ? '' : 's'}: ${s.pass} PASS, ${s.fail} FAIL, ${s.skip} SKIP${s.notTemplate ? ` (${s.notTemplate} not a template)` : ''}, ${s.error} ERROR; ` +
       `${s.resources} task definition${s.resources === 1 ? '' : 's'}, ${s.failingResources} non-compliant; ` +
       `containers: ${s.containers.fail} failing, ${s.containers.pass} passing, ${s.containers.exempt} exempt, ${s.containers.suppressed} suppressed`,
   );

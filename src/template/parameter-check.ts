@@ -1,0 +1,190 @@
+/**
+ * Given parameter values checked as CloudFormation checks them before it creates a stack: against the
+ * parameter's AllowedValues, AllowedPattern, MinLength/MaxLength and (Number) MinValue/MaxValue, and
+ * every Fn::FindInMap whose keys come from given values must find its entry. A failure is an error
+ * for the template naming the parameter (never its value: values may be secrets).
+ */
+import { safeName } from '../policy/text';
+import type { Conditions } from './conditions';
+import { intrinsicOf, isRecord } from './resolve';
+import type { Position, SourceMap } from './source-map';
+
+export interface ParameterProblem {
+  readonly message: string;
+  readonly position?: Position;
+}
+
+const MAX_PATTERN = 1000;
+
+/**
+ * A pattern is only run when it cannot backtrack badly: no quantified group that itself contains a
+ * quantifier or an alternation (star height 1). Such patterns are reported as not checked.
+ */
+function safePattern(pattern: string): RegExp | undefined {
+  if (pattern.length > MAX_PATTERN || /\\[1-9k]|\(\?<?[=!]/.test(pattern)) return undefined;
+  const stack: boolean[] = [];
+  let escaped = false;
+  let inClass = false;
+  for (let i = 0; i < pattern.length; i++) {
+    const c = pattern[i]!;
+    if (escaped) {
+      escaped = false;
+      continue;
+    }
+    if (c === '\\') {
+      escaped = true;
+      continue;
+    }
+    if (inClass) {
+      if (c === ']') inClass = false;
+      continue;
+    }
+    if (c === '[') inClass = true;
+    else if (c === '(') stack.push(false);
+    else if (c === ')') {
+      const inner = stack.pop() ?? false;
+      const next = pattern[i + 1];
+      const quantified = next === '*' || next === '+' || next === '?' || next === '{';
+      if (quantified && inner) return undefined;
+      if (stack.length > 0 && (inner || quantified)) stack[stack.length - 1] = true;
+    } else if ('*+?{|'.includes(c) && stack.length > 0) stack[stack.length - 1] = true;
+  }
+  try {
+    // CloudFormation (Java) requires the whole value to match.
+    return new RegExp(`^(?:${pattern})$`, 'u');
+  } catch {
+    try {
+      return new RegExp(`^(?:${pattern})$`);
+    } catch {
+      return undefined;
+    }
+  }
+}
+
+function textOf(value: unknown): string | undefined {
+  if (typeof value === 'string') return value;
+  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+  return undefined;
+}
+
+/** Problems with the values given for the parameters a template declares, and notes (patterns not run). */
+export function checkGivenParameters(
+  declared: unknown,
+  given: ReadonlyMap<string, string>,
+  sourceMap: SourceMap,
+): { problems: ParameterProblem[]; notes: string[] } {
+  const problems: ParameterProblem[] = [];
+  const notes: string[] = [];
+  if (!isRecord(declared)) return { problems, notes };
+  for (const [name, decl] of Object.entries(declared)) {
+    const value = given.get(name);
+    if (value === undefined || !isRecord(decl)) continue;
+    const position = sourceMap.child(declared, name);
+    const n = safeName(name, 128);
+    const fail = (why: string): void => {
+      problems.push({ message: `parameter '${n}': the value given ${why}; CloudFormation would refuse the stack`, ...(position ? { position } : {}) });
+    };
+    const type = typeof decl.Type === 'string' ? decl.Type : 'String';
+    const items = type === 'CommaDelimitedList' || type.startsWith('List<') ? value.split(',').map((v) => (type === 'CommaDelimitedList' ? v.trim() : v)) : [value];
+    if (type === 'Number' || type === 'List<Number>') {
+      if (items.some((v) => v.trim() === '' || !Number.isFinite(Number(v)))) {
+        fail('is not a number');
+        continue;
+      }
+      const min = Number(textOf(decl.MinValue));
+      const max = Number(textOf(decl.MaxValue));
+      if (textOf(decl.MinValue) !== undefined && items.some((v) => Number(v) < min)) fail('is below its MinValue');
+      if (textOf(decl.MaxValue) !== undefined && items.some((v) => Number(v) > max)) fail('is above its MaxValue');
+    }
+    if (Array.isArray(decl.AllowedValues)) {
+      const allowed = new Set(decl.AllowedValues.map(textOf).filter((v) => v !== undefined));
+      if (items.some((v) => !allowed.has(v))) fail('is not one of its AllowedValues');
+    }
+    const pattern = textOf(decl.AllowedPattern);
+    if (pattern !== undefined) {
+      const re = safePattern(pattern);
+      if (!re) notes.push(`parameter '${n}': its AllowedPattern was not checked (a pattern that could take too long to run)`);
+      else if (items.some((v) => !re.test(v))) fail('does not match its AllowedPattern');
+    }
+    const minLength = textOf(decl.MinLength);
+    const maxLength = textOf(decl.MaxLength);
+    if (minLength !== undefined && value.length < Number(minLength)) fail('is shorter than its MinLength');
+    if (maxLength !== undefined && value.length > Number(maxLength)) fail('is longer than its MaxLength');
+  }
+  return { problems, notes };
+}
+
+/**
+ * Every Fn::FindInMap (in resources CloudFormation would create, outputs and branches it would take)
+ * whose keys are literal or given parameter values, at least one given, must find its entry.
+ */
+export function checkFindInMap(
+  root: Record<string, unknown>,
+  given: ReadonlyMap<string, string>,
+  conditions: Conditions | undefined,
+  sourceMap: SourceMap,
+): ParameterProblem[] {
+  const problems: ParameterProblem[] = [];
+  const mappings = root.Mappings;
+  const declared = isRecord(root.Parameters) ? root.Parameters : {};
+  const key = (arg: unknown): { text: string; from?: string } | undefined => {
+    if (typeof arg === 'string') return { text: arg };
+    const fn = intrinsicOf(arg);
+    if (fn && fn[0] === 'Ref' && typeof fn[1] === 'string') {
+      const name = fn[1];
+      const value = given.get(name);
+      const type = isRecord(declared[name]) && typeof declared[name].Type === 'string' ? declared[name].Type : 'String';
+      if (value !== undefined && (Object.prototype.hasOwnProperty.call(declared, name) || name.startsWith('AWS::')) && !/List/.test(String(type))) {
+        return { text: value, from: name };
+      }
+    }
+    return undefined;
+  };
+  let visited = 0;
+  const walk = (value: unknown, depth: number): void => {
+    if (depth > 100 || ++visited > 1_000_000 || problems.length > 0) return;
+    if (Array.isArray(value)) {
+      for (const v of value) walk(v, depth + 1);
+      return;
+    }
+    if (!isRecord(value)) return;
+    const fn = intrinsicOf(value);
+    if (fn && fn[0] === 'Fn::If' && Array.isArray(fn[1]) && fn[1].length === 3 && typeof fn[1][0] === 'string') {
+      const decided = conditions?.value(fn[1][0]);
+      if (decided !== false) walk(fn[1][1], depth + 1);
+      if (decided !== true) walk(fn[1][2], depth + 1);
+      return;
+    }
+    if (fn && fn[0] === 'Fn::FindInMap' && Array.isArray(fn[1]) && fn[1].length === 3) {
+      const [m, k1, k2] = fn[1].map(key);
+      if (m && k1 && k2 && (m.from || k1.from || k2.from) && isRecord(mappings)) {
+        const table = Object.prototype.hasOwnProperty.call(mappings, m.text) ? mappings[m.text] : undefined;
+        const row = isRecord(table) && Object.prototype.hasOwnProperty.call(table, k1.text) ? table[k1.text] : undefined;
+        const missing = !isRecord(table) ? m : !isRecord(row) ? k1 : !Object.prototype.hasOwnProperty.call(row, k2.text) ? k2 : undefined;
+        const culprit = missing?.from ? missing : [m, k1, k2].find((k) => k.from);
+        if (missing && culprit?.from) {
+          const position = sourceMap.of(value);
+          problems.push({
+            message: `Fn::FindInMap finds no entry in mapping '${m.from ? '(from a parameter)' : safeName(m.text, 128)}' for the value given to parameter '${safeName(culprit.from, 128)}'; CloudFormation would refuse the stack`,
+            ...(position ? { position } : {}),
+          });
+          return;
+        }
+      }
+    }
+    for (const v of Object.values(value)) walk(v, depth + 1);
+  };
+  if (isRecord(root.Resources)) {
+    for (const resource of Object.values(root.Resources)) {
+      if (isRecord(resource) && typeof resource.Condition === 'string' && conditions?.value(resource.Condition) === false) continue;
+      walk(resource, 0);
+    }
+  }
+  if (isRecord(root.Outputs)) {
+    for (const output of Object.values(root.Outputs)) {
+      if (isRecord(output) && typeof output.Condition === 'string' && conditions?.value(output.Condition) === false) continue;
+      walk(output, 0);
+    }
+  }
+  return problems;
+}
