@@ -162,7 +162,7 @@ describe('STACK: the template as submitted', () => {
   });
 
   it.each([
-    ['a template that does not parse', { template: 'Resources: [unclosed', previousTemplate: '' }, "the template does not parse at line 1: invalid YAML: bad indentation"],
+    ['a template that does not parse', { template: 'Resources: [unclosed', previousTemplate: '' }, "the template does not parse at line 1: invalid YAML: Flow sequence in block collection must be sufficiently indented and end with a ]"],
     ['no template', { previousTemplate: '' }, 'it carries no template'],
     ['an empty template', { template: '  ', previousTemplate: '' }, 'it carries no template'],
   ])('%s: FAILED InvalidRequest, never SUCCESS', async (_name, body, reason) => {
