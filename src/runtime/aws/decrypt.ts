@@ -36,7 +36,7 @@ const JWK_CURVE: Readonly<Record<string, string>> = { prime256v1: 'P-256', secp3
  * the SDK as the PEM its own code would make. Everything else (unsigned suites, a context without the
  * key) is the SDK's own code; the signature is verified by the SDK as before.
  */
-class NodeCurveMaterialsManager extends NodeDefaultCryptographicMaterialsManager {
+export class NodeCurveMaterialsManager extends NodeDefaultCryptographicMaterialsManager {
   override _initializeDecryptionMaterial(suite: NodeAlgorithmSuite, encryptionContext: EncryptionContext): NodeDecryptionMaterial {
     const curve = suite.signatureCurve === undefined ? undefined : JWK_CURVE[suite.signatureCurve];
     const encoded = encryptionContext?.[ENCODED_SIGNER_KEY];
