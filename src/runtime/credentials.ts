@@ -85,11 +85,15 @@ async function decrypt(raw: string, encrypted: EncryptedCredentials, context: Re
   if (!/^[A-Za-z0-9+/]+={0,2}$/.test(raw)) throw new CredentialsError('the credentials are neither JSON nor base64');
   const own = environmentCredentials(context.env);
   if (own === undefined) throw new CredentialsError('the function has no credentials of its own to assume the encryption key role');
-  // The role's round trip leaves first; the Encryption SDK is compiled while it is in flight. The SDK
-  // writes the request within the microtasks that follow send(), so one turn of the event loop later it
-  // is on its way (the wrapper's judging, which runs synchronously after this, overlaps it too).
-  const role = assumeRole(encrypted.roleArn, context.region, own, context.signal);
-  role.catch(() => undefined);
+  // The role's round trip leaves first; the Encryption SDK is compiled while it is in flight (and the
+  // wrapper's judging, which runs synchronously after this, overlaps it too). The compile waits until the
+  // SDK hands the request to its HTTP handler (or the call ends), then one turn of the event loop, in
+  // which the handler creates and writes the request.
+  let sent: () => void = () => undefined;
+  const sending = new Promise<void>((resolve) => (sent = resolve));
+  const role = assumeRole(encrypted.roleArn, context.region, own, context.signal, () => sent());
+  role.then(sent, sent);
+  await sending;
   await new Promise<void>((resolve) => setImmediate(resolve));
   let load: Decryptor;
   try {

@@ -7,9 +7,23 @@ import { randomUUID } from 'node:crypto';
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import { AwsCallError, type AwsCredentials, callWithin, clientConfig } from './sdk';
 
-/** Short-lived credentials for `roleArn` (15 minutes, the shortest STS grants), asked in `region`. */
-export async function assumeRole(roleArn: string, region: string, own: AwsCredentials, signal: AbortSignal): Promise<AwsCredentials> {
+/**
+ * Short-lived credentials for `roleArn` (15 minutes, the shortest STS grants), asked in `region`.
+ * `onSend` is called when the signed request is handed to the HTTP handler (the last step of the SDK's
+ * middleware, which may wait on I/O before it: the shared config files), so a caller knows when the
+ * round trip has begun.
+ */
+export async function assumeRole(roleArn: string, region: string, own: AwsCredentials, signal: AbortSignal, onSend?: () => void): Promise<AwsCredentials> {
   const sts = new STSClient(clientConfig(region, own));
+  if (onSend !== undefined) {
+    sts.middlewareStack.add(
+      (next) => (args) => {
+        onSend();
+        return next(args);
+      },
+      { step: 'deserialize', priority: 'low', name: 'hookRequestSent' },
+    );
+  }
   const RoleSessionName = `hook-credentials-${randomUUID()}`;
   const out = await callWithin('sts', 'AssumeRole', signal, (abortSignal) =>
     sts.send(new AssumeRoleCommand({ RoleArn: roleArn, RoleSessionName, DurationSeconds: 900 }), { abortSignal }),
