@@ -85,10 +85,9 @@ async function decrypt(raw: string, encrypted: EncryptedCredentials, context: Re
   if (!/^[A-Za-z0-9+/]+={0,2}$/.test(raw)) throw new CredentialsError('the credentials are neither JSON nor base64');
   const own = environmentCredentials(context.env);
   if (own === undefined) throw new CredentialsError('the function has no credentials of its own to assume the encryption key role');
-  // The role's round trip leaves first; the Encryption SDK is compiled while it is in flight (and the
-  // wrapper's judging, which runs synchronously after this, overlaps it too). The compile waits until the
-  // SDK hands the request to its HTTP handler (or the call ends), then one turn of the event loop, in
-  // which the handler creates and writes the request.
+  // The role's request leaves first, and the Encryption SDK (dist/decrypt.js) is compiled while its round
+  // trip is in flight: the compile waits until the SDK hands the request to its HTTP handler (or the call
+  // ends), then one turn of the event loop, in which the handler creates and writes the request.
   let sent: () => void = () => undefined;
   const sending = new Promise<void>((resolve) => (sent = resolve));
   const role = assumeRole(encrypted.roleArn, context.region, own, context.signal, () => sent());
