@@ -86,14 +86,13 @@ async function decrypt(raw: string, encrypted: EncryptedCredentials, context: Re
   const own = environmentCredentials(context.env);
   if (own === undefined) throw new CredentialsError('the function has no credentials of its own to assume the encryption key role');
   // The role's request leaves first, and the Encryption SDK (dist/decrypt.js) is compiled while its round
-  // trip is in flight: the compile waits until the SDK hands the request to its HTTP handler (or the call
-  // ends), then one turn of the event loop, in which the handler creates and writes the request.
-  let sent: () => void = () => undefined;
-  const sending = new Promise<void>((resolve) => (sent = resolve));
-  const role = assumeRole(encrypted.roleArn, context.region, own, context.signal, () => sent());
-  role.then(sent, sent);
-  await sending;
-  await new Promise<void>((resolve) => setImmediate(resolve));
+  // trip is in flight: once the request is written to its connection (or the call has ended), not before,
+  // or the compile would hold the connection and the request with it.
+  let written: () => void = () => undefined;
+  const writing = new Promise<void>((resolve) => (written = resolve));
+  const role = assumeRole(encrypted.roleArn, context.region, own, context.signal, () => written());
+  role.then(written, written);
+  await writing;
   let load: Decryptor;
   try {
     load = decryptor();
