@@ -2,7 +2,7 @@
 // order the hook meets them: node:crypto, compiling dist/network.js (the CloudWatch Logs and CloudWatch
 // clients), the first delivery through those clients (client set-up, endpoint rules, signing, node:http,
 // two loopback calls), then, for encrypted credentials only, compiling dist/decrypt.js (the Encryption
-// SDK, STS and KMS clients) and the first decryption through it. The endpoints are a stand-in in this
+// SDK) and the first decryption through it (the STS call of the network half, then KMS and the message). The endpoints are a stand-in in this
 // process answering at once (STS with fixed role credentials, KMS with the message's data key), so no
 // emulator's latency is inside the figures. Everything runs the built files' own exports.
 // argv: <dist/network.js> <dist/decrypt.js> <input.json: { message (base64), dataKey (hex), keyArn, roleArn }>
@@ -77,12 +77,11 @@ server.listen(0, '127.0.0.1', async () => {
       await delivery.finish({ invocationPoint: 'CREATE_PRE_PROVISION', durationMs: 1, exceptionType: undefined }, Date.now() + 5_000);
     });
     const decrypt = step('decryptModuleMs', () => require(process.argv[3]));
+    const own = { accessKeyId: FUNCTION_ENV.AWS_ACCESS_KEY_ID, secretAccessKey: FUNCTION_ENV.AWS_SECRET_ACCESS_KEY, sessionToken: FUNCTION_ENV.AWS_SESSION_TOKEN };
+    const signal = AbortSignal.timeout(10_000);
+    // The role is assumed by the network half (the hook asks for it before loading dist/decrypt.js), then decrypted with.
     const outcome = await stepAsync('firstDecryptMs', () =>
-      decrypt.decryptCredentials(Buffer.from(input.message, 'base64'), input.keyArn, input.roleArn, {
-        region: 'us-east-1',
-        own: { accessKeyId: FUNCTION_ENV.AWS_ACCESS_KEY_ID, secretAccessKey: FUNCTION_ENV.AWS_SECRET_ACCESS_KEY, sessionToken: FUNCTION_ENV.AWS_SESSION_TOKEN },
-        signal: AbortSignal.timeout(10_000),
-      }),
+      decrypt.decryptCredentials(Buffer.from(input.message, 'base64'), input.keyArn, network.assumeRole(input.roleArn, 'us-east-1', own, signal), signal),
     );
     // The plaintext must be the credentials' JSON; it is checked, never printed.
     if (!outcome.ok || typeof JSON.parse(outcome.plaintext.toString('utf8')).accessKeyId !== 'string') throw new Error(`decryption failed: ${outcome.reason}`);

@@ -57,7 +57,9 @@ function traceRequests() {
     if ((request === 'node:http' || request === 'node:https') && !loadedModule.request.traced) {
       const original = loadedModule.request;
       loadedModule.request = function request(url, options, ...more) {
-        const auth = String(options?.headers?.authorization ?? options?.headers?.Authorization ?? '');
+        // http.request(options[, callback]) or http.request(url[, options][, callback]): the SDK passes options first.
+        const opts = typeof url === 'object' && url !== null && !(url instanceof URL) ? url : options;
+        const auth = String(opts?.headers?.authorization ?? opts?.headers?.Authorization ?? '');
         const noted = { service: /Credential=[^/]+\/\d{8}\/[^/]+\/([^/]+)\//.exec(auth)?.[1] ?? 'unknown', createdMs: clock.now() };
         seen.push(noted);
         const req = original.call(this, url, options, ...more);

@@ -98,8 +98,8 @@ const sdkTrimmed = {
   },
 };
 /**
- * dist/decrypt.js takes the SDK from dist/network.js, which is always loaded before it: the STS and KMS
- * clients and the runtime's client settings (src/runtime/network.ts exports them), so the SDK's core is
+ * dist/decrypt.js takes the SDK from dist/network.js, which is always loaded before it: the KMS client
+ * and the runtime's client settings (src/runtime/network.ts exports them), so the SDK's core is
  * compiled once. The Encryption SDK's KMS keyring module also names the aggregated `KMS` client (every
  * KMS command) for its default client factory, which the runtime never uses (it always passes its own
  * client provider): a class that refuses to be constructed stands in for it.
@@ -111,14 +111,47 @@ const decryptOnNetwork = {
       '@aws-sdk/client-kms':
         "const n = require('./network.js'); module.exports = { KMSClient: n.KMSClient, DecryptCommand: n.DecryptCommand, " +
         "KMS: class KMS { constructor() { throw new Error('the runtime passes its own KMS client'); } } };",
-      '@aws-sdk/client-sts': "const n = require('./network.js'); module.exports = { STSClient: n.STSClient, AssumeRoleCommand: n.AssumeRoleCommand };",
       './sdk': "const n = require('./network.js'); module.exports = { AwsCallError: n.AwsCallError, callWithin: n.callWithin, clientConfig: n.clientConfig };",
     };
-    b.onResolve({ filter: /^(@aws-sdk\/client-(kms|sts)|\.\/sdk)$/ }, (args) =>
+    b.onResolve({ filter: /^(@aws-sdk\/client-kms|\.\/sdk)$/ }, (args) =>
       args.path !== './sdk' || args.importer.endsWith(join('src', 'runtime', 'aws', 'decrypt.ts')) ? { path: args.path, namespace: 'from-network' } : undefined,
     );
     b.onLoad({ filter: /.*/, namespace: 'from-network' }, (args) => ({ contents: shared[args.path], loader: 'js' }));
     b.onResolve({ filter: /^\.\/network\.js$/ }, () => ({ path: './network.js', external: true }));
+  },
+};
+
+/**
+ * What the Encryption SDK's decryptor brings that the runtime's decryption never runs, replaced in
+ * dist/decrypt.js only:
+ * - the portable decoders of EC public keys (@aws-crypto/material-management's ecc_decode, ecc_encode and
+ *   pem_helpers: bn.js arithmetic, computed for both curves at load, and an asn1.js encoder, defined at
+ *   load): src/runtime/aws/decrypt.ts gives the SDK the signer's key already decoded by Node's crypto, so
+ *   they are only reached by signing (encryption) and by the SDK's default key decoding, neither of which
+ *   the runtime uses; a stand-in that throws keeps any such call loud.
+ * - readable-stream, the npm copy of Node's streams the decryptor pipes through: replaced by Node's own
+ *   `stream` classes and helpers, as readable-stream itself offers with READABLE_STREAM=disable.
+ */
+const decryptTrimmed = {
+  name: 'decrypt-trimmed',
+  setup(b) {
+    const unused = (name) => `() => { throw new Error('${name}: not in the runtime (it decodes keys with node:crypto)'); }`;
+    const stubs = {
+      ecc_decode: `export const decodeNamedCurves = Object.freeze({ prime256v1: ${unused('decodeNamedCurves')}, secp384r1: ${unused('decodeNamedCurves')} });`,
+      ecc_encode: `export const encodeNamedCurves = Object.freeze({ prime256v1: ${unused('encodeNamedCurves')}, secp384r1: ${unused('encodeNamedCurves')} });`,
+      pem_helpers: `export const publicKeyPem = ${unused('publicKeyPem')}; export const privateKeyPem = ${unused('privateKeyPem')};`,
+    };
+    b.onResolve({ filter: /^\.\/(ecc_decode|ecc_encode|pem_helpers)$/ }, (args) =>
+      /@aws-crypto[\\/]material-management[\\/]/.test(args.importer) ? { path: args.path.slice(2), namespace: 'unused-key-codec' } : undefined,
+    );
+    b.onLoad({ filter: /.*/, namespace: 'unused-key-codec' }, (args) => ({ contents: stubs[args.path], loader: 'js' }));
+    b.onResolve({ filter: /^readable-stream$/ }, () => ({ path: 'readable-stream', namespace: 'node-stream' }));
+    b.onLoad({ filter: /.*/, namespace: 'node-stream' }, () => ({
+      contents:
+        "const S = require('stream'); module.exports = { Stream: S, Readable: S.Readable, Writable: S.Writable, Duplex: S.Duplex, " +
+        'Transform: S.Transform, PassThrough: S.PassThrough, finished: S.finished, pipeline: S.pipeline };',
+      loader: 'js',
+    }));
   },
 };
 
@@ -144,7 +177,7 @@ const results = await Promise.all([
   build({
     ...common,
     ...sdkOptions,
-    plugins: [...common.plugins, sdkTrimmed, decryptOnNetwork],
+    plugins: [...common.plugins, sdkTrimmed, decryptOnNetwork, decryptTrimmed],
     entryPoints: { decrypt: join(root, 'src/runtime/aws/decrypt.ts') },
     outdir,
   }),

@@ -6,6 +6,7 @@
  * first, and the second only when the value is not JSON and both fields are present. Caller
  * credentials are never read: the policy needs no AWS access.
  */
+import { assumeRole } from './aws/role';
 import type { AwsCredentials } from './aws/sdk';
 
 /** Why the credentials could not be read. The message never quotes them. */
@@ -74,7 +75,7 @@ export async function readProviderCredentials(raw: unknown, encrypted: Encrypted
 }
 
 type Decryptor = typeof import('./aws/decrypt');
-/** The Encryption SDK, STS and KMS clients (dist/decrypt.js in the bundle): loaded only on this path. */
+/** The Encryption SDK and the KMS call (dist/decrypt.js in the bundle): loaded only on this path. */
 function decryptor(): Decryptor {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   return require('./aws/decrypt') as Decryptor;
@@ -84,6 +85,14 @@ async function decrypt(raw: string, encrypted: EncryptedCredentials, context: Re
   if (!/^[A-Za-z0-9+/]+={0,2}$/.test(raw)) throw new CredentialsError('the credentials are neither JSON nor base64');
   const own = environmentCredentials(context.env);
   if (own === undefined) throw new CredentialsError('the function has no credentials of its own to assume the encryption key role');
+  // The role's request leaves first, and the Encryption SDK (dist/decrypt.js) is compiled while its round
+  // trip is in flight: once the request is written to its connection (or the call has ended), not before,
+  // or the compile would hold the connection and the request with it.
+  let written: () => void = () => undefined;
+  const writing = new Promise<void>((resolve) => (written = resolve));
+  const role = assumeRole(encrypted.roleArn, context.region, own, context.signal, () => written());
+  role.then(written, written);
+  await writing;
   let load: Decryptor;
   try {
     load = decryptor();
@@ -91,11 +100,7 @@ async function decrypt(raw: string, encrypted: EncryptedCredentials, context: Re
     // A package made by hand without dist/decrypt.js beside dist/network.js.
     throw new CredentialsError('the decryption module (decrypt.js) is missing beside network.js');
   }
-  const outcome = await load.decryptCredentials(Buffer.from(raw, 'base64'), encrypted.keyArn, encrypted.roleArn, {
-    region: context.region,
-    own,
-    signal: context.signal,
-  });
+  const outcome = await load.decryptCredentials(Buffer.from(raw, 'base64'), encrypted.keyArn, role, context.signal);
   if (!outcome.ok) throw new CredentialsError(outcome.reason);
   try {
     const json = parsedJson(outcome.plaintext.toString('utf8'));

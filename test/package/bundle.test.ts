@@ -81,6 +81,12 @@ describe('dist/network.js, the network half, and dist/decrypt.js, the decryption
     expect(found.filter((p) => p.startsWith('@aws-sdk/') || p.startsWith('@smithy/') || /branch-keystore|raw-rsa|raw-aes|encrypt-node/.test(p))).toEqual([]);
     expect(readFileSync(join(root, 'dist', 'decrypt.js'), 'utf8')).toContain('require("./network.js")');
   });
+
+  it('the decryption leaves out what it never runs: the portable EC key codecs (asn1.js) and the npm copy of Node streams', () => {
+    // The signer key is decoded by node:crypto (src/runtime/aws/decrypt.ts); streams are Node's own.
+    expect(packages(decryptInputs).filter((p) => p === 'asn1.js' || p === 'readable-stream')).toEqual([]);
+    expect(decryptInputs.filter((i) => /material-management\/build\/[^/]+\/src\/(ecc_decode|ecc_encode|pem_helpers)\.js$/.test(i))).toEqual([]);
+  });
 });
 
 describe('dist/stack.js, the stack and change-set checks', () => {

@@ -5,12 +5,13 @@
  * sent (role, key id, Regions, credentials used) and every refusal: tampered, truncated, another key,
  * too many data keys, STS and KMS failures, the deadline.
  */
-import { buildClient, CommitmentPolicy, KmsKeyringNode } from '@aws-crypto/client-node';
+import { buildClient, CommitmentPolicy, KmsKeyringNode, NodeAlgorithmSuite, NodeDefaultCryptographicMaterialsManager } from '@aws-crypto/client-node';
+import { createECDH } from 'node:crypto';
 import { DecryptCommand, KMSClient } from '@aws-sdk/client-kms';
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
-import { MAX_ENCRYPTED_DATA_KEYS } from '../../src/runtime/aws/decrypt';
+import { MAX_ENCRYPTED_DATA_KEYS, NodeCurveMaterialsManager } from '../../src/runtime/aws/decrypt';
 import { CredentialsError, type EncryptedCredentials, readProviderCredentials } from '../../src/runtime/credentials';
 import { FakeKms, serviceError } from '../support/sdk-mocks';
 
@@ -107,9 +108,50 @@ describe('encrypted credentials', () => {
     expect(await (kms.call(0).thisValue as KMSClient).config.region()).toBe('us-iso-east-1');
   });
 
-  it.each(['0014', '0178', '0378', '0478', '0578'])('messages of algorithm suite 0x%s, with and without key commitment, are read (as the Java runtime does)', async (suite) => {
+  it.each(['0014', '0178', '0214', '0346', '0378', '0478', '0578'])('messages of algorithm suite 0x%s, with and without key commitment, are read (as the Java runtime does)', async (suite) => {
     const m = await encrypt(JSON.stringify(OWNER), { suiteId: parseInt(suite, 16) });
     await expect(read(m.toString('base64'))).resolves.toEqual(OWNER);
+  });
+
+  // The signer's public key is decoded by node:crypto rather than the Encryption SDK's JavaScript: the
+  // signature must still be checked with it, for both curves the SDK signs with.
+  it.each(['0214', '0578'])('a message of suite 0x%s whose signature is altered in any byte is refused', async (suite) => {
+    const m = await encrypt(JSON.stringify(OWNER), { suiteId: parseInt(suite, 16) });
+    const accepted: number[] = [];
+    // The message ends with the signature's length (2 bytes) and the DER signature (up to 72 or 104 bytes).
+    for (let i = m.length - (suite === '0214' ? 72 : 104); i < m.length; i += 1) {
+      const copy = Buffer.from(m);
+      copy[i] = copy[i]! ^ 0x01;
+      const result = await read(copy.toString('base64')).then(
+        () => 'accepted',
+        (e: unknown) => (e instanceof CredentialsError ? 'refused' : 'not a CredentialsError'),
+      );
+      if (result !== 'refused') accepted.push(i);
+    }
+    expect(accepted).toEqual([]);
+  });
+
+  it('decodes the signer key exactly as the Encryption SDK does, for both curves and both point parities', () => {
+    const keyring = new KmsKeyringNode({ keyIds: [KEY_ARN], clientProvider: (() => fake.client) as never });
+    const ours = new NodeCurveMaterialsManager(keyring);
+    const sdk = new NodeDefaultCryptographicMaterialsManager(keyring);
+    const parities = new Set<number>();
+    for (const [suiteId, curve] of [
+      [0x0214, 'prime256v1'],
+      [0x0378, 'secp384r1'],
+      [0x0578, 'secp384r1'],
+    ] as const) {
+      const suite = new NodeAlgorithmSuite(suiteId);
+      for (let i = 0; i < 8; i += 1) {
+        const ecdh = createECDH(curve);
+        ecdh.generateKeys();
+        const point = ecdh.getPublicKey(undefined, 'compressed');
+        parities.add(point[0]!);
+        const context = { purpose: 'test', 'aws-crypto-public-key': point.toString('base64') };
+        expect(ours._initializeDecryptionMaterial(suite, context).verificationKey!.publicKey).toEqual(sdk._initializeDecryptionMaterial(suite, context).verificationKey!.publicKey);
+      }
+    }
+    expect([...parities].sort()).toEqual([2, 3]);
   });
 
   it(`reads a message with ${MAX_ENCRYPTED_DATA_KEYS} data keys, refuses one with more before any KMS call`, async () => {

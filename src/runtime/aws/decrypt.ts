@@ -1,14 +1,16 @@
 /**
- * Encrypted provider credentials, as the Java runtime reads them (KMSCipher): the function's own
- * credentials assume `hookEncryptionKeyRole`, and the AWS Encryption SDK decrypts the message with a
- * strict KMS keyring for exactly `hookEncryptionKeyArn`, calling KMS in the key's own Region.
- * Built apart (dist/decrypt.js, the Encryption SDK; the STS and KMS clients come from dist/network.js)
- * and loaded only by an invocation whose credentials are encrypted.
+ * Encrypted provider credentials, as the Java runtime reads them (KMSCipher): the AWS Encryption SDK
+ * decrypts the message with a strict KMS keyring for exactly `hookEncryptionKeyArn`, calling KMS in the
+ * key's own Region with the credentials of `hookEncryptionKeyRole` (assumed by the network half,
+ * src/runtime/aws/role.ts, before this module is loaded). Built apart (dist/decrypt.js, the Encryption
+ * SDK; the KMS client comes from dist/network.js) and loaded only by an invocation whose credentials are
+ * encrypted.
  */
-import { randomUUID } from 'node:crypto';
-import { buildDecrypt, CommitmentPolicy, KmsKeyringNode } from '@aws-crypto/client-node';
+import { createPublicKey, ECDH } from 'node:crypto';
+import { buildDecrypt, CommitmentPolicy, KmsKeyringNode, NodeDecryptionMaterial, NodeDefaultCryptographicMaterialsManager } from '@aws-crypto/client-node';
+// The class the Encryption SDK checks a verification key against (client-node does not re-export it).
+import { type EncryptionContext, type NodeAlgorithmSuite, VerificationKey } from '@aws-crypto/material-management';
 import { DecryptCommand, type DecryptCommandInput, KMSClient } from '@aws-sdk/client-kms';
-import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import { type AwsCredentials, AwsCallError, callWithin, clientConfig } from './sdk';
 
 /**
@@ -21,38 +23,47 @@ export const MAX_ENCRYPTED_DATA_KEYS = 16;
 
 const { decrypt } = buildDecrypt({ commitmentPolicy: COMMITMENT_POLICY, maxEncryptedDataKeys: MAX_ENCRYPTED_DATA_KEYS });
 
-export interface DecryptContext {
-  /** The function's Region: STS is called there (the Java runtime's default Region). */
-  readonly region: string;
-  /** The function's own credentials (its execution role). */
-  readonly own: AwsCredentials;
-  readonly signal: AbortSignal;
+/** Where the signer's public key is in a signed message's encryption context (the Encryption SDK's name). */
+const ENCODED_SIGNER_KEY = 'aws-crypto-public-key';
+/** JWK names of the Encryption SDK's signature curves (its suites name them as OpenSSL does). */
+const JWK_CURVE: Readonly<Record<string, string>> = { prime256v1: 'P-256', secp384r1: 'P-384' };
+
+/**
+ * The Encryption SDK's default materials manager, with the signer's public key decoded by Node's crypto
+ * (OpenSSL) instead of the SDK's portable JavaScript (bn.js modular arithmetic and an asn1.js encoder,
+ * the largest first-use cost of a decryption in a fresh process). Same checks, same key: a compressed
+ * point of exactly the curve's length, decompressed and checked on the curve by OpenSSL, then handed to
+ * the SDK as the PEM its own code would make. Everything else (unsigned suites, a context without the
+ * key) is the SDK's own code; the signature is verified by the SDK as before.
+ */
+export class NodeCurveMaterialsManager extends NodeDefaultCryptographicMaterialsManager {
+  override _initializeDecryptionMaterial(suite: NodeAlgorithmSuite, encryptionContext: EncryptionContext): NodeDecryptionMaterial {
+    const curve = suite.signatureCurve === undefined ? undefined : JWK_CURVE[suite.signatureCurve];
+    const encoded = encryptionContext?.[ENCODED_SIGNER_KEY];
+    if (curve === undefined || typeof encoded !== 'string' || encoded === '') return super._initializeDecryptionMaterial(suite, encryptionContext);
+    const point = Buffer.from(encoded, 'base64');
+    const size = curve === 'P-256' ? 32 : 48;
+    // The SDK's own precondition: a compressed point (0x02 or 0x03, then x) of exactly the curve's length.
+    if (point.length !== 1 + size || (point[0] !== 2 && point[0] !== 3)) throw new Error('Compressed point length is not correct.');
+    const xy = ECDH.convertKey(point, suite.signatureCurve as string, undefined, undefined, 'uncompressed') as Buffer;
+    const pem = createPublicKey({
+      key: { kty: 'EC', crv: curve, x: xy.subarray(1, 1 + size).toString('base64url'), y: xy.subarray(1 + size).toString('base64url') },
+      format: 'jwk',
+    }).export({ type: 'spki', format: 'pem' }) as string;
+    // VerificationKey keeps a key that is not raw bytes as it is: the PEM is what its own encoder makes.
+    return new NodeDecryptionMaterial(suite, encryptionContext).setVerificationKey(new VerificationKey(pem as never, suite));
+  }
 }
 
 /** The result, never a throw: a failure comes as its reason, already in words safe for a log line. */
 export type DecryptOutcome = { readonly ok: true; readonly plaintext: Buffer } | { readonly ok: false; readonly reason: string };
 
-/** Short-lived credentials for `roleArn` (15 minutes, the shortest STS grants). */
-async function assumeRole(roleArn: string, context: DecryptContext): Promise<AwsCredentials> {
-  const sts = new STSClient(clientConfig(context.region, context.own));
-  const RoleSessionName = `hook-credentials-${randomUUID()}`;
-  const out = await callWithin('sts', 'AssumeRole', context.signal, (abortSignal) =>
-    sts.send(new AssumeRoleCommand({ RoleArn: roleArn, RoleSessionName, DurationSeconds: 900 }), { abortSignal }),
-  );
-  const c = out.Credentials;
-  if (!c?.AccessKeyId || !c.SecretAccessKey || !c.SessionToken) throw new AwsCallError('sts AssumeRole: the answer has no credentials', 'unreadable');
-  return { accessKeyId: c.AccessKeyId, secretAccessKey: c.SecretAccessKey, sessionToken: c.SessionToken };
-}
-
 /**
  * Decrypts `message` (an Encryption SDK message) with the data key KMS decrypts under `keyArn`, as the
- * role `roleArn` assumed with the function's own credentials. The Encryption SDK's own messages are
+ * role role whose credentials `role` brings (asked for by the caller before this module was loaded). The Encryption SDK's own messages are
  * not passed on: the reason says which step failed, in words safe for a log line.
  */
-export async function decryptCredentials(message: Buffer, keyArn: string, roleArn: string, context: DecryptContext): Promise<DecryptOutcome> {
-  // Asked for before the message is read, so the role session and the parse overlap.
-  const role = assumeRole(roleArn, context);
-  role.catch(() => undefined);
+export async function decryptCredentials(message: Buffer, keyArn: string, role: Promise<AwsCredentials>, signal: AbortSignal): Promise<DecryptOutcome> {
   let kmsCalls = 0;
   let callFailure: AwsCallError | undefined;
   // The keyring asks for a client by the key ARN's Region; its decrypt sends one DecryptCommand under the deadline.
@@ -61,7 +72,7 @@ export async function decryptCredentials(message: Buffer, keyArn: string, roleAr
       kmsCalls += 1;
       try {
         const kms = new KMSClient(clientConfig(region, await role));
-        return await callWithin('kms', 'Decrypt', context.signal, (abortSignal) => kms.send(new DecryptCommand(input), { abortSignal }));
+        return await callWithin('kms', 'Decrypt', signal, (abortSignal) => kms.send(new DecryptCommand(input), { abortSignal }));
       } catch (error) {
         callFailure = error instanceof AwsCallError ? error : new AwsCallError('kms Decrypt: the call failed', 'network');
         throw callFailure;
@@ -70,7 +81,7 @@ export async function decryptCredentials(message: Buffer, keyArn: string, roleAr
   });
   try {
     const keyring = new KmsKeyringNode({ keyIds: [keyArn], clientProvider: clientProvider as never });
-    const { plaintext } = await decrypt(keyring, message);
+    const { plaintext } = await decrypt(new NodeCurveMaterialsManager(keyring), message);
     return { ok: true, plaintext };
   } catch (error) {
     // The keyring wraps a failed STS or KMS call in its own error; the call's failure says more.

@@ -1,0 +1,63 @@
+/**
+ * The role of encrypted credentials (src/runtime/aws/role.ts), over real HTTP to a stand-in STS on
+ * loopback: the caller learns when the AssumeRole request has been written, before any answer, so that
+ * it can compile the decryption module while the round trip is in flight; and when the call fails
+ * without an answer, it learns that the attempt ended.
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { assumeRole } from '../../src/runtime/aws/role';
+
+const OWN = { accessKeyId: 'AKIDFUNCTION', secretAccessKey: 'function-secret', sessionToken: 'function-token' };
+const ROLE_ARN = 'arn:aws:iam::123456789012:role/hook-encryption';
+const ANSWER =
+  '<AssumeRoleResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><AssumeRoleResult><Credentials>' +
+  '<AccessKeyId>ASIAROLE</AccessKeyId><SecretAccessKey>role-secret</SecretAccessKey><SessionToken>role-token</SessionToken>' +
+  '<Expiration>2099-01-01T00:00:00Z</Expiration></Credentials></AssumeRoleResult></AssumeRoleResponse>';
+
+let server: Server | undefined;
+afterEach(async () => {
+  delete process.env.AWS_ENDPOINT_URL_STS;
+  await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
+  server = undefined;
+});
+
+async function listen(handler: (req: IncomingMessage, res: ServerResponse) => void): Promise<void> {
+  server = createServer(handler);
+  await new Promise<void>((resolve) => server!.listen(0, '127.0.0.1', resolve));
+  process.env.AWS_ENDPOINT_URL_STS = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+}
+
+it('says the request is written before the answer comes, then gives the role credentials', async () => {
+  let answer: (() => void) | undefined;
+  const received = new Promise<string>((resolve) =>
+    listen((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (c: Buffer) => chunks.push(c));
+      req.on('end', () => {
+        answer = () => res.writeHead(200, { 'content-type': 'text/xml' }).end(ANSWER);
+        resolve(Buffer.concat(chunks).toString('utf8'));
+      });
+    }),
+  );
+  let written = 0;
+  const role = assumeRole(ROLE_ARN, 'us-east-1', OWN, AbortSignal.timeout(5000), () => (written += 1));
+  const body = await received;
+  await new Promise((resolve) => setImmediate(resolve));
+  // The whole request has reached the endpoint, which has not answered yet.
+  expect(body).toContain('Action=AssumeRole');
+  expect(body).toContain(encodeURIComponent(ROLE_ARN));
+  expect(written).toBeGreaterThan(0);
+  answer!();
+  await expect(role).resolves.toEqual({ accessKeyId: 'ASIAROLE', secretAccessKey: 'role-secret', sessionToken: 'role-token' });
+});
+
+it('says the attempt ended when the endpoint refuses the connection, and the call fails', async () => {
+  // A port nothing listens on (the server is closed at once).
+  await listen(() => undefined);
+  await new Promise<void>((resolve) => server!.close(() => resolve()));
+  server = undefined;
+  let ended = 0;
+  await expect(assumeRole(ROLE_ARN, 'us-east-1', OWN, AbortSignal.timeout(5000), () => (ended += 1))).rejects.toMatchObject({ code: 'network' });
+  expect(ended).toBeGreaterThan(0);
+});
