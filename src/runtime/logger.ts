@@ -88,7 +88,7 @@ export class Logger {
 /** Error classes whose name may be logged; any other name (a thrown object can carry any) logs as Error. */
 const KNOWN_ERRORS = new Set([
   'Error', 'TypeError', 'RangeError', 'SyntaxError', 'ReferenceError', 'EvalError', 'URIError', 'AggregateError',
-  'RequestError', 'TypeConfigurationError', 'ConfigError', 'AwsError', 'HttpError', 'CredentialsError', 'DecryptionError', 'PayloadError',
+  'RequestError', 'TypeConfigurationError', 'ConfigError', 'AwsCallError', 'CredentialsError',
 ]);
 
 /** Where this code runs from: in the bundle, the bundle itself. */
