@@ -73,8 +73,8 @@ export function checkAll(inputs: readonly Input[], options: CheckOptions, stdin:
 
 /**
  * Every input checked and handed to `emit` in input order, as soon as it and those before it are
- * judged: a result is held only until it can be emitted (those a worker answers ahead of the main
- * thread), never for the whole run.
+ * judged: a result is held only until it can be emitted (one a worker answers ahead of another's
+ * earlier file), never for the whole run.
  */
 export function checkEach(inputs: readonly Input[], options: CheckOptions, stdin: () => Uint8Array, bundle: string | undefined, emit: (result: FileResult) => void): void {
   const workers = bundle && inputs.length >= PARALLEL_MIN_FILES && !inputs.some((i) => i.path === '-') ? workerCount(inputs.length) : 0;
