@@ -2,19 +2,20 @@
  * `ecs-readonly-rootfs validate [options] PATH...`: the hook's policy run on template files before
  * deployment. The bundle (dist/cli.js) also exports the programmatic API for other tools.
  */
-import { writeFileSync } from 'node:fs';
+import { appendFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { version } from '../../package.json';
 import { ConfigError, EMPTY_CONFIG, type PolicyConfig } from '../policy';
 import { GIVEN_PSEUDO_PARAMETERS, ParameterError, parseParameterAssignment, parseParameterFile, readConfigDocument } from '../template';
 import { expandPaths, readInput, readStdin } from './files';
 import { runFix } from './fix';
-import { checkAll, runWorker } from './parallel';
+import { checkEach, runWorker } from './parallel';
 import { formatJson } from './format/json';
 import { formatJunit } from './format/junit';
 import { formatSarif } from './format/sarif';
 import { formatText } from './format/text';
-import { EXIT, exitCode, type FileResult, printablePath } from './results';
+import { reportWriter } from './format/stream';
+import { EXIT, exitCode, type FileResult, printablePath, Tally } from './results';
 
 export * from '../template';
 export { formatText, formatJson, formatSarif, formatJunit, exitCode, EXIT, expandPaths, readInput, type FileResult };
@@ -71,6 +72,8 @@ export interface Io {
   readonly cwd: string;
   readonly readFile: (path: string) => string;
   readonly writeFile: (path: string, text: string) => void;
+  /** Appends to a file (the report of --output, written as files are judged); absent: written at the end. */
+  readonly appendFile?: (path: string, text: string) => void;
   /** The bundle's own file, for worker threads on large runs (none: one thread). */
   readonly bundle?: string;
 }
@@ -166,26 +169,29 @@ export function run(argv: readonly string[], io: Io): number {
       return runFix(inputs, { ...options, dryRun: values['dry-run'] }, io);
     }
 
-    const results: FileResult[] = checkAll(inputs, options, io.stdin, io.bundle);
-    warnAbout(results, paths, parameters, io);
     const color = format === 'text' && values.output === undefined && io.isTty && !('NO_COLOR' in io.env && io.env.NO_COLOR !== '');
-    const report =
-      format === 'json'
-        ? formatJson(results, TOOL)
-        : format === 'sarif'
-          ? formatSarif(results, TOOL, io.cwd)
-          : format === 'junit'
-            ? formatJunit(results, TOOL)
-            : formatText(results, { color });
-    if (values.output !== undefined) {
-      try {
-        io.writeFile(values.output, report);
-      } catch {
-        io.stderr(`${TOOL.name}: cannot write ${printablePath(values.output)}\n`);
-        return EXIT.unreadable;
-      }
-    } else io.stdout(report);
-    return exitCode(results);
+    // The report is written as files are judged (see format/stream.ts): a run holds the totals and
+    // what is still to be written, not every file's findings.
+    const output = reportOutput(io, values.output);
+    const writer = reportWriter(format, TOOL, io.cwd, color, output.write);
+    const tally = new Tally();
+    const seen = new Seen();
+    try {
+      checkEach(inputs, options, io.stdin, io.bundle, (result) => {
+        tally.add(result);
+        seen.add(result);
+        writer.add(result);
+      });
+      warnAbout(seen, paths, parameters, io);
+      writer.finish(tally.summary());
+    } finally {
+      writer.close();
+    }
+    if (!output.close()) {
+      io.stderr(`${TOOL.name}: cannot write ${printablePath(values.output ?? '')}\n`);
+      return EXIT.unreadable;
+    }
+    return tally.exitCode();
   } catch (error) {
     if (error instanceof UsageError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
       const message = error instanceof UsageError ? error.message : `invalid arguments: ${String((error as Error).message).split('. ')[0]!.slice(0, 200)}`;
@@ -197,17 +203,58 @@ export function run(argv: readonly string[], io: Io): number {
   }
 }
 
+/** What the warnings need from the files judged: whether any was a template or unreadable, and the parameters declared. */
+class Seen {
+  templates = 0;
+  errors = 0;
+  readonly declared = new Set<string>();
+
+  add(r: FileResult): void {
+    if (r.status === 'ERROR') this.errors++;
+    else if (r.skipReason !== 'not-a-template') this.templates++;
+    for (const name of r.declaredParameters ?? []) this.declared.add(name);
+  }
+}
+
+/**
+ * Where the report goes: standard output, or the file of --output, written piece by piece when the
+ * Io can append (else at the end). A piece that cannot be written stops the writing; close() says
+ * whether all of it was written.
+ */
+function reportOutput(io: Io, path: string | undefined): { write: (text: string) => void; close: () => boolean } {
+  if (path === undefined) return { write: io.stdout, close: () => true };
+  let failed = false;
+  let started = false;
+  const held: string[] = [];
+  const put = (text: string): void => {
+    if (failed) return;
+    try {
+      if (!started) io.writeFile(path, text);
+      else io.appendFile!(path, text);
+      started = true;
+    } catch {
+      failed = true;
+    }
+  };
+  return {
+    write: (text) => (io.appendFile ? put(text) : held.push(text)),
+    close: () => {
+      if (!io.appendFile || !started) put(held.join(''));
+      return !failed;
+    },
+  };
+}
+
 /**
  * Warnings on standard error, which the reports never carry: no template under the paths given,
  * and given parameters that no checked template declares (CloudFormation would refuse them).
  */
-function warnAbout(results: readonly FileResult[], paths: readonly string[], parameters: ReadonlyMap<string, string>, io: Io): void {
-  const templates = results.filter((r) => r.status !== 'ERROR' && r.skipReason !== 'not-a-template');
-  if (templates.length === 0 && !results.some((r) => r.status === 'ERROR')) {
+function warnAbout(seen: Seen, paths: readonly string[], parameters: ReadonlyMap<string, string>, io: Io): void {
+  if (seen.templates === 0 && seen.errors === 0) {
     io.stderr(`${TOOL.name}: warning: no CloudFormation template found under ${paths.map((p) => `'${printablePath(p)}'`).join(', ')}\n`);
     return;
   }
-  const declared = new Set(results.flatMap((r) => r.declaredParameters ?? []));
+  const declared = seen.declared;
   for (const name of parameters.keys()) {
     if (declared.has(name) || (GIVEN_PSEUDO_PARAMETERS as readonly string[]).includes(name)) continue;
     const near = [...declared].find((d) => d.toLowerCase() === name.toLowerCase());
@@ -231,6 +278,7 @@ export function processIo(): Io {
       return Buffer.from(read.bytes).toString('utf8');
     },
     writeFile: (path, text) => writeFileSync(path, text),
+    appendFile: (path, text) => appendFileSync(path, text),
     bundle: __filename.endsWith('.js') ? __filename : undefined,
   };
 }

@@ -23,34 +23,57 @@ export interface Summary {
 
 export const EXIT = { ok: 0, usage: 2, unreadable: 5, nonCompliant: 19 } as const;
 
-export function summarize(files: readonly FileResult[]): Summary {
-  const containers = { pass: 0, fail: 0, exempt: 0, suppressed: 0 };
-  let resources = 0;
-  let failingResources = 0;
-  for (const f of files) {
+/** Totals over the files judged so far: what a report's summary needs, kept as counts. */
+export class Tally {
+  private files = 0;
+  private readonly status = { PASS: 0, FAIL: 0, SKIP: 0, ERROR: 0 };
+  private notTemplate = 0;
+  private resources = 0;
+  private failingResources = 0;
+  private readonly containers = { pass: 0, fail: 0, exempt: 0, suppressed: 0 };
+
+  add(f: FileResult): void {
+    this.files++;
+    this.status[f.status]++;
+    if (f.skipReason === 'not-a-template') this.notTemplate++;
     for (const r of f.resources) {
-      resources++;
-      if (r.status === 'FAIL') failingResources++;
+      this.resources++;
+      if (r.status === 'FAIL') this.failingResources++;
       for (const c of r.containers) {
-        if (c.status === 'PASS') containers.pass++;
-        else if (c.status === 'FAIL') containers.fail++;
-        else if (c.status === 'EXEMPT') containers.exempt++;
-        else containers.suppressed++;
+        if (c.status === 'PASS') this.containers.pass++;
+        else if (c.status === 'FAIL') this.containers.fail++;
+        else if (c.status === 'EXEMPT') this.containers.exempt++;
+        else this.containers.suppressed++;
       }
     }
   }
-  const count = (s: string): number => files.filter((f) => f.status === s).length;
-  return {
-    files: files.length,
-    pass: count('PASS'),
-    fail: count('FAIL'),
-    skip: count('SKIP'),
-    notTemplate: files.filter((f) => f.skipReason === 'not-a-template').length,
-    error: count('ERROR'),
-    resources,
-    failingResources,
-    containers,
-  };
+
+  summary(): Summary {
+    return {
+      files: this.files,
+      pass: this.status.PASS,
+      fail: this.status.FAIL,
+      skip: this.status.SKIP,
+      notTemplate: this.notTemplate,
+      error: this.status.ERROR,
+      resources: this.resources,
+      failingResources: this.failingResources,
+      containers: { ...this.containers },
+    };
+  }
+
+  /** cfn-guard's convention: 5 when any file could not be judged (wins), 19 when any is non-compliant. */
+  exitCode(): number {
+    if (this.status.ERROR > 0) return EXIT.unreadable;
+    if (this.status.FAIL > 0) return EXIT.nonCompliant;
+    return EXIT.ok;
+  }
+}
+
+export function summarize(files: readonly FileResult[]): Summary {
+  const tally = new Tally();
+  for (const f of files) tally.add(f);
+  return tally.summary();
 }
 
 /** cfn-guard's convention: 5 when any file could not be judged (wins), 19 when any is non-compliant. */

@@ -2,6 +2,7 @@ import { relative, sep } from 'node:path';
 import { FIX, REMEDIATION_LINK, RULE_ID, safeName } from '../../policy';
 import type { ContainerFinding, ResourceFinding } from '../../template';
 import type { FileResult } from '../results';
+import { around, MARK, nested } from './json';
 import { containerSentence, resourceSentence, SUPPRESSION_IGNORED } from './reasons';
 
 /** A URI reference relative to the working directory (what code scanning maps to repository files). */
@@ -47,26 +48,40 @@ function resourceResult(r: ResourceFinding, uri: string): Record<string, unknown
   };
 }
 
+/** One file's notifications (an unreadable file) and results (failing or suppressed containers). */
+function fileParts(f: FileResult, cwd: string): { notifications: unknown[]; results: unknown[] } {
+  const results: unknown[] = [];
+  const notifications: unknown[] = [];
+  const uri = artifactUri(f.path, cwd);
+  if (f.status === 'ERROR') {
+    notifications.push({
+      level: 'error',
+      message: { text: `${f.error?.message ?? 'unreadable'}` },
+      locations: [location(uri, f.error?.line ?? 1, f.error?.column ?? 1)],
+    });
+    return { notifications, results };
+  }
+  for (const r of f.resources) {
+    const failing = r.containers.filter((c) => c.status === 'FAIL' || c.status === 'SUPPRESSED');
+    if ((r.status === 'FAIL' || r.status === 'SUPPRESSED') && failing.length === 0) results.push(resourceResult(r, uri));
+    for (const c of failing) results.push(containerResult(f, r, c, uri));
+  }
+  return { notifications, results };
+}
+
 /** SARIF 2.1.0: one result per failing (or suppressed) container; unreadable files as tool notifications. */
 export function toSarif(files: readonly FileResult[], tool: { name: string; version: string }, cwd: string): unknown {
   const results: unknown[] = [];
   const notifications: unknown[] = [];
   for (const f of files) {
-    const uri = artifactUri(f.path, cwd);
-    if (f.status === 'ERROR') {
-      notifications.push({
-        level: 'error',
-        message: { text: `${f.error?.message ?? 'unreadable'}` },
-        locations: [location(uri, f.error?.line ?? 1, f.error?.column ?? 1)],
-      });
-      continue;
-    }
-    for (const r of f.resources) {
-      const failing = r.containers.filter((c) => c.status === 'FAIL' || c.status === 'SUPPRESSED');
-      if ((r.status === 'FAIL' || r.status === 'SUPPRESSED') && failing.length === 0) results.push(resourceResult(r, uri));
-      for (const c of failing) results.push(containerResult(f, r, c, uri));
-    }
+    const parts = fileParts(f, cwd);
+    notifications.push(...parts.notifications);
+    results.push(...parts.results);
   }
+  return sarifLog(tool, cwd, !files.some((f) => f.status === 'ERROR'), notifications, results);
+}
+
+function sarifLog(tool: { name: string; version: string }, cwd: string, allRead: boolean, notifications: readonly unknown[], results: readonly unknown[]): unknown {
   return {
     $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
     version: '2.1.0',
@@ -93,7 +108,7 @@ export function toSarif(files: readonly FileResult[], tool: { name: string; vers
           },
         },
         originalUriBaseIds: { '%SRCROOT%': { uri: `file://${encodeURI(cwd.endsWith('/') ? cwd : `${cwd}/`)}` } },
-        invocations: [{ executionSuccessful: !files.some((f) => f.status === 'ERROR'), toolExecutionNotifications: notifications }],
+        invocations: [{ executionSuccessful: allRead, toolExecutionNotifications: notifications }],
         results,
       },
     ],
@@ -102,4 +117,19 @@ export function toSarif(files: readonly FileResult[], tool: { name: string; vers
 
 export function formatSarif(files: readonly FileResult[], tool: { name: string; version: string }, cwd: string): string {
   return `${JSON.stringify(toSarif(files, tool, cwd), null, 2)}\n`;
+}
+
+/** One file's parts as formatSarif prints them inside the log (see sarifAround). */
+export function sarifParts(f: FileResult, cwd: string): { notifications: string[]; results: string[] } {
+  const parts = fileParts(f, cwd);
+  return { notifications: parts.notifications.map((n) => nested(n, 6)), results: parts.results.map((r) => nested(r, 4)) };
+}
+
+/**
+ * The log split around its notifications and its results, for writing it while files are judged:
+ * [before the notifications, between, after the results] (entries joined by `,\n` and their indentation).
+ */
+export function sarifAround(tool: { name: string; version: string }, cwd: string, allRead: boolean, noNotifications: boolean, noResults: boolean): [string, string, string] {
+  const [a, b, c] = around(sarifLog(tool, cwd, allRead, noNotifications ? [] : [MARK[0]], noResults ? [] : [MARK[1]]), 2);
+  return [a!, b!, c!];
 }
