@@ -1,0 +1,36 @@
+// npm run mutation [-- <stryker options>]: runs Stryker (stryker.config.mjs), then writes
+// guide/MUTATION.md and guide/mutation.json from its JSON report (scripts/mutation-report.mjs).
+// Example: npm run mutation -- --mutate 'src/policy/**/*.ts' --concurrency 1
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const git = (...args) => execFileSync('git', args, { cwd: root, encoding: 'utf8' }).trim();
+const args = process.argv.slice(2);
+const mutateAt = args.findIndex((a) => a === '--mutate' || a === '-m' || a.startsWith('--mutate='));
+const run = {
+  commit: git('rev-parse', 'HEAD'),
+  // Uncommitted changes to tracked files make the report describe no commit; it says so.
+  dirty: git('status', '--porcelain', '--untracked-files=no') !== '',
+  // null: the files stryker.config.mjs names.
+  scope: mutateAt < 0 ? null : args[mutateAt].startsWith('--mutate=') ? args[mutateAt].slice(9) : args[mutateAt + 1],
+  stryker: createRequire(import.meta.url)('@stryker-mutator/core/package.json').version,
+  node: process.version,
+  startedAt: new Date().toISOString(),
+};
+mkdirSync(join(root, 'reports', 'mutation'), { recursive: true });
+
+const stryker = join(root, 'node_modules', '@stryker-mutator', 'core', 'bin', 'stryker.js');
+const started = Date.now();
+const result = spawnSync(process.execPath, [stryker, 'run', ...args], { cwd: root, stdio: 'inherit' });
+run.seconds = Math.round((Date.now() - started) / 1000);
+if (result.status !== 0) {
+  console.error(`stryker exited with ${result.status ?? result.signal}; no report written`);
+  process.exit(result.status ?? 1);
+}
+writeFileSync(join(root, 'reports', 'mutation', 'run.json'), `${JSON.stringify(run, null, 2)}\n`);
+const report = spawnSync(process.execPath, [join(root, 'scripts', 'mutation-report.mjs')], { cwd: root, stdio: 'inherit' });
+process.exit(report.status ?? 1);
