@@ -1,17 +1,23 @@
 /**
- * Loaded only inside a mutation run (stryker.config.mjs adds it to jest's setupFilesAfterEnv), next to
- * the bundles scripts/mutation-build.mjs builds from the instrumented sources. Child processes that
- * run dist/ cannot see Stryker's test environment, and some get a scrubbed environment, so they talk
- * through files named after this process's pid: `active-<pid>` names the mutant a child must switch
- * on; `cov-<pid>-<child>.json` is what a child covered in the coverage run, credited here to the test
- * that started it (or to no test, when it ends outside one).
+ * Loaded only inside a mutation run (stryker.config.mjs adds it to jest's setupFilesAfterEnv). It
+ * sharpens the coverage Stryker's dry run records, so that each mutant runs only the tests that can
+ * see it, and so that bundles run in child processes count.
+ *
+ * - Code run outside any test (a test file's imports and module body, beforeAll) is "static" to
+ *   Stryker, and a static mutant runs the whole suite. Jest gives each test file its own modules, so
+ *   what one file runs outside its tests can only change that file's tests: it is credited to them.
+ * - Child processes that run dist/ (built by scripts/mutation-build.mjs) cannot see Stryker's test
+ *   environment, and some get a scrubbed environment, so they talk through files named after this
+ *   process's pid: `active-<pid>` names the mutant a child must switch on; `cov-<pid>-<child>.json`
+ *   is what a child covered, credited to the test that started it.
  */
 import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
+type Hits = Record<string, number>;
 interface Coverage {
-  static: Record<string, number>;
-  perTest: Record<string, Record<string, number>>;
+  static: Hits;
+  perTest: Record<string, Hits>;
 }
 interface StrykerNamespace {
   currentTestId?: string;
@@ -24,19 +30,43 @@ const mutant = process.env.__STRYKER_ACTIVE_MUTANT__;
 if (mutant) writeFileSync(active, mutant);
 else rmSync(active, { force: true });
 
-function relay(): void {
-  const ns = (globalThis as { __stryker__?: StrykerNamespace }).__stryker__;
+const ns = (globalThis as { __stryker__?: StrykerNamespace }).__stryker__;
+const coverage = ns ? (ns.mutantCoverage ??= { static: {}, perTest: {} }) : undefined;
+/** Static coverage before this file loaded: what grows past it is this file's own. */
+const before: Hits = { ...coverage?.static };
+const tests = new Set<string>();
+
+function add(target: Hits, hits: Hits): void {
+  for (const [id, n] of Object.entries(hits)) target[id] = (target[id] ?? 0) + n;
+}
+
+/** Child coverage files of this process: credited to the current test, else to this file. */
+function collectChildren(): void {
   const prefix = `cov-${process.pid}-`;
   for (const file of readdirSync(channel).filter((f) => f.startsWith(prefix))) {
     const path = join(channel, file);
-    const covered = JSON.parse(readFileSync(path, 'utf8')) as Record<string, number>;
+    const covered = JSON.parse(readFileSync(path, 'utf8')) as Hits;
     rmSync(path, { force: true });
-    if (!ns || mutant) continue;
-    const coverage = (ns.mutantCoverage ??= { static: {}, perTest: {} });
-    const target = ns.currentTestId ? (coverage.perTest[ns.currentTestId] ??= {}) : coverage.static;
-    for (const [id, hits] of Object.entries(covered)) target[id] = (target[id] ?? 0) + hits;
+    if (!coverage || mutant) continue;
+    add(ns?.currentTestId ? (coverage.perTest[ns.currentTestId] ??= {}) : coverage.static, covered);
   }
 }
 
-afterEach(relay);
-afterAll(relay);
+afterEach(() => {
+  if (ns?.currentTestId) tests.add(ns.currentTestId);
+  collectChildren();
+});
+
+afterAll(() => {
+  collectChildren();
+  if (!coverage || mutant || tests.size === 0) return;
+  const own: Hits = {};
+  for (const [id, n] of Object.entries(coverage.static)) {
+    const extra = n - (before[id] ?? 0);
+    if (extra <= 0) continue;
+    own[id] = extra;
+    if (before[id] === undefined) delete coverage.static[id];
+    else coverage.static[id] = before[id];
+  }
+  for (const test of tests) add((coverage.perTest[test] ??= {}), own);
+});
