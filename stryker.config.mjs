@@ -28,6 +28,8 @@ export default {
     config: {
       // Attributes what child processes running dist/ cover, and hands them the active mutant.
       setupFilesAfterEnv: ['<rootDir>/test/support/mutation-relay.ts'],
+      // Loads only the test files that cover the active mutant.
+      filter: '<rootDir>/scripts/mutation-filter.cjs',
       // Reads esbuild's record of input paths, which the sandbox's linked node_modules changes; it
       // runs no code of the mutated files.
       testPathIgnorePatterns: ['/node_modules/', '/test/package/bundle\\.test\\.ts$'],

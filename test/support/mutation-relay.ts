@@ -10,8 +10,11 @@
  *   environment, and some get a scrubbed environment, so they talk through files named after this
  *   process's pid: `active-<pid>` names the mutant a child must switch on; `cov-<pid>-<child>.json`
  *   is what a child covered, credited to the test that started it.
+ * - `files/<hash>.json` lists the mutants a test file covers, for scripts/mutation-filter.cjs, so a
+ *   mutant run loads only the test files that can see its mutant.
  */
-import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 type Hits = Record<string, number>;
@@ -68,5 +71,14 @@ afterAll(() => {
     if (before[id] === undefined) delete coverage.static[id];
     else coverage.static[id] = before[id];
   }
-  for (const test of tests) add((coverage.perTest[test] ??= {}), own);
+  const ids = new Set(Object.keys(own));
+  for (const test of tests) {
+    const hits = (coverage.perTest[test] ??= {});
+    add(hits, own);
+    for (const id of Object.keys(hits)) ids.add(id);
+  }
+  const testPath = expect.getState().testPath ?? '';
+  mkdirSync(join(channel, 'files'), { recursive: true });
+  const name = createHash('sha256').update(testPath).digest('hex').slice(0, 16);
+  writeFileSync(join(channel, 'files', `${name}.json`), JSON.stringify({ path: testPath, ids: [...ids] }));
 });
