@@ -31,8 +31,9 @@ export default {
       // Loads only the test files that cover the active mutant.
       filter: '<rootDir>/scripts/mutation-filter.cjs',
       // Fastest files first, and a mutant's remaining tests skipped once one fails.
-      testSequencer: '<rootDir>/scripts/mutation-sequencer.cjs',
-      testEnvironment: '<rootDir>/scripts/mutation-environment.cjs',
+      testSequencer: `${root}/scripts/mutation-sequencer.cjs`,
+      // Stryker wraps the environment and resolves its path without <rootDir>.
+      testEnvironment: `${root}/scripts/mutation-environment.cjs`,
       // Reads esbuild's record of input paths, which the sandbox's linked node_modules changes; it
       // runs no code of the mutated files.
       testPathIgnorePatterns: ['/node_modules/', '/test/package/bundle\\.test\\.ts$'],
