@@ -6,7 +6,14 @@ const { join } = require('node:path');
 
 const files = join(__dirname, '..', '.mutation-channel', 'files');
 
-module.exports = async (testPaths) => {
+/** `npm run mutation -- --tests test/policy,test/cli`: only test files under these folders, dry run included. */
+const only = (process.env.MUTATION_TESTS ?? '')
+  .split(',')
+  .filter(Boolean)
+  .map((folder) => join(__dirname, '..', folder));
+
+module.exports = async (allPaths) => {
+  const testPaths = only.length === 0 ? allPaths : allPaths.filter((p) => only.some((folder) => p.startsWith(`${folder}/`) || p === folder));
   const mutant = process.env.__STRYKER_ACTIVE_MUTANT__;
   if (!mutant || !existsSync(files)) return { filtered: testPaths };
   const covering = new Set();

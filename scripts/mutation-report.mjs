@@ -85,6 +85,11 @@ md.push('## The run');
 md.push('');
 md.push(`- Commit: \`${run.commit}\`${run.dirty ? ' **plus uncommitted changes** (this report describes no commit; re-run on a clean tree)' : ''}`);
 md.push(`- Files mutated: ${run.scope ? `\`${run.scope}\` only` : scope}`);
+md.push(
+  run.tests
+    ? `- Tests: only the jest suites under \`${run.tests}\` (\`--tests\`), so every score is a lower bound: the other suites can only kill more`
+    : '- Tests: every jest suite, the end-to-end ones on the bundle included',
+);
 md.push(`- Stryker ${run.stryker} (jest runner, \`coverageAnalysis: perTest\`, TypeScript checker), Node ${run.node}, ${Math.round(run.seconds / 60)} min (${run.seconds} s) wall time, started ${run.startedAt}`);
 md.push('');
 md.push('## Scores');
@@ -137,6 +142,7 @@ md.push('');
 md.push('```sh');
 md.push("npm run mutation                                     # every file stryker.config.mjs names; about an hour on 2 cores");
 md.push("npm run mutation -- --mutate 'src/policy/**/*.ts'    # some files only (any Stryker option passes through)");
+md.push('npm run mutation -- --tests test/policy,test/cli       # only the suites in these folders: quicker, scores are lower bounds');
 md.push('npm run mutation -- --force                          # ignore the incremental file, test every mutant again');
 md.push('```');
 md.push('');

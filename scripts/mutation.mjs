@@ -10,12 +10,18 @@ import { fileURLToPath } from 'node:url';
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const git = (...args) => execFileSync('git', args, { cwd: root, encoding: 'utf8' }).trim();
 const args = process.argv.slice(2);
+// --tests <folders>: our own option (comma-separated test folders), read by scripts/mutation-filter.cjs.
+const testsAt = args.indexOf('--tests');
+const tests = testsAt >= 0 ? args.splice(testsAt, 2)[1] : null;
+if (tests) process.env.MUTATION_TESTS = tests;
 const mutateAt = args.findIndex((a) => a === '--mutate' || a === '-m' || a.startsWith('--mutate='));
 const run = {
   commit: git('rev-parse', 'HEAD'),
   // Uncommitted changes to tracked files make the report describe no commit; it says so.
   dirty: git('status', '--porcelain', '--untracked-files=no') !== '',
   // null: the files stryker.config.mjs names.
+  // null: every test file; else the folders the run was limited to (a lower bound on the scores).
+  tests,
   scope: mutateAt < 0 ? null : args[mutateAt].startsWith('--mutate=') ? args[mutateAt].slice(9) : args[mutateAt + 1],
   stryker: createRequire(import.meta.url)('@stryker-mutator/core/package.json').version,
   node: process.version,
