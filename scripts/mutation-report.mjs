@@ -90,11 +90,11 @@ md.push(
     ? `- Tests: only the jest suites under \`${run.tests}\` (\`--tests\`), so every score is a lower bound: the other suites can only kill more`
     : '- Tests: every jest suite, the end-to-end ones on the bundle included',
 );
-md.push(`- Stryker ${run.stryker} (jest runner, \`coverageAnalysis: perTest\`, TypeScript checker), Node ${run.node}, ${Math.round(run.seconds / 60)} min (${run.seconds} s) wall time, started ${run.startedAt}`);
+md.push(`- Stryker ${run.stryker} (jest runner, \`coverageAnalysis: perTest\`), Node ${run.node}, ${Math.round(run.seconds / 60)} min (${run.seconds} s) wall time, started ${run.startedAt}`);
 md.push('');
 md.push('## Scores');
 md.push('');
-md.push('Score = (killed + timed out) / (killed + timed out + survived + no coverage), with survivors explained below as equivalent left out; "Stryker" is the same without leaving them out. Mutants that do not compile (the TypeScript checker rejects them) count nowhere.');
+md.push('Score = (killed + timed out) / (killed + timed out + survived + no coverage), with survivors explained below as equivalent left out; "Stryker" is the same without leaving them out. Mutants that crash the run (runtime errors) count nowhere.');
 md.push('');
 md.push('| file | score | Stryker | killed | timed out | survived | no coverage | equivalent |');
 md.push('|---|---:|---:|---:|---:|---:|---:|---:|');
@@ -105,7 +105,7 @@ const detected = total.killed + total.timedOut;
 const valid = detected + total.survived + total.noCoverage;
 md.push(`| **all** | ${pct(valid === 0 ? 100 : (100 * detected) / valid)} | ${pct(valid + total.equivalent === 0 ? 100 : (100 * detected) / (valid + total.equivalent))} | ${total.killed} | ${total.timedOut} | ${total.survived} | ${total.noCoverage} | ${total.equivalent} |`);
 md.push('');
-md.push(`${total.errors} mutants did not compile and ${total.ignored} were ignored; neither counts.`);
+md.push(`${total.errors} mutants ended in a runtime or compile error and ${total.ignored} were ignored; neither counts.`);
 md.push('');
 md.push('## Equivalent mutants');
 md.push('');
