@@ -113,8 +113,11 @@ describe('report', () => {
     });
   });
 
-  it('says there is nothing to check for an empty list', () => {
-    expect(verdictFor({ ContainerDefinitions: [] }).message).toBe("TaskDefinition 'WebTask': no container definitions, nothing to check.");
+  it('lets an empty list through, saying there is nothing to check', () => {
+    expect(verdictFor({ ContainerDefinitions: [] })).toMatchObject({
+      compliant: true,
+      message: "TaskDefinition 'WebTask': no container definitions, nothing to check.",
+    });
   });
 
   it('fails closed with a specific message when ContainerDefinitions is not a list', () => {
@@ -152,7 +155,8 @@ const FIX_TEXT = 'Set ReadonlyRootFilesystem: true on each container and mount a
 const named = (prefix: string, n: number, extra: Record<string, unknown> = {}) => Array.from({ length: n }, (_, i) => ({ Name: `${prefix}-${i}`, ...extra }));
 
 describe('report: annotations', () => {
-  const sidecars = parsePolicyConfig({ ExemptContainerNames: ['side*'] });
+  // Parsed in each test, so a broken parser fails tests instead of the file's loading.
+  const sidecars = () => parsePolicyConfig({ ExemptContainerNames: ['side*'] });
 
   it('lists exactly 25 failing containers one by one', () => {
     const v = verdictFor({ ContainerDefinitions: named('app', 25) });
@@ -174,7 +178,7 @@ describe('report: annotations', () => {
   });
 
   it('lists failing containers before exempt ones, and the summary of a failing resource fails', () => {
-    const v = verdictFor({ ContainerDefinitions: [...named('app', 20), ...named('sidecar', 10)] }, sidecars);
+    const v = verdictFor({ ContainerDefinitions: [...named('app', 20), ...named('sidecar', 10)] }, sidecars());
     expect(v.annotations).toHaveLength(25);
     expect(v.annotations[19]?.status).toBe('FAILED');
     expect(v.annotations[20]).toEqual({
@@ -192,7 +196,7 @@ describe('report: annotations', () => {
   });
 
   it('passes with one PASSED annotation, then exempt ones, summarised as skipped past the limit', () => {
-    const v = verdictFor({ ContainerDefinitions: named('sidecar', 30) }, sidecars);
+    const v = verdictFor({ ContainerDefinitions: named('sidecar', 30) }, sidecars());
     expect(v.compliant).toBe(true);
     expect(v.annotations).toHaveLength(25);
     expect(v.annotations[0]).toEqual({
@@ -219,7 +223,7 @@ describe('report: annotations', () => {
       message: "TaskDefinition 'WebTask': 2 containers checked, all with a read-only root filesystem.",
       annotations: [{ annotationName: 'ECS_READONLY_ROOT_FILESYSTEM', status: 'PASSED', statusMessage: '2 containers have a read-only root filesystem.' }],
     });
-    const one = verdictFor({ ContainerDefinitions: [{ Name: 'sidecar-a' }] }, sidecars);
+    const one = verdictFor({ ContainerDefinitions: [{ Name: 'sidecar-a' }] }, sidecars());
     expect(one.message).toBe("TaskDefinition 'WebTask': all 1 container is exempt, none checked. Exempt by configuration: 'sidecar-a'.");
     expect(one.annotations[0]?.statusMessage).toBe('0 containers have a read-only root filesystem; 1 exempt.');
   });
@@ -314,6 +318,12 @@ describe('report: messages', () => {
     ['ran Windows', { RuntimePlatform: { OperatingSystemFamily: 'WINDOWS_SERVER_2019_FULL' } }],
   ])('says nothing of turning protection off when the previous version %s', (_label, previousProps) => {
     const previous = evaluateTaskDefinition(previousProps, EMPTY_CONFIG);
+    const v = verdictFor({ ContainerDefinitions: [{ Name: 'app', ReadonlyRootFilesystem: false }] }, EMPTY_CONFIG, { previous });
+    expect(v.message).toBe(`TaskDefinition 'WebTask': 1 of 1 container can write to its root filesystem: 'app' (false). ${FIX_TEXT}`);
+  });
+
+  it('says nothing of turning protection off when only some containers of the previous version passed', () => {
+    const previous = evaluateTaskDefinition({ ContainerDefinitions: [{ Name: 'app', ReadonlyRootFilesystem: true }, { Name: 'b' }] }, EMPTY_CONFIG);
     const v = verdictFor({ ContainerDefinitions: [{ Name: 'app', ReadonlyRootFilesystem: false }] }, EMPTY_CONFIG, { previous });
     expect(v.message).toBe(`TaskDefinition 'WebTask': 1 of 1 container can write to its root filesystem: 'app' (false). ${FIX_TEXT}`);
   });

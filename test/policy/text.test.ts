@@ -31,6 +31,11 @@ describe('safeName escapes exactly the unsafe code points', () => {
     expect(safeName('\ud83d\ud83d\ude80')).toBe('\\ud83d\u{1F680}');
     expect(safeName('x\ud83d')).toBe('x\\ud83d');
   });
+
+  it('escapes a low surrogate however it is followed, and never pairs it with what comes before', () => {
+    expect(safeName('\udc00\udc00')).toBe('\\udc00\\udc00');
+    expect(safeName('\ue000\udc00')).toBe('\ue000\\udc00');
+  });
 });
 
 describe('safeName keeps within its bound', () => {
