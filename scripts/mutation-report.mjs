@@ -94,18 +94,20 @@ md.push(`- Stryker ${run.stryker} (jest runner, \`coverageAnalysis: perTest\`), 
 md.push('');
 md.push('## Scores');
 md.push('');
-md.push('Score = (killed + timed out) / (killed + timed out + survived + no coverage), with survivors explained below as equivalent left out; "Stryker" is the same without leaving them out. Mutants that crash the run (runtime errors) count nowhere.');
+md.push('Score = (killed + timed out) / (killed + timed out + survived + no coverage), with survivors explained below as equivalent left out; "Stryker" is the same without leaving them out.');
 md.push('');
-md.push('| file | score | Stryker | killed | timed out | survived | no coverage | equivalent |');
-md.push('|---|---:|---:|---:|---:|---:|---:|---:|');
+md.push('| file | score | Stryker | killed | timed out | survived | no coverage | equivalent | errors |');
+md.push('|---|---:|---:|---:|---:|---:|---:|---:|---:|');
 for (const s of sections) {
-  md.push(`| ${s.file} | ${pct(s.score)} | ${pct(s.raw)} | ${s.count.killed} | ${s.count.timedOut} | ${s.count.survived} | ${s.count.noCoverage} | ${s.count.equivalent} |`);
+  md.push(`| ${s.file} | ${pct(s.score)} | ${pct(s.raw)} | ${s.count.killed} | ${s.count.timedOut} | ${s.count.survived} | ${s.count.noCoverage} | ${s.count.equivalent} | ${s.count.errors} |`);
 }
 const detected = total.killed + total.timedOut;
 const valid = detected + total.survived + total.noCoverage;
-md.push(`| **all** | ${pct(valid === 0 ? 100 : (100 * detected) / valid)} | ${pct(valid + total.equivalent === 0 ? 100 : (100 * detected) / (valid + total.equivalent))} | ${total.killed} | ${total.timedOut} | ${total.survived} | ${total.noCoverage} | ${total.equivalent} |`);
+md.push(`| **all** | ${pct(valid === 0 ? 100 : (100 * detected) / valid)} | ${pct(valid + total.equivalent === 0 ? 100 : (100 * detected) / (valid + total.equivalent))} | ${total.killed} | ${total.timedOut} | ${total.survived} | ${total.noCoverage} | ${total.equivalent} | ${total.errors} |`);
 md.push('');
-md.push(`${total.errors} mutants ended in a runtime or compile error and ${total.ignored} were ignored; neither counts.`);
+md.push(
+  `Errors: a mutant that makes a test file fail while loading (for example one that breaks code a test file runs at its top level) is a runtime error to Stryker, not a kill; it counts nowhere. ${total.ignored} mutants were ignored. Files with no mutants (only re-exports or types, such as src/policy/index.ts) do not appear.`,
+);
 md.push('');
 md.push('## Equivalent mutants');
 md.push('');
@@ -120,7 +122,7 @@ const open = sections.filter((s) => s.open.length > 0);
 md.push('');
 md.push('## Not yet killed');
 md.push('');
-if (open.length === 0) md.push('None.');
+if (open.length === 0) md.push('None.', '');
 for (const s of open) {
   md.push(`### ${s.file}`);
   md.push('');
@@ -129,30 +131,29 @@ for (const s of open) {
 }
 const stale = equivalents.filter((e) => files.includes(e.file) && !used.has(keyOf(e.file, e.mutator, e.original, e.replacement)));
 if (stale.length > 0) {
-  md.push('');
   md.push('## Explanations that matched no survivor');
   md.push('');
   md.push('The code changed or a test now kills the mutant: remove these from `scripts/mutation-equivalents.json`.');
   md.push('');
   for (const e of stale) md.push(`- ${e.file}, ${e.mutator}: ${inline(e.original)} → ${inline(e.replacement)}`);
+  md.push('');
 }
-md.push('');
 md.push('## Running it');
 md.push('');
 md.push('```sh');
-md.push("npm run mutation                                     # every file stryker.config.mjs names; about an hour on 2 cores");
-md.push("npm run mutation -- --mutate 'src/policy/**/*.ts'    # some files only (any Stryker option passes through)");
-md.push('npm run mutation -- --tests test/policy,test/cli       # only the suites in these folders: quicker, scores are lower bounds');
-md.push('npm run mutation -- --force                          # ignore the incremental file, test every mutant again');
+md.push("npm run mutation                                   # every file stryker.config.mjs names, every suite");
+md.push("npm run mutation -- --mutate 'src/policy/**/*.ts'  # some files only (any Stryker option passes through)");
+md.push('npm run mutation -- --tests test/policy,test/cli   # only the suites in these folders: quicker, scores are lower bounds');
+md.push('npm run mutation -- --force                        # ignore the incremental file, test every mutant again');
 md.push('```');
 md.push('');
-md.push(
-  'It needs what `npm test` needs (moto_server on PATH, or `MOTO_ENDPOINT`). Re-runs are incremental: `reports/mutation/incremental.json` (git-ignored, machine-local) keeps each mutant\'s result, and only mutants whose code or covering tests changed run again; a clean clone starts from nothing and reproduces the scores. Stryker\'s own report is `reports/mutation/mutation.json`; this page and `guide/mutation.json` are written from it, so commit them after a run on a clean tree.',
-);
+md.push('It is not part of `npm test` or CI. It needs what `npm test` needs (moto_server on PATH, or `MOTO_ENDPOINT`), and writes this page and `guide/mutation.json` from Stryker\'s own report (`reports/mutation/mutation.json`): commit them after a run on a clean tree.');
 md.push('');
-md.push(
-  'End-to-end suites count. Stryker builds `dist/` once per run from the instrumented sources (`scripts/mutation-build.mjs`), so every mutant is in the bundle behind a run-time switch: suites that load `dist/handlers.js` in jest switch it on with the sources, and bundles run in child processes (the CLI, Lambda stdout, canary suites) learn the active mutant and report their coverage through `test/support/mutation-relay.ts`. A survivor that changes no behaviour gets an entry in `scripts/mutation-equivalents.json` (`file`, `mutator`, `original`, `replacement` as this page shows them, and `why`).',
-);
+md.push('- Re-runs are incremental: `reports/mutation/incremental.json` (git-ignored, so each machine keeps its own and branches never conflict over it) keeps every mutant\'s result, and only mutants whose code or covering tests changed run again. A clean clone starts from nothing and reproduces the scores.');
+md.push('- End-to-end suites count. Stryker builds `dist/` once per run from the instrumented sources (`scripts/mutation-build.mjs`), so every mutant is in the bundle behind a run-time switch: suites that load `dist/handlers.js` in jest switch it on like the sources, and bundles run in child processes (the CLI, Lambda stdout, canary, load suites) learn the active mutant through a file and report what they covered (`test/support/mutation-relay.ts`).');
+md.push('- Speed: a mutant runs only the tests that cover it, and jest loads only the test files that hold them (`scripts/mutation-filter.cjs`), fastest first; once one fails the rest are skipped (`scripts/mutation-sequencer.cjs`, `scripts/mutation-environment.cjs`). What a test file runs outside its tests is credited to that file\'s tests rather than to the whole suite. There is no TypeScript checker (it starved the test runners on 2 cores): a mutant that would not compile runs as JavaScript and is judged on its behaviour.');
+md.push('- Stryker 9.6 is the newest line that runs on Node 20, which the project supports (10.x needs Node 22).');
+md.push('- A survivor that changes no behaviour gets an entry in `scripts/mutation-equivalents.json`: `file`, `mutator`, `original` and `replacement` as this page shows them, and `why`. It then counts as equivalent, outside the score.');
 md.push('');
 writeFileSync(join(root, 'guide', 'MUTATION.md'), md.join('\n'));
 writeFileSync(join(root, 'guide', 'mutation.json'), `${JSON.stringify(summary, null, 2)}\n`);
