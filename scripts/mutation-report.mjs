@@ -17,6 +17,8 @@ const squash = (code) => code.replace(/\s+/g, ' ').trim();
 const keyOf = (file, mutator, original, replacement) => JSON.stringify([file, mutator, squash(original), squash(replacement)]);
 const explained = new Map(equivalents.map((e) => [keyOf(e.file, e.mutator, e.original, e.replacement), e]));
 const used = new Set();
+/** Explained mutants that did not survive this run, with their status (e.g. a Timeout on a busy machine). */
+const detectedAnyway = new Map();
 
 /** The source text a mutant replaces (Stryker's locations are 1-based lines and columns). */
 function original(source, { start, end }) {
@@ -41,8 +43,9 @@ for (const file of files) {
     else if (m.status === 'Timeout') count.timedOut++;
     else if (m.status === 'Ignored') count.ignored++;
     else if (m.status === 'CompileError' || m.status === 'RuntimeError') count.errors++;
-    else if (m.status === 'Survived' || m.status === 'NoCoverage') {
-      const key = keyOf(file, m.mutatorName, code, replacement);
+    const key = keyOf(file, m.mutatorName, code, replacement);
+    if (m.status !== 'Survived' && explained.has(key)) detectedAnyway.set(key, m.status);
+    if (m.status === 'Survived' || m.status === 'NoCoverage') {
       const why = m.status === 'Survived' ? explained.get(key) : undefined;
       const row = { line: m.location.start.line, mutator: m.mutatorName, code, replacement, status: m.status };
       if (why) {
@@ -84,7 +87,7 @@ md.push('');
 md.push('## The run');
 md.push('');
 md.push(`- Commit: \`${run.commit}\`${run.dirty ? ' **plus uncommitted changes** (this report describes no commit; re-run on a clean tree)' : ''}`);
-md.push(`- Files mutated: ${run.scope ? `\`${run.scope}\` only` : scope}`);
+md.push(`- Files mutated: ${run.scope ? `\`${run.scope}\` only; the other files stryker.config.mjs names were not mutated in this run and have no score here` : scope}`);
 md.push(
   run.tests
     ? `- Tests: only the jest suites under \`${run.tests}\` (\`--tests\`), so every score is a lower bound: the other suites can only kill more`
@@ -133,9 +136,14 @@ const stale = equivalents.filter((e) => files.includes(e.file) && !used.has(keyO
 if (stale.length > 0) {
   md.push('## Explanations that matched no survivor');
   md.push('');
-  md.push('The code changed or a test now kills the mutant: remove these from `scripts/mutation-equivalents.json`.');
+  md.push(
+    'Remove an entry from `scripts/mutation-equivalents.json` when its code is gone or a test now kills it. A timed-out equivalent mutant is a busy machine running its tests past the time limit (it counts as detected, as Stryker counts it); keep that entry.',
+  );
   md.push('');
-  for (const e of stale) md.push(`- ${e.file}, ${e.mutator}: ${inline(e.original)} → ${inline(e.replacement)}`);
+  for (const e of stale) {
+    const status = detectedAnyway.get(keyOf(e.file, e.mutator, e.original, e.replacement));
+    md.push(`- ${e.file}, ${e.mutator}: ${inline(e.original)} → ${inline(e.replacement)} (${status ? `this run: ${status}` : 'no such mutant in this run'})`);
+  }
   md.push('');
 }
 md.push('## Running it');
