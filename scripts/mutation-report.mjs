@@ -93,6 +93,11 @@ md.push(
     ? `- Tests: only the jest suites under \`${run.tests}\` (\`--tests\`), so every score is a lower bound: the other suites can only kill more`
     : '- Tests: every jest suite, the end-to-end ones on the bundle included',
 );
+md.push(
+  run.incrementalFrom
+    ? `- Incremental: mutants whose code and covering tests had not changed kept their results from the previous run on the same machine (commit \`${run.incrementalFrom.commit}\`, ${run.incrementalFrom.tests ? `suites under \`${run.incrementalFrom.tests}\`` : 'every suite'}); every other mutant was tested in this run`
+    : '- From scratch: every mutant was tested in this run',
+);
 md.push(`- Stryker ${run.stryker} (jest runner, \`coverageAnalysis: perTest\`), Node ${run.node}, ${Math.round(run.seconds / 60)} min (${run.seconds} s) wall time, started ${run.startedAt}`);
 md.push('');
 md.push('## Scores');

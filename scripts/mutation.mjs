@@ -2,7 +2,7 @@
 // guide/MUTATION.md and guide/mutation.json from its JSON report (scripts/mutation-report.mjs).
 // Example: npm run mutation -- --mutate 'src/policy/**/*.ts' --concurrency 1
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -28,6 +28,13 @@ const run = {
   startedAt: new Date().toISOString(),
 };
 mkdirSync(join(root, 'reports', 'mutation'), { recursive: true });
+// An incremental run keeps the results of mutants whose code and covering tests did not change since
+// the previous run on this machine; the report names that run.
+const previousRun = join(root, 'reports', 'mutation', 'run.json');
+if (!args.includes('--force') && existsSync(join(root, 'reports', 'mutation', 'incremental.json')) && existsSync(previousRun)) {
+  const { commit, tests: previousTests, scope } = JSON.parse(readFileSync(previousRun, 'utf8'));
+  run.incrementalFrom = { commit, tests: previousTests, scope };
+}
 
 const stryker = join(root, 'node_modules', '@stryker-mutator', 'core', 'bin', 'stryker.js');
 const started = Date.now();
