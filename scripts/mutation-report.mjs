@@ -93,10 +93,15 @@ md.push(
     ? `- Tests: only the jest suites under \`${run.tests}\` (\`--tests\`), so every score is a lower bound: the other suites can only kill more`
     : '- Tests: every jest suite, the end-to-end ones on the bundle included',
 );
+if (run.firstPass) {
+  md.push(
+    `- Two passes: the suites under \`${run.firstPass.tests}\` first (${Math.round(run.firstPass.seconds / 60)} min), then every suite on the same commit, where mutants the first pass killed kept that result and every other mutant ran the tests of every suite that covers it`,
+  );
+}
 md.push(
   run.incrementalFrom
     ? `- Incremental: mutants whose code and covering tests had not changed kept their results from the previous run on the same machine (commit \`${run.incrementalFrom.commit}\`, ${run.incrementalFrom.tests ? `suites under \`${run.incrementalFrom.tests}\`` : 'every suite'}); every other mutant was tested in this run`
-    : '- From scratch: every mutant was tested in this run',
+    : `- From scratch: no earlier results were used${run.firstPass ? ' by the first pass' : ''}`,
 );
 md.push(`- Stryker ${run.stryker} (jest runner, \`coverageAnalysis: perTest\`), Node ${run.node}, ${Math.round(run.seconds / 60)} min (${run.seconds} s) wall time, started ${run.startedAt}`);
 md.push('');
@@ -154,17 +159,18 @@ if (stale.length > 0) {
 md.push('## Running it');
 md.push('');
 md.push('```sh');
-md.push("npm run mutation                                   # every file stryker.config.mjs names, every suite");
+md.push("npm run mutation                                   # every file stryker.config.mjs names: unit suites, then every suite");
 md.push("npm run mutation -- --mutate 'src/policy/**/*.ts'  # some files only (any Stryker option passes through)");
 md.push('npm run mutation -- --tests test/policy,test/cli   # only the suites in these folders: quicker, scores are lower bounds');
 md.push('npm run mutation -- --force                        # ignore the incremental file, test every mutant again');
+md.push('npm run mutation -- --first none                   # one pass with every suite (slower: a mutant the unit tests kill still loads every suite that covers it)');
 md.push('```');
 md.push('');
 md.push('It is not part of `npm test` or CI. It needs what `npm test` needs (moto_server on PATH, or `MOTO_ENDPOINT`), and writes this page and `guide/mutation.json` from Stryker\'s own report (`reports/mutation/mutation.json`): commit them after a run on a clean tree.');
 md.push('');
 md.push('- Re-runs are incremental: `reports/mutation/incremental.json` (git-ignored, so each machine keeps its own and branches never conflict over it) keeps every mutant\'s result, and only mutants whose code or covering tests changed run again. A clean clone starts from nothing and reproduces the scores.');
 md.push('- End-to-end suites count. Stryker builds `dist/` once per run from the instrumented sources (`scripts/mutation-build.mjs`), so every mutant is in the bundle behind a run-time switch: suites that load `dist/handlers.js` in jest switch it on like the sources, and bundles run in child processes (the CLI, Lambda stdout, canary, load suites) learn the active mutant through a file and report what they covered (`test/support/mutation-relay.ts`).');
-md.push('- Speed: a mutant runs only the tests that cover it, and jest loads only the test files that hold them (`scripts/mutation-filter.cjs`), fastest first; once one fails the rest are skipped (`scripts/mutation-sequencer.cjs`, `scripts/mutation-environment.cjs`). What a test file runs outside its tests is credited to that file\'s tests rather than to the whole suite. There is no TypeScript checker (it starved the test runners on 2 cores): a mutant that would not compile runs as JavaScript and is judged on its behaviour.');
+md.push('- Speed: by default a run makes two passes (`scripts/mutation.mjs`): the unit suites kill most mutants quickly, then every suite runs only on what they left alive. Within a pass a mutant runs only the tests that cover it, and jest loads only the test files that hold them (`scripts/mutation-filter.cjs`), fastest first; once one fails the rest are skipped (`scripts/mutation-sequencer.cjs`, `scripts/mutation-environment.cjs`). What a test file runs outside its tests is credited to that file\'s tests rather than to the whole suite. There is no TypeScript checker (it starved the test runners on 2 cores): a mutant that would not compile runs as JavaScript and is judged on its behaviour.');
 md.push('- Stryker 9.6 is the newest line that runs on Node 20, which the project supports (10.x needs Node 22).');
 md.push('- A survivor that changes no behaviour gets an entry in `scripts/mutation-equivalents.json`: `file`, `mutator`, `original` and `replacement` as this page shows them, and `why`. It then counts as equivalent, outside the score.');
 md.push('');
