@@ -2,7 +2,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/', 'build/', 'coverage/', 'node_modules/', 'src/models.ts', '.aws-sam/'] },
+  { ignores: ['dist/', 'build/', 'coverage/', 'node_modules/', 'src/models.ts', '.aws-sam/', '.stryker-tmp/', 'reports/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -36,15 +36,19 @@ export interface Exemption {
   readonly pattern: string;
 }
 
-export interface ContainerResult {
+interface ContainerBase {
   /** Position in ContainerDefinitions. */
   readonly index: number;
   /** The container's Name when it is a non-empty string, else null. */
   readonly name: string | null;
-  readonly status: 'PASS' | 'FAIL' | 'EXEMPT';
-  readonly reason?: FailReason;
-  readonly exemptedBy?: Exemption;
 }
+/** A failing container always has its reason, an exempt one the pattern that exempts it. */
+export type ContainerResult =
+  | (ContainerBase & { readonly status: 'PASS'; readonly reason?: undefined; readonly exemptedBy?: undefined })
+  | (ContainerBase & { readonly status: 'FAIL'; readonly reason: FailReason; readonly exemptedBy?: undefined })
+  | (ContainerBase & { readonly status: 'EXEMPT'; readonly reason?: undefined; readonly exemptedBy: Exemption });
+export type FailedContainer = Extract<ContainerResult, { status: 'FAIL' }>;
+export type ExemptContainer = Extract<ContainerResult, { status: 'EXEMPT' }>;
 
 export type Evaluation =
   /** Every container judged (some may fail). */

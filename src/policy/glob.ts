@@ -9,7 +9,11 @@
  * of the text. No backtracking, so no pattern can make the hook's time explode.
  */
 
-/** Counts word operations, for tests that bound the work instead of timing it. */
+/**
+ * Counts word operations, for tests that bound the work instead of timing it: one per pattern
+ * character compiled (only when the pattern is not cached), one per literal character compared, and
+ * one per word per text character a piece scans.
+ */
 export interface GlobWork {
   steps: number;
 }
@@ -34,9 +38,10 @@ class Piece {
     for (let i = 0; i < text.length; i++) {
       if (text.charCodeAt(i) === 63) this.any[i >>> 5]! |= 1 << (i & 31);
     }
+    // A `?` gets a mask too: `any` with its own bits, which are already in `any`, so a `?` in the
+    // text matches exactly where any other unlisted character does.
     for (let i = 0; i < text.length; i++) {
       const c = text.charCodeAt(i);
-      if (c === 63) continue;
       let mask = this.masks.get(c);
       if (!mask) {
         mask = Uint32Array.from(this.any);
@@ -66,15 +71,14 @@ class Piece {
   }
 }
 
-interface Compiled {
-  readonly first: string;
-  readonly middle: readonly Piece[];
-  readonly last: string | undefined;
-}
+/** A pattern without stars matches only itself (`?` aside); one with stars, by its pieces. */
+type Compiled =
+  | { readonly exact: string }
+  | { readonly first: string; readonly middle: readonly Piece[]; readonly last: string };
 
 function compile(pattern: string): Compiled {
   const pieces = pattern.split('*');
-  if (pieces.length === 1) return { first: pattern, middle: [], last: undefined };
+  if (pieces.length === 1) return { exact: pattern };
   return {
     first: pieces[0]!,
     middle: pieces.slice(1, -1).filter((p) => p.length > 0).map((p) => new Piece(p)),
@@ -87,12 +91,13 @@ function compile(pattern: string): Compiled {
  * Bounded: at most as many entries as two full pattern lists, cleared when full.
  */
 const cache = new Map<string, Compiled>();
-const CACHE_LIMIT = 256;
+export const GLOB_CACHE_LIMIT = 256;
 
-function compiled(pattern: string): Compiled {
+function compiled(pattern: string, work: GlobWork | undefined): Compiled {
   let c = cache.get(pattern);
   if (!c) {
-    if (cache.size >= CACHE_LIMIT) cache.clear();
+    if (cache.size >= GLOB_CACHE_LIMIT) cache.clear();
+    if (work) work.steps += pattern.length;
     c = compile(pattern);
     cache.set(pattern, c);
   }
@@ -100,18 +105,19 @@ function compiled(pattern: string): Compiled {
 }
 
 export function globMatch(pattern: string, text: string, work?: GlobWork): boolean {
-  const { first, middle, last } = compiled(pattern);
-  if (last === undefined) {
+  const c = compiled(pattern, work);
+  if ('exact' in c) {
     if (work) work.steps += text.length;
-    return first.length === text.length && matchesAt(first, text, 0);
+    return c.exact.length === text.length && matchesAt(c.exact, text, 0);
   }
+  const { first, middle, last } = c;
   const end = text.length - last.length;
   if (work) work.steps += first.length + last.length;
   if (first.length > end || !matchesAt(first, text, 0) || !matchesAt(last, text, end)) return false;
   let at = first.length;
   for (const piece of middle) {
     at = piece.find(text, at, end, work);
-    if (at < 0) return false;
+    if (at === -1) return false;
   }
   return true;
 }

@@ -1,4 +1,13 @@
-import { containerLabel, type ContainerResult, type Evaluation, type Exemption, type FailReason, type TargetType } from './evaluate';
+import {
+  containerLabel,
+  type ContainerResult,
+  type Evaluation,
+  type Exemption,
+  type ExemptContainer,
+  type FailedContainer,
+  type FailReason,
+  type TargetType,
+} from './evaluate';
 import { plural, safeName } from './text';
 
 /** Suppression id (cfn-guard convention) and annotation name of this check. */
@@ -7,7 +16,11 @@ export const REMEDIATION_LINK =
   'https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_ContainerDefinition.html#ECS-Type-ContainerDefinition-readonlyRootFilesystem';
 export const FIX =
   'Set ReadonlyRootFilesystem: true on each container and mount a volume at any path it must write.';
-/** Stack events and Cloud Control API cut messages at 1,024 characters. */
+/**
+ * Stack events and Cloud Control API cut messages at 1,024 characters. Every message fits by
+ * construction: the list of containers gets what the rest leaves (fitList), and the rest is bounded
+ * (a logical id of at most 128 characters, exempt notes of at most 400 or 200).
+ */
 export const MAX_MESSAGE = 1024;
 /** At most this many annotations; past it the last one summarises the rest. */
 export const MAX_ANNOTATIONS = 25;
@@ -75,11 +88,7 @@ export function fitList(items: readonly string[], budget: number): string {
   return out;
 }
 
-function bounded(text: string): string {
-  return text.length <= MAX_MESSAGE ? text : `${text.slice(0, MAX_MESSAGE - 1)}…`;
-}
-
-function exemptNote(exempt: readonly ContainerResult[], budget: number): string {
+function exemptNote(exempt: readonly ExemptContainer[], budget: number): string {
   if (exempt.length === 0) return '';
   return ` Exempt by configuration: ${fitList(exempt.map(quoted), budget)}.`;
 }
@@ -92,14 +101,14 @@ function cappedAnnotations(list: Annotation[], limit: number, summary: (rest: nu
 }
 
 function containerAnnotations(
-  failed: readonly ContainerResult[],
-  exempt: readonly ContainerResult[],
+  failed: readonly FailedContainer[],
+  exempt: readonly ExemptContainer[],
   limit = MAX_ANNOTATIONS,
 ): Annotation[] {
   const list: Annotation[] = failed.map((c) => ({
     annotationName: RULE_ID,
     status: 'FAILED',
-    statusMessage: `Container ${quoted(c)} can write to its root filesystem: ${REASON_TEXT[c.reason ?? 'invalid']}.`,
+    statusMessage: `Container ${quoted(c)} can write to its root filesystem: ${REASON_TEXT[c.reason]}.`,
     remediationMessage: `Set ReadonlyRootFilesystem: true on container ${quoted(c)} and mount a volume at any path it must write.`,
     remediationLink: REMEDIATION_LINK,
     severityLevel: 'HIGH',
@@ -108,7 +117,7 @@ function containerAnnotations(
     list.push({
       annotationName: RULE_ID,
       status: 'SKIPPED',
-      statusMessage: `Container ${quoted(c)} is exempt: ${c.exemptedBy?.property ?? 'configuration'} pattern '${safeName(c.exemptedBy?.pattern ?? '', 128)}'.`,
+      statusMessage: `Container ${quoted(c)} is exempt: ${c.exemptedBy.property} pattern '${safeName(c.exemptedBy.pattern, 128)}'.`,
     });
   }
   return cappedAnnotations(list, limit, (rest) => ({
@@ -162,8 +171,8 @@ export function report(evaluation: Evaluation, ctx: ReportContext): Verdict {
 }
 
 function reportChecked(containers: readonly ContainerResult[], ctx: ReportContext, head: string): Verdict {
-  const failed = containers.filter((c) => c.status === 'FAIL');
-  const exempt = containers.filter((c) => c.status === 'EXEMPT');
+  const failed = containers.filter((c): c is FailedContainer => c.status === 'FAIL');
+  const exempt = containers.filter((c): c is ExemptContainer => c.status === 'EXEMPT');
   const total = containers.length;
   if (failed.length === 0) {
     const checked = total - exempt.length;
@@ -179,7 +188,7 @@ function reportChecked(containers: readonly ContainerResult[], ctx: ReportContex
     };
     return {
       compliant: true,
-      message: bounded(`${head}: ${what}${note}`),
+      message: `${head}: ${what}${note}`,
       annotations: [passed, ...containerAnnotations([], exempt, MAX_ANNOTATIONS - 1)],
     };
   }
@@ -191,9 +200,14 @@ function reportChecked(containers: readonly ContainerResult[], ctx: ReportContex
       : '';
   const note = exemptNote(exempt, 200);
   const tail = `. ${FIX}${update}${note}`;
-  const items = failed.map((c) => `${quoted(c)} (${REASON_TEXT[c.reason ?? 'invalid']})`);
+  const items = failed.map((c) => `${quoted(c)} (${REASON_TEXT[c.reason]})`);
   const list = fitList(items, MAX_MESSAGE - intro.length - tail.length);
-  return { compliant: false, message: bounded(`${intro}${list}${tail}`), annotations: containerAnnotations(failed, exempt) };
+  return { compliant: false, message: `${intro}${list}${tail}`, annotations: containerAnnotations(failed, exempt) };
+}
+
+/** A whole stack's message joins parts each bounded on its own; this keeps the sum within the limit too. */
+function bounded(text: string): string {
+  return text.length <= MAX_MESSAGE ? text : `${text.slice(0, MAX_MESSAGE - 1)}…`;
 }
 
 /** One resource of a stack or change set, judged: what the stack- and change-set-level answers list. */

@@ -3,9 +3,20 @@ import {
   EMPTY_CONFIG,
   evaluateTaskDefinition,
   isCompliant,
+  isTargetType,
   parsePolicyConfig,
+  TARGET_TYPES,
   type Evaluation,
 } from '../../src/policy';
+
+describe('target types', () => {
+  it('judges task definitions and daemon task definitions, nothing else', () => {
+    expect(TARGET_TYPES).toEqual(['AWS::ECS::TaskDefinition', 'AWS::ECS::DaemonTaskDefinition']);
+    expect(isTargetType('AWS::ECS::TaskDefinition')).toBe(true);
+    expect(isTargetType('AWS::ECS::DaemonTaskDefinition')).toBe(true);
+    for (const other of ['AWS::ECS::Service', 'AWS::ECS::TaskSet', 'aws::ecs::taskdefinition', '', undefined, null]) expect(isTargetType(other)).toBe(false);
+  });
+});
 
 describe('ReadonlyRootFilesystem values', () => {
   const table: Array<[string, unknown, ReturnType<typeof classifyReadonlyRootFilesystem>]> = [
@@ -150,6 +161,35 @@ describe('evaluateTaskDefinition', () => {
       { index: 4, name: 'Log_Router', status: 'FAIL', reason: 'missing' },
     ]);
   });
+
+  it('exempts by name only a container that has a name, and by image only a non-empty image string', () => {
+    const config = parsePolicyConfig({ ExemptContainerNames: ['*'], ExemptImages: ['*'] });
+    const names = evaluateTaskDefinition({ ContainerDefinitions: [{ Image: '' }, { Image: 7 }, { Name: '' }, {}] }, config);
+    expect(checked(names).map((c) => c.status)).toEqual(['FAIL', 'FAIL', 'FAIL', 'FAIL']);
+    expect(isCompliant(names)).toBe(false);
+    const image = evaluateTaskDefinition({ ContainerDefinitions: [{ Image: 'x' }] }, config);
+    expect(checked(image)).toEqual([{ index: 0, name: null, status: 'EXEMPT', exemptedBy: { property: 'ExemptImages', pattern: '*' } }]);
+  });
+
+  it('names the container-name pattern when both patterns match, and the first matching pattern of a list', () => {
+    const config = parsePolicyConfig({ ExemptContainerNames: ['other', 'log*', 'log_router'], ExemptImages: ['*'] });
+    const result = evaluateTaskDefinition({ ContainerDefinitions: [{ Name: 'log_router', Image: 'fluent-bit' }] }, config);
+    expect(checked(result)[0]?.exemptedBy).toEqual({ property: 'ExemptContainerNames', pattern: 'log*' });
+  });
+
+  it('lets a task definition through when every container is exempt or read-only', () => {
+    const config = parsePolicyConfig({ ExemptContainerNames: ['log_router'] });
+    const result = evaluateTaskDefinition({ ContainerDefinitions: [{ Name: 'log_router' }, { Name: 'app', ReadonlyRootFilesystem: true }] }, config);
+    expect(checked(result).map((c) => c.status)).toEqual(['EXEMPT', 'PASS']);
+    expect(isCompliant(result)).toBe(true);
+  });
+
+  it.each([{ OperatingSystemFamily: 7 }, { OperatingSystemFamily: null }, {}, [{ OperatingSystemFamily: 'WINDOWS_SERVER_2019_FULL' }]])(
+    'checks containers when the platform family is no Windows string (%j)',
+    (platform) => {
+      expect(evaluateTaskDefinition({ RuntimePlatform: platform, ContainerDefinitions: [{ Name: 'x' }] }, EMPTY_CONFIG).kind).toBe('checked');
+    },
+  );
 
   it('treats DaemonTaskDefinition properties the same way', () => {
     const result = evaluateTaskDefinition({ ContainerDefinitions: [{ Name: 'agent', ReadonlyRootFilesystem: 'False' }] }, EMPTY_CONFIG);

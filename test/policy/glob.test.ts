@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { globMatch } from '../../src/policy';
-import type { GlobWork } from '../../src/policy/glob';
+import { GLOB_CACHE_LIMIT, type GlobWork } from '../../src/policy/glob';
 
 /** Reference semantics by dynamic programming: obviously right, quadratic. */
 function reference(pattern: string, text: string): boolean {
@@ -75,6 +75,50 @@ describe('globMatch', () => {
     const work: GlobWork = { steps: 0 };
     globMatch(pattern, text, work);
     const words = Math.ceil(pattern.length / 32);
-    expect(work.steps).toBeLessThanOrEqual(text.length * words + pattern.length);
+    // Scanning, plus comparing the literal ends and compiling the pattern once.
+    expect(work.steps).toBeLessThanOrEqual(text.length * words + 2 * pattern.length);
+  });
+
+  it.each([
+    ['a pattern without stars: one step per text character', 'w1-abc', 'w1-abd', false, 6],
+    ['literal ends around a star: one step per literal character', 'w2-a*b', 'w2-aXXXXb', true, 5],
+    ['a piece between stars: one step per character scanned up to its end', '*w3-ab*', 'xxw3-abyy', true, 7],
+    ['a piece not found: the ends, then the whole stretch between them', 'w4-*zz*-end', 'w4-abcdef-end', false, 13],
+    ['a piece longer than 32 characters: two words per character scanned', `*${'w5'.repeat(17)}*`, `x${'w5'.repeat(17)}`, true, 70],
+    ['literal ends longer than the text: counted, nothing scanned', 'w6-long-start*w6-long-end', 'short', false, 24],
+  ])('counts its work: %s', (_label, pattern, text, matches, steps) => {
+    const first: GlobWork = { steps: 0 };
+    expect(globMatch(pattern, text, first)).toBe(matches);
+    // The first use also compiles the pattern, one step per character; later uses find it cached.
+    expect(first.steps).toBe(steps + pattern.length);
+    const again: GlobWork = { steps: 0 };
+    expect(globMatch(pattern, text, again)).toBe(matches);
+    expect(again.steps).toBe(steps);
+  });
+
+  it(`keeps at most ${GLOB_CACHE_LIMIT} compiled patterns, dropping them all when full`, () => {
+    let fresh = 0;
+    const addFresh = (): void => void globMatch(`cache-${(fresh += 1)}-*`, 'x');
+    const cached = (pattern: string): boolean => {
+      const work: GlobWork = { steps: 0 };
+      globMatch(pattern, 'x', work);
+      return work.steps < pattern.length;
+    };
+    const probe = 'cache-probe-*';
+    globMatch(probe, 'x');
+    expect(cached(probe)).toBe(true);
+    // Fill until the cache drops everything (how full it was before this test is unknown).
+    let added = 0;
+    while (cached(probe) && added <= GLOB_CACHE_LIMIT) {
+      addFresh();
+      added += 1;
+    }
+    expect(added).toBeLessThanOrEqual(GLOB_CACHE_LIMIT);
+    // Now it holds exactly the last fresh pattern and the probe: 254 more fill it, the next drops all.
+    for (let i = 0; i < GLOB_CACHE_LIMIT - 2; i++) addFresh();
+    expect(cached(probe)).toBe(true);
+    addFresh();
+    expect(cached(probe)).toBe(false);
+    expect(cached(probe)).toBe(true);
   });
 });

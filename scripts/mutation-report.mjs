@@ -1,0 +1,179 @@
+// Turns Stryker's JSON report (reports/mutation/mutation.json) and the run's facts
+// (reports/mutation/run.json, written by scripts/mutation.mjs) into guide/MUTATION.md and
+// guide/mutation.json. A surviving mutant counts as equivalent only where
+// scripts/mutation-equivalents.json explains it, keyed by file, mutator, original code and
+// replacement, so explanations outlive re-runs and line shifts.
+import { readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const read = (path) => JSON.parse(readFileSync(join(root, path), 'utf8'));
+const report = read('reports/mutation/mutation.json');
+const run = read('reports/mutation/run.json');
+const equivalents = read('scripts/mutation-equivalents.json');
+
+const squash = (code) => code.replace(/\s+/g, ' ').trim();
+const keyOf = (file, mutator, original, replacement) => JSON.stringify([file, mutator, squash(original), squash(replacement)]);
+const explained = new Map(equivalents.map((e) => [keyOf(e.file, e.mutator, e.original, e.replacement), e]));
+const used = new Set();
+/** Explained mutants that did not survive this run, with their status (e.g. a Timeout on a busy machine). */
+const detectedAnyway = new Map();
+
+/** The source text a mutant replaces (Stryker's locations are 1-based lines and columns). */
+function original(source, { start, end }) {
+  const lines = source.split('\n');
+  if (start.line === end.line) return lines[start.line - 1].slice(start.column - 1, end.column - 1);
+  return [lines[start.line - 1].slice(start.column - 1), ...lines.slice(start.line, end.line - 1), lines[end.line - 1].slice(0, end.column - 1)].join('\n');
+}
+
+const files = Object.keys(report.files).sort();
+const summary = {};
+const sections = [];
+const total = { killed: 0, timedOut: 0, survived: 0, noCoverage: 0, equivalent: 0, ignored: 0, errors: 0 };
+for (const file of files) {
+  const { source, mutants } = report.files[file];
+  const count = { killed: 0, timedOut: 0, survived: 0, noCoverage: 0, equivalent: 0, ignored: 0, errors: 0 };
+  const equivalent = [];
+  const open = [];
+  for (const m of [...mutants].sort((a, b) => a.location.start.line - b.location.start.line || a.location.start.column - b.location.start.column)) {
+    const code = original(source, m.location);
+    const replacement = m.replacement ?? '';
+    if (m.status === 'Killed') count.killed++;
+    else if (m.status === 'Timeout') count.timedOut++;
+    else if (m.status === 'Ignored') count.ignored++;
+    else if (m.status === 'CompileError' || m.status === 'RuntimeError') count.errors++;
+    const key = keyOf(file, m.mutatorName, code, replacement);
+    if (m.status !== 'Survived' && explained.has(key)) detectedAnyway.set(key, m.status);
+    if (m.status === 'Survived' || m.status === 'NoCoverage') {
+      const why = m.status === 'Survived' ? explained.get(key) : undefined;
+      const row = { line: m.location.start.line, mutator: m.mutatorName, code, replacement, status: m.status };
+      if (why) {
+        used.add(key);
+        count.equivalent++;
+        equivalent.push({ ...row, why: why.why });
+      } else {
+        count[m.status === 'Survived' ? 'survived' : 'noCoverage']++;
+        open.push(row);
+      }
+    }
+  }
+  const detected = count.killed + count.timedOut;
+  const valid = detected + count.survived + count.noCoverage + count.equivalent;
+  const score = valid - count.equivalent === 0 ? 100 : (100 * detected) / (valid - count.equivalent);
+  const raw = valid === 0 ? 100 : (100 * detected) / valid;
+  summary[file] = {
+    score: Math.round(score * 100) / 100,
+    killed: count.killed,
+    survived: count.survived,
+    noCoverage: count.noCoverage,
+    equivalent: count.equivalent,
+    timedOut: count.timedOut,
+  };
+  for (const k of Object.keys(total)) total[k] += count[k];
+  sections.push({ file, count, score, raw, equivalent, open });
+}
+
+const inline = (text) => `\`${squash(text).replace(/`/g, "'").slice(0, 160)}\``;
+const pct = (n) => `${n.toFixed(1)}%`;
+const scope = run.scope ?? 'every file stryker.config.mjs names (src/policy, src/template, src/runtime, src/handlers.ts)';
+const md = [];
+md.push('# Mutation testing');
+md.push('');
+md.push(
+  'Stryker changes one piece of the code at a time (a condition, a bound, a string) and runs the tests that cover it; a mutant that no test notices marks behaviour no test pins down. This page is written by `npm run mutation` from the run it describes; do not edit it by hand.',
+);
+md.push('');
+md.push('## The run');
+md.push('');
+md.push(`- Commit: \`${run.commit}\`${run.dirty ? ' **plus uncommitted changes** (this report describes no commit; re-run on a clean tree)' : ''}`);
+md.push(`- Files mutated: ${run.scope ? `\`${run.scope}\` only; the other files stryker.config.mjs names were not mutated in this run and have no score here` : scope}`);
+md.push(
+  run.tests
+    ? `- Tests: only the jest suites under \`${run.tests}\` (\`--tests\`), so every score is a lower bound: the other suites can only kill more`
+    : '- Tests: every jest suite, the end-to-end ones on the bundle included',
+);
+if (run.firstPass) {
+  md.push(
+    `- Two passes: the suites under \`${run.firstPass.tests}\` first (${Math.round(run.firstPass.seconds / 60)} min), then every suite on the same commit, where mutants the first pass killed kept that result and every other mutant ran the tests of every suite that covers it`,
+  );
+}
+md.push(
+  run.incrementalFrom
+    ? `- Incremental: mutants whose code and covering tests had not changed kept their results from the previous run on the same machine (commit \`${run.incrementalFrom.commit}\`, ${run.incrementalFrom.tests ? `suites under \`${run.incrementalFrom.tests}\`` : 'every suite'}); every other mutant was tested in this run`
+    : `- From scratch: no earlier results were used${run.firstPass ? ' by the first pass' : ''}`,
+);
+md.push(`- Stryker ${run.stryker} (jest runner, \`coverageAnalysis: perTest\`), Node ${run.node}, ${Math.round(run.seconds / 60)} min (${run.seconds} s) wall time, started ${run.startedAt}`);
+md.push('');
+md.push('## Scores');
+md.push('');
+md.push('Score = (killed + timed out) / (killed + timed out + survived + no coverage), with survivors explained below as equivalent left out; "Stryker" is the same without leaving them out.');
+md.push('');
+md.push('| file | score | Stryker | killed | timed out | survived | no coverage | equivalent | errors |');
+md.push('|---|---:|---:|---:|---:|---:|---:|---:|---:|');
+for (const s of sections) {
+  md.push(`| ${s.file} | ${pct(s.score)} | ${pct(s.raw)} | ${s.count.killed} | ${s.count.timedOut} | ${s.count.survived} | ${s.count.noCoverage} | ${s.count.equivalent} | ${s.count.errors} |`);
+}
+const detected = total.killed + total.timedOut;
+const valid = detected + total.survived + total.noCoverage;
+md.push(`| **all** | ${pct(valid === 0 ? 100 : (100 * detected) / valid)} | ${pct(valid + total.equivalent === 0 ? 100 : (100 * detected) / (valid + total.equivalent))} | ${total.killed} | ${total.timedOut} | ${total.survived} | ${total.noCoverage} | ${total.equivalent} | ${total.errors} |`);
+md.push('');
+md.push(
+  `Errors: a mutant that makes a test file fail while loading (for example one that breaks code a test file runs at its top level) is a runtime error to Stryker, not a kill; it counts nowhere. ${total.ignored} mutants were ignored. Files with no mutants (only re-exports or types, such as src/policy/index.ts) do not appear.`,
+);
+md.push('');
+md.push('## Equivalent mutants');
+md.push('');
+md.push('Each changes no behaviour a user can see; the reason is kept in `scripts/mutation-equivalents.json`.');
+for (const s of sections.filter((x) => x.equivalent.length > 0)) {
+  md.push('');
+  md.push(`### ${s.file}`);
+  md.push('');
+  for (const e of s.equivalent) md.push(`- line ${e.line}, ${e.mutator}: ${inline(e.code)} → ${inline(e.replacement)}. ${e.why}`);
+}
+const open = sections.filter((s) => s.open.length > 0);
+md.push('');
+md.push('## Not yet killed');
+md.push('');
+if (open.length === 0) md.push('None.', '');
+for (const s of open) {
+  md.push(`### ${s.file}`);
+  md.push('');
+  for (const o of s.open) md.push(`- line ${o.line}, ${o.mutator} (${o.status === 'NoCoverage' ? 'no coverage' : 'survived'}): ${inline(o.code)} → ${inline(o.replacement)}`);
+  md.push('');
+}
+const stale = equivalents.filter((e) => files.includes(e.file) && !used.has(keyOf(e.file, e.mutator, e.original, e.replacement)));
+if (stale.length > 0) {
+  md.push('## Explanations that matched no survivor');
+  md.push('');
+  md.push(
+    'Remove an entry from `scripts/mutation-equivalents.json` when its code is gone or a test now kills it. A timed-out equivalent mutant is a busy machine running its tests past the time limit (it counts as detected, as Stryker counts it); keep that entry.',
+  );
+  md.push('');
+  for (const e of stale) {
+    const status = detectedAnyway.get(keyOf(e.file, e.mutator, e.original, e.replacement));
+    md.push(`- ${e.file}, ${e.mutator}: ${inline(e.original)} → ${inline(e.replacement)} (${status ? `this run: ${status}` : 'no such mutant in this run'})`);
+  }
+  md.push('');
+}
+md.push('## Running it');
+md.push('');
+md.push('```sh');
+md.push("npm run mutation                                   # every file stryker.config.mjs names: unit suites, then every suite");
+md.push("npm run mutation -- --mutate 'src/policy/**/*.ts'  # some files only (any Stryker option passes through)");
+md.push('npm run mutation -- --tests test/policy,test/cli   # only the suites in these folders: quicker, scores are lower bounds');
+md.push('npm run mutation -- --force                        # ignore the incremental file, test every mutant again');
+md.push('npm run mutation -- --first none                   # one pass with every suite (slower: a mutant the unit tests kill still loads every suite that covers it)');
+md.push('```');
+md.push('');
+md.push('It is not part of `npm test` or CI. It needs what `npm test` needs (moto_server on PATH, or `MOTO_ENDPOINT`), and writes this page and `guide/mutation.json` from Stryker\'s own report (`reports/mutation/mutation.json`): commit them after a run on a clean tree.');
+md.push('');
+md.push('- Re-runs are incremental: `reports/mutation/incremental.json` (git-ignored, so each machine keeps its own and branches never conflict over it) keeps every mutant\'s result, and only mutants whose code or covering tests changed run again. A clean clone starts from nothing and reproduces the scores.');
+md.push('- End-to-end suites count. Stryker builds `dist/` once per run from the instrumented sources (`scripts/mutation-build.mjs`), so every mutant is in the bundle behind a run-time switch: suites that load `dist/handlers.js` in jest switch it on like the sources, and bundles run in child processes (the CLI, Lambda stdout, canary, load suites) learn the active mutant through a file and report what they covered (`test/support/mutation-relay.ts`).');
+md.push('- Speed: by default a run makes two passes (`scripts/mutation.mjs`): the unit suites kill most mutants quickly, then every suite runs only on what they left alive. Within a pass a mutant runs only the tests that cover it, and jest loads only the test files that hold them (`scripts/mutation-filter.cjs`), fastest first; once one fails the rest are skipped (`scripts/mutation-sequencer.cjs`, `scripts/mutation-environment.cjs`). What a test file runs outside its tests is credited to that file\'s tests rather than to the whole suite. There is no TypeScript checker (it starved the test runners on 2 cores): a mutant that would not compile runs as JavaScript and is judged on its behaviour.');
+md.push('- Stryker 9.6 is the newest line that runs on Node 20, which the project supports (10.x needs Node 22).');
+md.push('- A survivor that changes no behaviour gets an entry in `scripts/mutation-equivalents.json`: `file`, `mutator`, `original` and `replacement` as this page shows them, and `why`. It then counts as equivalent, outside the score.');
+md.push('');
+writeFileSync(join(root, 'guide', 'MUTATION.md'), md.join('\n'));
+writeFileSync(join(root, 'guide', 'mutation.json'), `${JSON.stringify(summary, null, 2)}\n`);
+console.log(`guide/MUTATION.md and guide/mutation.json written for ${files.length} files`);

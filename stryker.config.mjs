@@ -1,0 +1,55 @@
+// Mutation testing (npm run mutation; not part of npm test or CI). See guide/MUTATION.md.
+// Stryker 9.6 is the last line that runs on Node 20 (10.x needs Node 22); the project supports Node 20.
+import { lstatSync, readdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = dirname(fileURLToPath(import.meta.url));
+// Stryker copies symbolic links as files and fails on a link to a folder (docs -> guide): they stay
+// out of the sandbox copy, and scripts/mutation-build.mjs links them again from this root.
+const links = readdirSync(root).filter((name) => lstatSync(`${root}/${name}`).isSymbolicLink());
+process.env.MUTATION_PROJECT_ROOT = root;
+
+/** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */
+export default {
+  packageManager: 'npm',
+  testRunner: 'jest',
+  // No TypeScript checker: on 2 cores it was the slowest stage by far. A mutant that would not
+  // compile runs as JavaScript (Stryker marks mutated files ts-nocheck) and is killed or survives on
+  // its behaviour like any other.
+  mutate: ['src/policy/**/*.ts', 'src/template/**/*.ts', 'src/runtime/**/*.ts', 'src/handlers.ts'],
+  // Only mutated files get Stryker's ts-nocheck header (tests read others, e.g. src/models.ts, verbatim).
+  disableTypeChecks: 'src/{policy/**/*,template/**/*,runtime/**/*,handlers}.ts',
+  coverageAnalysis: 'perTest',
+  jest: {
+    configFile: 'jest.config.js',
+    // Suites that run dist/ never import a source file, so "related tests" would drop them.
+    enableFindRelatedTests: false,
+    config: {
+      // Attributes what child processes running dist/ cover, and hands them the active mutant.
+      setupFilesAfterEnv: ['<rootDir>/test/support/mutation-relay.ts'],
+      // Loads only the test files that cover the active mutant.
+      filter: '<rootDir>/scripts/mutation-filter.cjs',
+      // Fastest files first, and a mutant's remaining tests skipped once one fails.
+      testSequencer: `${root}/scripts/mutation-sequencer.cjs`,
+      // Stryker wraps the environment and resolves its path without <rootDir>.
+      testEnvironment: `${root}/scripts/mutation-environment.cjs`,
+      // Reads esbuild's record of input paths, which the sandbox's linked node_modules changes; it
+      // runs no code of the mutated files.
+      testPathIgnorePatterns: ['/node_modules/', '/test/package/bundle\\.test\\.ts$'],
+    },
+  },
+  // dist/ is rebuilt once per run from the instrumented sources: every mutant is in it, switched on
+  // at run time, so the end-to-end suites exercise the mutant without a rebuild per mutant.
+  buildCommand: 'node scripts/mutation-build.mjs',
+  incremental: true,
+  incrementalFile: 'reports/mutation/incremental.json',
+  reporters: ['json', 'progress', 'clear-text'],
+  jsonReporter: { fileName: 'reports/mutation/mutation.json' },
+  clearTextReporter: { allowColor: false, logTests: false, reportScoreTable: true },
+  concurrency: 2,
+  timeoutMS: 10000,
+  ignorePatterns: links.map((name) => `/${name}`),
+  tempDirName: '.stryker-tmp',
+  cleanTempDir: 'always',
+};
