@@ -396,7 +396,10 @@ plain path's first uses cost ${ms(parts.plainTotalMs.median, 1)} together (measu
 two loopback calls are a fraction of a millisecond: the rest is the SDK's first use (each client's configuration resolved, the
 endpoint rules evaluated, the first signature, the serializers, \`node:http\`'s client). The encrypted path adds compiling
 \`dist/decrypt.js\` (the Encryption SDK) ${ms(part('decryptModuleMs'), 1)} and the first decryption ${ms(part('firstDecryptMs'), 1)}, and meets the SDK's first use in the
-decryption rather than the delivery. In the recorded steady state, the first AWS call leaves ${ms(pSteady.firstCallAfterMs.median, 1)} (plain) and ${ms(kSteady.firstCallAfterMs.median, 1)}
+decryption rather than the delivery. That compilation runs inside the STS round trip, not before it: the network half sends
+AssumeRole first and requires \`dist/decrypt.js\` once the request is written to its connection, and the message's signing key (a
+compressed P-256 or P-384 point) is decoded by \`node:crypto\` rather than the Encryption SDK's portable JavaScript (25 to 30 ms of CPU
+in a fresh process); the Encryption SDK still checks the key's form and verifies the signature. In the recorded steady state, the first AWS call leaves ${ms(pSteady.firstCallAfterMs.median, 1)} (plain) and ${ms(kSteady.firstCallAfterMs.median, 1)}
 (KMS) after the bundle is loaded. Calls are in flight for ${ms(pSteady.inFlightMs.median, 1)} (plain) and ${ms(kSteady.inFlightMs.median, 1)} (KMS) of the answer; ${
     pSteady.ownMs.median > pSteady.inFlightMs.median && kSteady.ownMs.median > kSteady.inFlightMs.median
       ? `**the hook's own work, ${ms(pSteady.ownMs.median, 1)} and ${ms(kSteady.ownMs.median, 1)}, weighs more than moto's latency**`

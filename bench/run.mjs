@@ -915,7 +915,7 @@ async function logDelivery(variants, delivery, since) {
     endpoint: `moto_server ${delivery.moto.version} (Python) on 127.0.0.1, started by the bench`,
     region: 'us-east-1',
     encryption: 'AWS Encryption SDK message (@aws-crypto/client-node, KMS keyring, default committing suite) under a moto KMS key, role arn:aws:iam::123456789012:role/hook-encryption',
-    clients: 'AWS SDK for JavaScript v3 clients (CloudWatch Logs, CloudWatch in dist/network.js; STS, KMS and the Encryption SDK in dist/decrypt.js)',
+    clients: 'AWS SDK for JavaScript v3 clients (CloudWatch Logs, CloudWatch, STS, KMS in dist/network.js; the Encryption SDK in dist/decrypt.js)',
     recorded,
     parts,
     verified,
