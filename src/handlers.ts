@@ -2,7 +2,7 @@
 import { loadConfiguration, loadEnvironmentConfiguration } from './configuration';
 import { evaluateTaskDefinition, isTargetType, report, TARGET_TYPES, type PolicyConfig } from './policy';
 import type { HookHandlerRequest } from './runtime/protocol';
-import { isRecord, RequestError } from './runtime/protocol';
+import { isRecord, payloadSubject, RequestError } from './runtime/protocol';
 import { createHook, type HandlerResult } from './runtime/wrapper';
 
 type StackChecks = typeof import('./stack-checks');
@@ -14,7 +14,6 @@ function stackChecks(): StackChecks {
 
 /** Stack-level and change-set targets: the schema lists them beside the resource types. */
 const WHOLE_TARGETS = ['STACK', 'CHANGE_SET'] as const;
-const PAYLOAD_SUBJECTS: Readonly<Record<string, string>> = { STACK: "the stack's template", CHANGE_SET: 'the change set' };
 
 function check(request: HookHandlerRequest, config: PolicyConfig): HandlerResult {
   if (request.targetName === 'STACK' || request.targetName === 'CHANGE_SET') return stackChecks().checkStackTarget(request, config);
@@ -43,7 +42,7 @@ const hook = createHook<PolicyConfig>({
   handlers: { CREATE_PRE_PROVISION: check, UPDATE_PRE_PROVISION: check },
   parseConfiguration: loadConfiguration,
   parseEnvironment: loadEnvironmentConfiguration,
-  payloadSubject: (targetName) => PAYLOAD_SUBJECTS[targetName] ?? "the target's properties",
+  payloadSubject,
 });
 
 /** The registered hook type's handler (`.rpdk-config` entrypoint). */

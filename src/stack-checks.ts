@@ -13,20 +13,13 @@ import {
   type TargetContainer,
   type TargetFinding,
 } from './policy';
-import { payloadFailureMessage } from './runtime/payload';
 import type { HookHandlerRequest } from './runtime/protocol';
-import { isRecord } from './runtime/protocol';
+import { isRecord, payloadFailureMessage, payloadSubject } from './runtime/protocol';
 import type { HandlerResult } from './runtime/wrapper';
 import { judgeStackTemplate } from './template/stack';
 
-/** What each target's payload holds, as its failure message names it (as handlers.ts names it to the wrapper). */
-const PAYLOAD_SUBJECTS: Readonly<Record<string, string>> = {
-  STACK: "the stack's template",
-  CHANGE_SET: 'the change set',
-};
-
 function unreadable(targetName: string, reason: string): HandlerResult {
-  return { hookStatus: 'FAILED', errorCode: 'InvalidRequest', message: payloadFailureMessage(PAYLOAD_SUBJECTS[targetName] ?? 'the payload', reason) };
+  return { hookStatus: 'FAILED', errorCode: 'InvalidRequest', message: payloadFailureMessage(payloadSubject(targetName), reason) };
 }
 
 function verdictResult(scope: string, findings: readonly TargetFinding[], skipStackHook: boolean): HandlerResult {

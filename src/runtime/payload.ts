@@ -6,7 +6,7 @@
  */
 import { fetchPayload, type FetchFailure } from './fetch-payload';
 import type { HookErrorCode } from './protocol';
-import { isRecord } from './protocol';
+import { isRecord, payloadFailureMessage } from './protocol';
 
 /** Larger payloads are refused: a template body is at most 1 MB, a resource's properties far less. */
 export const MAX_PAYLOAD_BYTES = 10 * 1024 * 1024;
@@ -59,11 +59,6 @@ function refusal(failure: FetchFailure, attempts: number): Refusal {
 export type PayloadOutcome =
   | { readonly ok: true; readonly document: Record<string, unknown> }
   | { readonly ok: false; readonly errorCode: HookErrorCode; readonly message: string };
-
-/** The answer's message for a payload that could not be read; names the cause, never the URL or a value. */
-export function payloadFailureMessage(subject: PayloadSubject, reason: string): string {
-  return `The hook could not read ${subject} from the payload CloudFormation sent: ${reason}. Deploy again; if it persists, the hook's owner will find details in its logs.`;
-}
 
 function failed(subject: PayloadSubject, r: Refusal): PayloadOutcome {
   return { ok: false, errorCode: r.errorCode, message: payloadFailureMessage(subject, r.reason) };

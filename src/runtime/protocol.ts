@@ -70,6 +70,16 @@ export class RequestError extends Error {
   }
 }
 
+/** What a target's remote payload holds, as the answer names it when the payload cannot be read. */
+export function payloadSubject(targetName: string): string {
+  return targetName === 'STACK' ? "the stack's template" : targetName === 'CHANGE_SET' ? 'the change set' : "the target's properties";
+}
+
+/** The answer's message for a payload that could not be read; names the cause, never the URL or a value. */
+export function payloadFailureMessage(subject: string, reason: string): string {
+  return `The hook could not read ${subject} from the payload CloudFormation sent: ${reason}. Deploy again; if it persists, the hook's owner will find details in its logs.`;
+}
+
 export function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

@@ -12,7 +12,7 @@
 import { evaluateContainer, type PolicyConfig, type TargetContainer, type TargetFinding } from '../policy';
 import { findTaskDefinitions, readTemplate, type TaskDefinitionSite } from './judge';
 import type { ParsedTemplate } from './parse';
-import { Unresolved } from './resolve';
+import { isRecord, Unresolved } from './resolve';
 import type { SourceMap } from './source-map';
 
 /** Transforms known not to rewrite ECS task definitions; any other (a macro) may rewrite anything. */
@@ -25,10 +25,6 @@ export type StackJudgement = { readonly ok: true; readonly findings: TargetFindi
 const NO_VALUE = Symbol('AWS::NoValue');
 const UNKNOWN = Symbol('deploy-time value');
 type Alternative = unknown;
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 /** An object CloudFormation evaluates (Ref, Fn::...), or a dynamic reference resolved at deploy time. */
 function isIntrinsic(value: unknown): boolean {
