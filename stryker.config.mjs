@@ -34,9 +34,10 @@ export default {
       testSequencer: `${root}/scripts/mutation-sequencer.cjs`,
       // Stryker wraps the environment and resolves its path without <rootDir>.
       testEnvironment: `${root}/scripts/mutation-environment.cjs`,
-      // Reads esbuild's record of input paths, which the sandbox's linked node_modules changes; it
-      // runs no code of the mutated files.
-      testPathIgnorePatterns: ['/node_modules/', '/test/package/bundle\\.test\\.ts$'],
+      // bundle.test.ts reads esbuild's record of input paths, which the sandbox's linked node_modules
+      // changes; it runs no code of the mutated files. load.test.ts measures memory over 10,000
+      // invocations (minutes per mutant); every path it takes is asserted by the end-to-end suites.
+      testPathIgnorePatterns: ['/node_modules/', '/test/package/bundle\\.test\\.ts$', '/test/robustness/load\\.test\\.ts$'],
     },
   },
   // dist/ is rebuilt once per run from the instrumented sources: every mutant is in it, switched on

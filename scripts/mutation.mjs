@@ -6,7 +6,7 @@
 // end-to-end ones included, incrementally, so only the mutants the first pass left alive (and any the
 // first pass could not reach) run again. --first <folders> picks the first pass's suites, --first none
 // makes one pass; --tests <folders> makes one pass over those suites only.
-const FIRST = 'test/policy,test/template,test/runtime,test/cli';
+const FIRST = 'test/policy,test/template,test/runtime,test/e2e';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
