@@ -30,8 +30,10 @@ export default {
       setupFilesAfterEnv: ['<rootDir>/test/support/mutation-relay.ts'],
       // Loads only the test files that cover the active mutant.
       filter: '<rootDir>/scripts/mutation-filter.cjs',
-      // Fastest files first, and a mutant's remaining tests skipped once one fails.
+      // Fastest files first; once one fails, its remaining tests are skipped (testEnvironment) and the
+      // remaining files are not loaded (runner).
       testSequencer: `${root}/scripts/mutation-sequencer.cjs`,
+      runner: `${root}/scripts/mutation-runner.cjs`,
       // Stryker wraps the environment and resolves its path without <rootDir>.
       testEnvironment: `${root}/scripts/mutation-environment.cjs`,
       // bundle.test.ts reads esbuild's record of input paths, which the sandbox's linked node_modules

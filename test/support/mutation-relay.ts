@@ -16,6 +16,10 @@
 import { createHash } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import fc from 'fast-check';
+
+// A property that fails has found its mutant: shrinking the counterexample would only cost time.
+fc.configureGlobal({ endOnFailure: true });
 
 type Hits = Record<string, number>;
 interface Coverage {
