@@ -32,6 +32,8 @@ const run = {
   // null: every test file; else the folders the run was limited to (a lower bound on the scores).
   tests,
   scope: mutateAt < 0 ? null : args[mutateAt].startsWith('--mutate=') ? args[mutateAt].slice(9) : args[mutateAt + 1],
+  // Suites left out of every mutation run (stryker.config.mjs says why).
+  leftOut: (await import('../stryker.config.mjs')).LEFT_OUT,
   stryker: createRequire(import.meta.url)('@stryker-mutator/core/package.json').version,
   node: process.version,
   startedAt: new Date().toISOString(),
