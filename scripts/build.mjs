@@ -111,7 +111,8 @@ const decryptOnNetwork = {
       '@aws-sdk/client-kms':
         "const n = require('./network.js'); module.exports = { KMSClient: n.KMSClient, DecryptCommand: n.DecryptCommand, " +
         "KMS: class KMS { constructor() { throw new Error('the runtime passes its own KMS client'); } } };",
-      './sdk': "const n = require('./network.js'); module.exports = { AwsCallError: n.AwsCallError, callWithin: n.callWithin, clientConfig: n.clientConfig };",
+      './sdk':
+        "const n = require('./network.js'); module.exports = { AwsCallError: n.AwsCallError, callWithin: n.callWithin, clientConfig: n.clientConfig, whenWritten: n.whenWritten };",
     };
     b.onResolve({ filter: /^(@aws-sdk\/client-kms|\.\/sdk)$/ }, (args) =>
       args.path !== './sdk' || args.importer.endsWith(join('src', 'runtime', 'aws', 'decrypt.ts')) ? { path: args.path, namespace: 'from-network' } : undefined,

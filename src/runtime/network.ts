@@ -12,6 +12,6 @@ export { readPayload } from './payload';
  * One copy of the SDK's core is compiled, and warmed by the first call of either half.
  */
 export { DecryptCommand, KMSClient } from '@aws-sdk/client-kms';
-export { AwsCallError, callWithin, clientConfig } from './aws/sdk';
+export { AwsCallError, callWithin, clientConfig, whenWritten } from './aws/sdk';
 /** The role the decryption's KMS call is made as, assumed here before dist/decrypt.js is loaded (and by the bench). */
 export { assumeRole } from './aws/role';
