@@ -14,7 +14,7 @@ const YIELD_NOTE =
 /** A one-off measurement of how much of the encrypted path's answer is waiting, kept apart from this run's figures. */
 const IDLE_NOTE =
   "On moto the encrypted path has little waiting left to hide work in. Measured once on a copy of the tree at commit b7d9b37 " +
-  '(2026-11-29 16:20 UTC, same machine under load, 20 cold KMS invocations, not figures of this run), with ' +
+  '(2026-11-29 16:12 UTC, same machine under load, 20 cold KMS invocations, not figures of this run), with ' +
   "`performance.eventLoopUtilization()` inside the child: the event loop was idle 9.8 ms of a 140 ms answer, none of it during " +
   "AssumeRole's round trip (the Encryption SDK's compilation and the start of the decryption fill it), 0.4 ms during Decrypt's (the " +
   "delivery clients' set-up fills it; 3.0 ms before that change) and about 6 ms during the puts', after which nothing is left to do. " +
