@@ -201,9 +201,10 @@ describe('credential decryption at fault (STS and KMS): delivery is skipped, the
     const env = { ...hookEnv(moto().endpoint), AWS_ENDPOINT_URL_CLOUDWATCH_LOGS: recording.url, AWS_ENDPOINT_URL_CLOUDWATCH: owner.url };
     expect(await invokeWith(env, 30_000, encryptedRequest())).toEqual(expected);
     expect(warnings()).toEqual([]);
-    expect(owner.requests).toEqual([PUT_METRIC_DATA]);
+    // (A retry on a loaded machine would repeat a call, never change what it is.)
+    expect(new Set(owner.requests)).toEqual(new Set([PUT_METRIC_DATA]));
     // The owner's key id (decrypted from the message), not the function's nor the role's.
-    expect(seen.map((a) => /Credential=([^/]+)\//.exec(a)?.[1])).toEqual(['AKIDOWNER']);
+    expect(new Set(seen.map((a) => /Credential=([^/]+)\//.exec(a)?.[1]))).toEqual(new Set(['AKIDOWNER']));
   });
 });
 
