@@ -11,6 +11,16 @@ const YIELD_NOTE =
   "answer did not get shorter (median 60.1 ms against 56.7 ms): moto's round trip (about 5 ms) is shorter than the work it would hide, " +
   'and moto and the hook share the two cores. Against AWS, where the round trip is a network and TLS one, the overlap is what would pay.';
 
+/** A one-off measurement of how much of the encrypted path's answer is waiting, kept apart from this run's figures. */
+const IDLE_NOTE =
+  "On moto the encrypted path has little waiting left to hide work in. Measured once on a copy of the tree at commit b7d9b37 " +
+  '(2026-11-29 16:12 UTC, same machine under load, 20 cold KMS invocations, not figures of this run), with ' +
+  "`performance.eventLoopUtilization()` inside the child: the event loop was idle 9.8 ms of a 140 ms answer, none of it during " +
+  "AssumeRole's round trip (the Encryption SDK's compilation and the start of the decryption fill it), 0.4 ms during Decrypt's (the " +
+  "delivery clients' set-up fills it; 3.0 ms before that change) and about 6 ms during the puts', after which nothing is left to do. " +
+  "What remains is CPU: the first AssumeRole call, the SDK's first use, about 27 ms of CPU in a fresh process, the Encryption SDK's " +
+  'decryption about 11 ms, compiling `dist/decrypt.js` about 7 ms.';
+
 /** A one-off measurement of the remaining proposal, kept apart from this run's figures. */
 const SPLIT_NOTE =
   'Measured once on a copy of the tree at commit d339ff4 (before the network half was split off) with only that build change (2026-11-28 17:36 UTC, same machine; ' +
@@ -399,7 +409,11 @@ endpoint rules evaluated, the first signature, the serializers, \`node:http\`'s 
 decryption rather than the delivery. That compilation runs inside the STS round trip, not before it: the network half sends
 AssumeRole first and requires \`dist/decrypt.js\` once the request is written to its connection, and the message's signing key (a
 compressed P-256 or P-384 point) is decoded by \`node:crypto\` rather than the Encryption SDK's portable JavaScript (25 to 30 ms of CPU
-in a fresh process); the Encryption SDK still checks the key's form and verifies the signature. In the recorded steady state, the first AWS call leaves ${ms(pSteady.firstCallAfterMs.median, 1)} (plain) and ${ms(kSteady.firstCallAfterMs.median, 1)}
+in a fresh process); the Encryption SDK still checks the key's form and verifies the signature. The bundle reads and writes the
+message's two 64-bit length fields with BigInt in place of bn.js (47 KB less to compile inside that round trip). Once the Decrypt
+request is written, the CloudWatch Logs and CloudWatch clients are set up and their two calls built (endpoint rules, serializers)
+while KMS answers, with the credentials given as a provider: only the signatures wait for the decrypted credentials, and a call
+whose credentials cannot be read is never sent. In the recorded steady state, the first AWS call leaves ${ms(pSteady.firstCallAfterMs.median, 1)} (plain) and ${ms(kSteady.firstCallAfterMs.median, 1)}
 (KMS) after the bundle is loaded. Calls are in flight for ${ms(pSteady.inFlightMs.median, 1)} (plain) and ${ms(kSteady.inFlightMs.median, 1)} (KMS) of the answer; ${
     pSteady.ownMs.median > pSteady.inFlightMs.median && kSteady.ownMs.median > kSteady.inFlightMs.median
       ? `**the hook's own work, ${ms(pSteady.ownMs.median, 1)} and ${ms(kSteady.ownMs.median, 1)}, weighs more than moto's latency**`
@@ -423,7 +437,7 @@ operations the hook never calls) would shrink \`dist/network.js\`, at the price 
 encrypted path's three round trips in sequence are the protocol's floor: Decrypt needs the role's credentials, the puts need the
 decrypted ones. ${
     blocked ? `To make the AssumeRole overlap real, its request has to leave before the synchronous work starts. ${YIELD_NOTE} ` : ''
-  }Against AWS, the TLS handshakes to the logs and monitoring endpoints could start while the credentials are decrypted instead
+  }${IDLE_NOTE} Against AWS, the TLS handshakes to the logs and monitoring endpoints could start while the credentials are decrypted instead
 of after (not measurable against plain-HTTP moto). Keeping the decrypted credentials for the life of a warm container would help warm
 invocations only and break the rule that no credential outlives an invocation, so it is not proposed.`;
 }

@@ -28,6 +28,11 @@ export interface ReadContext {
   /** Where the function's own credentials are (its execution role, as Lambda sets them). */
   readonly env: NodeJS.ProcessEnv;
   readonly signal: AbortSignal;
+  /**
+   * For encrypted credentials: called once the KMS Decrypt request has been written to its connection
+   * (or its attempt ended); from then on their reading waits on KMS, and the caller can compute meanwhile.
+   */
+  readonly onLastRequestWritten?: () => void;
 }
 
 const MAX_CREDENTIALS_CHARS = 64 * 1024;
@@ -100,7 +105,7 @@ async function decrypt(raw: string, encrypted: EncryptedCredentials, context: Re
     // A package made by hand without dist/decrypt.js beside dist/network.js.
     throw new CredentialsError('the decryption module (decrypt.js) is missing beside network.js');
   }
-  const outcome = await load.decryptCredentials(Buffer.from(raw, 'base64'), encrypted.keyArn, role, context.signal);
+  const outcome = await load.decryptCredentials(Buffer.from(raw, 'base64'), encrypted.keyArn, role, context.signal, context.onLastRequestWritten);
   if (!outcome.ok) throw new CredentialsError(outcome.reason);
   try {
     const json = parsedJson(outcome.plaintext.toString('utf8'));

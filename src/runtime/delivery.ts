@@ -92,6 +92,13 @@ export class Delivery {
   private bytes = 0;
   private dropped = 0;
   private readonly credentials: Promise<AwsCredentials>;
+  /** How the reading of the credentials ended, once it has. */
+  private read: { readonly ok: true } | { readonly ok: false; readonly error: unknown } | undefined;
+  /**
+   * Resolves once the credentials need nothing more of this thread: read, failed, or (encrypted) with the
+   * KMS Decrypt request on its way, when the clients can be set up during its round trip.
+   */
+  private readonly waitingOnKms: Promise<void>;
   /** Ended by finish(): nothing of the credentials' round trips outlives the invocation. */
   private readonly credentialPhase: Deadline;
   private readonly started = new Date();
@@ -107,9 +114,25 @@ export class Delivery {
     env: NodeJS.ProcessEnv = process.env,
   ) {
     this.credentialPhase = deadlineAt(hardDeadline);
-    this.credentials = readProviderCredentials(request.rawCredentials, request.encrypted, { region: request.region, env, signal: this.credentialPhase.signal });
-    // Observed here so an early failure is never an unhandled rejection; finish() reads it again.
-    this.credentials.catch(() => undefined);
+    let overlap: () => void = () => undefined;
+    this.waitingOnKms = new Promise<void>((resolve) => (overlap = resolve));
+    this.credentials = readProviderCredentials(request.rawCredentials, request.encrypted, {
+      region: request.region,
+      env,
+      signal: this.credentialPhase.signal,
+      onLastRequestWritten: () => overlap(),
+    });
+    // Observed here so an early failure is never an unhandled rejection; finish() reads the outcome.
+    this.credentials.then(
+      () => {
+        this.read = { ok: true };
+        overlap();
+      },
+      (error: unknown) => {
+        this.read = { ok: false, error };
+        overlap();
+      },
+    );
   }
 
   /** A log sink: keeps the line for the owner's log group. */
@@ -127,16 +150,28 @@ export class Delivery {
   async finish(outcome: Outcome, deadline: number): Promise<void> {
     const { signal, dispose } = deadlineAt(deadline);
     try {
-      let credentials: AwsCredentials;
+      const skipped = (error: unknown): void => this.platformLog.warn('Log and metric delivery skipped', { reason: reasonOf(error) });
       try {
-        credentials = await raceSignal(this.credentials, signal);
+        await raceSignal(this.waitingOnKms, signal);
       } catch (error) {
-        this.platformLog.warn('Log and metric delivery skipped', { reason: reasonOf(error) });
+        skipped(error);
         return;
       }
-      const config = clientConfig(this.request.region, credentials);
+      if (this.read?.ok === false) {
+        skipped(this.read.error);
+        return;
+      }
+      // Set up and sent now: each call's endpoint and body are made during the Decrypt round trip of
+      // encrypted credentials, and only its signature waits for them. A call whose credentials fail
+      // (or do not come by the deadline) fails before anything is sent, and delivery counts as skipped.
+      const config = clientConfig(this.request.region, () => this.credentials);
       const calls: Calls = { logs: new CloudWatchLogsClient(config), metrics: new CloudWatchClient(config), signal };
       const [logs, metrics] = await Promise.allSettled([this.deliverLogs(calls), this.deliverMetrics(outcome, calls)]);
+      const read = this.outcomeOfReading();
+      if (read?.ok !== true) {
+        skipped(read?.ok === false ? read.error : new AwsCallError('the time allowed for delivery ran out', 'timeout'));
+        return;
+      }
       if (metrics.status === 'rejected') this.platformLog.warn('Metric delivery failed', { reason: reasonOf(metrics.reason) });
       if (logs.status === 'rejected') {
         this.platformLog.warn('Log delivery failed', { reason: reasonOf(logs.reason) });
@@ -148,6 +183,11 @@ export class Delivery {
       dispose();
       this.credentialPhase.dispose();
     }
+  }
+
+  /** Read apart so that the compiler does not carry a check made before an await past it. */
+  private outcomeOfReading(): Delivery['read'] {
+    return this.read;
   }
 
   private async deliverLogs({ logs, signal }: Calls): Promise<void> {

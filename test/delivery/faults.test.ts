@@ -167,6 +167,7 @@ describe('credential decryption at fault (STS and KMS): delivery is skipped, the
     ['STS hangs', 'STS', 'hang', 'the time allowed for delivery ran out'],
     ['KMS answers garbage', 'KMS', 'garbage', 'kms Decrypt: the answer could not be read'],
     ['KMS denies', 'KMS', 'deny', 'kms Decrypt: AccessDeniedException (HTTP 400)'],
+    ['KMS hangs', 'KMS', 'hang', 'the time allowed for delivery ran out'],
   ])('%s', async (_name, service, fault, reason) => {
     let url: string;
     if (fault === 'refuse') url = await refusingUrl();
@@ -175,10 +176,35 @@ describe('credential decryption at fault (STS and KMS): delivery is skipped, the
         fault === 'throttle' ? faults.throttle() : fault === 'hang' ? faults.hang() : fault === 'garbage' ? faults.garbage() : faults.json({ __type: 'AccessDeniedException' }, 400);
       url = (await serve(handler)).url;
     }
-    const env = { ...hookEnv(moto().endpoint), [`AWS_ENDPOINT_URL_${service}`]: url };
+    // The log and metric calls are set up while KMS is asked and wait for its credentials to be signed:
+    // without them, none of them may reach the owner's endpoints.
+    const owner = await servers.serve(faults.json({}, 200));
+    const env = {
+      ...hookEnv(moto().endpoint),
+      [`AWS_ENDPOINT_URL_${service}`]: url,
+      AWS_ENDPOINT_URL_CLOUDWATCH_LOGS: owner.url,
+      AWS_ENDPOINT_URL_CLOUDWATCH: owner.url,
+    };
     const answer = await invokeWith(env, 3_000, encryptedRequest());
     expect(answer).toEqual(expected);
     expect(warnings()).toEqual([expect.objectContaining({ message: 'Log and metric delivery skipped', reason: reason.startsWith('the time') ? reason : `the credentials could not be decrypted: ${reason}` })]);
+    expect(owner.requests).toEqual([]);
+  });
+
+  it('decrypted credentials: the log and metric calls reach the owner endpoints signed with them', async () => {
+    const owner = await servers.serve(faults.json({}, 200));
+    const seen: string[] = [];
+    const recording = await servers.serve((req, res) => {
+      seen.push(String(req.headers.authorization ?? ''));
+      res.writeHead(200, { 'content-type': 'application/x-amz-json-1.1' }).end('{}');
+    });
+    const env = { ...hookEnv(moto().endpoint), AWS_ENDPOINT_URL_CLOUDWATCH_LOGS: recording.url, AWS_ENDPOINT_URL_CLOUDWATCH: owner.url };
+    expect(await invokeWith(env, 30_000, encryptedRequest())).toEqual(expected);
+    expect(warnings()).toEqual([]);
+    // (A retry on a loaded machine would repeat a call, never change what it is.)
+    expect(new Set(owner.requests)).toEqual(new Set([PUT_METRIC_DATA]));
+    // The owner's key id (decrypted from the message), not the function's nor the role's.
+    expect(new Set(seen.map((a) => /Credential=([^/]+)\//.exec(a)?.[1]))).toEqual(new Set(['AKIDOWNER']));
   });
 });
 

@@ -13,8 +13,9 @@ import {
   ResourceAlreadyExistsException,
   ResourceNotFoundException,
 } from '@aws-sdk/client-cloudwatch-logs';
-import { KMSClient } from '@aws-sdk/client-kms';
-import { STSClient } from '@aws-sdk/client-sts';
+import { buildClient, CommitmentPolicy, KmsKeyringNode } from '@aws-crypto/client-node';
+import { DecryptCommand, KMSClient } from '@aws-sdk/client-kms';
+import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
 import { Delivery, logStreamName, MAX_DELIVERED_LINES, metricNamespace, type Outcome } from '../../src/runtime/delivery';
@@ -23,7 +24,7 @@ import { join } from 'node:path';
 import { entrypoint } from '../../src/handlers';
 import type { DeliveryRequest } from '../../src/runtime/delivery-request';
 import { Logger } from '../../src/runtime/logger';
-import { serviceError } from '../support/sdk-mocks';
+import { FakeKms, serviceError } from '../support/sdk-mocks';
 
 const logs = mockClient(CloudWatchLogsClient);
 const cloudwatch = mockClient(CloudWatchClient);
@@ -240,6 +241,59 @@ describe('errors: the function log says why, a HandlerException metric counts fa
   ])('credentials %s: delivery skipped, nothing sent', async (_name, rawCredentials, reason) => {
     expect(await deliver({ ...REQUEST, rawCredentials })).toEqual([expect.objectContaining({ message: 'Log and metric delivery skipped', reason })]);
     expect(everythingSent()).toBe('[]');
+  });
+});
+
+describe('encrypted credentials (STS and KMS mocked)', () => {
+  const fake = new FakeKms();
+  const KEY_ARN = 'arn:aws:kms:eu-west-1:123456789012:key/0b6f1a52-6c1e-4a0b-9a52-2f1d6a0e7d11';
+  const encrypted = { keyArn: KEY_ARN, roleArn: 'arn:aws:iam::123456789012:role/hook-encryption' };
+  const FUNCTION_ENV = { AWS_ACCESS_KEY_ID: 'AKIDFUNCTION', AWS_SECRET_ACCESS_KEY: 'function-secret', AWS_SESSION_TOKEN: 'function-token' };
+  let message: string;
+  beforeAll(async () => {
+    const keyring = new KmsKeyringNode({ generatorKeyId: KEY_ARN, clientProvider: (() => fake.client) as never });
+    const { result } = await buildClient(CommitmentPolicy.REQUIRE_ENCRYPT_ALLOW_DECRYPT).encrypt(keyring, JSON.stringify(OWNER));
+    message = result.toString('base64');
+  });
+  beforeEach(() => {
+    sts.on(AssumeRoleCommand).resolves({ Credentials: { AccessKeyId: 'ASIAROLE', SecretAccessKey: 'role-secret', SessionToken: 'role-token', Expiration: new Date() } });
+    kms.on(DecryptCommand).callsFake((input) => fake.decrypt(input));
+  });
+
+  async function deliverEncrypted(): Promise<Record<string, unknown>[]> {
+    const platform: string[] = [];
+    const delivery = new Delivery({ ...REQUEST, rawCredentials: message, encrypted }, new Logger((line) => platform.push(line)), Date.now() + 10_000, FUNCTION_ENV);
+    delivery.record(JSON.stringify({ level: 'INFO', message: 'Answered' }));
+    await delivery.finish(VERDICT, Date.now() + 2000);
+    return platform.map((l) => JSON.parse(l));
+  }
+
+  it('assumes the role, decrypts, then delivers signed with the decrypted credentials', async () => {
+    expect(await deliverEncrypted()).toEqual([]);
+    expect(sts).toHaveReceivedCommandTimes(AssumeRoleCommand, 1);
+    expect(kms).toHaveReceivedCommandTimes(DecryptCommand, 1);
+    expect(logs).toHaveReceivedCommandTimes(PutLogEventsCommand, 1);
+    expect(cloudwatch).toHaveReceivedCommandTimes(PutMetricDataCommand, 1);
+    for (const client of [logs.call(0).thisValue, cloudwatch.call(0).thisValue] as (CloudWatchLogsClient | CloudWatchClient)[]) {
+      expect(await client.config.credentials()).toMatchObject(OWNER);
+    }
+    // The calls, in the order the reading of the credentials needs them.
+    expect(sts.call(0).calledBefore(kms.call(0))).toBe(true);
+    expect(kms.call(0).calledBefore(logs.call(0))).toBe(true);
+    expect(kms.call(0).calledBefore(cloudwatch.call(0))).toBe(true);
+    expect(everythingSent()).not.toContain(OWNER.secretAccessKey);
+  });
+
+  it.each([
+    ['STS denies the role', () => sts.on(AssumeRoleCommand).rejects(serviceError('AccessDenied', 403)), 'sts AssumeRole: AccessDenied (HTTP 403)'],
+    ['KMS denies', () => kms.on(DecryptCommand).rejects(serviceError('AccessDeniedException', 400)), 'kms Decrypt: AccessDeniedException (HTTP 400)'],
+  ])('%s: delivery skipped with the reason, nothing sent to logs or monitoring', async (_name, fail, reason) => {
+    fail();
+    expect(await deliverEncrypted()).toEqual([
+      expect.objectContaining({ level: 'WARN', message: 'Log and metric delivery skipped', reason: `the credentials could not be decrypted: ${reason}` }),
+    ]);
+    expect(logs.calls()).toHaveLength(0);
+    expect(cloudwatch.calls()).toHaveLength(0);
   });
 });
 

@@ -2,11 +2,15 @@
  * The role of encrypted credentials (src/runtime/aws/role.ts), over real HTTP to a stand-in STS on
  * loopback: the caller learns when the AssumeRole request has been written, before any answer, so that
  * it can compile the decryption module while the round trip is in flight; and when the call fails
- * without an answer, it learns that the attempt ended.
+ * without an answer, it learns that the attempt ended. The same notice for the KMS Decrypt request
+ * (src/runtime/aws/decrypt.ts), which delivery waits for before setting up its clients.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { buildClient, CommitmentPolicy, KmsKeyringNode } from '@aws-crypto/client-node';
+import { decryptCredentials } from '../../src/runtime/aws/decrypt';
 import { assumeRole } from '../../src/runtime/aws/role';
+import { FakeKms } from '../support/sdk-mocks';
 
 const OWN = { accessKeyId: 'AKIDFUNCTION', secretAccessKey: 'function-secret', sessionToken: 'function-token' };
 const ROLE_ARN = 'arn:aws:iam::123456789012:role/hook-encryption';
@@ -18,6 +22,7 @@ const ANSWER =
 let server: Server | undefined;
 afterEach(async () => {
   delete process.env.AWS_ENDPOINT_URL_STS;
+  delete process.env.AWS_ENDPOINT_URL_KMS;
   await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
   server = undefined;
 });
@@ -26,6 +31,7 @@ async function listen(handler: (req: IncomingMessage, res: ServerResponse) => vo
   server = createServer(handler);
   await new Promise<void>((resolve) => server!.listen(0, '127.0.0.1', resolve));
   process.env.AWS_ENDPOINT_URL_STS = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  process.env.AWS_ENDPOINT_URL_KMS = process.env.AWS_ENDPOINT_URL_STS;
 }
 
 it('says the request is written before the answer comes, then gives the role credentials', async () => {
@@ -60,4 +66,29 @@ it('says the attempt ended when the endpoint refuses the connection, and the cal
   let ended = 0;
   await expect(assumeRole(ROLE_ARN, 'us-east-1', OWN, AbortSignal.timeout(5000), () => (ended += 1))).rejects.toMatchObject({ code: 'network' });
   expect(ended).toBeGreaterThan(0);
+});
+
+it('says the KMS Decrypt request is written before its answer, once the role is assumed', async () => {
+  const keyArn = 'arn:aws:kms:eu-west-1:123456789012:key/0b6f1a52-6c1e-4a0b-9a52-2f1d6a0e7d11';
+  const fake = new FakeKms();
+  const keyring = new KmsKeyringNode({ generatorKeyId: keyArn, clientProvider: (() => fake.client) as never });
+  const { result } = await buildClient(CommitmentPolicy.REQUIRE_ENCRYPT_ALLOW_DECRYPT).encrypt(keyring, '{}');
+  let answer: (() => void) | undefined;
+  const received = new Promise<string>((resolve) =>
+    listen((req, res) => {
+      req.resume();
+      req.on('end', () => {
+        answer = () => res.writeHead(400, { 'content-type': 'application/x-amz-json-1.1' }).end(JSON.stringify({ __type: 'AccessDeniedException' }));
+        resolve(String(req.headers['x-amz-target']));
+      });
+    }),
+  );
+  let written = 0;
+  const role = new Promise<typeof OWN>((resolve) => setTimeout(() => resolve(OWN), 50));
+  const outcome = decryptCredentials(result, keyArn, role, AbortSignal.timeout(5000), () => (written += 1));
+  expect(await received).toBe('TrentService.Decrypt');
+  await new Promise((resolve) => setImmediate(resolve));
+  expect(written).toBeGreaterThan(0);
+  answer!();
+  await expect(outcome).resolves.toEqual({ ok: false, reason: 'the credentials could not be decrypted: kms Decrypt: AccessDeniedException (HTTP 400)' });
 });

@@ -11,7 +11,7 @@ import { buildDecrypt, CommitmentPolicy, KmsKeyringNode, NodeDecryptionMaterial,
 // The class the Encryption SDK checks a verification key against (client-node does not re-export it).
 import { type EncryptionContext, type NodeAlgorithmSuite, VerificationKey } from '@aws-crypto/material-management';
 import { DecryptCommand, type DecryptCommandInput, KMSClient } from '@aws-sdk/client-kms';
-import { type AwsCredentials, AwsCallError, callWithin, clientConfig } from './sdk';
+import { type AwsCredentials, AwsCallError, callWithin, clientConfig, whenWritten } from './sdk';
 
 /**
  * The Java runtime's policy (ForbidEncryptAllowDecrypt): messages with and without key commitment are
@@ -60,10 +60,19 @@ export type DecryptOutcome = { readonly ok: true; readonly plaintext: Buffer } |
 
 /**
  * Decrypts `message` (an Encryption SDK message) with the data key KMS decrypts under `keyArn`, as the
- * role role whose credentials `role` brings (asked for by the caller before this module was loaded). The Encryption SDK's own messages are
- * not passed on: the reason says which step failed, in words safe for a log line.
+ * role whose credentials `role` brings (asked for by the caller before this module was loaded). The KMS
+ * client is set up while the role's answer is awaited; the Decrypt call is sent once the role is
+ * assumed, and `onWritten` is called once it is written to its connection (or its attempt ended). The
+ * Encryption SDK's own messages are not passed on: the reason says which step failed, in words safe for
+ * a log line.
  */
-export async function decryptCredentials(message: Buffer, keyArn: string, role: Promise<AwsCredentials>, signal: AbortSignal): Promise<DecryptOutcome> {
+export async function decryptCredentials(
+  message: Buffer,
+  keyArn: string,
+  role: Promise<AwsCredentials>,
+  signal: AbortSignal,
+  onWritten?: () => void,
+): Promise<DecryptOutcome> {
   let kmsCalls = 0;
   let callFailure: AwsCallError | undefined;
   // The keyring asks for a client by the key ARN's Region; its decrypt sends one DecryptCommand under the deadline.
@@ -71,7 +80,10 @@ export async function decryptCredentials(message: Buffer, keyArn: string, role: 
     decrypt: async (input: DecryptCommandInput) => {
       kmsCalls += 1;
       try {
-        const kms = new KMSClient(clientConfig(region, await role));
+        const kms = new KMSClient(clientConfig(region, () => role));
+        if (onWritten !== undefined) whenWritten(kms, onWritten);
+        // A role that could not be assumed fails here, with its own reason; no Decrypt is sent.
+        await role;
         return await callWithin('kms', 'Decrypt', signal, (abortSignal) => kms.send(new DecryptCommand(input), { abortSignal }));
       } catch (error) {
         callFailure = error instanceof AwsCallError ? error : new AwsCallError('kms Decrypt: the call failed', 'network');

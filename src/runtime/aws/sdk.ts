@@ -3,8 +3,12 @@
  * per-attempt timeouts, three attempts with short backoff, and a way to name a failure without quoting
  * it. Each call also carries the caller's abort signal (its deadline), so no call outlives its phase.
  */
+import { subscribe, unsubscribe } from 'node:diagnostics_channel';
+import type { ClientRequest } from 'node:http';
 import { ConfiguredRetryStrategy } from '@smithy/core/retry';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
+import type { KMSClient } from '@aws-sdk/client-kms';
+import type { STSClient } from '@aws-sdk/client-sts';
 
 export interface AwsCredentials {
   readonly accessKeyId: string;
@@ -45,19 +49,58 @@ function backoff(retry: number): number {
   return Math.round(50 * 2 ** retry * (1 + 2 * Math.random()));
 }
 
+/** Credentials, or a provider of them: the SDK awaits it when it signs, after resolving the endpoint and serializing. */
+export type CredentialsSource = AwsCredentials | (() => Promise<AwsCredentials>);
+
 /**
  * The configuration of every client: `region` decides the endpoint through the SDK's own rules (every
  * partition), and AWS_ENDPOINT_URL / AWS_ENDPOINT_URL_<SERVICE> override it as the SDK defines them.
- * Credentials are always given: the SDK's default provider chain is never consulted.
+ * Credentials are always given (as they are or as a provider): the SDK's default provider chain is never consulted.
  */
-export function clientConfig(region: string, credentials: AwsCredentials) {
+export function clientConfig(region: string, credentials: CredentialsSource) {
   return {
     region,
-    credentials: { ...credentials },
+    credentials: typeof credentials === 'function' ? async () => ({ ...(await credentials()) }) : { ...credentials },
     maxAttempts: MAX_ATTEMPTS,
     retryStrategy: new ConfiguredRetryStrategy(MAX_ATTEMPTS, backoff),
     requestHandler: sharedHandler(),
   };
+}
+
+/** Node's own notice of every HTTP client request it creates (node:http's diagnostics channel). */
+const REQUEST_CREATED = 'http.client.request.start';
+
+/**
+ * Calls `onWritten` once a request of this client has been written to its connection (or its attempt
+ * ended): from then on its round trip needs nothing of this thread, so the caller can compute meanwhile.
+ * The SDK tells when it hands the signed request to its HTTP handler (a middleware, the last step), and
+ * Node when that handler creates the request; the connection (and TLS) is made before it is written.
+ */
+export function whenWritten(client: STSClient | KMSClient, onWritten: () => void): void {
+  let watching: ((message: unknown) => void) | undefined;
+  const stopWatching = (): void => {
+    if (watching !== undefined) unsubscribe(REQUEST_CREATED, watching);
+    watching = undefined;
+  };
+  (client.middlewareStack as STSClient['middlewareStack']).add(
+    (next) => async (args) => {
+      stopWatching();
+      // The handler creates the request within the microtasks that follow: the next one is this call's.
+      watching = (message: unknown): void => {
+        stopWatching();
+        const request = (message as { request: ClientRequest }).request;
+        request.once('finish', onWritten);
+        request.once('close', onWritten);
+      };
+      subscribe(REQUEST_CREATED, watching);
+      try {
+        return await next(args);
+      } finally {
+        stopWatching();
+      }
+    },
+    { step: 'deserialize', priority: 'low', name: 'hookRequestWritten' },
+  );
 }
 
 /** A failed AWS call, named by service, action and error code only: never the service's message. */
