@@ -132,9 +132,6 @@ const decryptOnNetwork = {
  *   the runtime uses; a stand-in that throws keeps any such call loud.
  * - readable-stream, the npm copy of Node's streams the decryptor pipes through: replaced by Node's own
  *   `stream` classes and helpers, as readable-stream itself offers with READABLE_STREAM=disable.
- * - bn.js, which the message's serializer uses for two 64-bit length fields only: replaced by a BigInt
- *   stand-in (scripts/bn-bigint.cjs, checked against bn.js by test/package/bn-bigint.test.ts), so its
- *   47 KB are not compiled while the role is assumed.
  */
 const decryptTrimmed = {
   name: 'decrypt-trimmed',
@@ -149,9 +146,6 @@ const decryptTrimmed = {
       /@aws-crypto[\\/]material-management[\\/]/.test(args.importer) ? { path: args.path.slice(2), namespace: 'unused-key-codec' } : undefined,
     );
     b.onLoad({ filter: /.*/, namespace: 'unused-key-codec' }, (args) => ({ contents: stubs[args.path], loader: 'js' }));
-    b.onResolve({ filter: /^bn\.js$/ }, (args) =>
-      /@aws-crypto[\\/]serialize[\\/]/.test(args.importer) ? { path: join(root, 'scripts', 'bn-bigint.cjs') } : undefined,
-    );
     b.onResolve({ filter: /^readable-stream$/ }, () => ({ path: 'readable-stream', namespace: 'node-stream' }));
     b.onLoad({ filter: /.*/, namespace: 'node-stream' }, () => ({
       contents:

@@ -82,10 +82,9 @@ describe('dist/network.js, the network half, and dist/decrypt.js, the decryption
     expect(readFileSync(join(root, 'dist', 'decrypt.js'), 'utf8')).toContain('require("./network.js")');
   });
 
-  it('the decryption leaves out what it never runs: the portable EC key codecs (asn1.js), the npm copy of Node streams, bn.js', () => {
-    // The signer key is decoded by node:crypto (src/runtime/aws/decrypt.ts); streams are Node's own; the two 64-bit lengths are BigInt's.
-    expect(packages(decryptInputs).filter((p) => p === 'asn1.js' || p === 'readable-stream' || p === 'bn.js')).toEqual([]);
-    expect(decryptInputs).toContain('scripts/bn-bigint.cjs');
+  it('the decryption leaves out what it never runs: the portable EC key codecs (asn1.js) and the npm copy of Node streams', () => {
+    // The signer key is decoded by node:crypto (src/runtime/aws/decrypt.ts); streams are Node's own.
+    expect(packages(decryptInputs).filter((p) => p === 'asn1.js' || p === 'readable-stream')).toEqual([]);
     expect(decryptInputs.filter((i) => /material-management\/build\/[^/]+\/src\/(ecc_decode|ecc_encode|pem_helpers)\.js$/.test(i))).toEqual([]);
   });
 });
