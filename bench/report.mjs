@@ -409,8 +409,7 @@ endpoint rules evaluated, the first signature, the serializers, \`node:http\`'s 
 decryption rather than the delivery. That compilation runs inside the STS round trip, not before it: the network half sends
 AssumeRole first and requires \`dist/decrypt.js\` once the request is written to its connection, and the message's signing key (a
 compressed P-256 or P-384 point) is decoded by \`node:crypto\` rather than the Encryption SDK's portable JavaScript (25 to 30 ms of CPU
-in a fresh process); the Encryption SDK still checks the key's form and verifies the signature. The bundle reads and writes the
-message's two 64-bit length fields with BigInt in place of bn.js (47 KB less to compile inside that round trip). Once the Decrypt
+in a fresh process); the Encryption SDK still checks the key's form and verifies the signature. Once the Decrypt
 request is written, the CloudWatch Logs and CloudWatch clients are set up and their two calls built (endpoint rules, serializers)
 while KMS answers, with the credentials given as a provider: only the signatures wait for the decrypted credentials, and a call
 whose credentials cannot be read is never sent. In the recorded steady state, the first AWS call leaves ${ms(pSteady.firstCallAfterMs.median, 1)} (plain) and ${ms(kSteady.firstCallAfterMs.median, 1)}
