@@ -59,7 +59,10 @@ export default {
   buildCommand: 'node scripts/mutation-build.mjs',
   incremental: true,
   incrementalFile: 'reports/mutation/incremental.json',
-  reporters: ['json', 'progress', 'clear-text'],
+  // event-recorder: one file per mutant under reports/mutation/events as soon as it is judged, so the
+  // survivors of a long run can be worked on while it runs.
+  reporters: ['json', 'progress', 'clear-text', 'event-recorder'],
+  eventReporter: { baseDir: 'reports/mutation/events' },
   jsonReporter: { fileName: 'reports/mutation/mutation.json' },
   clearTextReporter: { allowColor: false, logTests: false, reportScoreTable: true },
   concurrency: 2,
