@@ -1,6 +1,6 @@
 /** The Lambda entrypoints: the policy core wired to the hook runtime. */
 import { loadConfiguration, loadEnvironmentConfiguration } from './configuration';
-import { evaluateTaskDefinition, isTargetType, report, TARGET_TYPES, type PolicyConfig } from './policy';
+import { evaluateTaskDefinition, report, TARGET_TYPES, type PolicyConfig, type TargetType } from './policy';
 import type { HookHandlerRequest } from './runtime/protocol';
 import { isRecord, payloadSubject, RequestError } from './runtime/protocol';
 import { createHook, type HandlerResult } from './runtime/wrapper';
@@ -18,8 +18,6 @@ const WHOLE_TARGETS = ['STACK', 'CHANGE_SET'] as const;
 function check(request: HookHandlerRequest, config: PolicyConfig): HandlerResult {
   if (request.targetName === 'STACK' || request.targetName === 'CHANGE_SET') return stackChecks().checkStackTarget(request, config);
   const { resourceProperties, previousResourceProperties } = request.targetModel;
-  // The wrapper only calls with the schema's targets; this narrows the type.
-  if (!isTargetType(request.targetName)) throw new Error('handler called for a target it does not handle');
   if (!isRecord(resourceProperties)) {
     throw new RequestError('The request has no target model (requestData.targetModel.resourceProperties is not an object).');
   }
@@ -29,7 +27,8 @@ function check(request: HookHandlerRequest, config: PolicyConfig): HandlerResult
       : undefined;
   const verdict = report(evaluateTaskDefinition(resourceProperties, config), {
     logicalId: request.targetLogicalId,
-    targetType: request.targetName,
+    // The wrapper calls a handler only for the targets listed below (STACK and CHANGE_SET went above).
+    targetType: request.targetName as TargetType,
     previous,
   });
   return verdict.compliant
