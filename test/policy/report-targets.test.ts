@@ -177,4 +177,14 @@ describe('a stack with something to block', () => {
     expect(verdict.message).toHaveLength(MAX_MESSAGE);
     expect(verdict.message.endsWith('…')).toBe(true);
   });
+
+  it('a message of exactly 1,024 characters is kept whole', () => {
+    const findings = [finding(`Off${'x'.repeat(200)}`, 'checked', [container(0, 'c', 'FAIL', { reason: 'false' })], { turnsProtectionOff: true })];
+    // The scope's length moves the whole message one character at a time once the list is summarised.
+    const messages = Array.from({ length: 400 }, (_, i) => reportTargets(`Stack '${'s'.repeat(600 + i)}'`, findings).message);
+    const exact = messages.filter((m) => m.length === MAX_MESSAGE);
+    expect(exact.length).toBeGreaterThan(0);
+    expect(exact.some((m) => !m.endsWith('…'))).toBe(true);
+    expect(messages.every((m) => m.length <= MAX_MESSAGE)).toBe(true);
+  });
 });
