@@ -123,6 +123,11 @@ describe('a stack with something to block', () => {
     ]);
   });
 
+  it('a failing container without a reason is "not true or false"', () => {
+    const verdict = reportTargets(SCOPE, [finding('Task', 'checked', [container(0, 'app', 'FAIL')])]);
+    expect(verdict.message).toBe(`Stack 'web': 1 container in 1 task definition can write to its root filesystem: 'Task/app' (not true or false). ${FIX}`);
+  });
+
   it('ContainerDefinitions that is not a list fails the resource whole', () => {
     const verdict = reportTargets(SCOPE, [finding('Bad', 'not-a-list', [], { line: 4 })]);
     expect(verdict).toEqual({
