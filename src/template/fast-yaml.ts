@@ -8,7 +8,7 @@
  */
 import { CORE_SCHEMA, load, Type, type State } from 'js-yaml';
 import { LIMITS } from './limits';
-import { type Position, SourceMap } from './source-map';
+import { lineStartsOf, type Position, positionAt, SourceMap } from './source-map';
 import { FN_SHORT_FORMS } from './tags';
 
 function longName(short: string): string {
@@ -61,10 +61,20 @@ function unshared(root: unknown): boolean {
 
 class Unaccounted extends Error {}
 
-interface Frame {
+/**
+ * A node the listener closed, as its parent frame sees it: where it starts in the text (`start`, before
+ * the spaces and comments that precede it; `at` once needed) and, for a mapping or sequence, what the
+ * listener reported under it (`reportedAt`, `reported`), which an outer report of the same node reuses.
+ */
+interface Closed {
+  readonly value: unknown;
   readonly start: number;
-  readonly children: { value: unknown; at: number }[];
+  at: number;
+  reportedAt: number;
+  reported: readonly Closed[] | undefined;
 }
+
+const NONE: readonly Closed[] = [];
 
 function isObject(v: unknown): v is object {
   return typeof v === 'object' && v !== null;
@@ -85,21 +95,105 @@ function sameNode(a: object, b: object): boolean {
   });
 }
 
+/**
+ * The fast reader's positions: text offsets in flat arrays, one entry per mapping and sequence,
+ * turned into a line and column only when asked for. A position object per node and a map per
+ * mapping made the garbage collector's work grow faster than the template (every major collection
+ * walks what a large template keeps alive).
+ */
+class OffsetSourceMap extends SourceMap {
+  private readonly entries = new Map<object, number>();
+  /** Per entry: where the node starts (-1: not known), and its children's range in childAt/childKey. */
+  private readonly nodeAt: number[] = [];
+  private readonly first: number[] = [];
+  private readonly count: number[] = [];
+  private readonly childAt: number[] = [];
+  /** A mapping entry's key; undefined for a sequence item (its index is its place). */
+  private readonly childKey: (string | undefined)[] = [];
+  /** Each looked-up node's children by name, built on its first look-up. */
+  private readonly index = new Map<object, Map<string, number>>();
+  private lineStarts: number[] | undefined;
+  /** The entry whose children addChild records. */
+  private adding = -1;
+
+  constructor(private readonly text: string) {
+    super();
+  }
+
+  private entry(node: object): number {
+    let e = this.entries.get(node);
+    if (e === undefined) {
+      e = this.nodeAt.length;
+      this.entries.set(node, e);
+      this.nodeAt.push(-1);
+      this.first.push(-1);
+      this.count.push(0);
+    }
+    return e;
+  }
+
+  /** Where a node starts, unless already known. */
+  setAt(node: object, offset: number): void {
+    const e = this.entry(node);
+    if (this.nodeAt[e]! < 0) this.nodeAt[e] = offset;
+  }
+
+  overrideAt(node: object, offset: number): void {
+    this.nodeAt[this.entry(node)] = offset;
+  }
+
+  /**
+   * Starts recording a node's children (addChild), in place of any recorded before: only an alias
+   * reports a node twice, and a document with one is left to the full reader (see unshared).
+   */
+  beginChildren(node: object): void {
+    const e = this.entry(node);
+    this.first[e] = this.childAt.length;
+    this.count[e] = 0;
+    this.adding = e;
+  }
+
+  /** A child of the node given to beginChildren: a mapping's key, or a sequence's item (key undefined). */
+  addChild(key: string | undefined, offset: number): void {
+    this.childAt.push(offset);
+    this.childKey.push(key);
+    this.count[this.adding]!++;
+  }
+
+  position(offset: number): Position {
+    return positionAt((this.lineStarts ??= lineStartsOf(this.text)), offset);
+  }
+
+  override of(node: unknown): Position | undefined {
+    const e = isObject(node) ? this.entries.get(node) : undefined;
+    const offset = e === undefined ? -1 : this.nodeAt[e]!;
+    return offset >= 0 ? this.position(offset) : super.of(node);
+  }
+
+  override child(node: unknown, key: string | number): Position | undefined {
+    const known = super.child(node, key);
+    if (known || !isObject(node)) return known;
+    const e = this.entries.get(node);
+    if (e === undefined) return undefined;
+    const found = this.find(node, e, String(key));
+    return found < 0 ? undefined : this.position(this.childAt[found]!);
+  }
+
+  /** The index in childAt of a node's child named `name` (a key, or a sequence index as String writes it), or -1. */
+  private find(node: object, e: number, name: string): number {
+    let byName = this.index.get(node);
+    if (!byName) {
+      byName = new Map();
+      const first = this.first[e]!;
+      for (let i = 0; i < this.count[e]!; i++) byName.set(this.childKey[first + i] ?? String(i), first + i);
+      this.index.set(node, byName);
+    }
+    return byName.get(name) ?? -1;
+  }
+}
+
 /** The template's values and positions, or undefined when the full reader must decide. */
 export function readYamlFast(text: string): { root: unknown; sourceMap: SourceMap } | undefined {
-  // Cheap first: text without `*` can hold no alias.
-  const lineStarts = [0];
-  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) lineStarts.push(i + 1);
-  const position = (offset: number): Position => {
-    let lo = 0;
-    let hi = lineStarts.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (lineStarts[mid]! <= offset) lo = mid;
-      else hi = mid - 1;
-    }
-    return { line: lo + 1, column: offset - lineStarts[lo]! + 1 };
-  };
   /** The listener opens a node before the spaces, line breaks and comments that precede it. */
   const contentStart = (offset: number): number => {
     let i = offset;
@@ -115,41 +209,73 @@ export function readYamlFast(text: string): { root: unknown; sourceMap: SourceMa
   };
   /** Where a node's value starts: after its short-form tag, if any. */
   const afterTag = (offset: number): number => {
-    if (text[offset] !== '!') return offset;
+    if (text.charCodeAt(offset) !== 0x21) return offset;
     let i = offset;
     while (i < text.length && !/\s/.test(text[i]!)) i++;
     return contentStart(i);
   };
-  const map = new SourceMap();
-  const stack: Frame[] = [];
-  /** What the listener reported under each object, for a node reported twice as two objects. */
-  const reported = new WeakMap<object, { at: number; children: Frame['children'] }>();
+  const atOf = (c: Closed): number => (c.at >= 0 ? c.at : (c.at = contentStart(c.start)));
+  const map = new OffsetSourceMap(text);
+  // The open nodes: where each starts, and what closed under it so far (allocated on the first).
+  const starts: number[] = [];
+  const under: (Closed[] | undefined)[] = [];
+  /** Hands a closed node to its parent; false when the parent already has another (see below). */
+  const report = (closed: Closed): boolean => {
+    const top = under.length - 1;
+    if (top < 0) return true;
+    const list = under[top];
+    if (!list) {
+      under[top] = [closed];
+      return true;
+    }
+    // What was reported under a node matters only to an outer report of it, its parent's only child:
+    // once the parent has two, let it go (kept, it would hold every record of the template to the end).
+    list[0]!.reported = undefined;
+    closed.reported = undefined;
+    list.push(closed);
+    return false;
+  };
   const listener = (event: 'open' | 'close', state: State): void => {
     if (event === 'open') {
       // Deep nesting is the full reader's to refuse, with its message.
-      if (stack.length > LIMITS.maxDepth) throw new Unaccounted();
-      stack.push({ start: state.position, children: [] });
+      if (starts.length > LIMITS.maxDepth) throw new Unaccounted();
+      starts.push(state.position);
+      under.push(undefined);
       return;
     }
-    const frame = stack.pop();
-    if (!frame) throw new Unaccounted();
-    let at = contentStart(frame.start);
+    if (starts.length === 0) throw new Unaccounted();
+    const start = starts.pop()!;
+    let children: readonly Closed[] = under.pop() ?? NONE;
     const result = (state as State & { result: unknown }).result;
-    stack[stack.length - 1]?.children.push({ value: result, at });
-    if (!isObject(result)) return;
-    let children = frame.children;
+    if (!isObject(result)) {
+      report({ value: result, start, at: -1, reportedAt: -1, reported: undefined });
+      return;
+    }
+    let at = contentStart(start);
+    const closed: Closed = { value: result, start, at, reportedAt: at, reported: undefined };
+    const alone = report(closed);
     // The listener can report one node twice, nested (a tagged node's raw and constructed value):
     // the inner report holds the parts.
-    const only = children.length === 1 ? children[0]!.value : undefined;
-    if (isObject(only) && sameNode(only, result)) {
-      if (only === result) return;
-      const inner = reported.get(only);
-      if (inner) ({ at, children } = inner);
+    const only = children.length === 1 ? children[0]! : undefined;
+    if (only && isObject(only.value) && sameNode(only.value, result)) {
+      if (only.value === result) {
+        if (alone) {
+          closed.reportedAt = only.reportedAt;
+          closed.reported = only.reported;
+        }
+        return;
+      }
+      if (only.reported) {
+        at = only.reportedAt;
+        children = only.reported;
+      }
     }
-    reported.set(result, { at, children });
-    const pos = position(at);
-    map.set(result, pos);
-    let target: unknown = result;
+    if (alone) {
+      closed.reportedAt = at;
+      closed.reported = children;
+    }
+    map.setAt(result, at);
+    let target: object = result;
     const keys = Object.keys(result);
     // A short-form tag: on a collection, the listener reports the collection's items under the tag.
     if (!Array.isArray(result) && keys.length === 1 && (keys[0] === 'Ref' || keys[0] === 'Condition' || keys[0]!.startsWith('Fn::'))) {
@@ -157,35 +283,37 @@ export function readYamlFast(text: string): { root: unknown; sourceMap: SourceMa
       const longForm = children.length === 2 && children[0]!.value === keys[0];
       if (!longForm) {
         // As the full reader: a tagged node is where its value starts, after the tag.
-        const valueAt = position(afterTag(at));
-        reported.set(result, { at: afterTag(at), children });
-        map.override(result, valueAt);
+        const valueAt = afterTag(at);
+        if (alone) closed.reportedAt = valueAt;
+        map.overrideAt(result, valueAt);
         if (isObject(inner) && children.length > 0) {
           target = inner;
-          map.set(inner, valueAt);
+          map.setAt(inner, valueAt);
         } else {
           // A tag on a scalar (or an empty collection): its parts are where its value is.
-          map.setChild(result, keys[0]!, valueAt);
-          if (isObject(inner)) map.set(inner, valueAt);
+          map.beginChildren(result);
+          map.addChild(keys[0]!, valueAt);
+          if (isObject(inner)) map.setAt(inner, valueAt);
           return;
         }
       }
     }
     if (Array.isArray(target)) {
       if (children.length !== target.length) throw new Unaccounted();
-      children.forEach((c, i) => map.setChild(target as object, i, position(afterTag(c.at))));
+      map.beginChildren(target);
+      for (let i = 0; i < children.length; i++) map.addChild(undefined, afterTag(atOf(children[i]!)));
     } else {
-      const n = Object.keys(target as object).length;
-      if (children.length !== 2 * n) throw new Unaccounted();
+      if (children.length !== 2 * Object.keys(target).length) throw new Unaccounted();
+      map.beginChildren(target);
       for (let i = 0; i < children.length; i += 2) {
         const key = children[i]!;
-        map.setChild(target as object, key.value === null ? 'null' : String(key.value), position(key.at));
+        map.addChild(key.value === null ? 'null' : String(key.value), atOf(key));
       }
     }
   };
   try {
     const root = load(text, { schema: SCHEMA, listener, json: false });
-    if (stack.length !== 0 || (text.includes('*') && !unshared(root))) return undefined;
+    if (starts.length !== 0 || (text.includes('*') && !unshared(root))) return undefined;
     return { root: root === undefined ? null : root, sourceMap: map };
   } catch {
     return undefined;
