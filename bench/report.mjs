@@ -709,8 +709,8 @@ ${int(s.perResourceGrowth.to)} is ${x(s.perResourceGrowth.ratio)} that at ${int(
   const gcSentence =
     big.gcShare !== undefined && small?.gcShare !== undefined
       ? `. The garbage collector's share of a call goes from ${pct(small.gcShare)} at ${int(small.resources)} resources to ${pct(big.gcShare)} at
-${int(big.resources)} (a ${kb(big.bytes)} template keeps its YAML document, syntax tree and position map alive at once, and every
-major collection walks that live heap); without it, the cost per resource is ${perRes(small, small.gcShare)} at ${int(small.resources)} and
+${int(big.resources)} (a ${kb(big.bytes)} template keeps its values and the text offsets of its mappings, sequences, keys and items alive
+at once, and every major collection walks that live heap); without it, the cost per resource is ${perRes(small, small.gcShare)} at ${int(small.resources)} and
 ${perRes(big, big.gcShare)} at ${int(big.resources)}, against ${perRes(small)} and ${perRes(big)} with it.`
       : '.';
   const parseShare = big.parseMs ? big.parseMs.median / big.ms.median : undefined;
@@ -735,13 +735,16 @@ positions, then every task definition and container is visited once, so the work
 ${
   parseShare !== undefined
     ? `Parsing alone is ${pct(Math.min(1, parseShare))} of the cost at ${int(big.resources)} resources (${mbPerS.toFixed(2)} MB/s): the reader's time is the YAML
-parser's (js-yaml, with a listener that records every node's position; the \`yaml\` package reads what js-yaml cannot be trusted
-with, such as aliases), not the policy.`
+parser's (js-yaml, with a listener that records where every mapping, sequence, key and item starts as a text offset, turned into a
+line and column only for the positions a finding reports; the \`yaml\` package reads what js-yaml cannot be trusted with, such as
+aliases), not the policy.`
     : ''
 }
-**Next improvement:** the positions. The listener records a position for every node of the template, while the policy reads
-those of the task definitions alone; recording them only under ECS resources would cut the listener's share and the live heap the
-garbage collector walks${linear ? '' : ', which is what makes the large-template end grow faster than linear'}. Over many files the run already uses every core (worker threads claim files from a
+**Next improvement:** ${
+    linear
+      ? 'the parser itself, which is most of the cost; of the listener\'s own work, one map entry per mapping and sequence is left, while the policy reads the positions of the task definitions alone'
+      : 'the positions. The listener keeps an entry for every mapping and sequence of the template, while the policy reads those of the task definitions alone; recording them only under ECS resources would cut the listener\'s share and the live heap the garbage collector walks'
+  }. Over many files the run already uses every core (worker threads claim files from a
 shared counter).`;
 }
 
