@@ -62,22 +62,36 @@ function unshared(root: unknown): boolean {
 class Unaccounted extends Error {}
 
 /**
- * A node the listener closed, as its parent frame sees it: where it starts in the text (`start`, before
- * the spaces and comments that precede it; `at` once needed) and, for a mapping or sequence, what the
- * listener reported under it (`reportedAt`, `reported`), which an outer report of the same node reuses.
+ * What the listener closed under a node, as flat pairs: each child's value and where it starts in
+ * the text (before the spaces and comments that precede it). Pairs in one array rather than an
+ * object per child: a template has hundreds of thousands of nodes.
  */
-interface Closed {
-  readonly value: unknown;
-  readonly start: number;
-  at: number;
-  reportedAt: number;
-  reported: readonly Closed[] | undefined;
-}
+type Kids = unknown[];
 
-const NONE: readonly Closed[] = [];
+const NONE: Kids = [];
 
 function isObject(v: unknown): v is object {
   return typeof v === 'object' && v !== null;
+}
+
+const hasOwn = Object.prototype.hasOwnProperty;
+
+/** A mapping's own keys counted without the array Object.keys would allocate (once per mapping adds up). */
+function keyCount(o: object): number {
+  let n = 0;
+  for (const k in o) if (hasOwn.call(o, k)) n++;
+  return n;
+}
+
+/** A mapping's key when it has exactly one, else undefined. */
+function soleKey(o: object): string | undefined {
+  let only: string | undefined;
+  for (const k in o) {
+    if (!hasOwn.call(o, k)) continue;
+    if (only !== undefined) return undefined;
+    only = k;
+  }
+  return only;
 }
 
 /** The same node reported twice: the same keys (or length) and the same values. */
@@ -214,26 +228,28 @@ export function readYamlFast(text: string): { root: unknown; sourceMap: SourceMa
     while (i < text.length && !/\s/.test(text[i]!)) i++;
     return contentStart(i);
   };
-  const atOf = (c: Closed): number => (c.at >= 0 ? c.at : (c.at = contentStart(c.start)));
   const map = new OffsetSourceMap(text);
-  // The open nodes: where each starts, and what closed under it so far (allocated on the first).
+  // The open nodes: where each starts, what closed under it so far (allocated on the first), and,
+  // while it has one child only, what was reported under that child (an outer report of the same
+  // node reuses it): where that child's parts start and its own children.
   const starts: number[] = [];
-  const under: (Closed[] | undefined)[] = [];
-  /** Hands a closed node to its parent; false when the parent already has another (see below). */
-  const report = (closed: Closed): boolean => {
+  const under: (Kids | undefined)[] = [];
+  const firstAt: number[] = [];
+  const firstKids: (Kids | undefined)[] = [];
+  /** Hands a closed node to its parent, with what was reported under it. */
+  const report = (value: unknown, start: number, reportedAt: number, reported: Kids | undefined): void => {
     const top = under.length - 1;
-    if (top < 0) return true;
+    if (top < 0) return;
     const list = under[top];
     if (!list) {
-      under[top] = [closed];
-      return true;
+      under[top] = [value, start];
+      firstAt[top] = reportedAt;
+      firstKids[top] = reported;
+      return;
     }
-    // What was reported under a node matters only to an outer report of it, its parent's only child:
-    // once the parent has two, let it go (kept, it would hold every record of the template to the end).
-    list[0]!.reported = undefined;
-    closed.reported = undefined;
-    list.push(closed);
-    return false;
+    list.push(value, start);
+    // Kept only while the parent has one child: kept longer, it would hold the whole template's.
+    firstKids[top] = undefined;
   };
   const listener = (event: 'open' | 'close', state: State): void => {
     if (event === 'open') {
@@ -241,50 +257,46 @@ export function readYamlFast(text: string): { root: unknown; sourceMap: SourceMa
       if (starts.length > LIMITS.maxDepth) throw new Unaccounted();
       starts.push(state.position);
       under.push(undefined);
+      firstAt.push(-1);
+      firstKids.push(undefined);
       return;
     }
     if (starts.length === 0) throw new Unaccounted();
     const start = starts.pop()!;
-    let children: readonly Closed[] = under.pop() ?? NONE;
+    let children: Kids = under.pop() ?? NONE;
+    const onlyAt = firstAt.pop()!;
+    const onlyKids = firstKids.pop();
     const result = (state as State & { result: unknown }).result;
     if (!isObject(result)) {
-      report({ value: result, start, at: -1, reportedAt: -1, reported: undefined });
+      report(result, start, -1, undefined);
       return;
     }
     let at = contentStart(start);
-    const closed: Closed = { value: result, start, at, reportedAt: at, reported: undefined };
-    const alone = report(closed);
     // The listener can report one node twice, nested (a tagged node's raw and constructed value):
     // the inner report holds the parts.
-    const only = children.length === 1 ? children[0]! : undefined;
-    if (only && isObject(only.value) && sameNode(only.value, result)) {
-      if (only.value === result) {
-        if (alone) {
-          closed.reportedAt = only.reportedAt;
-          closed.reported = only.reported;
-        }
+    const only = children.length === 2 ? children[0] : undefined;
+    if (isObject(only) && sameNode(only, result)) {
+      if (only === result) {
+        report(result, start, onlyAt, onlyKids);
         return;
       }
-      if (only.reported) {
-        at = only.reportedAt;
-        children = only.reported;
+      if (onlyKids) {
+        at = onlyAt;
+        children = onlyKids;
       }
     }
-    if (alone) {
-      closed.reportedAt = at;
-      closed.reported = children;
-    }
+    let reportedAt = at;
     map.setAt(result, at);
     let target: object = result;
-    const keys = Object.keys(result);
+    const key = Array.isArray(result) ? undefined : soleKey(result);
     // A short-form tag: on a collection, the listener reports the collection's items under the tag.
-    if (!Array.isArray(result) && keys.length === 1 && (keys[0] === 'Ref' || keys[0] === 'Condition' || keys[0]!.startsWith('Fn::'))) {
-      const inner = (result as Record<string, unknown>)[keys[0]!];
-      const longForm = children.length === 2 && children[0]!.value === keys[0];
+    if (key !== undefined && (key === 'Ref' || key === 'Condition' || key.startsWith('Fn::'))) {
+      const inner = (result as Record<string, unknown>)[key];
+      const longForm = children.length === 4 && children[0] === key;
       if (!longForm) {
         // As the full reader: a tagged node is where its value starts, after the tag.
         const valueAt = afterTag(at);
-        if (alone) closed.reportedAt = valueAt;
+        reportedAt = valueAt;
         map.overrideAt(result, valueAt);
         if (isObject(inner) && children.length > 0) {
           target = inner;
@@ -292,24 +304,26 @@ export function readYamlFast(text: string): { root: unknown; sourceMap: SourceMa
         } else {
           // A tag on a scalar (or an empty collection): its parts are where its value is.
           map.beginChildren(result);
-          map.addChild(keys[0]!, valueAt);
+          map.addChild(key, valueAt);
           if (isObject(inner)) map.setAt(inner, valueAt);
+          report(result, start, reportedAt, children);
           return;
         }
       }
     }
     if (Array.isArray(target)) {
-      if (children.length !== target.length) throw new Unaccounted();
+      if (children.length !== 2 * target.length) throw new Unaccounted();
       map.beginChildren(target);
-      for (let i = 0; i < children.length; i++) map.addChild(undefined, afterTag(atOf(children[i]!)));
+      for (let i = 1; i < children.length; i += 2) map.addChild(undefined, afterTag(contentStart(children[i] as number)));
     } else {
-      if (children.length !== 2 * Object.keys(target).length) throw new Unaccounted();
+      if (children.length !== 4 * keyCount(target)) throw new Unaccounted();
       map.beginChildren(target);
-      for (let i = 0; i < children.length; i += 2) {
-        const key = children[i]!;
-        map.addChild(key.value === null ? 'null' : String(key.value), atOf(key));
+      for (let i = 0; i < children.length; i += 4) {
+        const name = children[i];
+        map.addChild(name === null ? 'null' : String(name), contentStart(children[i + 1] as number));
       }
     }
+    report(result, start, reportedAt, children);
   };
   try {
     const root = load(text, { schema: SCHEMA, listener, json: false });
