@@ -686,11 +686,16 @@ function memoryPart(m, rss) {
   const within = m.growthBytes <= m.boundBytes;
   const slope = m.slopeBytesPerFile !== undefined ? ` A least-squares line through the medians from ${int(m.slopeFrom)} to ${int(m.slopeTo)} files rises ${kb(Math.max(0, m.slopeBytesPerFile))} per file.` : '';
   return `Memory, measured as peak RSS (GNU time, median of the runs at each step). A run over one file peaks at ${rss(m.oneFileRssBytes)}: Node's own
-baseline, which no template adds to; large runs add the worker threads' heaps, the same at any number of files. The bound of 30 times the
+baseline, which no template adds to; large runs add the worker threads' heaps, each bounded (an 8 MiB young and a 12 MiB old generation
+beside its copy of the list of files). The bound of 30 times the
 largest template (${kb(m.largestTemplateBytes)} → ${kb(m.boundBytes)}) is therefore put on growth: **from ${int(m.from)} to ${int(m.to)} files the peak
 ${m.growthBytes > 0 ? `grows by ${kb(m.growthBytes)}` : 'does not grow'}, ${within ? 'within' : 'over'} the bound**.${slope} What a run keeps per file is its
 share of the totals and its name in the list of files; the report's per-file parts (JSON, SARIF, JUnit) are set aside on disk past
-16 KB. ${within ? '' : 'What still grows is garbage the workers\' V8 heaps have not yet collected (their old generation is collected only near V8\'s own limit), not data kept: the live heap after a collection stays the same at any number of files.'}`;
+16 KB. ${
+    within
+      ? ''
+      : 'What still grows is not data kept (the live heap after a collection stays the same at any number of files) but what V8 sizes its heaps by: the workers\' old generations fill with garbage up to their bound before V8 collects them, and the main thread\'s young generation grows with the bytes that ever survived in it (its heap cannot be bounded from inside the process).'
+  }`;
 }
 
 function scalingPart(inproc, proc) {
@@ -722,8 +727,8 @@ ${int(s.perResourceGrowth.to)} is ${x(s.perResourceGrowth.ratio)} that at ${int(
   const gcSentence =
     big.gcShare !== undefined && small?.gcShare !== undefined
       ? `. The garbage collector's share of a call goes from ${pct(small.gcShare)} at ${int(small.resources)} resources to ${pct(big.gcShare)} at
-${int(big.resources)} (a ${kb(big.bytes)} template keeps its YAML document, syntax tree and position map alive at once, and every
-major collection walks that live heap); without it, the cost per resource is ${perRes(small, small.gcShare)} at ${int(small.resources)} and
+${int(big.resources)} (a ${kb(big.bytes)} template keeps its values and the text offsets of its mappings, sequences, keys and items alive
+at once, and every major collection walks that live heap); without it, the cost per resource is ${perRes(small, small.gcShare)} at ${int(small.resources)} and
 ${perRes(big, big.gcShare)} at ${int(big.resources)}, against ${perRes(small)} and ${perRes(big)} with it.`
       : '.';
   const parseShare = big.parseMs ? big.parseMs.median / big.ms.median : undefined;
@@ -748,13 +753,16 @@ positions, then every task definition and container is visited once, so the work
 ${
   parseShare !== undefined
     ? `Parsing alone is ${pct(Math.min(1, parseShare))} of the cost at ${int(big.resources)} resources (${mbPerS.toFixed(2)} MB/s): the reader's time is the YAML
-parser's (js-yaml, with a listener that records every node's position; the \`yaml\` package reads what js-yaml cannot be trusted
-with, such as aliases), not the policy.`
+parser's (js-yaml, with a listener that records where every mapping, sequence, key and item starts as a text offset, turned into a
+line and column only for the positions a finding reports; the \`yaml\` package reads what js-yaml cannot be trusted with, such as
+aliases), not the policy.`
     : ''
 }
-**Next improvement:** the positions. The listener records a position for every node of the template, while the policy reads
-those of the task definitions alone; recording them only under ECS resources would cut the listener's share and the live heap the
-garbage collector walks${linear ? '' : ', which is what makes the large-template end grow faster than linear'}. Over many files the run already uses every core (worker threads claim files from a
+**Next improvement:** ${
+    linear
+      ? 'the parser itself, which is most of the cost; of the listener\'s own work, one map entry per mapping and sequence is left, while the policy reads the positions of the task definitions alone'
+      : 'the positions. The listener keeps an entry for every mapping and sequence of the template, while the policy reads those of the task definitions alone; recording them only under ECS resources would cut the listener\'s share and the live heap the garbage collector walks'
+  }. Over many files the run already uses every core (worker threads claim files from a
 shared counter).`;
 }
 

@@ -121,7 +121,7 @@ function loadConfig(path: string | undefined, io: Io): PolicyConfig {
 }
 
 /** Runs the command line; resolves to the exit code. Never throws. */
-export function run(argv: readonly string[], io: Io): number {
+export async function run(argv: readonly string[], io: Io): Promise<number> {
   try {
     const { values, positionals } = parseArgs({
       args: [...argv],
@@ -177,7 +177,7 @@ export function run(argv: readonly string[], io: Io): number {
     const tally = new Tally();
     const seen = new Seen();
     try {
-      checkEach(inputs, options, io.stdin, io.bundle, (result) => {
+      await checkEach(inputs, options, io.stdin, io.bundle, (result) => {
         tally.add(result);
         seen.add(result);
         writer.add(result);
@@ -285,5 +285,7 @@ export function processIo(): Io {
 
 // In a worker thread of a large run, this bundle checks files; run as a program, it is the command line.
 if (!runWorker() && require.main === module) {
-  process.exitCode = run(process.argv.slice(2), processIo());
+  void run(process.argv.slice(2), processIo()).then((code) => {
+    process.exitCode = code;
+  });
 }

@@ -1,18 +1,23 @@
 /**
  * Large directory runs use the machine's cores: worker threads running this same bundle claim files
- * one at a time from a shared counter (Atomics) and send each result back on their own port. The
- * main thread reads the ports synchronously (receiveMessageOnPort), so the command line stays
- * synchronous, and hands each result on in the order of the files as soon as those before it are
- * in. Small runs, and runs reading standard input, stay on one thread.
+ * one at a time from a shared counter (Atomics) and post each result back; the main thread hands
+ * each result on in the order of the files as soon as those before it are in. Small runs, and runs
+ * reading standard input, stay on one thread.
  *
- * Memory stays flat however many files a run has: the main thread judges nothing itself (a V8 heap
- * grows its young generation with the bytes that ever survived in it, so a thread that parses
- * thousands of templates ends with a young generation several times larger than one that does not,
- * and the main thread's heap cannot be bounded from inside the process), and the workers' heaps are
- * started with a small young generation.
+ * Memory is bounded however many files a run has. The main thread judges only what a worker could
+ * not (a V8 heap grows its young generation with the bytes that ever survived in it, so a thread
+ * that parses thousands of templates ends with a young generation several times larger than one that
+ * does not, and the main thread's heap cannot be bounded from inside the process). The workers' heaps
+ * are bounded: a small young generation, and a small old generation, which V8 collects early and
+ * keeps under its bound (with V8's default bound a worker's old generation is never collected in a
+ * run of thousands of files and grows with every file). A file too large for such a heap is handed
+ * back to the main thread unread; a worker that dies anyway (its heap exhausted by some other file,
+ * an alias bomb within the reader's limits) has the file it held checked by the main thread, and
+ * another worker takes its place.
  */
+import { statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { isMainThread, MessageChannel, type MessagePort, receiveMessageOnPort, Worker, workerData } from 'node:worker_threads';
+import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 import type { PolicyConfig } from '../policy';
 import { validateTemplate } from '../template';
 import { type Input, readInput } from './files';
@@ -26,8 +31,16 @@ const MAX_WORKERS = 8;
  * costs no measurable speed (templates' parse trees die young) and keeps RSS flat.
  */
 const WORKER_YOUNG_GENERATION_MB = 8;
-/** No result from any worker for this long: the main thread checks what is left itself. */
-const STALL_MS = 10_000;
+/**
+ * A worker's old generation (MiB), beside what its copy of the list of files takes. V8 first
+ * collects an old generation at half its bound; the bundle itself keeps about 5 MiB alive. Smaller
+ * bounds make V8 collect after every few files (three times the CPU at 9 MiB).
+ */
+const WORKER_OLD_GENERATION_MB = 12;
+/** Files larger than this are checked by the main thread (a worker's heap has room for about twice as much). */
+export const WORKER_MAX_BYTES = 192 * 1024;
+/** Workers started in one run, replacements included; past it the main thread checks what is left. */
+const MAX_STARTS = MAX_WORKERS * 64;
 
 export interface CheckOptions {
   readonly parameters: ReadonlyMap<string, string>;
@@ -41,9 +54,13 @@ interface Job {
   readonly inputs: readonly Input[];
   readonly options: CheckOptions;
   readonly next: Int32Array;
-  readonly done: Int32Array;
-  readonly port: MessagePort;
+  /** Per worker: the index of the file it is checking, -1 before its first. */
+  readonly current: Int32Array;
+  readonly slot: number;
 }
+
+/** What a worker posts for a file: its result, or that the file is for the main thread to check. */
+type Answer = { readonly index: number; readonly result: FileResult } | { readonly index: number; readonly tooLarge: true };
 
 export function checkOne(input: Input, options: CheckOptions, stdin: () => Uint8Array): FileResult {
   const explicit = input.explicit ? { explicit: true } : {};
@@ -64,11 +81,11 @@ function workerCount(files: number): number {
   return Math.max(0, Math.min(MAX_WORKERS, cores, Math.floor(files / (PARALLEL_MIN_FILES / 2))));
 }
 
-/** Every input checked, in input order; on several threads when the run is large enough. */
-export function checkAll(inputs: readonly Input[], options: CheckOptions, stdin: () => Uint8Array, bundle: string | undefined): FileResult[] {
-  const results: FileResult[] = [];
-  checkEach(inputs, options, stdin, bundle, (r) => results.push(r));
-  return results;
+/** The heap a worker's copy of the list of files takes, roughly (UTF-16 paths and their objects). */
+function listMb(inputs: readonly Input[]): number {
+  let chars = 0;
+  for (const input of inputs) chars += input.path.length + (input.error?.length ?? 0) + 32;
+  return (chars * 2) / (1024 * 1024);
 }
 
 /**
@@ -76,7 +93,7 @@ export function checkAll(inputs: readonly Input[], options: CheckOptions, stdin:
  * judged: a result is held only until it can be emitted (one a worker answers ahead of another's
  * earlier file), never for the whole run.
  */
-export function checkEach(inputs: readonly Input[], options: CheckOptions, stdin: () => Uint8Array, bundle: string | undefined, emit: (result: FileResult) => void): void {
+export async function checkEach(inputs: readonly Input[], options: CheckOptions, stdin: () => Uint8Array, bundle: string | undefined, emit: (result: FileResult) => void): Promise<void> {
   const workers = bundle && inputs.length >= PARALLEL_MIN_FILES && !inputs.some((i) => i.path === '-') ? workerCount(inputs.length) : 0;
   if (workers < 2) {
     for (const input of inputs) emit(checkOne(input, options, stdin));
@@ -84,81 +101,88 @@ export function checkEach(inputs: readonly Input[], options: CheckOptions, stdin
   }
 
   const next = new Int32Array(new SharedArrayBuffer(4));
-  const done = new Int32Array(new SharedArrayBuffer(4));
+  const current = new Int32Array(new SharedArrayBuffer(4 * MAX_STARTS));
   // Judged but not yet emitted, by index; `emitted` is the first index not emitted.
   const pending = new Map<number, FileResult>();
   let emitted = 0;
-  const started: { worker: Worker; port: MessagePort }[] = [];
-  for (let w = 0; w < workers; w++) {
-    const { port1, port2 } = new MessageChannel();
-    try {
-      const job: Job = { kind: 'ecs-readonly-rootfs/validate', inputs, options, next, done, port: port2 };
-      const worker = new Worker(bundle!, {
-        workerData: job,
-        transferList: [port2],
-        stdout: false,
-        stderr: false,
-        resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_GENERATION_MB },
-      });
-      worker.unref();
-      started.push({ worker, port: port1 });
-    } catch {
-      port1.close();
-      Atomics.add(done, 0, 1); // never started: nothing to wait for
-    }
-  }
-  const flush = (): void => {
+  const open = (index: number): boolean => index >= emitted && !pending.has(index);
+  const settle = (index: number, result: FileResult): void => {
+    pending.set(index, result);
     for (let r = pending.get(emitted); r !== undefined; r = pending.get(emitted)) {
       pending.delete(emitted++);
       emit(r);
     }
   };
-  let lastProgress = Date.now();
-  const drain = (): void => {
-    for (const { port } of started) {
-      for (let m = receiveMessageOnPort(port); m; m = receiveMessageOnPort(port)) {
-        const { index, result } = m.message as { index: number; result: FileResult };
-        if (index >= emitted) pending.set(index, result);
-        lastProgress = Date.now();
+  const oldGenerationMb = WORKER_OLD_GENERATION_MB + listMb(inputs);
+  await new Promise<void>((resolve) => {
+    let running = 0;
+    let slots = 0;
+    const start = (): void => {
+      const slot = slots;
+      if (slot >= current.length) return; // workers died too often: the main thread checks the rest
+      Atomics.store(current, slot, -1);
+      let worker: Worker;
+      try {
+        const job: Job = { kind: 'ecs-readonly-rootfs/validate', inputs, options, next, current, slot };
+        worker = new Worker(bundle!, {
+          workerData: job,
+          stdout: false,
+          stderr: false,
+          resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_GENERATION_MB, maxOldGenerationSizeMb: oldGenerationMb },
+        });
+      } catch {
+        return; // none started: the main thread checks what no worker claims
       }
-    }
-    flush();
-  };
-  // Collect the workers' results. A worker that never started or died leaves a gap, which the main
-  // thread fills itself once no result has come for a while (or at once when no worker started).
-  for (;;) {
-    drain();
-    if (emitted === inputs.length) break;
-    const finished = Atomics.load(done, 0);
-    if (finished >= workers) {
-      drain();
-      break;
-    }
-    if (Date.now() - lastProgress > STALL_MS) break;
-    Atomics.wait(done, 0, finished, 20);
-  }
-  for (const { worker, port } of started) {
-    port.close();
-    void worker.terminate();
-  }
-  // Anything a worker claimed but could not answer is checked here.
-  for (; emitted < inputs.length; emitted++) emit(pending.get(emitted) ?? checkOne(inputs[emitted]!, options, stdin));
+      slots++;
+      running++;
+      let answered = false;
+      worker.on('message', (answer: Answer) => {
+        answered = true;
+        if (open(answer.index)) settle(answer.index, 'result' in answer ? answer.result : checkOne(inputs[answer.index]!, options, stdin));
+      });
+      worker.on('error', () => undefined); // its exit follows
+      worker.on('exit', () => {
+        running--;
+        // A worker that dies (its heap exhausted) leaves the file it held to the main thread, and
+        // another takes its place while files are left, unless it died before answering any.
+        const held = Atomics.load(current, slot);
+        if (held >= 0 && open(held)) settle(held, checkOne(inputs[held]!, options, stdin));
+        if (answered && Atomics.load(next, 0) < inputs.length) start();
+        if (running === 0) resolve();
+      });
+    };
+    for (let w = 0; w < workers; w++) start();
+    if (running === 0) resolve();
+  });
+  // Anything no worker claimed (none could start, or they died) is checked here.
+  for (let i = emitted; i < inputs.length; i++) if (open(i)) settle(i, checkOne(inputs[i]!, options, stdin));
 }
 
-/** In a worker started by checkAll: claim files until none is left. Returns false when not such a worker. */
+/** In a worker started by checkEach: claim files until none is left. Returns false when not such a worker. */
 export function runWorker(): boolean {
-  if (isMainThread) return false;
+  if (isMainThread || !parentPort) return false;
   const job = workerData as Job | undefined;
   if (job?.kind !== 'ecs-readonly-rootfs/validate') return false;
-  try {
-    for (;;) {
-      const i = Atomics.add(job.next, 0, 1);
-      if (i >= job.inputs.length) break;
-      job.port.postMessage({ index: i, result: checkOne(job.inputs[i]!, job.options, () => new Uint8Array()) });
-    }
-  } finally {
-    Atomics.add(job.done, 0, 1);
-    Atomics.notify(job.done, 0);
+  const port = parentPort;
+  for (;;) {
+    const i = Atomics.add(job.next, 0, 1);
+    if (i >= job.inputs.length) break;
+    Atomics.store(job.current, job.slot, i);
+    const input = job.inputs[i]!;
+    const answer: Answer = tooLarge(input) ? { index: i, tooLarge: true } : { index: i, result: checkOne(input, job.options, () => new Uint8Array()) };
+    port.postMessage(answer);
+    // Answered: if the worker dies now, the main thread has nothing of it to check again.
+    Atomics.store(job.current, job.slot, -1);
   }
   return true;
+}
+
+/** Whether a file is larger than a worker's heap is meant for (unreadable files are the worker's to report). */
+function tooLarge(input: Input): boolean {
+  if (input.error) return false;
+  try {
+    return statSync(input.path).size > WORKER_MAX_BYTES;
+  } catch {
+    return false;
+  }
 }

@@ -8,7 +8,7 @@
  */
 import { CORE_SCHEMA, load, Type, type State } from 'js-yaml';
 import { LIMITS } from './limits';
-import { type Position, SourceMap } from './source-map';
+import { lineStartsOf, type Position, positionAt, SourceMap } from './source-map';
 import { FN_SHORT_FORMS } from './tags';
 
 function longName(short: string): string {
@@ -61,13 +61,37 @@ function unshared(root: unknown): boolean {
 
 class Unaccounted extends Error {}
 
-interface Frame {
-  readonly start: number;
-  readonly children: { value: unknown; at: number }[];
-}
+/**
+ * What the listener closed under a node, as flat pairs: each child's value and where it starts in
+ * the text (before the spaces and comments that precede it). Pairs in one array rather than an
+ * object per child: a template has hundreds of thousands of nodes.
+ */
+type Kids = unknown[];
+
+const NONE: Kids = [];
 
 function isObject(v: unknown): v is object {
   return typeof v === 'object' && v !== null;
+}
+
+const hasOwn = Object.prototype.hasOwnProperty;
+
+/** A mapping's own keys counted without the array Object.keys would allocate (once per mapping adds up). */
+function keyCount(o: object): number {
+  let n = 0;
+  for (const k in o) if (hasOwn.call(o, k)) n++;
+  return n;
+}
+
+/** A mapping's key when it has exactly one, else undefined. */
+function soleKey(o: object): string | undefined {
+  let only: string | undefined;
+  for (const k in o) {
+    if (!hasOwn.call(o, k)) continue;
+    if (only !== undefined) return undefined;
+    only = k;
+  }
+  return only;
 }
 
 /** The same node reported twice: the same keys (or length) and the same values. */
@@ -85,21 +109,105 @@ function sameNode(a: object, b: object): boolean {
   });
 }
 
+/**
+ * The fast reader's positions: text offsets in flat arrays, one entry per mapping and sequence,
+ * turned into a line and column only when asked for. A position object per node and a map per
+ * mapping made the garbage collector's work grow faster than the template (every major collection
+ * walks what a large template keeps alive).
+ */
+class OffsetSourceMap extends SourceMap {
+  private readonly entries = new Map<object, number>();
+  /** Per entry: where the node starts (-1: not known), and its children's range in childAt/childKey. */
+  private readonly nodeAt: number[] = [];
+  private readonly first: number[] = [];
+  private readonly count: number[] = [];
+  private readonly childAt: number[] = [];
+  /** A mapping entry's key; undefined for a sequence item (its index is its place). */
+  private readonly childKey: (string | undefined)[] = [];
+  /** Each looked-up node's children by name, built on its first look-up. */
+  private readonly index = new Map<object, Map<string, number>>();
+  private lineStarts: number[] | undefined;
+  /** The entry whose children addChild records. */
+  private adding = -1;
+
+  constructor(private readonly text: string) {
+    super();
+  }
+
+  private entry(node: object): number {
+    let e = this.entries.get(node);
+    if (e === undefined) {
+      e = this.nodeAt.length;
+      this.entries.set(node, e);
+      this.nodeAt.push(-1);
+      this.first.push(-1);
+      this.count.push(0);
+    }
+    return e;
+  }
+
+  /** Where a node starts, unless already known. */
+  setAt(node: object, offset: number): void {
+    const e = this.entry(node);
+    if (this.nodeAt[e]! < 0) this.nodeAt[e] = offset;
+  }
+
+  overrideAt(node: object, offset: number): void {
+    this.nodeAt[this.entry(node)] = offset;
+  }
+
+  /**
+   * Starts recording a node's children (addChild), in place of any recorded before: only an alias
+   * reports a node twice, and a document with one is left to the full reader (see unshared).
+   */
+  beginChildren(node: object): void {
+    const e = this.entry(node);
+    this.first[e] = this.childAt.length;
+    this.count[e] = 0;
+    this.adding = e;
+  }
+
+  /** A child of the node given to beginChildren: a mapping's key, or a sequence's item (key undefined). */
+  addChild(key: string | undefined, offset: number): void {
+    this.childAt.push(offset);
+    this.childKey.push(key);
+    this.count[this.adding]!++;
+  }
+
+  position(offset: number): Position {
+    return positionAt((this.lineStarts ??= lineStartsOf(this.text)), offset);
+  }
+
+  override of(node: unknown): Position | undefined {
+    const e = isObject(node) ? this.entries.get(node) : undefined;
+    const offset = e === undefined ? -1 : this.nodeAt[e]!;
+    return offset >= 0 ? this.position(offset) : super.of(node);
+  }
+
+  override child(node: unknown, key: string | number): Position | undefined {
+    const known = super.child(node, key);
+    if (known || !isObject(node)) return known;
+    const e = this.entries.get(node);
+    if (e === undefined) return undefined;
+    const found = this.find(node, e, String(key));
+    return found < 0 ? undefined : this.position(this.childAt[found]!);
+  }
+
+  /** The index in childAt of a node's child named `name` (a key, or a sequence index as String writes it), or -1. */
+  private find(node: object, e: number, name: string): number {
+    let byName = this.index.get(node);
+    if (!byName) {
+      byName = new Map();
+      const first = this.first[e]!;
+      for (let i = 0; i < this.count[e]!; i++) byName.set(this.childKey[first + i] ?? String(i), first + i);
+      this.index.set(node, byName);
+    }
+    return byName.get(name) ?? -1;
+  }
+}
+
 /** The template's values and positions, or undefined when the full reader must decide. */
 export function readYamlFast(text: string): { root: unknown; sourceMap: SourceMap } | undefined {
-  // Cheap first: text without `*` can hold no alias.
-  const lineStarts = [0];
-  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) lineStarts.push(i + 1);
-  const position = (offset: number): Position => {
-    let lo = 0;
-    let hi = lineStarts.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (lineStarts[mid]! <= offset) lo = mid;
-      else hi = mid - 1;
-    }
-    return { line: lo + 1, column: offset - lineStarts[lo]! + 1 };
-  };
   /** The listener opens a node before the spaces, line breaks and comments that precede it. */
   const contentStart = (offset: number): number => {
     let i = offset;
@@ -115,77 +223,111 @@ export function readYamlFast(text: string): { root: unknown; sourceMap: SourceMa
   };
   /** Where a node's value starts: after its short-form tag, if any. */
   const afterTag = (offset: number): number => {
-    if (text[offset] !== '!') return offset;
+    if (text.charCodeAt(offset) !== 0x21) return offset;
     let i = offset;
     while (i < text.length && !/\s/.test(text[i]!)) i++;
     return contentStart(i);
   };
-  const map = new SourceMap();
-  const stack: Frame[] = [];
-  /** What the listener reported under each object, for a node reported twice as two objects. */
-  const reported = new WeakMap<object, { at: number; children: Frame['children'] }>();
+  const map = new OffsetSourceMap(text);
+  // The open nodes: where each starts, what closed under it so far (allocated on the first), and,
+  // while it has one child only, what was reported under that child (an outer report of the same
+  // node reuses it): where that child's parts start and its own children.
+  const starts: number[] = [];
+  const under: (Kids | undefined)[] = [];
+  const firstAt: number[] = [];
+  const firstKids: (Kids | undefined)[] = [];
+  /** Hands a closed node to its parent, with what was reported under it. */
+  const report = (value: unknown, start: number, reportedAt: number, reported: Kids | undefined): void => {
+    const top = under.length - 1;
+    if (top < 0) return;
+    const list = under[top];
+    if (!list) {
+      under[top] = [value, start];
+      firstAt[top] = reportedAt;
+      firstKids[top] = reported;
+      return;
+    }
+    list.push(value, start);
+    // Kept only while the parent has one child: kept longer, it would hold the whole template's.
+    firstKids[top] = undefined;
+  };
   const listener = (event: 'open' | 'close', state: State): void => {
     if (event === 'open') {
       // Deep nesting is the full reader's to refuse, with its message.
-      if (stack.length > LIMITS.maxDepth) throw new Unaccounted();
-      stack.push({ start: state.position, children: [] });
+      if (starts.length > LIMITS.maxDepth) throw new Unaccounted();
+      starts.push(state.position);
+      under.push(undefined);
+      firstAt.push(-1);
+      firstKids.push(undefined);
       return;
     }
-    const frame = stack.pop();
-    if (!frame) throw new Unaccounted();
-    let at = contentStart(frame.start);
+    if (starts.length === 0) throw new Unaccounted();
+    const start = starts.pop()!;
+    let children: Kids = under.pop() ?? NONE;
+    const onlyAt = firstAt.pop()!;
+    const onlyKids = firstKids.pop();
     const result = (state as State & { result: unknown }).result;
-    stack[stack.length - 1]?.children.push({ value: result, at });
-    if (!isObject(result)) return;
-    let children = frame.children;
+    if (!isObject(result)) {
+      report(result, start, -1, undefined);
+      return;
+    }
+    let at = contentStart(start);
     // The listener can report one node twice, nested (a tagged node's raw and constructed value):
     // the inner report holds the parts.
-    const only = children.length === 1 ? children[0]!.value : undefined;
+    const only = children.length === 2 ? children[0] : undefined;
     if (isObject(only) && sameNode(only, result)) {
-      if (only === result) return;
-      const inner = reported.get(only);
-      if (inner) ({ at, children } = inner);
+      if (only === result) {
+        report(result, start, onlyAt, onlyKids);
+        return;
+      }
+      if (onlyKids) {
+        at = onlyAt;
+        children = onlyKids;
+      }
     }
-    reported.set(result, { at, children });
-    const pos = position(at);
-    map.set(result, pos);
-    let target: unknown = result;
-    const keys = Object.keys(result);
+    let reportedAt = at;
+    map.setAt(result, at);
+    let target: object = result;
+    const key = Array.isArray(result) ? undefined : soleKey(result);
     // A short-form tag: on a collection, the listener reports the collection's items under the tag.
-    if (!Array.isArray(result) && keys.length === 1 && (keys[0] === 'Ref' || keys[0] === 'Condition' || keys[0]!.startsWith('Fn::'))) {
-      const inner = (result as Record<string, unknown>)[keys[0]!];
-      const longForm = children.length === 2 && children[0]!.value === keys[0];
+    if (key !== undefined && (key === 'Ref' || key === 'Condition' || key.startsWith('Fn::'))) {
+      const inner = (result as Record<string, unknown>)[key];
+      const longForm = children.length === 4 && children[0] === key;
       if (!longForm) {
         // As the full reader: a tagged node is where its value starts, after the tag.
-        const valueAt = position(afterTag(at));
-        reported.set(result, { at: afterTag(at), children });
-        map.override(result, valueAt);
+        const valueAt = afterTag(at);
+        reportedAt = valueAt;
+        map.overrideAt(result, valueAt);
         if (isObject(inner) && children.length > 0) {
           target = inner;
-          map.set(inner, valueAt);
+          map.setAt(inner, valueAt);
         } else {
           // A tag on a scalar (or an empty collection): its parts are where its value is.
-          map.setChild(result, keys[0]!, valueAt);
-          if (isObject(inner)) map.set(inner, valueAt);
+          map.beginChildren(result);
+          map.addChild(key, valueAt);
+          if (isObject(inner)) map.setAt(inner, valueAt);
+          report(result, start, reportedAt, children);
           return;
         }
       }
     }
     if (Array.isArray(target)) {
-      if (children.length !== target.length) throw new Unaccounted();
-      children.forEach((c, i) => map.setChild(target as object, i, position(afterTag(c.at))));
+      if (children.length !== 2 * target.length) throw new Unaccounted();
+      map.beginChildren(target);
+      for (let i = 1; i < children.length; i += 2) map.addChild(undefined, afterTag(contentStart(children[i] as number)));
     } else {
-      const n = Object.keys(target as object).length;
-      if (children.length !== 2 * n) throw new Unaccounted();
-      for (let i = 0; i < children.length; i += 2) {
-        const key = children[i]!;
-        map.setChild(target as object, key.value === null ? 'null' : String(key.value), position(key.at));
+      if (children.length !== 4 * keyCount(target)) throw new Unaccounted();
+      map.beginChildren(target);
+      for (let i = 0; i < children.length; i += 4) {
+        const name = children[i];
+        map.addChild(name === null ? 'null' : String(name), contentStart(children[i + 1] as number));
       }
     }
+    report(result, start, reportedAt, children);
   };
   try {
     const root = load(text, { schema: SCHEMA, listener, json: false });
-    if (stack.length !== 0 || (text.includes('*') && !unshared(root))) return undefined;
+    if (starts.length !== 0 || (text.includes('*') && !unshared(root))) return undefined;
     return { root: root === undefined ? null : root, sourceMap: map };
   } catch {
     return undefined;

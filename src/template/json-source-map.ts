@@ -5,7 +5,7 @@
  * what JSON.parse lets through but a template must not have: duplicate keys, absurd nesting.
  */
 import { LIMITS } from './limits';
-import { type Position, SourceMap } from './source-map';
+import { lineStartsOf, type Position, positionAt, SourceMap } from './source-map';
 import { safeName } from '../policy/text';
 
 const SEP = '\u0000';
@@ -118,15 +118,7 @@ export class JsonSourceMap extends SourceMap {
   }
 
   position(offset: number): Position {
-    const starts = (this.lineStarts ??= lineStartsOf(this.text));
-    let lo = 0;
-    let hi = starts.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (starts[mid]! <= offset) lo = mid;
-      else hi = mid - 1;
-    }
-    return { line: lo + 1, column: offset - starts[lo]! + 1 };
+    return positionAt((this.lineStarts ??= lineStartsOf(this.text)), offset);
   }
 
   override of(node: unknown): Position | undefined {
@@ -144,10 +136,4 @@ export class JsonSourceMap extends SourceMap {
     const offset = path === undefined ? undefined : this.childOffsets.get(`${path}${SEP}${String(key)}`);
     return offset === undefined ? undefined : this.position(offset);
   }
-}
-
-function lineStartsOf(text: string): number[] {
-  const starts = [0];
-  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
-  return starts;
 }

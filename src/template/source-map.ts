@@ -41,3 +41,22 @@ export class SourceMap {
     return typeof node === 'object' && node !== null ? this.children.get(node)?.get(String(key)) : undefined;
   }
 }
+
+/** Where each line of the text starts (offsets), for positionAt. */
+export function lineStartsOf(text: string): number[] {
+  const starts = [0];
+  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
+  return starts;
+}
+
+/** The line and column of a text offset, by binary search over lineStartsOf's answer. */
+export function positionAt(starts: readonly number[], offset: number): Position {
+  let lo = 0;
+  let hi = starts.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (starts[mid]! <= offset) lo = mid;
+    else hi = mid - 1;
+  }
+  return { line: lo + 1, column: offset - starts[lo]! + 1 };
+}

@@ -139,7 +139,7 @@ describe('junit', () => {
 });
 
 describe('colour', () => {
-  function inProcess(env: Record<string, string | undefined>, isTty: boolean): string {
+  async function inProcess(env: Record<string, string | undefined>, isTty: boolean): Promise<string> {
     let out = '';
     const io: Io = {
       stdout: (t) => (out += t),
@@ -151,18 +151,18 @@ describe('colour', () => {
       readFile: (p) => readFileSync(join(TEMPLATES, p), 'utf8'),
       writeFile: () => undefined,
     };
-    expect(run(['validate', join(TEMPLATES, 'valid/sam.yaml')], io)).toBe(19);
+    expect(await run(['validate', join(TEMPLATES, 'valid/sam.yaml')], io)).toBe(19);
     return out;
   }
 
-  it('colours verdicts on a terminal only', () => {
-    expect(inProcess({}, true)).toContain('\u001b[31mFAIL\u001b[0m');
-    expect(inProcess({}, false)).not.toContain('\u001b[');
+  it('colours verdicts on a terminal only', async () => {
+    expect(await inProcess({}, true)).toContain('\u001b[31mFAIL\u001b[0m');
+    expect(await inProcess({}, false)).not.toContain('\u001b[');
   });
 
-  it('honours NO_COLOR (any non-empty value)', () => {
-    expect(inProcess({ NO_COLOR: '1' }, true)).not.toContain('\u001b[');
-    expect(inProcess({ NO_COLOR: '' }, true)).toContain('\u001b[');
+  it('honours NO_COLOR (any non-empty value)', async () => {
+    expect(await inProcess({ NO_COLOR: '1' }, true)).not.toContain('\u001b[');
+    expect(await inProcess({ NO_COLOR: '' }, true)).toContain('\u001b[');
   });
 
   it('never colours when run as a child without a terminal', () => {

@@ -1,8 +1,9 @@
 // Large runs use worker threads: the report is the same, file for file and in the same order, as
 // the single-threaded run of each file.
-import { copyFileSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { WORKER_MAX_BYTES } from '../../src/cli/parallel';
 import { cli, TEMPLATES } from './support';
 
 const SOURCES = ['valid/intrinsics.yaml', 'valid/noncompliant.json', 'valid/sidecars.yaml', 'valid/no-tasks.yaml', 'bad/invalid.yaml', 'repo/docker-compose.yml'];
@@ -80,5 +81,63 @@ describe.each(['text', 'json', 'sarif', 'junit'])('the %s report of 120 files', 
     } else {
       expect(JSON.parse(stdout).files).toHaveLength(120);
     }
+  });
+});
+
+// A worker's heap is small (its old generation bounded, so that V8 collects it early): a file larger
+// than a worker is meant for is handed back to the main thread unread, and a file that exhausts a
+// worker's heap anyway (an alias bomb within the reader's limits: a worker dies of it in a fraction
+// of a second) has the main thread check it after the worker's death, while another worker takes
+// its place. Either way every file is reported as it is alone, in order.
+describe('files a worker cannot hold', () => {
+  let heap: string;
+  const large = (): string => {
+    const text = readFileSync(join(TEMPLATES, 'valid/sidecars.yaml'), 'utf8');
+    return `${text}\n${'# padding to make the file larger than a worker takes\n'.repeat(Math.ceil(WORKER_MAX_BYTES / 50))}`;
+  };
+  const bomb = (): string =>
+    [
+      "AWSTemplateFormatVersion: '2010-09-09'",
+      'Metadata:',
+      `  a: &a {${Array.from({ length: 500 }, (_, i) => `k${i}: x`).join(', ')}}`,
+      `  b: &b [${Array(20).fill('*a').join(', ')}]`,
+      `  c: &c [${Array(20).fill('*b').join(', ')}]`,
+      `  d: [${Array(4).fill('*c').join(', ')}]`,
+      'Resources:',
+      '  Task:',
+      '    Type: AWS::ECS::TaskDefinition',
+      '    Properties:',
+      '      ContainerDefinitions: [{Name: app, Image: nginx, ReadonlyRootFilesystem: true}]',
+      '',
+    ].join('\n');
+  const special: Record<number, [string, () => string]> = { 10: ['large.yaml', large], 30: ['bomb.yaml', bomb], 31: ['bomb.yaml', bomb], 70: ['large.yaml', large] };
+
+  beforeAll(() => {
+    heap = mkdtempSync(join(tmpdir(), 'cli-parallel-heap-'));
+    for (let i = 0; i < 100; i++) {
+      const name = `${String(i).padStart(3, '0')}-`;
+      const own = special[i];
+      if (own) writeFileSync(join(heap, name + own[0]), own[1]());
+      else copyFileSync(join(TEMPLATES, SOURCES[i % SOURCES.length]!), join(heap, name + SOURCES[i % SOURCES.length]!.split('/').pop()));
+    }
+  });
+  afterAll(() => rmSync(heap, { recursive: true, force: true }));
+
+  it('reports the large files and the alias bombs as they are alone, and every other file too', () => {
+    expect(Buffer.byteLength(large())).toBeGreaterThan(WORKER_MAX_BYTES);
+    const run = cli(['validate', '-f', 'json', heap]);
+    expect(run.status).toBe(5);
+    expect(run.stderr).toBe('');
+    const files = JSON.parse(run.stdout).files as { path: string }[];
+    expect(files.map((f) => f.path)).toEqual(readdirSync(heap).map((f) => join(heap, f)));
+    const alone = new Map<string, unknown>();
+    for (const [i, file] of files.entries()) {
+      const name = readdirSync(heap)[i]!;
+      const kind = name.slice(4);
+      if (!alone.has(kind)) alone.set(kind, { ...JSON.parse(cli(['validate', '-f', 'json', join(heap, name)]).stdout).files[0], path: kind });
+      expect({ ...file, path: kind }).toEqual(alone.get(kind));
+    }
+    expect(alone.get('bomb.yaml')).toMatchObject({ status: 'ERROR', error: 'more than 1000000 values once aliases are expanded (an alias bomb?)' });
+    expect(alone.get('large.yaml')).toMatchObject({ status: 'FAIL' });
   });
 });

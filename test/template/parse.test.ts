@@ -65,6 +65,56 @@ describe('reading YAML with every short form', () => {
   });
 });
 
+describe.each([
+  ['fast', false],
+  ['full', true],
+])('positions from the %s YAML reader', (_, fullReader) => {
+  // The fast reader keeps them as text offsets, turned into lines and columns when asked for.
+  const text = [
+    'Resources:',
+    ...Array.from({ length: 12 }, (_, i) => `  R${i}: {Type: T}`),
+    'List:',
+    '  - a',
+    '  - !Ref b',
+    '  -   # a comment before the item',
+    '    c',
+    "'1': one",
+    '',
+  ].join('\n');
+  const parsed = parseTemplateText(text, '', { fullReader }) as ParsedTemplate;
+  const root = parsed.root as Record<string, any>;
+
+  it('finds any key of a large mapping, and nothing for a key it does not have', () => {
+    expect(parsed.sourceMap.child(root.Resources, 'R0')).toEqual({ line: 2, column: 3 });
+    expect(parsed.sourceMap.child(root.Resources, 'R11')).toEqual({ line: 13, column: 3 });
+    expect(parsed.sourceMap.of(root.Resources.R11)).toEqual({ line: 13, column: 8 });
+    expect(parsed.sourceMap.child(root.Resources, 'R12')).toBeUndefined();
+    expect(parsed.sourceMap.child(root, 1)).toEqual({ line: 19, column: 1 });
+  });
+
+  it('finds a sequence item by its index as a number or as String writes it, and nothing else', () => {
+    expect(parsed.sourceMap.of(root.List)).toEqual({ line: 15, column: 3 });
+    expect(parsed.sourceMap.child(root.List, 0)).toEqual({ line: 15, column: 5 });
+    expect(parsed.sourceMap.child(root.List, '1')).toEqual({ line: 16, column: 10 });
+    expect(parsed.sourceMap.child(root.List, 2)).toEqual({ line: 18, column: 5 });
+    expect(parsed.sourceMap.child(root.List, 3)).toBeUndefined();
+    expect(parsed.sourceMap.child(root.List, '01')).toBeUndefined();
+    expect(parsed.sourceMap.child(root.List, 'length')).toBeUndefined();
+  });
+
+  it('answers nothing for values it did not read, and keeps positions set later', () => {
+    expect(parsed.sourceMap.of({})).toBeUndefined();
+    expect(parsed.sourceMap.of('Resources')).toBeUndefined();
+    expect(parsed.sourceMap.child({}, 'a')).toBeUndefined();
+    expect(parsed.sourceMap.child(root.Resources.R0, 'Nope')).toBeUndefined();
+    const renamed = {};
+    parsed.sourceMap.setChild(renamed, 'X', { line: 9, column: 9 });
+    expect(parsed.sourceMap.child(renamed, 'X')).toEqual({ line: 9, column: 9 });
+    parsed.sourceMap.setChild(root.Resources, 'R0', { line: 7, column: 7 });
+    expect(parsed.sourceMap.child(root.Resources, 'R0')).toEqual({ line: 7, column: 7 });
+  });
+});
+
 describe('reading JSON', () => {
   it('reads JSON templates with positions (tabs count one column)', () => {
     const r = parseTemplateText(fixture('valid/noncompliant.json').toString('utf8'), 'x.json');
