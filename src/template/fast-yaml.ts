@@ -320,7 +320,9 @@ export function readYamlFast(text: string): { root: unknown; sourceMap: SourceMa
       map.beginChildren(target);
       for (let i = 0; i < children.length; i += 4) {
         const name = children[i];
-        map.addChild(name === null ? 'null' : String(name), contentStart(children[i + 1] as number));
+        // A null key (`null:`, `~:`) is '' to the yaml package and 'null' to js-yaml: the full reader decides.
+        if (name === null) throw new Unaccounted();
+        map.addChild(String(name), contentStart(children[i + 1] as number));
       }
     }
     report(result, start, reportedAt, children);

@@ -316,6 +316,14 @@ describe('the fast YAML reader agrees with the full one', () => {
     return out;
   }
 
+  it.each(['null', '~', 'Null', 'NULL'])('a %s key is read as the yaml package reads it', (key) => {
+    const text = `Resources:\n  Task:\n    Type: AWS::ECS::TaskDefinition\n    Properties:\n      ${key}: 1\n      Family: web\n`;
+    const fast = parseTemplateText(text, 't.yaml') as ParsedTemplate;
+    const full = parseTemplateText(text, 't.yaml', { fullReader: true }) as ParsedTemplate;
+    expect(fast.root).toEqual(full.root);
+    expect(fast.root).toEqual({ Resources: { Task: { Type: 'AWS::ECS::TaskDefinition', Properties: { '': 1, Family: 'web' } } } });
+  });
+
   it.each(files)('%s: same values, same positions of every key and item', (file) => {
     const text = readFileSync(join(root, file), 'utf8');
     const fast = parseTemplateText(text, file) as ParsedTemplate;
