@@ -101,7 +101,7 @@ if (run.firstPass) {
 }
 md.push(
   run.incrementalFrom
-    ? `- Incremental: mutants whose code and covering tests had not changed kept their results from the previous run on the same machine (commit \`${run.incrementalFrom.commit}\`, ${run.incrementalFrom.tests ? `suites under \`${run.incrementalFrom.tests}\`` : 'every suite'}); every other mutant was tested in this run`
+    ? `- Incremental: mutants whose code and covering tests had not changed kept their results from the previous pass on the same machine (commit \`${run.incrementalFrom.commit}\`${run.incrementalFrom.dirty ? ' with uncommitted changes' : ''}, ${run.incrementalFrom.tests ? `suites under \`${run.incrementalFrom.tests}\`` : 'every suite'}); every other mutant was tested in this run`
     : `- From scratch: no earlier results were used${run.firstPass ? ' by the first pass' : ''}`,
 );
 md.push(`- Stryker ${run.stryker} (jest runner, \`coverageAnalysis: perTest\`), Node ${run.node}, ${Math.round(run.seconds / 60)} min (${run.seconds} s) wall time, started ${run.startedAt}`);

@@ -40,12 +40,13 @@ const run = {
 };
 mkdirSync(join(root, 'reports', 'mutation'), { recursive: true });
 // An incremental run keeps the results of mutants whose code and covering tests did not change since
-// the previous run on this machine; the report names that run.
-const previousRun = join(root, 'reports', 'mutation', 'run.json');
-if (!args.includes('--force') && existsSync(join(root, 'reports', 'mutation', 'incremental.json')) && existsSync(previousRun)) {
-  const { commit, tests: previousTests, scope } = JSON.parse(readFileSync(previousRun, 'utf8'));
-  run.incrementalFrom = { commit, tests: previousTests, scope };
+// the previous pass on this machine (Stryker reads its incremental file whenever it exists); the report
+// names that pass, recorded after every pass so that an interrupted run is named too.
+const lastPass = join(root, 'reports', 'mutation', 'last-pass.json');
+if (!args.includes('--force') && existsSync(join(root, 'reports', 'mutation', 'incremental.json'))) {
+  run.incrementalFrom = existsSync(lastPass) ? JSON.parse(readFileSync(lastPass, 'utf8')) : { commit: 'not recorded' };
 }
+const recordPass = (passTests) => writeFileSync(lastPass, `${JSON.stringify({ commit: run.commit, dirty: run.dirty, tests: passTests, scope: run.scope })}\n`);
 
 const stryker = join(root, 'node_modules', '@stryker-mutator', 'core', 'bin', 'stryker.js');
 const started = Date.now();
@@ -55,6 +56,7 @@ function runStryker(passArgs, env) {
     console.error(`stryker exited with ${result.status ?? result.signal}; no report written`);
     process.exit(result.status ?? 1);
   }
+  recordPass(env.MUTATION_TESTS ?? null);
 }
 if (first) {
   runStryker(args, { ...process.env, MUTATION_TESTS: first });
