@@ -33,14 +33,15 @@ function attempt(url: URL, maxBytes: number, timeoutMs: number): Promise<Attempt
   const transport = url.protocol === 'https:' ? (require('node:https') as typeof import('node:https')) : (require('node:http') as typeof import('node:http'));
   /* eslint-enable @typescript-eslint/no-require-imports */
   return new Promise<Attempt>((resolve) => {
-    // A promise settles once: a later finish (the close that follows an error) changes nothing.
+    // Called only from the request's events and the timer, once both exist. A promise settles once: a
+    // later finish (the close that follows an error) changes nothing.
     const finish = (result: Attempt): void => {
       clearTimeout(timer);
       req.destroy();
       resolve(result);
     };
-    const timer = setTimeout(() => finish({ ok: false, failure: { kind: 'timeout' } }), Math.max(0, timeoutMs));
-    // agent: false: no socket of one invocation outlives it.
+    // agent: false: no socket of one invocation outlives it. Made before the timer: a request that
+    // cannot even be made (it throws) leaves no timer behind to fire on it.
     const req = transport.request(url, { agent: false }, (res: IncomingMessage) => {
       const status = res.statusCode ?? 0;
       if (status >= 300 && status < 400) {
@@ -67,6 +68,7 @@ function attempt(url: URL, maxBytes: number, timeoutMs: number): Promise<Attempt
         finish({ ok: true, status, body: Buffer.concat(chunks, received) });
       });
     });
+    const timer = setTimeout(() => finish({ ok: false, failure: { kind: 'timeout' } }), Math.max(0, timeoutMs));
     req.on('error', (error: NodeJS.ErrnoException) => {
       const code = typeof error.code === 'string' && /^[A-Z_]{1,32}$/.test(error.code) ? error.code : undefined;
       finish({ ok: false, failure: { kind: 'network', code } });
