@@ -176,13 +176,13 @@ describe('encrypted credentials over real HTTP (stand-in STS and KMS)', () => {
   let signed = 0;
   beforeEach(async () => {
     signed = 0;
-    for (const m of [logs, cloudwatch]) {
-      m.onAnyCommand().callsFake(async (_input: unknown, getClient: () => CloudWatchLogsClient | CloudWatchClient) => {
-        await getClient().config.credentials();
-        signed += 1;
-        return {};
-      });
-    }
+    const signing = async (getClient: () => CloudWatchLogsClient | CloudWatchClient): Promise<object> => {
+      await getClient().config.credentials();
+      signed += 1;
+      return {};
+    };
+    logs.onAnyCommand().callsFake((_input: unknown, getClient: () => CloudWatchLogsClient) => signing(getClient));
+    cloudwatch.onAnyCommand().callsFake((_input: unknown, getClient: () => CloudWatchClient) => signing(getClient));
     let stsClosed: () => void = () => undefined;
     closedSts = new Promise<void>((resolve) => (stsClosed = resolve));
     server = createServer((req: IncomingMessage, res: ServerResponse) => {

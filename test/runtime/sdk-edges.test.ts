@@ -56,6 +56,20 @@ describe('over real HTTP', () => {
     expect(at[2]! - at[1]!).toBeGreaterThanOrEqual(200);
   });
 
+  it('an attempt with no answer after 1.5 s is abandoned and retried, well within the deadline', async () => {
+    const at: number[] = [];
+    await listen((req, res) => {
+      at.push(Date.now());
+      // The first attempt is never answered; the second is.
+      if (at.length > 1) answering(req, res);
+      else req.resume();
+    });
+    const started = Date.now();
+    await expect(assumeRole(ROLE_ARN, 'us-east-1', OWN, AbortSignal.timeout(6000))).resolves.toEqual(ROLE);
+    expect(at).toHaveLength(2);
+    expect(at[1]! - started).toBeGreaterThanOrEqual(1500);
+  });
+
   it('calls of one process share a kept-alive connection, and need no write notice', async () => {
     const sockets: number[] = [];
     await listen((req, res) => {
@@ -83,8 +97,9 @@ describe('over real HTTP', () => {
 
 describe('AssumeRole answers without usable credentials', () => {
   // Mocked here only: the tests above send over real HTTP.
-  let sts: ReturnType<typeof mockClient<STSClient>>;
-  beforeAll(() => (sts = mockClient(STSClient)));
+  const mockSts = () => mockClient(STSClient);
+  let sts: ReturnType<typeof mockSts>;
+  beforeAll(() => (sts = mockSts()));
   afterAll(() => sts.restore());
   const full = { AccessKeyId: 'ASIAROLE', SecretAccessKey: 'role-secret', SessionToken: 'role-token', Expiration: new Date() };
 
