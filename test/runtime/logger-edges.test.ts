@@ -122,3 +122,61 @@ describe('errorFields', () => {
     expect(errorFields(Object.assign(new Error('x'), { stack: 42 }))).toEqual({ errorType: 'Error', stack: '' });
   });
 });
+
+describe("errorFields: an error's name and its frames in this file, nothing else", () => {
+  // The logger's own file, as its frames name it (the bundle in production, the source here).
+  const FILE = require.resolve('../../src/runtime/logger');
+  const withStack = (stack: unknown, name = 'Error'): Error => Object.assign(new Error('message quoting input'), { name, stack });
+
+  it.each([
+    'Error', 'TypeError', 'RangeError', 'SyntaxError', 'ReferenceError', 'EvalError', 'URIError', 'AggregateError',
+    'RequestError', 'TypeConfigurationError', 'ConfigError', 'AwsCallError', 'CredentialsError',
+  ])('%s is named', (name) => {
+    expect(errorFields(withStack('', name))).toEqual({ errorType: name, stack: '' });
+  });
+
+  it("keeps line:column of this file's frames, with or without a function name, joined by ' | '", () => {
+    const stack = [
+      'Error: message quoting input',
+      `    at judge (${FILE}:12:34)`,
+      `    at ${FILE}:5:6`,
+      '    at other (/var/task/elsewhere.js:1:2)',
+      `    at Object.<anonymous> (${FILE}:7:8)   `,
+    ].join('\n');
+    expect(errorFields(withStack(stack))).toEqual({ errorType: 'Error', stack: '12:34 | 5:6 | 7:8' });
+  });
+
+  it('leaves out what only looks like a frame of this file', () => {
+    const lines = [
+      `Error: ${FILE}:1:1`,
+      `    message at (${FILE}:2:2)`,
+      `    at f (${FILE}:3:3) trailing`,
+      `    at f (${FILE}:x:4)`,
+      `    at f (${FILE}:x1:2)`,
+      `    at f (${FILE}:1:2x)`,
+      `    at f (${FILE}:1:2x`,
+      `    at f (${FILE}:5:y)`,
+      `    at f (${FILE}:6:7:8)`,
+      `    at f (${FILE}9:9)`,
+      `    at f (${FILE}.map:10:10)`,
+      `    at f (prefix${FILE}:11:11)`,
+      `    at ${'f'.repeat(2048)} (${FILE}:12:12)`,
+      '    at :13:13',
+    ];
+    expect(errorFields(withStack(lines.join('\n')))).toEqual({ errorType: 'Error', stack: '' });
+  });
+
+  it('a frame of exactly 2048 characters is kept; positions of many digits are', () => {
+    const tail = ` (${FILE}:123:4567)`;
+    const padded = `at ${'f'.repeat(2048 - 3 - tail.length)}${tail}`;
+    expect(padded).toHaveLength(2048);
+    expect(errorFields(withStack(`Error\n    ${padded}`))).toEqual({ errorType: 'Error', stack: '123:4567' });
+  });
+
+  it('at most 15 frames, from the first 200 lines', () => {
+    const frames = Array.from({ length: 20 }, (_, i) => `    at f (${FILE}:${i + 1}:1)`);
+    expect(errorFields(withStack(['Error', ...frames].join('\n'))).stack).toBe(Array.from({ length: 15 }, (_, i) => `${i + 1}:1`).join(' | '));
+    const late = [...Array.from({ length: 199 }, () => 'noise'), `    at f (${FILE}:200:1)`, `    at f (${FILE}:201:1)`];
+    expect(errorFields(withStack(late.join('\n'))).stack).toBe('200:1');
+  });
+});
