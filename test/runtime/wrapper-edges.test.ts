@@ -6,7 +6,7 @@
  */
 import { MAX_MESSAGE_LENGTH, parseTestEvent, RequestError } from '../../src/runtime/protocol';
 import { Logger } from '../../src/runtime/logger';
-import { createHook, type HookDefinition } from '../../src/runtime/wrapper';
+import { createHook, type HandlerResult, type HookDefinition } from '../../src/runtime/wrapper';
 
 const quiet = new Logger(() => undefined, {}, 'ERROR');
 const TARGET = 'AWS::ECS::TaskDefinition';
@@ -72,5 +72,68 @@ describe('a test event that is not one', () => {
   it.each([undefined, '', 42])('a target name %j is refused, naming where it was looked for', (targetName) => {
     const event = { ...testEvent, request: { hookContext: { ...testEvent.request.hookContext, targetName } } };
     expect(refusal(event)).toBe('The request has no request.hookContext.targetName.');
+  });
+});
+
+describe('the answer and the time the function has', () => {
+  const http = jest.requireActual<typeof import('node:http')>('node:http');
+  let server: import('node:http').Server | undefined;
+  afterEach(async () => {
+    server?.closeAllConnections();
+    await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
+    server = undefined;
+  });
+
+  function hookWith(result: () => HandlerResult) {
+    return createHook<null>({ targetNames: [TARGET], handlers: { CREATE_PRE_PROVISION: result }, parseConfiguration: () => null, logger: quiet });
+  }
+  async function payloadAt(): Promise<string> {
+    server = http.createServer((_req, res) => res.writeHead(200).end('{"resourceProperties":{"Family":"web"}}'));
+    await new Promise<void>((resolve) => server!.listen(0, '127.0.0.1', resolve));
+    return `http://127.0.0.1:${(server.address() as import('node:net').AddressInfo).port}/payload`;
+  }
+  const remote = (payload: string) => ({
+    clientRequestToken: 'token-2',
+    actionInvocationPoint: 'CREATE_PRE_PROVISION',
+    requestData: { targetName: TARGET, targetLogicalId: 'WebTask', payload },
+  });
+
+  it('a verdict without an error code or annotations carries neither key', async () => {
+    const answer = await hookWith(() => ({ hookStatus: 'SUCCESS', message: 'ok', annotations: [] })).testEntrypoint(testEvent, undefined);
+    expect(Object.keys(answer).sort()).toEqual(['callbackDelaySeconds', 'clientRequestToken', 'hookStatus', 'message']);
+  });
+
+  it("an internal error names the invocation's request id, or a fresh id when it has none fit to quote", async () => {
+    const hook = hookWith(() => {
+      throw new Error('bug');
+    });
+    const message = async (awsRequestId: string | undefined) => (await hook.testEntrypoint(testEvent, { awsRequestId })).message;
+    expect(await message('8f5e2c1a-1234-4abc-9def-0123456789ab')).toContain('(correlation id 8f5e2c1a-1234-4abc-9def-0123456789ab)');
+    for (const bad of ['not an id!', 'x'.repeat(65), '', undefined]) {
+      expect(await message(bad)).toMatch(/\(correlation id [0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}\)/);
+    }
+  });
+
+  it("a remote payload is read within the time Lambda says is left: none left, none read", async () => {
+    const url = await payloadAt();
+    let judged = 0;
+    const hook = hookWith(() => {
+      judged += 1;
+      return { hookStatus: 'SUCCESS', message: 'ok' };
+    });
+    await expect(hook.entrypoint(remote(url), { getRemainingTimeInMillis: () => 20_000 })).resolves.toMatchObject({ hookStatus: 'SUCCESS' });
+    expect(judged).toBe(1);
+    await expect(hook.entrypoint(remote(url), {})).resolves.toMatchObject({ hookStatus: 'SUCCESS' });
+    expect(judged).toBe(2);
+    for (const left of [() => 0, () => -5, () => Number.NaN]) {
+      const answer = await hook.entrypoint(remote(url), { getRemainingTimeInMillis: left });
+      if (Number.isNaN(left())) {
+        // Not a number of milliseconds: as if Lambda had said nothing (30 s).
+        expect(answer).toMatchObject({ hookStatus: 'SUCCESS' });
+      } else {
+        expect(answer).toMatchObject({ hookStatus: 'FAILED', errorCode: 'NetworkFailure' });
+      }
+    }
+    expect(judged).toBe(3);
   });
 });
