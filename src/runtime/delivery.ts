@@ -60,17 +60,10 @@ function raceSignal<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
   return new Promise<T>((resolve, reject) => {
     const onAbort = (): void => reject(new AwsCallError('the time allowed for delivery ran out', 'timeout'));
     if (signal.aborted) return onAbort();
-    signal.addEventListener('abort', onAbort, { once: true });
-    promise.then(
-      (value) => {
-        signal.removeEventListener('abort', onAbort);
-        resolve(value);
-      },
-      (error: unknown) => {
-        signal.removeEventListener('abort', onAbort);
-        reject(error);
-      },
-    );
+    // Whichever comes first settles; the later one finds it settled. The signal aborts once and lives
+    // for one finish(), so its listener need not be removed.
+    signal.addEventListener('abort', onAbort);
+    promise.then(resolve, reject);
   });
 }
 

@@ -20,7 +20,7 @@ export type FetchFailure =
   | { readonly kind: 'network'; readonly code?: string }
   | { readonly kind: 'truncated' }
   | { readonly kind: 'too-large' }
-  | { readonly kind: 'status'; readonly status: number; readonly retried: boolean }
+  | { readonly kind: 'status'; readonly status: number }
   | { readonly kind: 'redirect'; readonly status: number };
 
 export type FetchResult = { readonly ok: true; readonly body: Buffer; readonly attempts: number } | { readonly ok: false; readonly failure: FetchFailure; readonly attempts: number };
@@ -33,17 +33,16 @@ function attempt(url: URL, maxBytes: number, timeoutMs: number): Promise<Attempt
   const transport = url.protocol === 'https:' ? (require('node:https') as typeof import('node:https')) : (require('node:http') as typeof import('node:http'));
   /* eslint-enable @typescript-eslint/no-require-imports */
   return new Promise<Attempt>((resolve) => {
-    let settled = false;
+    // Called only from the request's events and the timer, once both exist. A promise settles once: a
+    // later finish (the close that follows an error) changes nothing.
     const finish = (result: Attempt): void => {
-      if (settled) return;
-      settled = true;
       clearTimeout(timer);
       req.destroy();
       resolve(result);
     };
-    const timer = setTimeout(() => finish({ ok: false, failure: { kind: 'timeout' } }), Math.max(0, timeoutMs));
-    // agent: false: no socket of one invocation outlives it.
-    const req = transport.request(url, { method: 'GET', agent: false }, (res: IncomingMessage) => {
+    // agent: false: no socket of one invocation outlives it. Made before the timer: a request that
+    // cannot even be made (it throws) leaves no timer behind to fire on it.
+    const req = transport.request(url, { agent: false }, (res: IncomingMessage) => {
       const status = res.statusCode ?? 0;
       if (status >= 300 && status < 400) {
         finish({ ok: false, failure: { kind: 'redirect', status } });
@@ -61,14 +60,15 @@ function attempt(url: URL, maxBytes: number, timeoutMs: number): Promise<Attempt
       });
       res.on('error', () => finish({ ok: false, failure: { kind: 'truncated' } }));
       res.on('close', () => {
-        const declared = res.headers['content-length'];
-        if (!res.complete || (declared !== undefined && Number(declared) !== received)) {
+        // Complete only when the body arrived as framed (all of its Content-Length, or the last chunk).
+        if (!res.complete) {
           finish({ ok: false, failure: { kind: 'truncated' } });
           return;
         }
         finish({ ok: true, status, body: Buffer.concat(chunks, received) });
       });
     });
+    const timer = setTimeout(() => finish({ ok: false, failure: { kind: 'timeout' } }), Math.max(0, timeoutMs));
     req.on('error', (error: NodeJS.ErrnoException) => {
       const code = typeof error.code === 'string' && /^[A-Z_]{1,32}$/.test(error.code) ? error.code : undefined;
       finish({ ok: false, failure: { kind: 'network', code } });
@@ -101,7 +101,7 @@ export async function fetchPayload(url: URL, deadline: number, maxBytes: number)
     const result = await attempt(url, maxBytes, Math.min(ATTEMPT_TIMEOUT_MS, left));
     if (result.ok) {
       if (result.status >= 200 && result.status < 300) return { ok: true, body: result.body, attempts };
-      last = { kind: 'status', status: result.status, retried: retry > 0 };
+      last = { kind: 'status', status: result.status };
     } else {
       last = result.failure;
     }
@@ -111,6 +111,5 @@ export async function fetchPayload(url: URL, deadline: number, maxBytes: number)
     if (Date.now() + wait + 50 >= deadline) break;
     await sleep(wait);
   }
-  if (last.kind === 'status') last = { ...last, retried: attempts > 1 };
   return { ok: false, failure: last, attempts };
 }

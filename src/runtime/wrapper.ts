@@ -252,7 +252,8 @@ export function createHook<C>(definition: HookDefinition<C>): Hook {
     const detail = stoodFor !== result.errorCode ? { detailCode: stoodFor } : {};
     log.info('Answered', { hookStatus: result.hookStatus, errorCode: result.errorCode, ...detail, durationMs });
     if (delivery !== undefined) {
-      const exceptionType = result.errorCode === undefined || result.errorCode === 'NonCompliant' ? undefined : result.errorCode;
+      // No error code (a verdict that passes) stays undefined as it is; NonCompliant is a verdict, not an exception.
+      const exceptionType = result.errorCode === 'NonCompliant' ? undefined : result.errorCode;
       await delivery.finish({ invocationPoint, durationMs, exceptionType }, Math.min(Date.now() + DELIVERY_BUDGET_MS, hardDeadline));
     }
     return answer(token, result);

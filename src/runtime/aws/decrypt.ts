@@ -26,7 +26,10 @@ const { decrypt } = buildDecrypt({ commitmentPolicy: COMMITMENT_POLICY, maxEncry
 /** Where the signer's public key is in a signed message's encryption context (the Encryption SDK's name). */
 const ENCODED_SIGNER_KEY = 'aws-crypto-public-key';
 /** JWK names of the Encryption SDK's signature curves (its suites name them as OpenSSL does). */
-const JWK_CURVE: Readonly<Record<string, string>> = { prime256v1: 'P-256', secp384r1: 'P-384' };
+const JWK_CURVE: ReadonlyMap<string | undefined, string> = new Map([
+  ['prime256v1', 'P-256'],
+  ['secp384r1', 'P-384'],
+]);
 
 /**
  * The Encryption SDK's default materials manager, with the signer's public key decoded by Node's crypto
@@ -38,7 +41,7 @@ const JWK_CURVE: Readonly<Record<string, string>> = { prime256v1: 'P-256', secp3
  */
 export class NodeCurveMaterialsManager extends NodeDefaultCryptographicMaterialsManager {
   override _initializeDecryptionMaterial(suite: NodeAlgorithmSuite, encryptionContext: EncryptionContext): NodeDecryptionMaterial {
-    const curve = suite.signatureCurve === undefined ? undefined : JWK_CURVE[suite.signatureCurve];
+    const curve = JWK_CURVE.get(suite.signatureCurve);
     const encoded = encryptionContext?.[ENCODED_SIGNER_KEY];
     if (curve === undefined || typeof encoded !== 'string' || encoded === '') return super._initializeDecryptionMaterial(suite, encryptionContext);
     const point = Buffer.from(encoded, 'base64');
@@ -74,7 +77,8 @@ export async function decryptCredentials(
   onWritten?: () => void,
 ): Promise<DecryptOutcome> {
   let kmsCalls = 0;
-  let callFailure: AwsCallError | undefined;
+  /** Why the STS or KMS call failed, in words safe for a log line. */
+  let callFailure: string | undefined;
   // The keyring asks for a client by the key ARN's Region; its decrypt sends one DecryptCommand under the deadline.
   const clientProvider = (region: string) => ({
     decrypt: async (input: DecryptCommandInput) => {
@@ -86,8 +90,8 @@ export async function decryptCredentials(
         await role;
         return await callWithin('kms', 'Decrypt', signal, (abortSignal) => kms.send(new DecryptCommand(input), { abortSignal }));
       } catch (error) {
-        callFailure = error instanceof AwsCallError ? error : new AwsCallError('kms Decrypt: the call failed', 'network');
-        throw callFailure;
+        callFailure = error instanceof AwsCallError ? error.message : 'kms Decrypt: the call failed';
+        throw error;
       }
     },
   });
@@ -97,7 +101,7 @@ export async function decryptCredentials(
     return { ok: true, plaintext };
   } catch (error) {
     // The keyring wraps a failed STS or KMS call in its own error; the call's failure says more.
-    if (callFailure !== undefined) return { ok: false, reason: `the credentials could not be decrypted: ${callFailure.message}` };
+    if (callFailure !== undefined) return { ok: false, reason: `the credentials could not be decrypted: ${callFailure}` };
     const text = error instanceof Error ? error.message : '';
     if (/maxEncryptedDataKeys/.test(text)) return { ok: false, reason: 'the credentials could not be decrypted: the message has more encrypted data keys than allowed' };
     // The header was read and the strict keyring found no data key under the hook's key to ask KMS for.
