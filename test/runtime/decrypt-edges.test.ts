@@ -5,8 +5,6 @@
  * AWS call names; the KMS Decrypt without a write notice, and closed at the deadline (real HTTP on
  * loopback); a deadline that is due now.
  */
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { createECDH } from 'node:crypto';
 import { buildClient, CommitmentPolicy, KmsKeyringNode, NodeAlgorithmSuite, NodeDefaultCryptographicMaterialsManager } from '@aws-crypto/client-node';
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
@@ -15,6 +13,7 @@ import { decryptCredentials, NodeCurveMaterialsManager } from '../../src/runtime
 import { deadlineAt } from '../../src/runtime/aws/deadline';
 import { assumeRole } from '../../src/runtime/aws/role';
 import { FakeKms } from '../support/sdk-mocks';
+import { endpointStandIn } from '../support/stand-in';
 
 const KEY_ARN = 'arn:aws:kms:eu-west-1:123456789012:key/0b6f1a52-6c1e-4a0b-9a52-2f1d6a0e7d11';
 const ROLE_ARN = 'arn:aws:iam::123456789012:role/hook-encryption';
@@ -139,18 +138,7 @@ describe('the role', () => {
 });
 
 describe('the KMS Decrypt over real HTTP', () => {
-  let server: Server | undefined;
-  afterEach(async () => {
-    delete process.env.AWS_ENDPOINT_URL_KMS;
-    server?.closeAllConnections();
-    await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
-    server = undefined;
-  });
-  async function listen(handler: (req: IncomingMessage, res: ServerResponse) => void): Promise<void> {
-    server = createServer(handler);
-    await new Promise<void>((resolve) => server!.listen(0, '127.0.0.1', resolve));
-    process.env.AWS_ENDPOINT_URL_KMS = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  }
+  const { listen } = endpointStandIn('KMS');
   let message: Buffer;
   beforeAll(async () => {
     const generator = new KmsKeyringNode({ generatorKeyId: KEY_ARN, clientProvider: (() => fake.client) as never });

@@ -5,12 +5,11 @@
  * without an answer, it learns that the attempt ended. The same notice for the KMS Decrypt request
  * (src/runtime/aws/decrypt.ts), which delivery waits for before setting up its clients.
  */
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { buildClient, CommitmentPolicy, KmsKeyringNode } from '@aws-crypto/client-node';
 import { decryptCredentials } from '../../src/runtime/aws/decrypt';
 import { assumeRole } from '../../src/runtime/aws/role';
 import { FakeKms } from '../support/sdk-mocks';
+import { endpointStandIn } from '../support/stand-in';
 
 const OWN = { accessKeyId: 'AKIDFUNCTION', secretAccessKey: 'function-secret', sessionToken: 'function-token' };
 const ROLE_ARN = 'arn:aws:iam::123456789012:role/hook-encryption';
@@ -19,20 +18,7 @@ const ANSWER =
   '<AccessKeyId>ASIAROLE</AccessKeyId><SecretAccessKey>role-secret</SecretAccessKey><SessionToken>role-token</SessionToken>' +
   '<Expiration>2099-01-01T00:00:00Z</Expiration></Credentials></AssumeRoleResult></AssumeRoleResponse>';
 
-let server: Server | undefined;
-afterEach(async () => {
-  delete process.env.AWS_ENDPOINT_URL_STS;
-  delete process.env.AWS_ENDPOINT_URL_KMS;
-  await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
-  server = undefined;
-});
-
-async function listen(handler: (req: IncomingMessage, res: ServerResponse) => void): Promise<void> {
-  server = createServer(handler);
-  await new Promise<void>((resolve) => server!.listen(0, '127.0.0.1', resolve));
-  process.env.AWS_ENDPOINT_URL_STS = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  process.env.AWS_ENDPOINT_URL_KMS = process.env.AWS_ENDPOINT_URL_STS;
-}
+const { listen, close } = endpointStandIn('STS', 'KMS');
 
 it('says the request is written before the answer comes, then gives the role credentials', async () => {
   let answer: (() => void) | undefined;
@@ -61,8 +47,7 @@ it('says the request is written before the answer comes, then gives the role cre
 it('says the attempt ended when the endpoint refuses the connection, and the call fails', async () => {
   // A port nothing listens on (the server is closed at once).
   await listen(() => undefined);
-  await new Promise<void>((resolve) => server!.close(() => resolve()));
-  server = undefined;
+  await close();
   let ended = 0;
   await expect(assumeRole(ROLE_ARN, 'us-east-1', OWN, AbortSignal.timeout(5000), () => (ended += 1))).rejects.toMatchObject({ code: 'network' });
   expect(ended).toBeGreaterThan(0);

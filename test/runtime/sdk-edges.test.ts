@@ -4,11 +4,11 @@
  * for the calls of a process, a write notice that ends with its call; and the answers AssumeRole may
  * give without usable credentials.
  */
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import { mockClient } from 'aws-sdk-client-mock';
 import { assumeRole } from '../../src/runtime/aws/role';
+import { endpointStandIn } from '../support/stand-in';
 
 const OWN = { accessKeyId: 'AKIDFUNCTION', secretAccessKey: 'function-secret', sessionToken: 'function-token' };
 const ROLE_ARN = 'arn:aws:iam::123456789012:role/hook-encryption';
@@ -19,18 +19,7 @@ const ANSWER =
 const ROLE = { accessKeyId: 'ASIAROLE', secretAccessKey: 'role-secret', sessionToken: 'role-token' };
 
 describe('over real HTTP', () => {
-  let server: Server | undefined;
-  afterEach(async () => {
-    delete process.env.AWS_ENDPOINT_URL_STS;
-    server?.closeAllConnections();
-    await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
-    server = undefined;
-  });
-  async function listen(handler: (req: IncomingMessage, res: ServerResponse) => void): Promise<void> {
-    server = createServer(handler);
-    await new Promise<void>((resolve) => server!.listen(0, '127.0.0.1', resolve));
-    process.env.AWS_ENDPOINT_URL_STS = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  }
+  const { listen } = endpointStandIn('STS');
   const answering = (req: IncomingMessage, res: ServerResponse): void => {
     req.resume();
     req.on('end', () => res.writeHead(200, { 'content-type': 'text/xml' }).end(ANSWER));
