@@ -8,14 +8,11 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import { mockClient } from 'aws-sdk-client-mock';
 import { assumeRole } from '../../src/runtime/aws/role';
-import { endpointStandIn } from '../support/stand-in';
+import { ASSUME_ROLE_ANSWER, ENCRYPTION_ROLE_ARN, endpointStandIn, FUNCTION_CREDENTIALS } from '../support/stand-in';
 
-const OWN = { accessKeyId: 'AKIDFUNCTION', secretAccessKey: 'function-secret', sessionToken: 'function-token' };
-const ROLE_ARN = 'arn:aws:iam::123456789012:role/hook-encryption';
-const ANSWER =
-  '<AssumeRoleResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><AssumeRoleResult><Credentials>' +
-  '<AccessKeyId>ASIAROLE</AccessKeyId><SecretAccessKey>role-secret</SecretAccessKey><SessionToken>role-token</SessionToken>' +
-  '<Expiration>2099-01-01T00:00:00Z</Expiration></Credentials></AssumeRoleResult></AssumeRoleResponse>';
+const OWN = FUNCTION_CREDENTIALS;
+const ROLE_ARN = ENCRYPTION_ROLE_ARN;
+const ANSWER = ASSUME_ROLE_ANSWER;
 const ROLE = { accessKeyId: 'ASIAROLE', secretAccessKey: 'role-secret', sessionToken: 'role-token' };
 
 describe('over real HTTP', () => {

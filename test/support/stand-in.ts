@@ -36,3 +36,12 @@ export function endpointStandIn(...services: readonly string[]): StandIn {
     },
   };
 }
+
+/** The function's own credentials, as Lambda sets them, in the role suites. */
+export const FUNCTION_CREDENTIALS = { accessKeyId: 'AKIDFUNCTION', secretAccessKey: 'function-secret', sessionToken: 'function-token' };
+export const ENCRYPTION_ROLE_ARN = 'arn:aws:iam::123456789012:role/hook-encryption';
+/** What a stand-in STS answers to AssumeRole (the role's credentials below). */
+export const ASSUME_ROLE_ANSWER =
+  '<AssumeRoleResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><AssumeRoleResult><Credentials>' +
+  '<AccessKeyId>ASIAROLE</AccessKeyId><SecretAccessKey>role-secret</SecretAccessKey><SessionToken>role-token</SessionToken>' +
+  '<Expiration>2099-01-01T00:00:00Z</Expiration></Credentials></AssumeRoleResult></AssumeRoleResponse>';
