@@ -41,6 +41,8 @@ describe('describeFailure', () => {
       expect(failure({ name: 'Weird', code })).toEqual({ message: 'logs PutLogEvents: the call failed (Weird)', code: 'network', name: 'AwsCallError' });
     }
     expect(failure({ code: `E${'X'.repeat(31)}` }).message).toBe(`logs PutLogEvents: the connection failed (E${'X'.repeat(31)})`);
+    // Only a string is a code: a value that merely prints as one is not quoted.
+    expect(failure({ name: 'Weird', code: ['ECONNREFUSED'] })).toEqual({ message: 'logs PutLogEvents: the call failed (Weird)', code: 'network', name: 'AwsCallError' });
   });
 
   it('a 2xx answer the SDK could not read', () => {

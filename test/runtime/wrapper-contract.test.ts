@@ -88,3 +88,34 @@ describe('what a handler throws', () => {
     expect((await entrypoint(REQUEST, { awsRequestId: 'x'.repeat(64) })).message).toContain(`(correlation id ${'x'.repeat(64)})`);
   });
 });
+
+describe('the configuration', () => {
+  function configuredHook(parseConfiguration: (raw: unknown) => string) {
+    return createHook<string>({
+      targetNames: ['AWS::ECS::TaskDefinition'],
+      handlers: { CREATE_PRE_PROVISION: (_request, config) => ({ hookStatus: 'SUCCESS', message: `config ${config}` }) },
+      parseConfiguration,
+      parseEnvironment: () => 'from the environment',
+      logger: new Logger(() => undefined, {}, 'ERROR'),
+    });
+  }
+
+  it("a registered hook reads the type configuration, a Lambda hook its environment", async () => {
+    const hook = configuredHook(() => 'from the type configuration');
+    expect((await hook.entrypoint(REQUEST)).message).toBe('config from the type configuration');
+    expect((await hook.lambdaEntrypoint(REQUEST)).message).toBe('config from the environment');
+  });
+
+  it('only a TypeConfigurationError is an invalid configuration; any other failure is internal and quotes nothing', async () => {
+    const invalid = configuredHook(() => {
+      throw new TypeConfigurationError('Invalid type configuration: ExemptImages is not a list.');
+    });
+    expect(await invalid.entrypoint(REQUEST)).toMatchObject({ hookStatus: 'FAILED', errorCode: 'InvalidTypeConfiguration', message: 'Invalid type configuration: ExemptImages is not a list.' });
+    const broken = configuredHook(() => {
+      throw new Error('secret value from the configuration');
+    });
+    const answer = await broken.entrypoint(REQUEST);
+    expect(answer).toMatchObject({ hookStatus: 'FAILED', errorCode: 'InternalFailure' });
+    expect(answer.message).not.toContain('secret');
+  });
+});
