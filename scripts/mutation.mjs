@@ -27,7 +27,8 @@ const mutateAt = args.findIndex((a) => a === '--mutate' || a === '-m' || a.start
 const run = {
   commit: git('rev-parse', 'HEAD'),
   // Uncommitted changes to tracked files make the report describe no commit; it says so.
-  dirty: git('status', '--porcelain', '--untracked-files=no') !== '',
+  // (The report's own two files, which a run rewrites, do not count.)
+  dirty: git('status', '--porcelain', '--untracked-files=no', '--', '.', ':!guide/MUTATION.md', ':!guide/mutation.json') !== '',
   // null: the files stryker.config.mjs names.
   // null: every test file; else the folders the run was limited to (a lower bound on the scores).
   tests,

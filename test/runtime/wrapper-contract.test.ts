@@ -106,6 +106,16 @@ describe('the configuration', () => {
     expect((await hook.lambdaEntrypoint(REQUEST)).message).toBe('config from the environment');
   });
 
+  it('a Lambda hook without an environment reader reads the type configuration', async () => {
+    const hook = createHook<string>({
+      targetNames: ['AWS::ECS::TaskDefinition'],
+      handlers: { CREATE_PRE_PROVISION: (_request, config) => ({ hookStatus: 'SUCCESS', message: `config ${config}` }) },
+      parseConfiguration: () => 'from the type configuration',
+      logger: new Logger(() => undefined, {}, 'ERROR'),
+    });
+    expect((await hook.lambdaEntrypoint(REQUEST)).message).toBe('config from the type configuration');
+  });
+
   it('only a TypeConfigurationError is an invalid configuration; any other failure is internal and quotes nothing', async () => {
     const invalid = configuredHook(() => {
       throw new TypeConfigurationError('Invalid type configuration: ExemptImages is not a list.');
