@@ -9,7 +9,7 @@ import { EMPTY_CONFIG, findExemption, RULE_ID, safeName, windowsFamily } from '.
 import { findTaskDefinitions, type TaskDefinitionSite, type TemplateError, type ValidateOptions, validateTemplate } from './judge';
 import { type ParsedTemplate, parseTemplateText } from './parse';
 import { intrinsicOf, isRecord, NO_VALUE, Resolver } from './resolve';
-import type { Position } from './source-map';
+import { lineStartsOf, type Position } from './source-map';
 import { CLOUDFORMATION_TAGS } from './tags';
 
 const KEY = 'ReadonlyRootFilesystem';
@@ -56,12 +56,6 @@ interface Entry {
   readonly entry: Record<string, unknown>;
   readonly index: number;
   readonly position: Position;
-}
-
-function lineStarts(text: string): number[] {
-  const starts = [0];
-  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
-  return starts;
 }
 
 /** Follows Fn::If into both branches (every branch is a template line that may need the fix). */
@@ -259,7 +253,7 @@ interface Plan {
 function plan(text: string, parsed: ParsedTemplate, options: ValidateOptions): Plan | TemplateError {
   const maps = mapsByOffset(text);
   if (!maps) return { message: 'the template could not be read for editing' };
-  const starts = lineStarts(text);
+  const starts = lineStartsOf(text);
   const eol = /\r\n/.test(text) ? '\r\n' : '\n';
   const config = options.config ?? EMPTY_CONFIG;
   const { entries, left } = containerEntries(parsed, options);

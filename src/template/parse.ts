@@ -8,7 +8,7 @@ import { locateJsonError } from './json-error';
 import { readYamlFast } from './fast-yaml';
 import { JsonScanError, JsonSourceMap } from './json-source-map';
 import { LIMITS, MAX_RAW_BRACKET_DEPTH } from './limits';
-import { type Position, SourceMap } from './source-map';
+import { lineStartsOf, type Position, positionAt, SourceMap } from './source-map';
 import { CLOUDFORMATION_TAGS } from './tags';
 import { safeName } from '../policy/text';
 
@@ -164,14 +164,7 @@ class Walker {
 
 function jsonFailure(text: string): ParseFailure {
   const found = locateJsonError(text);
-  const offset = found?.offset ?? 0;
-  let line = 1;
-  let lineStart = 0;
-  for (let i = text.indexOf('\n'); i >= 0 && i < offset; i = text.indexOf('\n', i + 1)) {
-    line++;
-    lineStart = i + 1;
-  }
-  return { ok: false, message: `invalid JSON: ${found?.message ?? 'syntax error'}`, position: { line, column: offset - lineStart + 1 } };
+  return { ok: false, message: `invalid JSON: ${found?.message ?? 'syntax error'}`, position: positionAt(lineStartsOf(text), found?.offset ?? 0) };
 }
 
 function yamlFailure(error: YAMLError, walker: Walker): ParseFailure {
@@ -188,9 +181,7 @@ function jsonTemplate(text: string, root: unknown): ParsedTemplate | ParseFailur
     return { ok: true, format: 'json', root, sourceMap };
   } catch (error) {
     if (!(error instanceof JsonScanError)) throw error;
-    let start = 0;
-    for (let i = text.indexOf('\n'); i >= 0 && i < error.offset; i = text.indexOf('\n', i + 1)) start = i + 1;
-    return { ok: false, message: error.message, position: { line: text.slice(0, start).split('\n').length, column: error.offset - start + 1 } };
+    return { ok: false, message: error.message, position: positionAt(lineStartsOf(text), error.offset) };
   }
 }
 
