@@ -2,7 +2,8 @@
  * The answer the wrapper (src/runtime/wrapper.ts) gives CloudFormation at its edges: a handler's
  * message longer than CloudFormation takes is cut to its limit with an ellipsis; a failure outside
  * every handler and parser still answers FAILED/InternalFailure with the request's token. And the
- * refusals of a test event that is not one (src/runtime/protocol.ts).
+ * refusals of a test event that is not one (src/runtime/protocol.ts). And the log lines an invocation
+ * writes: the answer as given, identifiers bounded and printable, a payload not read.
  */
 import { MAX_MESSAGE_LENGTH, parseTestEvent, RequestError } from '../../src/runtime/protocol';
 import { Logger } from '../../src/runtime/logger';
@@ -135,5 +136,68 @@ describe('the answer and the time the function has', () => {
       }
     }
     expect(judged).toBe(3);
+  });
+});
+
+describe('the log lines of an invocation', () => {
+  /** The hook's log lines, parsed, with the clock fields checked and left out. */
+  function logged(lines: string[]): Record<string, unknown>[] {
+    return lines.map((line) => {
+      const { timestamp, durationMs, ...rest } = JSON.parse(line) as Record<string, unknown>;
+      expect(timestamp).toEqual(expect.stringMatching(/^\d{4}-\d\d-\d\dT/));
+      if (rest.message === 'Answered') expect(durationMs).toEqual(expect.any(Number));
+      return rest;
+    });
+  }
+  function capturingHook(result: HandlerResult) {
+    const lines: string[] = [];
+    const hook = createHook<null>({
+      targetNames: [TARGET],
+      handlers: { CREATE_PRE_PROVISION: () => result },
+      parseConfiguration: () => null,
+      logger: new Logger((line) => lines.push(line), {}, 'INFO'),
+    });
+    return { hook, lines };
+  }
+  const invocation = (requestData: Record<string, unknown>) => ({
+    clientRequestToken: 'token-3',
+    actionInvocationPoint: 'CREATE_PRE_PROVISION',
+    invocationId: 'inv-1',
+    requestData: { targetName: TARGET, targetLogicalId: 'WebTask', targetModel: { resourceProperties: { Family: 'web' } }, ...requestData },
+  });
+
+  it('the Answered line says what the answer says, and no code it does not stand for', async () => {
+    const { hook, lines } = capturingHook({ hookStatus: 'FAILED', errorCode: 'NonCompliant', message: 'no' });
+    await hook.entrypoint(invocation({}), { awsRequestId: 'req-1' });
+    await hook.lambdaEntrypoint(invocation({}), { awsRequestId: 'req-2' });
+    const common = { level: 'INFO', message: 'Answered', invocationPoint: 'CREATE_PRE_PROVISION', targetName: TARGET, targetLogicalId: 'WebTask', invocationId: 'inv-1' };
+    expect(logged(lines)).toEqual([
+      { ...common, correlationId: 'req-1', hookStatus: 'FAILED', errorCode: 'NonCompliant' },
+      { ...common, correlationId: 'req-2', hookStatus: 'FAILED', errorCode: 'NonCompliant' },
+    ]);
+  });
+
+  it('identifiers in log lines are cut to 256 characters, anything but a name character shown as ?', async () => {
+    const { hook, lines } = capturingHook({ hookStatus: 'SUCCESS', message: 'ok' });
+    const long = `Web Task"\n${'x'.repeat(300)}`;
+    await hook.entrypoint(invocation({ targetLogicalId: long }), { awsRequestId: 'req-1' });
+    const [line] = logged(lines);
+    expect(line!.targetLogicalId).toBe(`Web?Task??${'x'.repeat(246)}`);
+    // A target name this hook does not check is quoted in the answer the same way.
+    const answer = await hook.entrypoint(invocation({ targetName: `AWS::S3::Bucket ${'y'.repeat(300)}` }), { awsRequestId: 'req-2' });
+    expect(answer.message).toBe(`Nothing to check: AWS::S3::Bucket?${'y'.repeat(240)} is not a target of this hook.`);
+  });
+
+  it('a payload not read is logged as a warning with its error code and reason, then answered', async () => {
+    const { hook, lines } = capturingHook({ hookStatus: 'SUCCESS', message: 'unused' });
+    // No time left: the payload is not asked for (nothing listens at this address either).
+    const event = invocation({ targetModel: undefined, payload: 'http://127.0.0.1:9/payload' });
+    const answer = await hook.entrypoint(event, { awsRequestId: 'req-1', getRemainingTimeInMillis: () => 0 });
+    expect(answer).toMatchObject({ hookStatus: 'FAILED', errorCode: 'NetworkFailure' });
+    const ids = { correlationId: 'req-1', invocationPoint: 'CREATE_PRE_PROVISION', targetName: TARGET, targetLogicalId: 'WebTask', invocationId: 'inv-1' };
+    expect(logged(lines)).toEqual([
+      { level: 'WARN', message: 'Payload not read', ...ids, errorCode: 'NetworkFailure', reason: answer.message },
+      { level: 'INFO', message: 'Answered', ...ids, hookStatus: 'FAILED', errorCode: 'NetworkFailure' },
+    ]);
   });
 });
