@@ -191,16 +191,21 @@ describe('encrypted credentials', () => {
     expect(accepted).toEqual([]);
   });
 
-  it('truncation at lengths all through the message is refused', async () => {
+  it('truncation at lengths all through the message is refused as malformed, in its header without asking KMS', async () => {
     const accepted: number[] = [];
+    let headerCuts = 0;
     for (let n = 1; n < message.length; n += n < 64 ? 1 : 4) {
+      kms.resetHistory();
       const result = await read(message.subarray(0, n).toString('base64')).then(
         () => 'accepted',
-        (e: unknown) => (e instanceof CredentialsError ? 'refused' : 'not a CredentialsError'),
+        (e: unknown) => (e instanceof CredentialsError ? e.message : 'not a CredentialsError'),
       );
-      if (result !== 'refused') accepted.push(n);
+      if (result !== 'the credentials could not be decrypted: the message is malformed or was altered') accepted.push(n);
+      if (kms.calls().length === 0) headerCuts += 1;
     }
     expect(accepted).toEqual([]);
+    // The short cuts end inside the header, before the data key KMS would be asked to decrypt.
+    expect(headerCuts).toBeGreaterThan(20);
   });
 
   it('a message whose plaintext is not credentials is refused', async () => {

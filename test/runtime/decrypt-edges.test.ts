@@ -94,16 +94,21 @@ describe("the signer key: the Encryption SDK's checks and answer, by Node's cryp
         expect(material.verificationKey).toBeDefined();
       }
       expect(calls).toBe(0);
-      // Unsigned suites (with and without key commitment): no verification key, the SDK's own path.
+      // Unsigned suites (with and without key commitment): no verification key, the SDK's own path; a
+      // signer key in such a message's context is the SDK's own refusal too, not a point decoded.
+      const stray = { purpose: 'test', 'aws-crypto-public-key': keyOf('prime256v1', 'compressed').toString('base64') };
       for (const id of [0x0178, 0x0478]) {
-        expect(ours._initializeDecryptionMaterial(new NodeAlgorithmSuite(id), { purpose: 'test' }).verificationKey).toBeUndefined();
+        const suite = new NodeAlgorithmSuite(id);
+        expect(ours._initializeDecryptionMaterial(suite, { purpose: 'test' }).verificationKey).toBeUndefined();
+        expect(decoded(ours, suite, stray)).toBe(decoded(new NodeDefaultCryptographicMaterialsManager(keyring), suite, stray));
+        expect(decoded(ours, suite, stray)).toBe('refused: Encryption context contains public verification key for unsigned algorithm suite.');
       }
-      expect(calls).toBe(2);
+      expect(calls).toBe(6);
       // A signed suite whose context lacks the key, or has it empty: the SDK's own refusal.
       for (const context of [{ purpose: 'test' }, { 'aws-crypto-public-key': '' }] as Record<string, string>[]) {
         expect(decoded(ours, P256, context)).toBe(decoded(new NodeDefaultCryptographicMaterialsManager(keyring), P256, context));
       }
-      expect(calls).toBe(4);
+      expect(calls).toBe(8);
     } finally {
       Object.setPrototypeOf(NodeCurveMaterialsManager.prototype, NodeDefaultCryptographicMaterialsManager.prototype);
     }

@@ -76,13 +76,11 @@ export async function decryptCredentials(
   signal: AbortSignal,
   onWritten?: () => void,
 ): Promise<DecryptOutcome> {
-  let kmsCalls = 0;
   /** Why the STS or KMS call failed, in words safe for a log line. */
   let callFailure: string | undefined;
   // The keyring asks for a client by the key ARN's Region; its decrypt sends one DecryptCommand under the deadline.
   const clientProvider = (region: string) => ({
     decrypt: async (input: DecryptCommandInput) => {
-      kmsCalls += 1;
       try {
         const kms = new KMSClient(clientConfig(region, () => role));
         if (onWritten !== undefined) whenWritten(kms, onWritten);
@@ -104,8 +102,9 @@ export async function decryptCredentials(
     if (callFailure !== undefined) return { ok: false, reason: `the credentials could not be decrypted: ${callFailure}` };
     const text = error instanceof Error ? error.message : '';
     if (/maxEncryptedDataKeys/.test(text)) return { ok: false, reason: 'the credentials could not be decrypted: the message has more encrypted data keys than allowed' };
-    // The header was read and the strict keyring found no data key under the hook's key to ask KMS for.
-    if (kmsCalls === 0 && /unencryptedDataKey has not been set/.test(text)) return { ok: false, reason: 'the credentials are not encrypted under the hook encryption key' };
+    // The header was read and the strict keyring found no data key under the hook's key to ask KMS for:
+    // once it asks, it sets the key or throws an error of its own (or the call's, answered above), never this one.
+    if (/unencryptedDataKey has not been set/.test(text)) return { ok: false, reason: 'the credentials are not encrypted under the hook encryption key' };
     return { ok: false, reason: 'the credentials could not be decrypted: the message is malformed or was altered' };
   }
 }
