@@ -9,6 +9,9 @@ const root = dirname(fileURLToPath(import.meta.url));
 // out of the sandbox copy, and scripts/mutation-build.mjs links them again from this root.
 const links = readdirSync(root).filter((name) => lstatSync(`${root}/${name}`).isSymbolicLink());
 process.env.MUTATION_PROJECT_ROOT = root;
+// Each part of a run (scripts/mutation.mjs: PARTS) keeps its own results, incremental file and events:
+// a run over one part must not drop the others' results from the incremental file.
+const out = process.env.MUTATION_PART ? `reports/mutation/parts/${process.env.MUTATION_PART}` : 'reports/mutation';
 
 /**
  * Suites mutation runs leave out, and why (scripts/mutation.mjs records them, guide/MUTATION.md lists
@@ -58,12 +61,12 @@ export default {
   // at run time, so the end-to-end suites exercise the mutant without a rebuild per mutant.
   buildCommand: 'node scripts/mutation-build.mjs',
   incremental: true,
-  incrementalFile: 'reports/mutation/incremental.json',
-  // event-recorder: one file per mutant under reports/mutation/events as soon as it is judged, so the
+  incrementalFile: `${out}/incremental.json`,
+  // event-recorder: one file per mutant under <part>/events as soon as it is judged, so the
   // survivors of a long run can be worked on while it runs.
   reporters: ['json', 'progress', 'clear-text', 'event-recorder'],
-  eventReporter: { baseDir: 'reports/mutation/events' },
-  jsonReporter: { fileName: 'reports/mutation/mutation.json' },
+  eventReporter: { baseDir: `${out}/events` },
+  jsonReporter: { fileName: `${out}/mutation.json` },
   clearTextReporter: { allowColor: false, logTests: false, reportScoreTable: true },
   concurrency: 2,
   timeoutMS: 10000,

@@ -1,16 +1,34 @@
-// Turns Stryker's JSON report (reports/mutation/mutation.json) and the run's facts
-// (reports/mutation/run.json, written by scripts/mutation.mjs) into guide/MUTATION.md and
+// Turns the JSON reports of the run's parts (reports/mutation/parts/<part>/mutation.json) and their
+// facts (run.json beside each, written by scripts/mutation.mjs) into guide/MUTATION.md and
 // guide/mutation.json. A surviving mutant counts as equivalent only where
 // scripts/mutation-equivalents.json explains it, keyed by file, mutator, original code and
 // replacement, so explanations outlive re-runs and line shifts.
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const read = (path) => JSON.parse(readFileSync(join(root, path), 'utf8'));
-const report = read('reports/mutation/mutation.json');
-const run = read('reports/mutation/run.json');
+import { PARTS } from './mutation.mjs';
+
+const parts = Object.keys(PARTS)
+  .map((name) => ({ name, dir: `reports/mutation/parts/${name}` }))
+  .filter(({ dir }) => existsSync(join(root, dir, 'run.json')) && existsSync(join(root, dir, 'mutation.json')))
+  .map(({ name, dir }) => ({ name, run: read(`${dir}/run.json`), report: read(`${dir}/mutation.json`) }));
+if (parts.length === 0) {
+  console.error('mutation report: no part has been run (reports/mutation/parts/*/run.json): run npm run mutation first');
+  process.exit(1);
+}
+/** Every mutated file of every part; a file belongs to one part. */
+const report = { files: {} };
+for (const part of parts) {
+  for (const [file, data] of Object.entries(part.report.files)) {
+    if (report.files[file]) throw new Error(`${file} is in two parts of the run: give each file to one part (scripts/mutation.mjs PARTS)`);
+    report.files[file] = data;
+  }
+}
+const missing = Object.keys(PARTS).filter((name) => !parts.some((p) => p.name === name));
+const commits = [...new Set(parts.map((p) => p.run.commit))];
 const equivalents = read('scripts/mutation-equivalents.json');
 
 const squash = (code) => code.replace(/\s+/g, ' ').trim();
@@ -76,7 +94,6 @@ for (const file of files) {
 
 const inline = (text) => `\`${squash(text).replace(/`/g, "'").slice(0, 160)}\``;
 const pct = (n) => `${n.toFixed(1)}%`;
-const scope = run.scope ?? 'every file stryker.config.mjs names (src/policy, src/template, src/runtime, src/handlers.ts)';
 const md = [];
 md.push('# Mutation testing');
 md.push('');
@@ -86,25 +103,39 @@ md.push(
 md.push('');
 md.push('## The run');
 md.push('');
-md.push(`- Commit: \`${run.commit}\`${run.dirty ? ' **plus uncommitted changes** (this report describes no commit; re-run on a clean tree)' : ''}`);
-md.push(`- Files mutated: ${run.scope ? `\`${run.scope}\` only; the other files stryker.config.mjs names were not mutated in this run and have no score here` : scope}`);
 md.push(
-  run.tests
-    ? `- Tests: only the jest suites under \`${run.tests}\` (\`--tests\`), so every score is a lower bound: the other suites can only kill more`
-    : `- Tests: every jest suite, the end-to-end ones on the bundle included${run.leftOut ? `, but ${Object.keys(run.leftOut).length} left out (below)` : ''}`,
+  commits.length === 1
+    ? `- Commit: \`${commits[0]}\`${parts.some((p) => p.run.dirty) ? ' **plus uncommitted changes** (this report describes no commit; re-run on a clean tree)' : ''}`
+    : `- **The parts ran on different commits** (${parts.map((p) => `${p.name}: \`${p.run.commit}\``).join(', ')}): this report describes no single commit; re-run every part on one`,
 );
-for (const [path, why] of Object.entries(run.leftOut ?? {})) md.push(`  - left out: \`${path}\`: ${why}`);
-if (run.firstPass) {
-  md.push(
-    `- Two passes: the suites under \`${run.firstPass.tests}\` first (${Math.round(run.firstPass.seconds / 60)} min), then every suite on the same commit, where mutants the first pass killed kept that result and every other mutant ran the tests of every suite that covers it`,
-  );
+md.push(`- In parts, each with its own files, suites and incremental results (\`scripts/mutation.mjs\`: PARTS)${missing.length ? `; **not run: ${missing.join(', ')}** (its files have no score here)` : ''}`);
+const leftOut = parts[0].run.leftOut ?? {};
+if (Object.keys(leftOut).length) {
+  md.push(`- Left out of every part (\`stryker.config.mjs\` LEFT_OUT): a mutant only these could kill counts as surviving`);
+  for (const [path, why] of Object.entries(leftOut)) md.push(`  - \`${path}\`: ${why}`);
 }
-md.push(
-  run.incrementalFrom
-    ? `- Incremental: mutants whose code and covering tests had not changed kept their results from the previous pass on the same machine (commit \`${run.incrementalFrom.commit}\`${run.incrementalFrom.dirty ? ' with uncommitted changes' : ''}, ${run.incrementalFrom.tests ? `suites under \`${run.incrementalFrom.tests}\`` : 'every suite'}); every other mutant was tested in this run`
-    : `- From scratch: no earlier results were used${run.firstPass ? ' by the first pass' : ''}`,
-);
-md.push(`- Stryker ${run.stryker} (jest runner, \`coverageAnalysis: perTest\`), Node ${run.node}, ${Math.round(run.seconds / 60)} min (${run.seconds} s) wall time, started ${run.startedAt}`);
+for (const { name, run } of parts) {
+  md.push('');
+  md.push(`### Part ${name}`);
+  md.push('');
+  md.push(`- Files mutated: \`${run.scope}\``);
+  md.push(
+    run.tests
+      ? `- Tests: only the jest suites under \`${run.tests}\`, so its scores are lower bounds: the other suites can only kill more`
+      : `- Tests: every jest suite, the end-to-end ones on the bundle included, but those left out above`,
+  );
+  if (run.firstPass) {
+    md.push(
+      `- Two passes: the suites under \`${run.firstPass.tests}\` first (${Math.round(run.firstPass.seconds / 60)} min), then every suite on the same commit, where mutants the first pass killed kept that result and every other mutant ran the tests of every suite that covers it`,
+    );
+  }
+  md.push(
+    run.incrementalFrom
+      ? `- Incremental: mutants whose code and covering tests had not changed kept their results from the part's previous pass on the same machine (commit \`${run.incrementalFrom.commit}\`${run.incrementalFrom.dirty ? ' with uncommitted changes' : ''}, ${run.incrementalFrom.tests ? `suites under \`${run.incrementalFrom.tests}\`` : 'every suite'}); every other mutant was tested in this run`
+      : `- From scratch: no earlier results were used${run.firstPass ? ' by the first pass' : ''}`,
+  );
+  md.push(`- Stryker ${run.stryker} (jest runner, \`coverageAnalysis: perTest\`), Node ${run.node}, ${Math.round(run.seconds / 60)} min (${run.seconds} s) wall time, started ${run.startedAt}`);
+}
 md.push('');
 md.push('## Scores');
 md.push('');
@@ -160,19 +191,20 @@ if (stale.length > 0) {
 md.push('## Running it');
 md.push('');
 md.push('```sh');
-md.push("npm run mutation                                   # every file stryker.config.mjs names: unit and in-process suites, then every suite");
-md.push("npm run mutation -- --mutate 'src/policy/**/*.ts'  # some files only (any Stryker option passes through)");
-md.push('npm run mutation -- --tests test/policy,test/cli   # only the suites in these folders: quicker, scores are lower bounds');
-md.push('npm run mutation -- --force                        # ignore the incremental file, test every mutant again');
-md.push('npm run mutation -- --first none                   # one pass with every suite (slower: a mutant the unit tests kill still loads every suite that covers it)');
+md.push('npm run mutation                                   # every part: core (policy, protocol, entrypoints), then template');
+md.push('npm run mutation -- --part template                # one part; the report keeps the other parts\' last results');
+md.push("npm run mutation -- --part core --mutate 'src/policy/**/*.ts'  # some files of a part only");
+md.push('npm run mutation -- --tests test/policy,test/cli   # one pass over the suites in these folders: quicker, scores are lower bounds');
+md.push('npm run mutation -- --force                        # ignore the incremental files, test every mutant again');
+md.push('npm run mutation -- --first none                   # core in one pass with every suite (slower: a mutant the unit tests kill still loads every suite that covers it)');
 md.push('```');
 md.push('');
-md.push('It is not part of `npm test` or CI. It needs what `npm test` needs (moto_server on PATH, or `MOTO_ENDPOINT`), and writes this page and `guide/mutation.json` from Stryker\'s own report (`reports/mutation/mutation.json`): commit them after a run on a clean tree.');
+md.push('It is not part of `npm test` or CI. It needs what `npm test` needs (moto_server on PATH, or `MOTO_ENDPOINT`), and writes this page and `guide/mutation.json` from Stryker\'s own reports (`reports/mutation/parts/<part>/mutation.json`): commit them after a run of every part on a clean tree.');
 md.push('');
-md.push('- During a run, `reports/mutation/events/` holds every mutant\'s result as soon as it is judged (Stryker\'s event recorder), so survivors can be worked on before the run ends.');
-md.push('- Re-runs are incremental: `reports/mutation/incremental.json` (git-ignored, so each machine keeps its own and branches never conflict over it) keeps every mutant\'s result, and only mutants whose code or covering tests changed run again. A clean clone starts from nothing and reproduces the scores.');
+md.push('- During a run, `reports/mutation/parts/<part>/events/` holds every mutant\'s result as soon as it is judged (Stryker\'s event recorder), so survivors can be worked on before the run ends.');
+md.push('- Re-runs are incremental: `reports/mutation/parts/<part>/incremental.json` (git-ignored, so each machine keeps its own and branches never conflict over it) keeps every mutant\'s result, and only mutants whose code or covering tests changed run again. One file per part, so re-running one part keeps the others\' results. A clean clone starts from nothing and reproduces the scores.');
 md.push('- End-to-end suites count. Stryker builds `dist/` once per run from the instrumented sources (`scripts/mutation-build.mjs`), so every mutant is in the bundle behind a run-time switch: suites that load `dist/handlers.js` in jest switch it on like the sources, and bundles run in child processes (the CLI, Lambda stdout and canary suites) learn the active mutant through a file and report what they covered (`test/support/mutation-relay.ts`).');
-md.push('- Speed: by default a run makes two passes (`scripts/mutation.mjs`): the unit suites and the end-to-end suites that load the bundle in jest kill most mutants quickly, then every suite runs only on what they left alive. Within a pass a mutant runs only the tests that cover it, and jest loads only the test files that hold them (`scripts/mutation-filter.cjs`), fastest first; once one fails, the rest of its file is skipped and the files after it are not loaded (`scripts/mutation-sequencer.cjs`, `scripts/mutation-environment.cjs`, `scripts/mutation-runner.cjs`). A property test that fails stops there, without shrinking its counterexample. The slowest robustness and packaging suites are left out (listed above, with why). What a test file runs outside its tests is credited to that file\'s tests rather than to the whole suite. There is no TypeScript checker (it starved the test runners on 2 cores): a mutant that would not compile runs as JavaScript and is judged on its behaviour.');
+md.push('- Speed: the core part makes two passes: the unit suites and the end-to-end suites that load the bundle in jest kill most mutants quickly, then every suite runs only on what they left alive. The template part makes one pass of those suites (its mutants are many, and the command-line suites start a process per case). Within a pass a mutant runs only the tests that cover it, and jest loads only the test files that hold them (`scripts/mutation-filter.cjs`), fastest first; once one fails, the rest of its file is skipped and the files after it are not loaded (`scripts/mutation-sequencer.cjs`, `scripts/mutation-environment.cjs`, `scripts/mutation-runner.cjs`). A property test that fails stops there, without shrinking its counterexample. The slowest robustness and packaging suites are left out (listed above, with why). What a test file runs outside its tests is credited to that file\'s tests rather than to the whole suite. There is no TypeScript checker (it starved the test runners on 2 cores): a mutant that would not compile runs as JavaScript and is judged on its behaviour.');
 md.push('- Stryker 9.6 is the newest line that runs on Node 20, which the project supports (10.x needs Node 22).');
 md.push('- A survivor that changes no behaviour gets an entry in `scripts/mutation-equivalents.json`: `file`, `mutator`, `original` and `replacement` as this page shows them, and `why`. It then counts as equivalent, outside the score.');
 md.push('');

@@ -1,73 +1,126 @@
-// npm run mutation [-- <stryker options>]: runs Stryker (stryker.config.mjs), then writes
-// guide/MUTATION.md and guide/mutation.json from its JSON report (scripts/mutation-report.mjs).
-// Example: npm run mutation -- --mutate 'src/policy/**/*.ts' --concurrency 1
+// npm run mutation [-- <options>]: runs Stryker (stryker.config.mjs) over each part below, then writes
+// guide/MUTATION.md and guide/mutation.json from the parts' JSON reports (scripts/mutation-report.mjs).
+// Example: npm run mutation -- --part template --concurrency 1
 //
-// Two passes by default: the unit suites first (quick: most mutants die there), then every suite,
-// end-to-end ones included, incrementally, so only the mutants the first pass left alive (and any the
-// first pass could not reach) run again. --first <folders> picks the first pass's suites, --first none
-// makes one pass; --tests <folders> makes one pass over those suites only.
-const FIRST = 'test/policy,test/template,test/runtime,test/e2e';
+// Options of ours (every other option goes to Stryker):
+//   --part <name>     only this part (repeatable); the report still shows the other parts' last runs
+//   --mutate <globs>  within the part, only these files
+//   --tests <folders> within the part, one pass over the suites in these folders only
+//   --first <folders> within a two-pass part, the first pass's suites; `none` makes one pass of every suite
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
+const IN_PROCESS = 'test/policy,test/template,test/runtime,test/e2e';
+
+/**
+ * A run is made of parts, each with its own files, suites, results and incremental file, so that a
+ * part can be re-run alone without losing the others'.
+ * - core: the policy, the hook protocol and the entrypoints. Two passes: the unit and in-process
+ *   end-to-end suites first (most mutants die there, quickly), then every suite, incrementally, on
+ *   what they left alive.
+ * - template: the template reader, conditions and fixer. One pass of the in-process suites: its
+ *   mutants are many (about 4,000) and the command-line suites run the built CLI in a child process
+ *   per case, several seconds per surviving mutant, which would put a full run past an hour on 2
+ *   cores. Its scores are lower bounds.
+ */
+export const PARTS = {
+  core: { mutate: 'src/policy/**/*.ts,src/runtime/**/*.ts,src/handlers.ts', first: IN_PROCESS, tests: null },
+  template: { mutate: 'src/template/**/*.ts', first: null, tests: IN_PROCESS },
+};
+
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const git = (...args) => execFileSync('git', args, { cwd: root, encoding: 'utf8' }).trim();
-const args = process.argv.slice(2);
-// --tests <folders>: our own option (comma-separated test folders), read by scripts/mutation-filter.cjs.
-const testsAt = args.indexOf('--tests');
-const tests = testsAt >= 0 ? args.splice(testsAt, 2)[1] : null;
-if (tests) process.env.MUTATION_TESTS = tests;
-const firstAt = args.indexOf('--first');
-const firstOption = firstAt >= 0 ? args.splice(firstAt, 2)[1] : FIRST;
-const first = tests || firstOption === 'none' ? null : firstOption;
-const mutateAt = args.findIndex((a) => a === '--mutate' || a === '-m' || a.startsWith('--mutate='));
-const run = {
-  commit: git('rev-parse', 'HEAD'),
-  // Uncommitted changes to tracked files make the report describe no commit; it says so.
-  // (The report's own two files, which a run rewrites, do not count.)
-  dirty: git('status', '--porcelain', '--untracked-files=no', '--', '.', ':!guide/MUTATION.md', ':!guide/mutation.json') !== '',
-  // null: the files stryker.config.mjs names.
-  // null: every test file; else the folders the run was limited to (a lower bound on the scores).
-  tests,
-  scope: mutateAt < 0 ? null : args[mutateAt].startsWith('--mutate=') ? args[mutateAt].slice(9) : args[mutateAt + 1],
-  // Suites left out of every mutation run (stryker.config.mjs says why).
-  leftOut: (await import('../stryker.config.mjs')).LEFT_OUT,
-  stryker: createRequire(import.meta.url)('@stryker-mutator/core/package.json').version,
-  node: process.version,
-  startedAt: new Date().toISOString(),
-};
-mkdirSync(join(root, 'reports', 'mutation'), { recursive: true });
-// An incremental run keeps the results of mutants whose code and covering tests did not change since
-// the previous pass on this machine (Stryker reads its incremental file whenever it exists); the report
-// names that pass, recorded after every pass so that an interrupted run is named too.
-const lastPass = join(root, 'reports', 'mutation', 'last-pass.json');
-if (!args.includes('--force') && existsSync(join(root, 'reports', 'mutation', 'incremental.json'))) {
-  run.incrementalFrom = existsSync(lastPass) ? JSON.parse(readFileSync(lastPass, 'utf8')) : { commit: 'not recorded' };
-}
-const recordPass = (passTests) => writeFileSync(lastPass, `${JSON.stringify({ commit: run.commit, dirty: run.dirty, tests: passTests, scope: run.scope })}\n`);
 
-const stryker = join(root, 'node_modules', '@stryker-mutator', 'core', 'bin', 'stryker.js');
-const started = Date.now();
-function runStryker(passArgs, env) {
-  const result = spawnSync(process.execPath, [stryker, 'run', ...passArgs], { cwd: root, stdio: 'inherit', env });
-  if (result.status !== 0) {
-    console.error(`stryker exited with ${result.status ?? result.signal}; no report written`);
-    process.exit(result.status ?? 1);
+if (process.argv[1] === fileURLToPath(import.meta.url)) await main(process.argv.slice(2));
+
+async function main(args) {
+  const take = (name) => {
+    const at = args.findIndex((a) => a === name || a.startsWith(`${name}=`));
+    if (at < 0) return undefined;
+    if (args[at] !== name) return args.splice(at, 1)[0].slice(name.length + 1);
+    const [, value] = args.splice(at, 2);
+    if (value === undefined || value.startsWith('-')) fail(`${name} needs a value`);
+    return value;
+  };
+  const chosen = [];
+  for (let part = take('--part'); part !== undefined; part = take('--part')) {
+    if (!(part in PARTS)) fail(`unknown part "${part}": the parts are ${Object.keys(PARTS).join(', ')}`);
+    chosen.push(part);
   }
-  recordPass(env.MUTATION_TESTS ?? null);
+  const mutate = take('--mutate') ?? take('-m');
+  const tests = take('--tests');
+  const first = take('--first');
+  const leftOut = (await import('../stryker.config.mjs')).LEFT_OUT;
+  for (const name of chosen.length > 0 ? chosen : Object.keys(PARTS)) {
+    const part = PARTS[name];
+    runPart(name, {
+      mutate: mutate ?? part.mutate,
+      tests: tests ?? (first === undefined ? part.tests : null),
+      first: tests ? null : first === 'none' ? null : (first ?? part.first),
+      leftOut,
+      args,
+    });
+  }
+  const report = spawnSync(process.execPath, [join(root, 'scripts', 'mutation-report.mjs')], { cwd: root, stdio: 'inherit' });
+  process.exit(report.status ?? 1);
 }
-if (first) {
-  runStryker(args, { ...process.env, MUTATION_TESTS: first });
-  run.firstPass = { tests: first, seconds: Math.round((Date.now() - started) / 1000) };
-  // The second pass builds on the first: --force would throw its results away.
-  runStryker(args.filter((a) => a !== '--force'), process.env);
-} else {
-  runStryker(args, process.env);
+
+function fail(message) {
+  console.error(`npm run mutation: ${message}`);
+  process.exit(2);
 }
-run.seconds = Math.round((Date.now() - started) / 1000);
-writeFileSync(join(root, 'reports', 'mutation', 'run.json'), `${JSON.stringify(run, null, 2)}\n`);
-const report = spawnSync(process.execPath, [join(root, 'scripts', 'mutation-report.mjs')], { cwd: root, stdio: 'inherit' });
-process.exit(report.status ?? 1);
+
+function runPart(name, { mutate, tests, first, leftOut, args }) {
+  const dir = join(root, 'reports', 'mutation', 'parts', name);
+  mkdirSync(dir, { recursive: true });
+  const run = {
+    part: name,
+    commit: git('rev-parse', 'HEAD'),
+    // Uncommitted changes to tracked files make the report describe no commit; it says so.
+    // (The report's own two files, which a run rewrites, do not count.)
+    dirty: git('status', '--porcelain', '--untracked-files=no', '--', '.', ':!guide/MUTATION.md', ':!guide/mutation.json') !== '',
+    scope: mutate,
+    // null: every suite; else the folders the part was limited to (a lower bound on its scores).
+    tests,
+    // Suites left out of every mutation run (stryker.config.mjs says why).
+    leftOut,
+    stryker: createRequire(import.meta.url)('@stryker-mutator/core/package.json').version,
+    node: process.version,
+    startedAt: new Date().toISOString(),
+  };
+  // An incremental run keeps the results of mutants whose code and covering tests did not change since
+  // the part's previous pass on this machine (Stryker reads its incremental file whenever it exists);
+  // the report names that pass, recorded after every pass so that an interrupted run is named too.
+  const lastPass = join(dir, 'last-pass.json');
+  if (!args.includes('--force') && existsSync(join(dir, 'incremental.json'))) {
+    run.incrementalFrom = existsSync(lastPass) ? JSON.parse(readFileSync(lastPass, 'utf8')) : { commit: 'not recorded' };
+  }
+  const recordPass = (passTests) => writeFileSync(lastPass, `${JSON.stringify({ commit: run.commit, dirty: run.dirty, tests: passTests, scope: run.scope })}\n`);
+  const stryker = join(root, 'node_modules', '@stryker-mutator', 'core', 'bin', 'stryker.js');
+  const started = Date.now();
+  const pass = (passArgs, passTests) => {
+    const env = { ...process.env, MUTATION_PART: name };
+    if (passTests) env.MUTATION_TESTS = passTests;
+    else delete env.MUTATION_TESTS;
+    console.log(`\nnpm run mutation: part ${name}, ${mutate}, ${passTests ? `suites under ${passTests}` : 'every suite'}`);
+    const result = spawnSync(process.execPath, [stryker, 'run', '--mutate', mutate, ...passArgs], { cwd: root, stdio: 'inherit', env });
+    if (result.status !== 0) fail(`stryker exited with ${result.status ?? result.signal} in part ${name}; no report written`);
+    recordPass(passTests);
+  };
+  if (first) {
+    pass(args, first);
+    run.firstPass = { tests: first, seconds: Math.round((Date.now() - started) / 1000) };
+    // The second pass builds on the first: --force would throw its results away.
+    pass(
+      args.filter((a) => a !== '--force'),
+      null,
+    );
+  } else {
+    pass(args, tests);
+  }
+  run.seconds = Math.round((Date.now() - started) / 1000);
+  writeFileSync(join(dir, 'run.json'), `${JSON.stringify(run, null, 2)}\n`);
+}
