@@ -121,9 +121,8 @@ function judgeEntry(raw: unknown, index: number, config: PolicyConfig, sourceMap
     for (const flag of alternatives(entry.ReadonlyRootFilesystem)) {
       const value = literalFlag(flag);
       if (value === UNKNOWN) return { index, name: leftName, status: 'LEFT', line: lineOf(entry) };
-      const view: Record<string, unknown> = { ReadonlyRootFilesystem: value };
-      if (typeof name === 'string') view.Name = name;
-      if (typeof image === 'string') view.Image = image;
+      // The policy core reads a Name or Image only when it is text: UNKNOWN here is no name, no image.
+      const view = { Name: name, Image: image, ReadonlyRootFilesystem: value };
       results.push({ ...evaluateContainer(view, index, config), line: lineOf(entry) });
     }
   }

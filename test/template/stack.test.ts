@@ -227,6 +227,13 @@ describe('parameters are deploy-time values, their defaults ignored', () => {
     expect(findings).toEqual([{ logicalId: 'T${N}', targetType: 'AWS::ECS::TaskDefinition', line: 8, kind: 'left', why: 'Fn::ForEach ranges over values known only at deploy time', containers: [] }]);
   });
 
+  it('an Fn::ForEach inside an Fn::ForEach over a literal list: left when the inner one ranges over a parameter', () => {
+    const resources =
+      '  Fn::ForEach::Outer:\n    - X\n    - [A]\n    - Fn::ForEach::Inner:\n        - N\n        - !Ref Names\n        - T${X}${N}:\n            Type: AWS::ECS::TaskDefinition\n            Properties:\n              ContainerDefinitions: [{Name: app}]\n';
+    const findings = judge(resources, 'Transform: AWS::LanguageExtensions\nParameters:\n  Names: {Type: CommaDelimitedList, Default: "a,b"}\n');
+    expect(findings.map((f) => [f.logicalId, f.kind, f.why])).toEqual([['T${X}${N}', 'left', 'Fn::ForEach ranges over values known only at deploy time']]);
+  });
+
   it('a Ref to a parameter with a default stays unknown: left, never judged by the default', () => {
     const findings = judge(container('!Ref Lock'), 'Parameters:\n  Lock: {Type: String, Default: "false"}\n');
     expect(findings[0]!.containers).toEqual([{ index: 0, name: 'app', status: 'LEFT', line: 9 }]);
@@ -278,6 +285,21 @@ describe('Fn::If alternatives', () => {
     ]);
   });
 
+  it('an entry with an empty name, or none, in one branch and AWS::NoValue in the other is left unnamed', () => {
+    const empty = task('      ContainerDefinitions:\n        - !If [C, {Name: "", ReadonlyRootFilesystem: false}, !Ref AWS::NoValue]\n');
+    expect(judge(empty)[0]!.containers).toEqual([{ index: 0, name: null, status: 'LEFT', line: 6 }]);
+  });
+
+  it('a container that fails in one branch only is left, at the first branch without the flag too', () => {
+    const resources = task('      ContainerDefinitions:\n        - !If\n          - C\n          - Name: app\n          - Name: app\n            ReadonlyRootFilesystem: true\n');
+    expect(judge(resources)[0]!.containers).toEqual([{ index: 0, name: 'app', status: 'LEFT', line: 8 }]);
+  });
+
+  it('an entry with a Ref key among its keys is computed: left', () => {
+    const resources = task('      ContainerDefinitions:\n        - {Name: x, ReadonlyRootFilesystem: false, Ref: Other}\n');
+    expect(judge(resources)[0]!.containers).toEqual([{ index: 0, name: null, status: 'LEFT', line: 6 }]);
+  });
+
   it('a container in Fn::If with a different name in each branch is named by neither', () => {
     const resources = task('      ContainerDefinitions:\n        - !If [C, {Name: a, ReadonlyRootFilesystem: false}, {Name: b}]\n');
     expect(judge(resources)[0]!.containers).toEqual([{ index: 0, name: null, status: 'FAIL', reason: 'false', line: 6 }]);
@@ -320,6 +342,10 @@ describe('names and images', () => {
     const byImage = task('      ContainerDefinitions:\n        - {Name: app, Image: !Ref I}\n');
     expect(statusOf(judge(byImage, '', names))).toBe('EXEMPT');
     expect(judge(byImage, '', images)[0]!.containers).toEqual([{ index: 0, name: 'app', status: 'LEFT', line: 6 }]);
+  });
+
+  it('a container without a name is judged under name patterns (nothing to match)', () => {
+    expect(judge(task('      ContainerDefinitions:\n        - {Image: x}\n'), '', names)[0]!.containers).toEqual([{ index: 0, name: null, status: 'FAIL', reason: 'missing', line: 6 }]);
   });
 
   it('a literal image is judged against image patterns', () => {
