@@ -151,14 +151,13 @@ export class Resolver {
       return out;
     }
     if (isRecord(v)) {
-      const out: Record<string, unknown> = {};
+      const out: [string, unknown][] = [];
       for (const [k, item] of Object.entries(v)) {
         const r = this.resolve(item, used, depth + 1);
-        if (r === NO_VALUE) continue;
-        if (k === '__proto__') Object.defineProperty(out, k, { value: r, enumerable: true, writable: true, configurable: true });
-        else out[k] = r;
+        if (r !== NO_VALUE) out.push([k, r]);
       }
-      return out;
+      // fromEntries defines each key as an own entry: a "__proto__" key stays an ordinary key.
+      return Object.fromEntries(out);
     }
     return v;
   }
