@@ -92,8 +92,9 @@ export function parameterValues(declared: unknown, given: ReadonlyMap<string, st
   }
   if (!isRecord(declared)) return out;
   for (const [name, decl] of Object.entries(declared)) {
-    const type = isRecord(decl) && typeof decl.Type === 'string' ? decl.Type : 'String';
-    if (type.startsWith('AWS::SSM::Parameter::Value<')) {
+    // No Type (or one that is not text) reads as String: neither SSM nor a list.
+    const type = isRecord(decl) && typeof decl.Type === 'string' ? decl.Type : undefined;
+    if (type?.startsWith('AWS::SSM::Parameter::Value<')) {
       out.set(name, new Unresolved('ssm-parameter', name));
       continue;
     }
@@ -103,7 +104,7 @@ export function parameterValues(declared: unknown, given: ReadonlyMap<string, st
       scalarText(fallback) ??
       (Array.isArray(fallback) && fallback.every((x) => scalarText(x) !== undefined) ? fallback.map(scalarText).join(',') : undefined);
     if (raw === undefined) out.set(name, new Unresolved('parameter', name));
-    else out.set(name, type === 'CommaDelimitedList' || type.startsWith('List<') ? raw.split(',') : raw);
+    else out.set(name, type === 'CommaDelimitedList' || type?.startsWith('List<') ? raw.split(',') : raw);
   }
   return out;
 }
@@ -119,7 +120,7 @@ export class Resolver {
    * Follows Fn::If and other intrinsics at the top of `value` only, recording the conditions it
    * consults in `used`; the mapping or list it arrives at is returned as it stands in the template.
    */
-  unwrap(value: unknown, used: Set<string>): unknown {
+  unwrap(value: unknown, used: Set<string>, depth = 0): unknown {
     // At most 64 Fn::If followed, as decidingConditions follows them.
     for (let hops = 0; hops <= 64; hops++) {
       if (typeof value === 'string') return isDynamicReference(value) ? new Unresolved('dynamic', '') : value;
@@ -133,15 +134,17 @@ export class Resolver {
         continue;
       }
       if (name === 'Ref' && arg === 'AWS::NoValue') return NO_VALUE;
-      return this.intrinsic(name, arg, used, 0);
+      return this.intrinsic(name, arg, used, depth);
     }
     return new Unresolved('intrinsic', 'Fn::If');
   }
 
   /** Resolves every intrinsic in `value`; entries standing for AWS::NoValue are removed. */
   resolve(value: unknown, used: Set<string>, depth = 0): unknown {
-    const v = this.unwrap(value, used);
+    // Checked before any intrinsic is evaluated: an Fn::FindInMap whose entry refers to itself
+    // (Mappings are not evaluated by CloudFormation, but are read here) must end.
     if (depth > LIMITS.maxDepth) return new Unresolved('intrinsic', 'nesting');
+    const v = this.unwrap(value, used, depth);
     if (Array.isArray(v)) {
       const out: unknown[] = [];
       for (const item of v) {

@@ -265,6 +265,29 @@ describe('Fn::FindInMap', () => {
     expect(resolved('!FindInMap [M, prod, k]')).toEqual(u('intrinsic', 'Fn::FindInMap'));
   });
 
+  it('needs three keys, even where an entry is named "undefined"', () => {
+    expect(resolved('!FindInMap [M, prod]', 'Mappings:\n  M:\n    prod: {undefined: x}\n')).toEqual(u('intrinsic', 'Fn::FindInMap'));
+  });
+
+  it('ends an entry that refers to itself, through any intrinsic, as too deeply nested', () => {
+    const head = `Mappings:
+  M:
+    a:
+      row: !FindInMap [M, a, row]
+      key: !FindInMap [M, !FindInMap [M, a, key], x]
+      join: !Join ['', !FindInMap [M, a, join]]
+      select: !Select [0, !FindInMap [M, a, select]]
+      index: !Select [!FindInMap [M, a, index], [x]]
+      sub: !Sub ['\${A}', {A: !FindInMap [M, a, sub]}]
+      split: !Split [',', !FindInMap [M, a, split]]
+      default: !FindInMap [M, nowhere, x, {DefaultValue: !FindInMap [M, a, default]}]
+`;
+    for (const entry of ['row', 'key', 'join', 'select', 'index', 'sub', 'split', 'default']) {
+      expect([entry, resolved(`!FindInMap [M, a, ${entry}]`, head)]).toEqual([entry, u('intrinsic', 'nesting')]);
+    }
+    expect(detailOf('!FindInMap [M, a, row]', head)).toBe('nesting cannot be evaluated before deployment');
+  });
+
   it('says which key is only known at deploy time', () => {
     expect(resolved('!FindInMap [M, !Ref AWS::Region, k]', head)).toEqual(u('pseudo', 'AWS::Region'));
     expect(resolved('!FindInMap [M, !Ref Bucket]', head)).toEqual(u('resource', 'Bucket'));
@@ -284,6 +307,10 @@ describe('Fn::Sub', () => {
   it('names the first value missing and keeps the text whole', () => {
     expect(resolved("!Sub '${Env}-${AWS::Region}-${Bucket}'", head)).toEqual(u('pseudo', 'AWS::Region'));
     expect(resolved("!Sub ['${A}', {A: !Ref Bucket}]", head)).toEqual(u('resource', 'Bucket'));
+  });
+
+  it('reads AWS::NoValue as text in it, not as the absence of a value', () => {
+    expect(resolved('{a: !Sub AWS::NoValue}')).toEqual({ a: 'AWS::NoValue' });
   });
 
   it('cannot evaluate a template that is not text', () => {
