@@ -412,6 +412,7 @@ describe('the conditions that decide the containers', () => {
     expect(decidingConditions({ 'Fn::If': ['A', {}] })).toEqual([]);
     expect(decidingConditions({ 'Fn::If': [['A'], {}, {}] })).toEqual([]);
     expect(decidingConditions({ ContainerDefinitions: { 'Fn::If': ['A', [], [], []] } })).toEqual([]);
+    expect(decidingConditions({ ContainerDefinitions: [{ ReadonlyRootFilesystem: { 'Fn::FindInMap': ['M', 'a', 'b'] } }] })).toEqual([]);
     expect(decidingConditions({ ContainerDefinitions: [{ Name: { 'Fn::If': ['A', 'a'] } }] })).toEqual([]);
     const nest = (n: number): unknown => (n === 0 ? { ContainerDefinitions: [{ Name: { 'Fn::If': ['Deep', 'a', 'b'] } }] } : { 'Fn::If': [`C${n}`, nest(n - 1), {}] });
     expect(decidingConditions(nest(64))).toContain('Deep');
@@ -422,6 +423,12 @@ describe('the conditions that decide the containers', () => {
     expect(decidingConditions({ ContainerDefinitions: 'x', RuntimePlatform: 'y' })).toEqual([]);
     expect(decidingConditions({ ContainerDefinitions: ['x', { Name: 'n' }], RuntimePlatform: { OperatingSystemFamily: 'LINUX' } })).toEqual([]);
     expect(decidingConditions('Properties')).toEqual([]);
+    expect(decidingConditions(null)).toEqual([]);
+    expect(decidingConditions({ ContainerDefinitions: [null, { ReadonlyRootFilesystem: { 'Fn::If': ['F', true, false] } }] })).toEqual(['F']);
+    const nestElse = (n: number): unknown => (n === 0 ? { ContainerDefinitions: [{ Name: { 'Fn::If': ['Deep', 'a', 'b'] } }] } : { 'Fn::If': [`C${n}`, {}, nestElse(n - 1)] });
+    expect(decidingConditions(nestElse(64))).toHaveLength(65);
+    expect(decidingConditions(nestElse(65))).toHaveLength(64);
+    expect(decidingConditions(nestElse(65))).not.toContain('C1');
   });
 
   it('are judged in every combination, all true first', () => {

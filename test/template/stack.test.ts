@@ -250,6 +250,9 @@ describe('Fn::If alternatives', () => {
     const chain = (n: number): string => (n === 0 ? 'false' : `!If [C, false, ${chain(n - 1)}]`);
     expect(statusOf(judge(container(chain(32))))).toBe('FAIL:false');
     expect(statusOf(judge(container(chain(33))))).toBe('LEFT');
+    const thenChain = (n: number): string => (n === 0 ? 'false' : `!If [C, ${thenChain(n - 1)}, false]`);
+    expect(statusOf(judge(container(thenChain(32))))).toBe('FAIL:false');
+    expect(statusOf(judge(container(thenChain(33))))).toBe('LEFT');
   });
 
   it.each([
