@@ -373,5 +373,7 @@ describe('templates refused', () => {
 
   it('reads a template whose Resources is not a mapping as having none', () => {
     expect(judgeStackTemplate('Resources: [a]\n', EMPTY_CONFIG)).toEqual({ ok: true, findings: [] });
+    // A snippet of resources without the Resources key is no stack: CloudFormation deploys only templates with Resources.
+    expect(judgeStackTemplate(container(undefined), EMPTY_CONFIG)).toEqual({ ok: true, findings: [] });
   });
 });
