@@ -122,6 +122,7 @@ describe('over real HTTP', () => {
     await new Promise((resolve) => setImmediate(resolve));
     expect(written).toBe(after);
   });
+
   /** An STS client as the runtime makes it, with a write notice, whose credentials come from `provide` while it signs. */
   function signingWith(provide: () => Promise<void> | void, onWritten: () => void): STSClient {
     const sts = new STSClient(
