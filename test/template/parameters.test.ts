@@ -1,5 +1,6 @@
 // Parameter values as the AWS CLI takes them: Name=Value on the command line, and every parameter file form.
-import { ParameterError, parseParameterAssignment, parseParameterFile } from '../../src/template';
+import { ParameterError, parseParameterAssignment, parseParameterFile, parseTemplateText, validateTemplate } from '../../src/template';
+import { checkGivenParameters } from '../../src/template/parameter-check';
 
 function refusal(run: () => unknown): string {
   try {
@@ -105,5 +106,162 @@ describe('parseParameterFile', () => {
     ['Env=prod\nnot a pair\n', "parameter must be Name=Value with an alphanumeric name (or AWS::Region, AWS::AccountId, AWS::Partition), got 'not?a?pair'"],
   ])('refuses %s', (text, message) => {
     expect(refusal(() => parseParameterFile(text))).toBe(message);
+  });
+});
+
+describe('given values checked against the declared parameters, as CloudFormation checks them', () => {
+  function check(parameters: string, given: Record<string, string>): { problems: string[]; notes: string[] } {
+    const parsed = parseTemplateText(`Parameters:\n${parameters}`, 't.yaml');
+    if (!parsed.ok) throw new Error(parsed.message);
+    const checked = checkGivenParameters((parsed.root as Record<string, unknown>).Parameters, new Map(Object.entries(given)), parsed.sourceMap);
+    return { problems: checked.problems.map((p) => p.message), notes: checked.notes };
+  }
+  const refused = (name: string, why: string) => `parameter '${name}': the value given ${why}; CloudFormation would refuse the stack`;
+  const notRun = (name: string) => `parameter '${name}': its AllowedPattern was not checked (a pattern that could take too long to run)`;
+  const ok = { problems: [], notes: [] };
+
+  it('reports an ERROR at the parameter, naming it, never its value', () => {
+    const text = 'Parameters:\n  Env:\n    Type: String\n    AllowedValues: [dev, prod]\nResources:\n  T: {Type: AWS::ECS::TaskDefinition}\n';
+    expect(validateTemplate(text, { parameters: { Env: 'se-cr-et' } })).toEqual({
+      status: 'ERROR',
+      error: { message: refused('Env', 'is not one of its AllowedValues'), line: 2, column: 3 },
+      declaredParameters: ['Env'],
+      resources: [],
+    });
+  });
+
+  it('checks only declared parameters given a value, declared as objects', () => {
+    expect(check('  Env: {Type: String, AllowedValues: [dev]}\n  Odd: dev\n  Empty: ~\n', { Other: 'x', Odd: 'x', Empty: 'x' })).toEqual(ok);
+    const parsed = parseTemplateText('Parameters: [Env]\n', 't.yaml');
+    if (!parsed.ok) throw new Error(parsed.message);
+    // Parameters that are not a mapping declare nothing to check.
+    expect(checkGivenParameters((parsed.root as Record<string, unknown>).Parameters, new Map([['Env', 'x']]), parsed.sourceMap)).toEqual(ok);
+  });
+
+  it('checks Number values, bounds included, every item of a List<Number>', () => {
+    const decl = '  N: {Type: Number, MinValue: 2, MaxValue: "10"}\n  L: {Type: List<Number>, MinValue: 2, MaxValue: 10}\n  F: {Type: Number}\n';
+    expect(check(decl, { N: '2', L: '2,10', F: '-1.5e3' })).toEqual(ok);
+    expect(check(decl, { N: '10' })).toEqual(ok);
+    expect(check(decl, { N: '1.5' })).toEqual({ problems: [refused('N', 'is below its MinValue')], notes: [] });
+    expect(check(decl, { N: '10.5' })).toEqual({ problems: [refused('N', 'is above its MaxValue')], notes: [] });
+    expect(check(decl, { L: '5,1' })).toEqual({ problems: [refused('L', 'is below its MinValue')], notes: [] });
+    expect(check(decl, { L: '11,5' })).toEqual({ problems: [refused('L', 'is above its MaxValue')], notes: [] });
+    for (const value of ['ten', '', ' ', 'Infinity', '0x', '1,2']) {
+      expect(check(decl, { N: value })).toEqual({ problems: [refused('N', 'is not a number')], notes: [] });
+    }
+    for (const value of ['1,x', '3,,4', '3, ']) {
+      expect(check(decl, { L: value })).toEqual({ problems: [refused('L', 'is not a number')], notes: [] });
+    }
+  });
+
+  it('stops at a value that is not a number, and reports each other failure', () => {
+    const decl = "  N: {Type: Number, AllowedValues: [1, 2], AllowedPattern: '[0-9]', MinLength: 2}\n";
+    expect(check(decl, { N: 'x' })).toEqual({ problems: [refused('N', 'is not a number')], notes: [] });
+    expect(check(decl, { N: '3' })).toEqual({
+      problems: [refused('N', 'is not one of its AllowedValues'), refused('N', 'is shorter than its MinLength')],
+      notes: [],
+    });
+    expect(check("  S: {AllowedValues: [ab], AllowedPattern: 'a', MaxLength: 1, MinLength: 3}\n", { S: 'xy' })).toEqual({
+      problems: [refused('S', 'is not one of its AllowedValues'), refused('S', 'does not match its AllowedPattern'), refused('S', 'is shorter than its MinLength'), refused('S', 'is longer than its MaxLength')],
+      notes: [],
+    });
+  });
+
+  it('takes AllowedValues written as numbers and booleans as their text, ignoring other entries', () => {
+    const decl = '  P: {Type: String, AllowedValues: [1, true, x, {a: 1}, [y]]}\n';
+    for (const value of ['1', 'true', 'x']) expect(check(decl, { P: value })).toEqual(ok);
+    for (const value of ['y', '[object Object]', 'undefined', '']) expect(check(decl, { P: value }).problems).toEqual([refused('P', 'is not one of its AllowedValues')]);
+  });
+
+  it('checks each item of a CommaDelimitedList (spaces trimmed) and of a List<...> (as written)', () => {
+    const decl = "  C: {Type: CommaDelimitedList, AllowedValues: [a, b], AllowedPattern: '[a-z]'}\n  Z: {Type: 'List<AWS::EC2::AvailabilityZone::Name>', AllowedValues: [a, b]}\n";
+    expect(check(decl, { C: 'a, b', Z: 'a,b' })).toEqual(ok);
+    expect(check(decl, { C: 'a,c' }).problems).toEqual([refused('C', 'is not one of its AllowedValues')]);
+    expect(check(decl, { Z: 'a, b' }).problems).toEqual([refused('Z', 'is not one of its AllowedValues')]);
+    expect(check("  C: {Type: CommaDelimitedList, AllowedPattern: '[a-z]'}\n", { C: 'a,bc' }).problems).toEqual([refused('C', 'does not match its AllowedPattern')]);
+    // Without a list type, the whole value is one item.
+    expect(check("  S: {AllowedValues: ['a,b']}\n  T: {Type: 3, AllowedValues: ['a,b']}\n", { S: 'a,b', T: 'a,b' })).toEqual(ok);
+  });
+
+  it('checks MinLength and MaxLength on the whole value, bounds included', () => {
+    const decl = "  P: {MinLength: 2, MaxLength: '4'}\n";
+    expect(check(decl, { P: 'ab' })).toEqual(ok);
+    expect(check(decl, { P: 'abcd' })).toEqual(ok);
+    expect(check(decl, { P: 'a' }).problems).toEqual([refused('P', 'is shorter than its MinLength')]);
+    expect(check(decl, { P: 'abcde' }).problems).toEqual([refused('P', 'is longer than its MaxLength')]);
+    expect(check("  C: {Type: CommaDelimitedList, MaxLength: 3}\n", { C: 'a,b,c' }).problems).toEqual([refused('C', 'is longer than its MaxLength')]);
+  });
+
+  it('requires the whole value to match AllowedPattern, with Unicode characters whole', () => {
+    expect(check("  P: {AllowedPattern: '[a-z]+'}\n", { P: 'abc' })).toEqual(ok);
+    for (const value of ['abc1', '1abc', '']) expect(check("  P: {AllowedPattern: '[a-z]+'}\n", { P: value }).problems).toEqual([refused('P', 'does not match its AllowedPattern')]);
+    expect(check("  P: {AllowedPattern: '.'}\n", { P: '😀' })).toEqual(ok);
+    expect(check("  P: {AllowedPattern: 'a|b'}\n", { P: 'ab' }).problems).toEqual([refused('P', 'does not match its AllowedPattern')]);
+    expect(check('  P: {AllowedPattern: 12}\n', { P: '12' })).toEqual(ok);
+  });
+
+  it('runs a pattern JavaScript reads only without Unicode mode (an identity escape)', () => {
+    expect(check("  P: {AllowedPattern: 'x\\-y'}\n", { P: 'x-y' })).toEqual(ok);
+    expect(check("  P: {AllowedPattern: 'x\\-y'}\n", { P: 'xy' }).problems).toEqual([refused('P', 'does not match its AllowedPattern')]);
+  });
+
+  it.each([
+    '(a+)+',
+    '(a*)*',
+    '(a?)?',
+    '(a{1,2}){2}',
+    '(a|b)*',
+    '(a|b)+',
+    '(a|b)?',
+    '(a|b){2}',
+    '(?:a+)+',
+    '((a)+)+',
+    '((a|b))+',
+    '(((a*)))*',
+    '((ab)*)*',
+    '(x(a|b))+',
+    '[a](b+)+',
+    '\\\\(a+)+',
+    '\\d(a+)+',
+    '(a)\\1',
+    '(?<n>a)\\k<n>',
+    '(?=a)a',
+    '(?!b)a',
+    '(?<=a)b',
+    '(?<!a)b',
+    'a)+|(b',
+    '(a|b)x)|(y',
+    '(a',
+    '[a',
+    'a'.repeat(1001),
+  ])('does not run %s, and says so', (pattern) => {
+    expect(check(`  P: {AllowedPattern: ${JSON.stringify(pattern)}}\n`, { P: 'a' })).toEqual({ problems: [], notes: [notRun('P')] });
+  });
+
+  it.each([
+    ['(ab)+', 'abab'],
+    ['(a)(b)+', 'abb'],
+    ['(a*)', 'aaa'],
+    ['(a|b)', 'b'],
+    ['((a)+)', 'aa'],
+    ['(a(b)c)*', 'abcabc'],
+    ['a+(b)+', 'aabb'],
+    ['([+])+', '++'],
+    ['([ab+])+', 'a+b'],
+    ['[(]+', '(('],
+    ['[)]+', '))'],
+    ['\\(a+\\)+', '(aa))'],
+    ['(\\*)+', '**'],
+    ['(\\|)+', '||'],
+    ['a'.repeat(1000), 'a'.repeat(1000)],
+  ])('runs %s, a pattern that cannot backtrack badly', (pattern, value) => {
+    const decl = `  P: {AllowedPattern: ${JSON.stringify(pattern)}}\n`;
+    expect(check(decl, { P: value })).toEqual(ok);
+    expect(check(decl, { P: `${value}~` })).toEqual({ problems: [refused('P', 'does not match its AllowedPattern')], notes: [] });
+  });
+
+  it('names a long parameter by its first 128 characters at most', () => {
+    const name = 'P'.repeat(200);
+    expect(check(`  ${name}: {AllowedValues: [a]}\n`, { [name]: 'b' }).problems).toEqual([refused(`${'P'.repeat(127)}…`, 'is not one of its AllowedValues')]);
   });
 });
