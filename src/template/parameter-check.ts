@@ -149,7 +149,8 @@ export function checkFindInMap(
     }
     if (fn && fn[0] === 'Fn::FindInMap' && Array.isArray(fn[1]) && fn[1].length === 3) {
       const [m, k1, k2] = fn[1].map(key);
-      if (m && k1 && k2 && (m.from || k1.from || k2.from) && isRecord(mappings)) {
+      // Checked when a key comes from a given value: the culprit named below.
+      if (m && k1 && k2 && isRecord(mappings)) {
         const table = Object.prototype.hasOwnProperty.call(mappings, m.text) ? mappings[m.text] : undefined;
         const row = isRecord(table) && Object.prototype.hasOwnProperty.call(table, k1.text) ? table[k1.text] : undefined;
         const missing = !isRecord(table) ? m : !isRecord(row) ? k1 : !Object.prototype.hasOwnProperty.call(row, k2.text) ? k2 : undefined;
@@ -160,7 +161,6 @@ export function checkFindInMap(
             message: `Fn::FindInMap finds no entry in mapping '${m.from ? '(from a parameter)' : safeName(m.text, 128)}' for the value given to parameter '${safeName(culprit.from, 128)}'; CloudFormation would refuse the stack`,
             position,
           });
-          return;
         }
       }
     }

@@ -1,6 +1,7 @@
 // Parameter values as the AWS CLI takes them: Name=Value on the command line, and every parameter file form.
-import { ParameterError, parseParameterAssignment, parseParameterFile, parseTemplateText, validateTemplate } from '../../src/template';
-import { checkGivenParameters } from '../../src/template/parameter-check';
+import { Conditions, ParameterError, parseParameterAssignment, parseParameterFile, parseTemplateText, validateTemplate } from '../../src/template';
+import { checkFindInMap, checkGivenParameters } from '../../src/template/parameter-check';
+import { parameterValues } from '../../src/template/resolve';
 
 function refusal(run: () => unknown): string {
   try {
@@ -263,5 +264,147 @@ describe('given values checked against the declared parameters, as CloudFormatio
   it('names a long parameter by its first 128 characters at most', () => {
     const name = 'P'.repeat(200);
     expect(check(`  ${name}: {AllowedValues: [a]}\n`, { [name]: 'b' }).problems).toEqual([refused(`${'P'.repeat(127)}…`, 'is not one of its AllowedValues')]);
+  });
+});
+
+describe('Fn::FindInMap with keys from given values, as CloudFormation looks them up', () => {
+  const TEMPLATE = `AWSTemplateFormatVersion: '2010-09-09'
+Parameters:
+  Env: {Type: String}
+  Size: {Type: String}
+  Table: {Type: String}
+  Mode: {Type: String}
+  Zones: {Type: CommaDelimitedList}
+  Ids: {Type: 'List<AWS::EC2::Subnet::Id>'}
+Conditions:
+  IsBig: !Equals [!Ref Mode, big]
+Mappings:
+  Sizes:
+    dev: {Cpu: '256'}
+    prod: {Cpu: '1024'}
+  Big: {huge: {Cpu: '4096'}}
+  Small: {tiny: {Cpu: '128'}}
+  Regions: {eu-west-1: {Ami: ami-1}}
+Resources:
+  T:
+    Type: AWS::ECS::TaskDefinition
+    Properties:
+      ContainerDefinitions:
+        - Name: app
+          Image: nginx
+          ReadonlyRootFilesystem: true
+          Cpu: LOOKUP
+`;
+  function find(lookup: string, given: Record<string, string>, extra = ''): string[] {
+    const parsed = parseTemplateText(TEMPLATE.replace('LOOKUP', lookup) + extra, 't.yaml');
+    if (!parsed.ok) throw new Error(parsed.message);
+    const root = parsed.root as Record<string, unknown>;
+    const values = new Map(Object.entries(given));
+    const conditions = new Conditions(root.Conditions, { parameters: parameterValues(root.Parameters, values), mappings: root.Mappings, loop: new Map() }, true);
+    return checkFindInMap(root, values, conditions, parsed.sourceMap).map((p) => p.message);
+  }
+  const missing = (mapping: string, parameter: string) =>
+    `Fn::FindInMap finds no entry in mapping '${mapping}' for the value given to parameter '${parameter}'; CloudFormation would refuse the stack`;
+
+  it('refuses a missing entry as an ERROR at the Fn::FindInMap, naming the mapping and the parameter', () => {
+    const text = TEMPLATE.replace('LOOKUP', '!FindInMap [Sizes, !Ref Env, Cpu]');
+    expect(validateTemplate(text, { parameters: { Env: 'staging' } })).toMatchObject({ status: 'ERROR', error: { message: missing('Sizes', 'Env'), line: 26, column: 27 }, resources: [] });
+    expect(validateTemplate(text, { parameters: { Env: 'prod' } }).status).toBe('PASS');
+  });
+
+  it('names the parameter whose value is missing, at each level, else the first given', () => {
+    expect(find('!FindInMap [Sizes, !Ref Env, Cpu]', { Env: 'staging' })).toEqual([missing('Sizes', 'Env')]);
+    expect(find('!FindInMap [Sizes, dev, !Ref Size]', { Size: 'Memory' })).toEqual([missing('Sizes', 'Size')]);
+    expect(find('!FindInMap [!Ref Table, dev, Cpu]', { Table: 'Other' })).toEqual([missing('(from a parameter)', 'Table')]);
+    expect(find('!FindInMap [!Ref Table, !Ref Env, Cpu]', { Table: 'Sizes', Env: 'qa' })).toEqual([missing('(from a parameter)', 'Env')]);
+    expect(find('!FindInMap [Sizes, !Ref Env, Memory]', { Env: 'dev' })).toEqual([missing('Sizes', 'Env')]);
+    expect(find('!FindInMap [Sizes, !Ref Env, !Ref Size]', { Env: 'dev', Size: 'Cpu' })).toEqual([]);
+    expect(find("!FindInMap [Regions, !Ref 'AWS::Region', Ami]", { 'AWS::Region': 'eu-north-1' })).toEqual([missing('Regions', 'AWS::Region')]);
+    expect(find("!FindInMap [Regions, !Ref 'AWS::Region', Ami]", { 'AWS::Region': 'eu-west-1' })).toEqual([]);
+  });
+
+  it('finds no entry under the names of Object prototype properties', () => {
+    expect(find('!FindInMap [Sizes, !Ref Env, toString]', { Env: '__proto__' })).toEqual([missing('Sizes', 'Env')]);
+    expect(find('!FindInMap [Sizes, dev, !Ref Size]', { Size: 'toString' })).toEqual([missing('Sizes', 'Size')]);
+    expect(find('!FindInMap [!Ref Table, __proto__, toString]', { Table: '__proto__' })).toEqual([missing('(from a parameter)', 'Table')]);
+    expect(find('!FindInMap [!Ref Table, dev, Cpu]', { Table: 'constructor' })).toEqual([missing('(from a parameter)', 'Table')]);
+    expect(find('!FindInMap [!Ref Table, !Ref Env, Cpu]', { Table: '__proto__', Env: 'dev' })).toEqual([missing('(from a parameter)', 'Table')]);
+  });
+
+  it('checks only lookups with a key from a given value of a declared (or pseudo) parameter that is not a list', () => {
+    expect(find('!FindInMap [Sizes, test, Cpu]', { Env: 'x' })).toEqual([]);
+    expect(find('!FindInMap [Sizes, !Ref Env, Cpu]', { Size: 'x' })).toEqual([]);
+    expect(find('!FindInMap [Sizes, !Ref Other, Cpu]', { Other: 'x' })).toEqual([]);
+    expect(find('!FindInMap [Sizes, !Ref Zones, Cpu]', { Zones: 'x' })).toEqual([]);
+    expect(find('!FindInMap [Sizes, !Ref Ids, Cpu]', { Ids: 'x' })).toEqual([]);
+    expect(find("!FindInMap [Sizes, !Sub '${Env}', Cpu]", { Env: 'x' })).toEqual([]);
+    expect(find("!FindInMap [!Sub 'Sizes', !Ref Env, Cpu]", { Env: 'x' })).toEqual([]);
+    expect(find("!FindInMap [Sizes, !Ref Env, !Sub 'Cpu']", { Env: 'x' })).toEqual([]);
+    expect(find("!FindInMap [Sizes, !Ref Env, !Sub 'Cpu']", { Env: 'dev' })).toEqual([]);
+    expect(find('!FindInMap [Sizes, {Ref: [Env]}, Cpu]', { Env: 'x' })).toEqual([]);
+    expect(find('!FindInMap [Sizes, !Ref Env, Cpu, {DefaultValue: "1"}]', { Env: 'x' })).toEqual([]);
+    expect(find("{'Fn::FindInMap': {Ref: Env}}", { Env: 'x' })).toEqual([]);
+    expect(find('!FindInMap [Sizes, !Ref Env, Cpu]', { Env: 'x' }).length).toBe(1);
+  });
+
+  it('checks nothing without Mappings as a mapping', () => {
+    const parsed = parseTemplateText('Parameters: {Env: {Type: String}}\nMappings: [Sizes]\nResources: {T: {Properties: {Cpu: !FindInMap [Sizes, !Ref Env, Cpu]}}}\n', 't.yaml');
+    if (!parsed.ok) throw new Error(parsed.message);
+    expect(checkFindInMap(parsed.root as Record<string, unknown>, new Map([['Env', 'x']]), undefined, parsed.sourceMap)).toEqual([]);
+  });
+
+  it('follows only the Fn::If branch CloudFormation would take, both when the condition is open', () => {
+    const lookup = '!If [IsBig, !FindInMap [Big, !Ref Size, Cpu], !FindInMap [Small, !Ref Size, Cpu]]';
+    expect(find(lookup, { Mode: 'big', Size: 'huge' })).toEqual([]);
+    expect(find(lookup, { Mode: 'small', Size: 'tiny' })).toEqual([]);
+    expect(find(lookup, { Mode: 'big', Size: 'tiny' })).toEqual([missing('Big', 'Size')]);
+    expect(find(lookup, { Mode: 'small', Size: 'huge' })).toEqual([missing('Small', 'Size')]);
+    expect(find(lookup, { Size: 'huge' })).toEqual([missing('Small', 'Size')]);
+    expect(find(lookup, { Size: 'tiny' })).toEqual([missing('Big', 'Size')]);
+    // Not a well-formed Fn::If: every part is looked at.
+    expect(find("{'Fn::If': [IsBig, !FindInMap [Big, !Ref Size, Cpu]]}", { Mode: 'small', Size: 'tiny' })).toEqual([missing('Big', 'Size')]);
+    expect(find("{'Fn::If': [[IsBig], x, !FindInMap [Small, !Ref Size, Cpu]]}", { Mode: 'big', Size: 'huge' })).toEqual([missing('Small', 'Size')]);
+  });
+
+  it('skips resources and outputs whose Condition is false, checks outputs otherwise, and reports the first problem only', () => {
+    const output = 'Outputs:\n  O:\n    Condition: IsBig\n    Value: !FindInMap [Big, !Ref Size, Cpu]\n';
+    expect(find('1', { Mode: 'small', Size: 'tiny' }, output)).toEqual([]);
+    expect(find('1', { Mode: 'big', Size: 'tiny' }, output)).toEqual([missing('Big', 'Size')]);
+    expect(find('1', { Size: 'tiny' }, output)).toEqual([missing('Big', 'Size')]);
+    expect(find('1', { Mode: 'big', Size: 'tiny' }, output.replace('    Condition: IsBig\n', ''))).toEqual([missing('Big', 'Size')]);
+    const resource = '  U:\n    Type: AWS::ECS::TaskDefinition\n    Condition: IsBig\n    Properties: {Cpu: !FindInMap [Big, !Ref Size, Cpu]}\n';
+    expect(find('1', { Mode: 'small', Size: 'tiny' }, resource)).toEqual([]);
+    expect(find('1', { Mode: 'big', Size: 'tiny' }, resource)).toEqual([missing('Big', 'Size')]);
+    expect(find('!FindInMap [Sizes, !Ref Env, Cpu]', { Mode: 'big', Size: 'tiny', Env: 'qa' }, resource)).toEqual([missing('Sizes', 'Env')]);
+  });
+
+  it('names a long mapping by its first 128 characters at most', () => {
+    const name = 'M'.repeat(130);
+    expect(find(`!FindInMap [${name}, !Ref Env, Cpu]`, { Env: 'x' })).toEqual([missing(`${'M'.repeat(127)}…`, 'Env')]);
+  });
+
+  describe('bounds on the walk (templates built through the API)', () => {
+    const sourceMap = (() => {
+      const parsed = parseTemplateText('{}', 'e.json');
+      if (!parsed.ok) throw new Error(parsed.message);
+      return parsed.sourceMap;
+    })();
+    const lookup = { 'Fn::FindInMap': ['Sizes', { Ref: 'Env' }, 'Cpu'] };
+    const root = (resource: unknown) => ({ Parameters: { Env: { Type: 'String' } }, Mappings: { Sizes: { dev: { Cpu: '1' } } }, Resources: { T: resource } });
+    const check = (resource: unknown) => checkFindInMap(root(resource), new Map([['Env', 'qa']]), undefined, sourceMap).map((p) => p.message);
+    const nest = (n: number): unknown => (n === 0 ? lookup : { a: nest(n - 1) });
+    const nestList = (n: number): unknown => (n === 0 ? lookup : [nestList(n - 1)]);
+
+    it('looks 100 levels deep, no deeper', () => {
+      expect(check(nest(100))).toEqual([missing('Sizes', 'Env')]);
+      expect(check(nest(101))).toEqual([]);
+      expect(check(nestList(100))).toEqual([missing('Sizes', 'Env')]);
+      expect(check(nestList(101))).toEqual([]);
+    });
+
+    it('looks at a million values, no more', () => {
+      expect(check([...new Array<number>(999_998).fill(0), lookup])).toEqual([missing('Sizes', 'Env')]);
+      expect(check([...new Array<number>(999_999).fill(0), lookup])).toEqual([]);
+    });
   });
 });
