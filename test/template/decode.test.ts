@@ -25,6 +25,9 @@ describe('decodeTemplate', () => {
 
   it.each([
     ['a lone continuation byte', [0x80], 3],
+    ['a continuation byte first, followed by one more', [0xa5, 0x80], 3],
+    ['a continuation byte first, followed by two more', [0x85, 0x80, 0x80], 3],
+    ['a continuation byte first, followed by three more', [0x81, 0x80, 0x80, 0x80], 3],
     ['the overlong leads 0xc0 and 0xc1', [0xc1, 0xbf], 3],
     ['an overlong 3-byte form', [0xe0, 0x9f, 0xbf], 3],
     ['an overlong 4-byte form', [0xf0, 0x8f, 0xbf, 0xbf], 3],
