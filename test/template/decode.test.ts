@@ -52,6 +52,10 @@ describe('decodeTemplate', () => {
     expect(decodeTemplate(bytes('a: ', seq))).toEqual(invalidAt(offset));
   });
 
+  it('refuses an invalid first byte, at offset 0', () => {
+    expect(decodeTemplate(bytes([0xff], 'a: b'))).toEqual(invalidAt(0));
+  });
+
   it('checks what follows each multi-byte character', () => {
     expect(decodeTemplate(bytes('é', [0xff]))).toEqual(invalidAt(2));
     expect(decodeTemplate(bytes('€', [0xff]))).toEqual(invalidAt(3));
