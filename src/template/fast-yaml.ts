@@ -9,33 +9,13 @@
 import { CORE_SCHEMA, load, Type, type State } from 'js-yaml';
 import { LIMITS } from './limits';
 import { lineStartsOf, type Position, positionAt, SourceMap } from './source-map';
-import { FN_SHORT_FORMS } from './tags';
-
-function longName(short: string): string {
-  return short === 'Ref' || short === 'Condition' ? short : `Fn::${short}`;
-}
-
-function put(target: Record<string, unknown>, key: string, value: unknown): void {
-  if (key === '__proto__') Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
-  else target[key] = value;
-}
+import { FN_SHORT_FORMS, longName, scalarValue } from './tags';
 
 const TAG_TYPES = ['Ref', 'Condition', ...FN_SHORT_FORMS].flatMap((short) => {
   const name = longName(short);
+  // Only a scalar comes as a string; an empty node comes as null (see the listener).
   return (['scalar', 'sequence', 'mapping'] as const).map(
-    (kind) =>
-      new Type(`!${short}`, {
-        kind,
-        construct: (data: unknown) => {
-          const out: Record<string, unknown> = {};
-          // `!GetAtt Resource.Attribute`: the logical id ends at the first dot (as src/template/tags.ts).
-          if (short === 'GetAtt' && kind === 'scalar' && typeof data === 'string') {
-            const dot = data.indexOf('.');
-            put(out, name, dot < 0 ? [data] : [data.slice(0, dot), data.slice(dot + 1)]);
-          } else put(out, name, kind === 'scalar' && (data === null || data === undefined) ? '' : data);
-          return out;
-        },
-      }),
+    (kind) => new Type(`!${short}`, { kind, construct: (data: unknown) => ({ [name]: typeof data === 'string' ? scalarValue(name, data) : data }) }),
   );
 });
 
@@ -51,10 +31,10 @@ function unshared(root: unknown): boolean {
   const stack: unknown[] = [root];
   while (stack.length > 0) {
     const v = stack.pop();
-    if (typeof v !== 'object' || v === null) continue;
+    if (!isObject(v)) continue;
     if (seen.has(v)) return false;
     seen.add(v);
-    for (const child of Object.values(v)) if (typeof child === 'object' && child !== null) stack.push(child);
+    for (const child of Object.values(v)) stack.push(child);
   }
   return true;
 }
@@ -294,18 +274,26 @@ export function readYamlFast(text: string): { root: unknown; sourceMap: SourceMa
       const inner = (result as Record<string, unknown>)[key];
       const longForm = children.length === 4 && children[0] === key;
       if (!longForm) {
-        // As the full reader: a tagged node is where its value starts, after the tag.
+        // An empty tagged node (`a: !Ref`): null to js-yaml, '' to the full reader, which places it
+        // after the tag by rules of its own: left to it.
+        if (inner === null) throw new Unaccounted();
+        // As the full reader: a tagged node, and its tag's key, are where its value starts, after the tag.
         const valueAt = afterTag(at);
         reportedAt = valueAt;
         map.overrideAt(result, valueAt);
+        map.beginChildren(result);
+        map.addChild(key, valueAt);
         if (isObject(inner) && children.length > 0) {
           target = inner;
           map.setAt(inner, valueAt);
         } else {
           // A tag on a scalar (or an empty collection): its parts are where its value is.
-          map.beginChildren(result);
-          map.addChild(key, valueAt);
           if (isObject(inner)) map.setAt(inner, valueAt);
+          if (Array.isArray(inner)) {
+            // `!GetAtt A.B`: each part too.
+            map.beginChildren(inner);
+            for (let i = 0; i < inner.length; i++) map.addChild(undefined, valueAt);
+          }
           report(result, start, reportedAt, children);
           return;
         }
