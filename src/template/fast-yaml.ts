@@ -54,12 +54,13 @@ function isObject(v: unknown): v is object {
   return typeof v === 'object' && v !== null;
 }
 
-const hasOwn = Object.prototype.hasOwnProperty;
+// js-yaml builds plain objects, so for-in sees their own keys only (a key added to Object.prototype
+// would only make the counts disagree with the listener's, and the full reader decide).
 
-/** A mapping's own keys counted without the array Object.keys would allocate (once per mapping adds up). */
+/** A mapping's keys counted without the array Object.keys would allocate (once per mapping adds up). */
 function keyCount(o: object): number {
   let n = 0;
-  for (const k in o) if (hasOwn.call(o, k)) n++;
+  for (const _ in o) n++;
   return n;
 }
 
@@ -67,7 +68,6 @@ function keyCount(o: object): number {
 function soleKey(o: object): string | undefined {
   let only: string | undefined;
   for (const k in o) {
-    if (!hasOwn.call(o, k)) continue;
     if (only !== undefined) return undefined;
     only = k;
   }
@@ -85,7 +85,7 @@ function sameNode(a: object, b: object): boolean {
     if (k !== kb[i]) return false;
     const va = (a as Record<string, unknown>)[k];
     const vb = (b as Record<string, unknown>)[k];
-    return va === vb || (!isObject(va) && !isObject(vb) && String(va) === String(vb)) || (Array.isArray(va) && Array.isArray(vb) && va.length === vb.length && va.every((x, j) => x === vb[j]));
+    return va === vb || (Array.isArray(va) && Array.isArray(vb) && va.length === vb.length && va.every((x, j) => x === vb[j]));
   });
 }
 
@@ -107,8 +107,8 @@ class OffsetSourceMap extends SourceMap {
   /** Each looked-up node's children by name, built on its first look-up. */
   private readonly index = new Map<object, Map<string, number>>();
   private lineStarts: number[] | undefined;
-  /** The entry whose children addChild records. */
-  private adding = -1;
+  /** The entry whose children addChild records (set by beginChildren before any addChild). */
+  private adding = 0;
 
   constructor(private readonly text: string) {
     super();
@@ -120,19 +120,15 @@ class OffsetSourceMap extends SourceMap {
       e = this.nodeAt.length;
       this.entries.set(node, e);
       this.nodeAt.push(-1);
-      this.first.push(-1);
+      // No children until beginChildren gives them a range.
+      this.first.push(0);
       this.count.push(0);
     }
     return e;
   }
 
-  /** Where a node starts, unless already known. */
+  /** Where a node starts. */
   setAt(node: object, offset: number): void {
-    const e = this.entry(node);
-    if (this.nodeAt[e]! < 0) this.nodeAt[e] = offset;
-  }
-
-  overrideAt(node: object, offset: number): void {
     this.nodeAt[this.entry(node)] = offset;
   }
 
@@ -196,7 +192,7 @@ export function readYamlFast(text: string): { root: unknown; sourceMap: SourceMa
       if (c === 0x20 || c === 0x09 || c === 0x0a || c === 0x0d) i++;
       else if (c === 0x23) {
         const eol = text.indexOf('\n', i);
-        if (eol < 0) return text.length;
+        if (eol === -1) return text.length;
         i = eol + 1;
       } else return i;
     }
@@ -237,7 +233,7 @@ export function readYamlFast(text: string): { root: unknown; sourceMap: SourceMa
       if (starts.length > LIMITS.maxDepth) throw new Unaccounted();
       starts.push(state.position);
       under.push(undefined);
-      firstAt.push(-1);
+      firstAt.push(0); // read only once a child set it
       firstKids.push(undefined);
       return;
     }
@@ -248,7 +244,8 @@ export function readYamlFast(text: string): { root: unknown; sourceMap: SourceMa
     const onlyKids = firstKids.pop();
     const result = (state as State & { result: unknown }).result;
     if (!isObject(result)) {
-      report(result, start, -1, undefined);
+      // Where a scalar's parts are is never asked: only a mapping or sequence is a node's sole object child.
+      report(result, start, 0, undefined);
       return;
     }
     let at = contentStart(start);
@@ -260,10 +257,8 @@ export function readYamlFast(text: string): { root: unknown; sourceMap: SourceMa
         report(result, start, onlyAt, onlyKids);
         return;
       }
-      if (onlyKids) {
-        at = onlyAt;
-        children = onlyKids;
-      }
+      at = onlyAt;
+      children = onlyKids ?? children;
     }
     let reportedAt = at;
     map.setAt(result, at);
@@ -272,7 +267,8 @@ export function readYamlFast(text: string): { root: unknown; sourceMap: SourceMa
     // A short-form tag: on a collection, the listener reports the collection's items under the tag.
     if (key !== undefined && (key === 'Ref' || key === 'Condition' || key.startsWith('Fn::'))) {
       const inner = (result as Record<string, unknown>)[key];
-      const longForm = children.length === 4 && children[0] === key;
+      // Written out (`Ref: x`): its first child is its key; a tag's is its raw value, if any.
+      const longForm = children[0] === key;
       if (!longForm) {
         // An empty tagged node (`a: !Ref`): null to js-yaml, '' to the full reader, which places it
         // after the tag by rules of its own: left to it.
@@ -280,7 +276,7 @@ export function readYamlFast(text: string): { root: unknown; sourceMap: SourceMa
         // As the full reader: a tagged node, and its tag's key, are where its value starts, after the tag.
         const valueAt = afterTag(at);
         reportedAt = valueAt;
-        map.overrideAt(result, valueAt);
+        map.setAt(result, valueAt);
         map.beginChildren(result);
         map.addChild(key, valueAt);
         if (isObject(inner) && children.length > 0) {
@@ -302,24 +298,26 @@ export function readYamlFast(text: string): { root: unknown; sourceMap: SourceMa
     if (Array.isArray(target)) {
       if (children.length !== 2 * target.length) throw new Unaccounted();
       map.beginChildren(target);
-      for (let i = 1; i < children.length; i += 2) map.addChild(undefined, afterTag(contentStart(children[i] as number)));
+      for (let i = 0; i < children.length; i += 2) map.addChild(undefined, afterTag(contentStart(children[i + 1] as number)));
     } else {
       if (children.length !== 4 * keyCount(target)) throw new Unaccounted();
       map.beginChildren(target);
       for (let i = 0; i < children.length; i += 4) {
         const name = children[i];
-        // A null key (`null:`, `~:`) is '' to the yaml package and 'null' to js-yaml: the full reader decides.
-        if (name === null) throw new Unaccounted();
+        // A null key (`null:`, `~:`) is '' to the yaml package and 'null' to js-yaml, a collection as a
+        // key (`[a]: 1`) a string to js-yaml and an error to the full reader: it decides.
+        if (name === null || typeof name === 'object') throw new Unaccounted();
         map.addChild(String(name), contentStart(children[i + 1] as number));
       }
     }
     report(result, start, reportedAt, children);
   };
   try {
-    const root = load(text, { schema: SCHEMA, listener, json: false });
-    if (starts.length !== 0 || (text.includes('*') && !unshared(root))) return undefined;
-    return { root: root === undefined ? null : root, sourceMap: map };
+    const root = load(text, { schema: SCHEMA, listener });
+    // A star may be an alias (js-yaml closes every node it opened once load returns).
+    if (!text.includes('*') || unshared(root)) return { root: root === undefined ? null : root, sourceMap: map };
   } catch {
-    return undefined;
+    // js-yaml's refusal, or Unaccounted.
   }
+  return undefined;
 }

@@ -3,7 +3,7 @@
  * SourceMap. Never throws: every problem becomes a ParseFailure with, for YAML, the parser's own words
  * (cut where they would quote the input, which may hold secrets) and, where known, a position.
  */
-import { isAlias, isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node, type YAMLError } from 'yaml';
+import { isAlias, isMap, isNode, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node, type YAMLError } from 'yaml';
 import { locateJsonError } from './json-error';
 import { readYamlFast } from './fast-yaml';
 import { JsonScanError, JsonSourceMap } from './json-source-map';
@@ -134,7 +134,7 @@ class Walker {
       this.map.set(out, at);
       for (const pair of node.items) {
         const key = pair.key;
-        const keyAt = isScalar(key) && key.range ? this.pos(key.range[0]) : at;
+        const keyAt = isNode(key) && key.range ? this.pos(key.range[0]) : at;
         if (!isScalar(key)) throw new ReadError('a mapping key is not a plain value', keyAt);
         const name = key.value === null ? '' : String(key.value);
         if (Object.prototype.hasOwnProperty.call(out, name)) {

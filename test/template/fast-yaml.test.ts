@@ -126,6 +126,9 @@ describe('readYamlFast reads a plain template as the full reader does', () => {
     expect(root.Quoted).toStrictEqual({ [name]: short === 'GetAtt' ? ['a', 'b'] : 'a.b' });
     expect(root.Flow).toStrictEqual({ [name]: ['a', { [name]: short === 'GetAtt' ? ['b'] : 'b' }] });
     expect(root.EmptySeq).toStrictEqual({ [name]: [] });
+    // A tagged scalar's value is a string (or !GetAtt's parts): no position of its own.
+    expect(fast.sourceMap.of(root.Scalar[name])).toEqual(short === 'GetAtt' ? { line: 1, column: 11 + short.length } : undefined);
+    expect(fast.sourceMap.child(root.Scalar[name], 0)).toEqual(short === 'GetAtt' ? { line: 1, column: 11 + short.length } : undefined);
     expect(root.EmptyMap).toStrictEqual({ [name]: {} });
     expect(root.BlockMap).toStrictEqual({ [name]: { k: 'v', j: { [name]: short === 'GetAtt' ? ['w'] : 'w' } } });
     expect(fast.sourceMap.of(root.Block)).toEqual({ line: 5, column: 3 });
@@ -201,10 +204,10 @@ describe('readYamlFast reads a plain template as the full reader does', () => {
     ['a document start', '---\na: 1\n'],
     ['a sequence at the root', '- a\n- b: 1\n'],
     ['CRLF line ends', 'a:\r\n  b: 1\r\n  c: [1, 2]\r\n'],
-    ['a scalar alias', 'a: &x 1\nb: *x\n'],
+    ['scalar aliases', 'a: &x 1\nb: *x\nc: [*x, 2]\nd: [*x]\n'],
     ['stars that are not aliases', "Resource: ['arn:aws:s3:::bucket/*', 'arn:aws:s3:::bucket/*']\nAction: s3:*\nSame: {k: '*'}\nAlso: {k: '*'}\n"],
     ['a mapping with many keys', Array.from({ length: 40 }, (_, i) => `K${i}: {V: ${i}}`).join('\n')],
-    ['tabs after a colon', 'a:\tb\nc: {d:\t1}\n'],
+    ['tabs before values, keys and items', 'a:\tb\nc: {d:\t1}\ne:\t{f: 1}\ng: [\t1, {\th: 2}]\ni:\t[1]\n'],
   ])('%s', (_, text) => {
     expectSameAsFull(text);
   });
@@ -216,6 +219,11 @@ describe('readYamlFast reads a plain template as the full reader does', () => {
     ['a document start only', '---\n'],
   ])('%s is a null root', (_, text) => {
     expect(expectSameAsFull(text).root).toBeNull();
+  });
+
+  it('a null root with a star in a comment is still null', () => {
+    expect(expectSameAsFull('~  # arn:aws:s3:::bucket/*\n').root).toBeNull();
+    expect(expectSameAsFull('# arn:aws:s3:::bucket/*\n').root).toBeNull();
   });
 
   it('a scalar root is the scalar, with no positions', () => {
@@ -245,14 +253,18 @@ describe('readYamlFast reads a plain template as the full reader does', () => {
   });
 
   it('answers positions for what it read only', () => {
-    const fast = expectSameAsFull('a: {b: [1]}\n');
+    const fast = expectSameAsFull('a: {b: [1], c: ~, d: !Ref x}\n');
     const root = fast.root as Record<string, any>;
+    expect(root.a.c).toBeNull();
     expect(fast.sourceMap.of({})).toBeUndefined();
+    expect(fast.sourceMap.child(root.a, 'undefined')).toBeUndefined();
+    expect(fast.sourceMap.child(root.a.b, 'undefined')).toBeUndefined();
+    expect(fast.sourceMap.of(root.a.d.Ref)).toBeUndefined();
     expect(fast.sourceMap.of('a')).toBeUndefined();
     expect(fast.sourceMap.of(null)).toBeUndefined();
     expect(fast.sourceMap.child({}, 'a')).toBeUndefined();
     expect(fast.sourceMap.child('a', 'length')).toBeUndefined();
-    expect(fast.sourceMap.child(root.a, 'c')).toBeUndefined();
+    expect(fast.sourceMap.child(root.a, 'e')).toBeUndefined();
     expect(fast.sourceMap.child(root.a.b, 1)).toBeUndefined();
     expect(fast.sourceMap.child(root.a.b, '0')).toEqual({ line: 1, column: 9 });
     // Positions set later win over the text's.
@@ -296,5 +308,15 @@ describe('readYamlFast leaves to the full reader what it could answer differentl
   ])('%s (the full reader refuses it in its own words)', (_, text) => {
     expect(readYamlFast(text)).toBeUndefined();
     expect(parseTemplateText(text, 't.yaml').ok).toBe(false);
+  });
+
+  it.each([
+    ['a sequence as a key', '[a]: 1\n', 1, 1],
+    ['a mapping as a key', 'b: 2\n{a: 1}: x\n', 2, 1],
+    ['an explicit key that is a sequence', 'b:\n  ? [a]\n  : 1\n', 2, 5],
+    ['a sequence as a key in a flow mapping', 'b: {c: 1, [a]: 1}\n', 1, 11],
+  ])('%s: refused where the key starts, as the full reader refuses it', (_, text, line, column) => {
+    expect(readYamlFast(text)).toBeUndefined();
+    expect(parseTemplateText(text, 't.yaml')).toEqual({ ok: false, message: 'a mapping key is not a plain value', position: { line, column } });
   });
 });
