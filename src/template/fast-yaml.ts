@@ -97,7 +97,7 @@ function sameNode(a: object, b: object): boolean {
  */
 class OffsetSourceMap extends SourceMap {
   private readonly entries = new Map<object, number>();
-  /** Per entry: where the node starts (-1: not known), and its children's range in childAt/childKey. */
+  /** Per entry: where the node starts, and its children's range in childAt/childKey. */
   private readonly nodeAt: number[] = [];
   private readonly first: number[] = [];
   private readonly count: number[] = [];
@@ -114,22 +114,18 @@ class OffsetSourceMap extends SourceMap {
     super();
   }
 
-  private entry(node: object): number {
-    let e = this.entries.get(node);
-    if (e === undefined) {
-      e = this.nodeAt.length;
-      this.entries.set(node, e);
-      this.nodeAt.push(-1);
-      // No children until beginChildren gives them a range.
-      this.first.push(0);
-      this.count.push(0);
-    }
-    return e;
-  }
-
-  /** Where a node starts. */
+  /** Where a node starts; the first thing recorded of any node. */
   setAt(node: object, offset: number): void {
-    this.nodeAt[this.entry(node)] = offset;
+    const e = this.entries.get(node);
+    if (e !== undefined) {
+      this.nodeAt[e] = offset;
+      return;
+    }
+    this.entries.set(node, this.nodeAt.length);
+    this.nodeAt.push(offset);
+    // No children until beginChildren gives them a range.
+    this.first.push(0);
+    this.count.push(0);
   }
 
   /**
@@ -137,7 +133,7 @@ class OffsetSourceMap extends SourceMap {
    * reports a node twice, and a document with one is left to the full reader (see unshared).
    */
   beginChildren(node: object): void {
-    const e = this.entry(node);
+    const e = this.entries.get(node)!;
     this.first[e] = this.childAt.length;
     this.count[e] = 0;
     this.adding = e;
@@ -155,9 +151,8 @@ class OffsetSourceMap extends SourceMap {
   }
 
   override of(node: unknown): Position | undefined {
-    const e = isObject(node) ? this.entries.get(node) : undefined;
-    const offset = e === undefined ? -1 : this.nodeAt[e]!;
-    return offset >= 0 ? this.position(offset) : super.of(node);
+    const e = this.entries.get(node as object);
+    return e === undefined ? super.of(node) : this.position(this.nodeAt[e]!);
   }
 
   override child(node: unknown, key: string | number): Position | undefined {

@@ -45,12 +45,11 @@ class ReadError extends Error {
 function parserWords(error: YAMLError): string {
   // Not syntax: the parser's words would name its API or its stack.
   if (error.code === 'MULTIPLE_DOCS') return 'more than one YAML document in the file';
-  if (error.code === 'RESOURCE_EXHAUSTION' || /call stack/i.test(error.message)) return 'nesting too deep to read';
+  // (The yaml parser gives its stack overflows this code.)
+  if (error.code === 'RESOURCE_EXHAUSTION') return 'nesting too deep to read';
   const first = error.message.split('\n')[0] ?? '';
-  const cut = first
-    .replace(/^(Block scalar header includes extra characters):.*$/, '$1')
-    .replace(/^(Invalid escape sequence) .*$/, '$1')
-    .replace(/^(Unresolved tag): (.{0,64}).*$/, '$1: $2');
+  // (An unresolved tag is a warning, not an error: `!Nope x` reads as a plain value.)
+  const cut = first.replace(/^(Block scalar header includes extra characters):.*$/, '$1').replace(/^(Invalid escape sequence) .*$/, '$1');
   return safeName(cut, 200) || error.code.toLowerCase().replace(/_/g, ' ');
 }
 
@@ -93,13 +92,13 @@ class Walker {
     return { line, column: col };
   }
 
-  private locateTagValue(value: unknown, position: Position, depth: number): void {
+  /** A short form on a scalar (`{Ref: x}`, `{"Fn::GetAtt": [a, b]}`, two levels at most): all where its value is. */
+  private locateTagValue(value: unknown, position: Position): void {
     if (typeof value !== 'object' || value === null) return;
     this.map.set(value, position);
-    if (depth > 4) return;
     for (const [k, v] of Object.entries(value)) {
       this.map.setChild(value, k, position);
-      this.locateTagValue(v, position, depth + 1);
+      this.locateTagValue(v, position);
     }
   }
 
@@ -125,7 +124,7 @@ class Walker {
     }
     if (isScalar(node)) {
       const value = node.value;
-      if (typeof value === 'object' && value !== null) this.locateTagValue(value, at, 0);
+      if (typeof value === 'object' && value !== null) this.locateTagValue(value, at);
       return value;
     }
     if (isMap(node)) {
