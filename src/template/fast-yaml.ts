@@ -114,13 +114,11 @@ class OffsetSourceMap extends SourceMap {
     super();
   }
 
-  /** Where a node starts; the first thing recorded of any node. */
+  /**
+   * Where a node starts; the first thing recorded of any node. A node set again (a tagged node, once
+   * its value's place is known) gets a fresh entry: its children are recorded after that.
+   */
   setAt(node: object, offset: number): void {
-    const e = this.entries.get(node);
-    if (e !== undefined) {
-      this.nodeAt[e] = offset;
-      return;
-    }
     this.entries.set(node, this.nodeAt.length);
     this.nodeAt.push(offset);
     // No children until beginChildren gives them a range.

@@ -122,6 +122,28 @@ describe('positions in a JSON template', () => {
   });
 });
 
+describe('positions in compact JSON', () => {
+  it('numbers, literals and strings ended by a comma, a bracket, a brace or any space', () => {
+    const text = '{"a":[1,-2.5e+3,true,false,null,"s",{"b":0}],"c":{"d":7},"e":[8\t,9\r\n],"f":{"g":[]},"h":1}';
+    const r = readJson(text);
+    const root = r.root as Record<string, any>;
+    expect(root).toStrictEqual(JSON.parse(text));
+    const col = (needle: string): { line: number; column: number } => {
+      const before = text.slice(0, text.indexOf(needle)).split('\n');
+      return at(before.length, before[before.length - 1]!.length + 1);
+    };
+    expect([0, 1, 2, 3, 4, 5, 6].map((i) => r.sourceMap.child(root.a, i))).toEqual([col('1,'), col('-2.5'), col('true'), col('false'), col('null'), col('"s"'), col('{"b"')]);
+    expect(r.sourceMap.child(root.a[6], 'b')).toEqual(col('"b"'));
+    expect(r.sourceMap.child(root, 'c')).toEqual(col('"c"'));
+    expect(r.sourceMap.child(root.c, 'd')).toEqual(col('"d"'));
+    expect(r.sourceMap.child(root, 'e')).toEqual(col('"e"'));
+    expect(r.sourceMap.child(root.e, 1)).toEqual(col('9'));
+    expect(r.sourceMap.child(root, 'f')).toEqual(col('"f"'));
+    expect(r.sourceMap.of(root.f.g)).toEqual(col('[]'));
+    expect(r.sourceMap.child(root, 'h')).toEqual(col('"h"'));
+  });
+});
+
 describe('JSON that JSON.parse reads but a template must not have', () => {
   it.each([
     ['{"a": 1, "a": 2}', "duplicate mapping key 'a'", 1, 10],
