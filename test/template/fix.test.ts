@@ -1,0 +1,160 @@
+// fixTemplate in process: the exact fixed text, edits and listings the `fix` command prints and
+// writes (docs/cli.md, "fix"), for every way a container can be written.
+import { readConfigDocument, type FixContainer, type FixResult, fixTemplate, USUAL_WRITES, validateTemplate, type ValidateOptions } from '../../src/template';
+import { fixture } from './support';
+
+type Fixed = Extract<FixResult, { ok: true }>;
+
+const NGINX = '/var/cache/nginx, /var/run (its pid file), /tmp';
+const LOG_ROUTER = "its buffer directory (Fluent Bit's storage.path, e.g. /var/log/flb-storage), /tmp";
+const OTHER = '/tmp and any directory it writes at run time';
+const HOOK_CONFIG = readConfigDocument(fixture('fix/hook-config.yaml').toString('utf8')).config;
+
+function fix(text: string, options: ValidateOptions = {}): Fixed {
+  const result = fixTemplate(text, options);
+  if (!result.ok) throw new Error(`not fixed: ${result.error.message}`);
+  return result;
+}
+
+function refusal(text: string, options: ValidateOptions = {}): { message: string; line?: number; column?: number } {
+  const result = fixTemplate(text, options);
+  if (result.ok) throw new Error('fixed');
+  return result.error;
+}
+
+/** A template with one task definition T whose ContainerDefinitions are `containers` (YAML lines, 8 spaces in). */
+function task(containers: string, before = '', properties = ''): string {
+  return `${before}Resources:\n  T:\n    Type: AWS::ECS::TaskDefinition\n    Properties:\n${properties}      ContainerDefinitions:\n${containers}`;
+}
+const HEAD_LINES = 5;
+
+/** The text with lines changed: each key is a 1-based line number of `text`, each value the lines in its place. */
+function withLines(text: string, changes: Record<number, string[]>): string {
+  const eol = text.includes('\r\n') ? '\r\n' : '\n';
+  return text
+    .split(eol)
+    .flatMap((line, i) => changes[i + 1] ?? [line])
+    .join(eol);
+}
+
+/** What the command line lists for one container: where, which, and why. */
+function listed(c: FixContainer): string {
+  return `${c.line}:${c.column} ${c.logicalId}/${c.name ?? `[${c.index}]`}${c.why === undefined ? '' : `: ${c.why}`}${c.passes ? ' (passes)' : ''}`;
+}
+
+/** A second run changes nothing, and lists the same containers as left alone (lines may have moved). */
+function expectIdempotent(result: Fixed, options: ValidateOptions = {}): void {
+  const again = fix(result.text, options);
+  expect(again.text).toBe(result.text);
+  expect(again.edits).toEqual([]);
+  expect(again.fixed).toEqual([]);
+  const unplaced = (cs: readonly FixContainer[]) => cs.map(({ line: _line, ...rest }) => rest);
+  expect(unplaced(again.left)).toEqual(unplaced(result.left));
+}
+
+describe('the fixtures (what test/cli/fix.test.ts runs through the command line)', () => {
+  const original = fixture('fix/styles.yaml').toString('utf8');
+
+  it('styles.yaml: block and flow styles, Fn::If branches; only the ReadonlyRootFilesystem lines change', () => {
+    const r = fix(original, { fileName: 'styles.yaml', config: HOOK_CONFIG, strict: true });
+    expect(r.text).toBe(
+      withLines(original, {
+        12: ['        - Name: missing   # the name', '          ReadonlyRootFilesystem: true'],
+        18: ['          ReadonlyRootFilesystem: "true"'],
+        20: ['          ReadonlyRootFilesystem: true # was false'],
+        23: ['          ReadonlyRootFilesystem: true'],
+        25: ['        - Image: unnamed', '          ReadonlyRootFilesystem: true'],
+        35: ['        - {Name: one-line, Image: nginx, ReadonlyRootFilesystem: true}'],
+        36: ['        - {Name: trailing-comma, Image: nginx, ReadonlyRootFilesystem: true }'],
+        37: ["        - {Name: single-false, Image: nginx, ReadonlyRootFilesystem: 'true'}"],
+        38: ['        - {', '            ReadonlyRootFilesystem: true,'],
+        47: ['        - - Name: in-true-branch', '            ReadonlyRootFilesystem: true'],
+        51: ['            ReadonlyRootFilesystem: true'],
+      }),
+    );
+    expect(r.edits).toEqual([
+      { offset: 365, remove: 0, insert: '          ReadonlyRootFilesystem: true\n' },
+      { offset: 588, remove: 7, insert: '"true"' },
+      { offset: 660, remove: 5, insert: 'true' },
+      { offset: 758, remove: 0, insert: ' true' },
+      { offset: 809, remove: 0, insert: '          ReadonlyRootFilesystem: true\n' },
+      { offset: 1062, remove: 0, insert: ', ReadonlyRootFilesystem: true' },
+      { offset: 1110, remove: 0, insert: ' ReadonlyRootFilesystem: true' },
+      { offset: 1182, remove: 7, insert: "'true'" },
+      { offset: 1203, remove: 0, insert: '            ReadonlyRootFilesystem: true,\n' },
+      { offset: 1415, remove: 0, insert: '            ReadonlyRootFilesystem: true\n' },
+      { offset: 1535, remove: 5, insert: 'true' },
+    ]);
+    expect(r.fixed).toEqual([
+      { logicalId: 'Block', name: 'missing', index: 0, line: 12, column: 11, writes: NGINX },
+      { logicalId: 'Block', name: 'quoted-false', index: 1, line: 16, column: 11, writes: OTHER },
+      { logicalId: 'Block', name: 'boolean-false', index: 2, line: 19, column: 11, writes: OTHER },
+      { logicalId: 'Block', name: 'empty', index: 3, line: 22, column: 11, writes: OTHER },
+      { logicalId: 'Block', name: null, index: 4, line: 25, column: 11, writes: OTHER },
+      { logicalId: 'Flow', name: 'one-line', index: 0, line: 35, column: 11, writes: NGINX },
+      { logicalId: 'Flow', name: 'trailing-comma', index: 1, line: 36, column: 11, writes: NGINX },
+      { logicalId: 'Flow', name: 'single-false', index: 2, line: 37, column: 11, writes: NGINX },
+      { logicalId: 'Flow', name: 'multi-line', index: 3, line: 38, column: 11, writes: NGINX },
+      { logicalId: 'Branches', name: 'in-true-branch', index: 0, line: 47, column: 13, writes: NGINX },
+      { logicalId: 'Branches', name: 'in-false-branch', index: 0, line: 49, column: 13, writes: NGINX },
+    ]);
+    expect(r.left).toEqual([
+      { logicalId: 'LeftAlone', name: 'from-parameter', index: 0, line: 56, column: 11, writes: NGINX, why: 'set by Ref: change the value it comes from' },
+      { logicalId: 'LeftAlone', name: 'odd', index: 1, line: 59, column: 11, writes: NGINX, why: 'ReadonlyRootFilesystem is neither true nor false: set it by hand' },
+      { logicalId: 'LeftAlone', name: 'log_router', index: 2, line: 62, column: 11, writes: LOG_ROUTER, passes: true, why: "exempt by ExemptContainerNames pattern 'log_router'" },
+    ]);
+  });
+
+  it('styles.yaml: validate then fails only what fix left alone, and a second run changes nothing', () => {
+    const options = { fileName: 'styles.yaml', config: HOOK_CONFIG, strict: true };
+    const r = fix(original, options);
+    const failing = validateTemplate(r.text, options).resources.flatMap((res) => res.containers.filter((c) => c.status === 'FAIL').map((c) => `${res.logicalId}/${c.name}`));
+    expect(failing).toEqual(['LeftAlone/from-parameter', 'LeftAlone/odd']);
+    expectIdempotent(r, options);
+  });
+
+  it('styles.yaml without a configuration: the log router is not exempt and is fixed, with its own hint', () => {
+    const r = fix(original, { strict: true });
+    expect(r.fixed.map(listed)).toContain('62:11 LeftAlone/log_router');
+    expect(r.fixed.find((c) => c.name === 'log_router')?.writes).toBe(LOG_ROUTER);
+    expect(r.text).toContain('        - Name: log_router\n          ReadonlyRootFilesystem: true\n          Image: public.ecr.aws/aws-observability/aws-for-fluent-bit:stable\n');
+    expect(r.left.map(listed)).toEqual([
+      '56:11 LeftAlone/from-parameter: set by Ref: change the value it comes from',
+      '59:11 LeftAlone/odd: ReadonlyRootFilesystem is neither true nor false: set it by hand',
+    ]);
+  });
+
+  it('styles.json: pretty-printed and compact JSON, keys quoted as JSON, still valid JSON', () => {
+    const json = fixture('fix/styles.json').toString('utf8');
+    const r = fix(json, { fileName: 'styles.json', strict: true });
+    expect(r.text).toBe(
+      withLines(json, {
+        8: ['          {', '            "ReadonlyRootFilesystem": true,'],
+        15: ['            "ReadonlyRootFilesystem": "true"'],
+        17: ['          {"Name": "compact", "Image": "nginx", "ReadonlyRootFilesystem": true},'],
+        18: ['          {"Name": "compact-false", "ReadonlyRootFilesystem": true, "Image": "nginx"}'],
+      }),
+    );
+    expect(JSON.parse(r.text).Resources.Pretty.Properties.ContainerDefinitions.map((c: { ReadonlyRootFilesystem: unknown }) => c.ReadonlyRootFilesystem)).toEqual([true, 'true', true, true]);
+    expect(r.edits).toEqual([
+      { offset: 189, remove: 0, insert: '            "ReadonlyRootFilesystem": true,\n' },
+      { offset: 378, remove: 7, insert: '"true"' },
+      { offset: 445, remove: 0, insert: ', "ReadonlyRootFilesystem": true' },
+      { offset: 510, remove: 5, insert: 'true' },
+    ]);
+    expect(r.fixed.map(listed)).toEqual(['8:11 Pretty/missing', '12:11 Pretty/string-false', '17:11 Pretty/compact', '18:11 Pretty/compact-false']);
+    expect(r.left).toEqual([]);
+    expectIdempotent(r, { fileName: 'styles.json', strict: true });
+  });
+
+  it('crlf.yaml: the inserted line ends with \\r\\n like the others', () => {
+    const crlf = fixture('fix/crlf.yaml').toString('utf8');
+    const r = fix(crlf, { fileName: 'crlf.yaml' });
+    expect(r.text).toBe(
+      'Resources:\r\n  Crlf:\r\n    Type: AWS::ECS::TaskDefinition\r\n    Properties:\r\n      ContainerDefinitions:\r\n        - Name: app\r\n          ReadonlyRootFilesystem: true\r\n          Image: nginx\r\n',
+    );
+    expect(r.edits).toEqual([{ offset: 124, remove: 0, insert: '          ReadonlyRootFilesystem: true\r\n' }]);
+    expect(r.fixed).toEqual([{ logicalId: 'Crlf', name: 'app', index: 0, line: 6, column: 11, writes: NGINX }]);
+    expectIdempotent(r);
+  });
+});
