@@ -158,3 +158,129 @@ describe('the fixtures (what test/cli/fix.test.ts runs through the command line)
     expectIdempotent(r);
   });
 });
+
+describe('which containers are fixed: the value as written', () => {
+  const containers = [
+    ['a', "'TRUE'"],
+    ['b', 'True'],
+    ['c', 'FALSE'],
+    ['d', 'null'],
+    ['e', '~'],
+    ['f', '0'],
+    ['g', '[false]'],
+    ['h', '!GetAtt X.Y'],
+    ['i', '{Fn::If: [C, true, false]}'],
+    ['j', "'no'"],
+    ['k', '{}'],
+  ]
+    .map(([name, value]) => `        - Name: ${name}\n          ReadonlyRootFilesystem: ${value}\n`)
+    .join('');
+  const r = fix(task(containers));
+
+  it('true in any case is left as it is and not listed; false and null in any spelling become true', () => {
+    expect(r.text).toBe(
+      withLines(task(containers), {
+        [HEAD_LINES + 6]: ['          ReadonlyRootFilesystem: true'],
+        [HEAD_LINES + 8]: ['          ReadonlyRootFilesystem: true'],
+        [HEAD_LINES + 10]: ['          ReadonlyRootFilesystem: true'],
+      }),
+    );
+    expect(r.edits).toEqual([
+      { offset: 263, remove: 5, insert: 'true' },
+      { offset: 321, remove: 4, insert: 'true' },
+      { offset: 378, remove: 1, insert: 'true' },
+    ]);
+    expect(r.fixed.map(listed)).toEqual(['10:11 T/c', '12:11 T/d', '14:11 T/e']);
+  });
+
+  it('a value set by an intrinsic function, or neither true nor false, is left alone and says why', () => {
+    expect(r.left.map(listed)).toEqual([
+      '16:11 T/f: ReadonlyRootFilesystem is neither true nor false: set it by hand',
+      '18:11 T/g: ReadonlyRootFilesystem is neither true nor false: set it by hand',
+      '20:11 T/h: set by Fn::GetAtt: change the value it comes from',
+      '22:11 T/i: set by Fn::If: change the value it comes from',
+      '24:11 T/j: ReadonlyRootFilesystem is neither true nor false: set it by hand',
+      '26:11 T/k: ReadonlyRootFilesystem is neither true nor false: set it by hand',
+    ]);
+    expect(r.left.every((c) => c.passes === undefined)).toBe(true);
+  });
+
+  it('a template with nothing to fix comes back as given, with no edits', () => {
+    const text = task("        - Name: a\n          ReadonlyRootFilesystem: true\n        - Name: b\n          ReadonlyRootFilesystem: 'true'\n");
+    expect(fixTemplate(text)).toEqual({ ok: true, text, edits: [], fixed: [], left: [] });
+    expect(fixTemplate(task('        - Name: odd\n          ReadonlyRootFilesystem: yes\n'))).toEqual({
+      ok: true,
+      text: task('        - Name: odd\n          ReadonlyRootFilesystem: yes\n'),
+      edits: [],
+      fixed: [],
+      left: [{ logicalId: 'T', name: 'odd', index: 0, line: 6, column: 11, writes: OTHER, why: 'ReadonlyRootFilesystem is neither true nor false: set it by hand' }],
+    });
+  });
+});
+
+describe('replacing a value keeps its quotes and what follows it', () => {
+  it.each([
+    ['false', 'true'],
+    ['"false"', '"true"'],
+    ["'false'", "'true'"],
+    ["'False' # a comment", "'true' # a comment"],
+    ['"FALSE"   ', '"true"   '],
+    ['Null', 'true'],
+  ])('%s becomes %s', (before, after) => {
+    const r = fix(task(`        - Name: app\n          ReadonlyRootFilesystem: ${before}\n          Image: busybox\n`));
+    expect(r.text).toBe(task(`        - Name: app\n          ReadonlyRootFilesystem: ${after}\n          Image: busybox\n`));
+    expect(r.edits).toEqual([{ offset: 149, remove: before.replace(/ *(#.*)?$/, '').length, insert: after.replace(/ *(#.*)?$/, '') }]);
+    expect(r.fixed).toEqual([{ logicalId: 'T', name: 'app', index: 0, line: 6, column: 11, writes: OTHER }]);
+    expectIdempotent(r);
+  });
+
+  it('an empty value gets " true" after its colon, in block and flow style, whatever the key quoting', () => {
+    const before = [
+      '        - {Name: a, ReadonlyRootFilesystem: }',
+      '        - {Name: b, ReadonlyRootFilesystem:}',
+      '        - Name: c',
+      '          ReadonlyRootFilesystem:   # none',
+      '        - Name: d',
+      '          "ReadonlyRootFilesystem":',
+      '',
+    ].join('\n');
+    const r = fix(task(before));
+    expect(r.text).toBe(
+      task(
+        [
+          '        - {Name: a, ReadonlyRootFilesystem: true }',
+          '        - {Name: b, ReadonlyRootFilesystem: true}',
+          '        - Name: c',
+          '          ReadonlyRootFilesystem: true   # none',
+          '        - Name: d',
+          '          "ReadonlyRootFilesystem": true',
+          '',
+        ].join('\n'),
+      ),
+    );
+    expect(r.edits).toEqual([
+      { offset: 138, remove: 0, insert: ' true' },
+      { offset: 184, remove: 0, insert: ' true' },
+      { offset: 237, remove: 0, insert: ' true' },
+      { offset: 300, remove: 0, insert: ' true' },
+    ]);
+    expect(r.fixed.map(listed)).toEqual(['6:11 T/a', '7:11 T/b', '8:11 T/c', '10:11 T/d']);
+    expectIdempotent(r);
+  });
+
+  it('an empty value whose colon is not on the key line is left alone', () => {
+    const text = task('        - ? ReadonlyRootFilesystem\n          :\n          Name: a\n        - Name: b\n          ? ReadonlyRootFilesystem\n');
+    const r = fix(text);
+    expect(r.text).toBe(text);
+    expect(r.left.map(listed)).toEqual(['6:11 T/a: its ReadonlyRootFilesystem could not be located', '9:11 T/b: its ReadonlyRootFilesystem could not be located']);
+    expect(r.fixed).toEqual([]);
+  });
+
+  it('a flow key without a colon is left alone when no colon follows on its line', () => {
+    const text = task('        - {ReadonlyRootFilesystem}\n        - Name: b\n');
+    const r = fix(text);
+    expect(r.text).toBe(task('        - {ReadonlyRootFilesystem}\n        - Name: b\n          ReadonlyRootFilesystem: true\n'));
+    expect(r.left.map(listed)).toEqual(['6:11 T/[0]: its ReadonlyRootFilesystem could not be located']);
+    expect(r.fixed.map(listed)).toEqual(['7:11 T/b']);
+  });
+});
