@@ -284,3 +284,121 @@ describe('replacing a value keeps its quotes and what follows it', () => {
     expect(r.fixed.map(listed)).toEqual(['7:11 T/b']);
   });
 });
+
+describe('a missing key in a block mapping: a line of its own, same indentation and key quoting', () => {
+  it("goes after the container's Name, wherever Name is", () => {
+    const r = fix(task('        - Image: x\n          Environment: []\n          Name: a   # n\n          Cpu: 1\n'));
+    expect(r.text).toBe(task('        - Image: x\n          Environment: []\n          Name: a   # n\n          ReadonlyRootFilesystem: true\n          Cpu: 1\n'));
+    expect(r.edits).toEqual([{ offset: 164, remove: 0, insert: '          ReadonlyRootFilesystem: true\n' }]);
+    expectIdempotent(r);
+  });
+
+  it('takes the indentation of the keys, however far the dash is from them', () => {
+    const r = fix(task('        -   Image: x\n            Name: a\n'));
+    expect(r.text).toBe(task('        -   Image: x\n            Name: a\n            ReadonlyRootFilesystem: true\n'));
+    expect(r.fixed.map(listed)).toEqual(['6:13 T/a']);
+  });
+
+  it('quotes the key as the Name key is quoted', () => {
+    expect(fix(task('        - Image: x\n          "Name": a\n')).text).toBe(task('        - Image: x\n          "Name": a\n          "ReadonlyRootFilesystem": true\n'));
+    expect(fix(task("        - \"Image\": x\n          'Name': a\n")).text).toBe(task("        - \"Image\": x\n          'Name': a\n          'ReadonlyRootFilesystem': true\n"));
+    expect(fix(task("        - 'Image': x\n          Name: a\n")).text).toBe(task("        - 'Image': x\n          Name: a\n          ReadonlyRootFilesystem: true\n"));
+  });
+
+  it('goes after the first one-line entry when Name is missing, empty, a block scalar or spans lines', () => {
+    const cases: [string, string][] = [
+      ['        - Command:\n            - sleep\n          Image: x\n          Cpu: 1\n', '        - Command:\n            - sleep\n          Image: x\n          ReadonlyRootFilesystem: true\n          Cpu: 1\n'],
+      ["        - 'Image': x\n          \"Name\": >-\n            app\n          Cpu: 1\n", "        - 'Image': x\n          'ReadonlyRootFilesystem': true\n          \"Name\": >-\n            app\n          Cpu: 1\n"],
+      ['        - Name: >\n          Image: x\n', '        - Name: >\n          Image: x\n          ReadonlyRootFilesystem: true\n'],
+      ['        - Name: |\n          Image: x\n', '        - Name: |\n          Image: x\n          ReadonlyRootFilesystem: true\n'],
+      ['        - Name:\n          Image: x\n', '        - Name:\n          ReadonlyRootFilesystem: true\n          Image: x\n'],
+      ['        - Name: [\n            a]\n          Image: x\n', '        - Name: [\n            a]\n          Image: x\n          ReadonlyRootFilesystem: true\n'],
+    ];
+    for (const [before, after] of cases) expect(fix(task(before)).text).toBe(task(after));
+  });
+
+  it('a container with no one-line entry is left alone and says why', () => {
+    const text = task('        - Command:\n            - sleep\n          Name: |\n            app\n        - Name: |\n');
+    const r = fix(text);
+    expect(r.text).toBe(text);
+    expect(r.left).toEqual([
+      { logicalId: 'T', name: 'app\n', index: 0, line: 6, column: 11, writes: OTHER, why: 'no one-line entry in the container to put the line after' },
+      { logicalId: 'T', name: null, index: 1, line: 10, column: 11, writes: OTHER, why: 'no one-line entry in the container to put the line after' },
+    ]);
+  });
+
+  it('at the end of a file without a final line break, the line starts with the line break of the file', () => {
+    const lf = fix(task('        - Image: x\n          Name: a'));
+    expect(lf.text).toBe(task('        - Image: x\n          Name: a\n          ReadonlyRootFilesystem: true'));
+    expect(lf.edits).toEqual([{ offset: 131, remove: 0, insert: '\n          ReadonlyRootFilesystem: true' }]);
+    const crlf = task('        - Image: x\r\n          Name: a').replace(/(?<!\r)\n/g, '\r\n');
+    const r = fix(crlf);
+    expect(r.text).toBe(`${crlf}\r\n          ReadonlyRootFilesystem: true`);
+    expect(r.edits).toEqual([{ offset: crlf.length, remove: 0, insert: '\r\n          ReadonlyRootFilesystem: true' }]);
+    expectIdempotent(r);
+  });
+
+  it('each container of a list gets its own line', () => {
+    const r = fix(task('        - Name: a\n          Image: nginx\n        - Name: b\n          Image: nginx\n'));
+    expect(r.text).toBe(task('        - Name: a\n          ReadonlyRootFilesystem: true\n          Image: nginx\n        - Name: b\n          ReadonlyRootFilesystem: true\n          Image: nginx\n'));
+    expect(r.edits).toEqual([
+      { offset: 113, remove: 0, insert: '          ReadonlyRootFilesystem: true\n' },
+      { offset: 154, remove: 0, insert: '          ReadonlyRootFilesystem: true\n' },
+    ]);
+  });
+});
+
+describe('a missing key in a flow mapping', () => {
+  it('one line: after its last entry, on that line, the colon spaced as after the first key and the key quoted as it', () => {
+    const before = ['        - {Name: a, Image: b}', "        - {'Name': a, Image: b}", '        - {"Name": a, Image: b}', '        - {Name : a}', '        - {"Name":"a"}', '        - {Image: x, Name}', ''].join('\n');
+    const after = [
+      '        - {Name: a, Image: b, ReadonlyRootFilesystem: true}',
+      "        - {'Name': a, Image: b, 'ReadonlyRootFilesystem': true}",
+      '        - {"Name": a, Image: b, "ReadonlyRootFilesystem": true}',
+      '        - {Name : a, ReadonlyRootFilesystem: true}',
+      '        - {"Name":"a", "ReadonlyRootFilesystem":true}',
+      '        - {Image: x, Name, ReadonlyRootFilesystem: true}',
+      '',
+    ].join('\n');
+    const r = fix(task(before));
+    expect(r.text).toBe(task(after));
+    expect(r.fixed.map(listed)).toEqual(['6:11 T/a', '7:11 T/a', '8:11 T/a', '9:11 T/a', '10:11 T/a', '11:11 T/[5]']);
+    expectIdempotent(r);
+  });
+
+  it('after a trailing comma, keeping the spaces and tabs before it', () => {
+    const r = fix(task('        - {Name: a, Image: b, }\n        - {Name: a, Image: b , }\n        - {Name: a, Image: b\t, }\n        - {Name: a, Image: b \t ,}\n'));
+    expect(r.text).toBe(
+      task(
+        '        - {Name: a, Image: b, ReadonlyRootFilesystem: true }\n        - {Name: a, Image: b , ReadonlyRootFilesystem: true }\n        - {Name: a, Image: b\t, ReadonlyRootFilesystem: true }\n        - {Name: a, Image: b \t , ReadonlyRootFilesystem: true}\n',
+      ),
+    );
+    expect(r.edits.map((e) => e.insert)).toEqual([' ReadonlyRootFilesystem: true', ' ReadonlyRootFilesystem: true', ' ReadonlyRootFilesystem: true', ' ReadonlyRootFilesystem: true']);
+  });
+
+  it('several lines with the first key on a line of its own: a line of its own before it, same indentation and quoting', () => {
+    const r = fix(task("        - {  # c\n            'Name': a,\n            Image: b\n          }\n        - {\n\n          Name: c}\n"));
+    expect(r.text).toBe(task("        - {  # c\n            'ReadonlyRootFilesystem': true,\n            'Name': a,\n            Image: b\n          }\n        - {\n\n          ReadonlyRootFilesystem: true,\n          Name: c}\n"));
+    expect(r.edits).toEqual([
+      { offset: 112, remove: 0, insert: "            'ReadonlyRootFilesystem': true,\n" },
+      { offset: 181, remove: 0, insert: '          ReadonlyRootFilesystem: true,\n' },
+    ]);
+    expectIdempotent(r);
+  });
+
+  it('several lines with the first key on the brace line: after its last entry', () => {
+    const r = fix(task('        - {Name: a,\n           Image: b\n          }\n'));
+    expect(r.text).toBe(task('        - {Name: a,\n           Image: b, ReadonlyRootFilesystem: true\n          }\n'));
+  });
+
+  it('empty: inside the braces', () => {
+    const r = fix(task('        - {\n          }\n        - { }\n        - {}\n'));
+    expect(r.text).toBe(task('        - { ReadonlyRootFilesystem: true \n          }\n        - { ReadonlyRootFilesystem: true  }\n        - { ReadonlyRootFilesystem: true }\n'));
+    expect(r.edits).toEqual([
+      { offset: 106, remove: 0, insert: ' ReadonlyRootFilesystem: true ' },
+      { offset: 130, remove: 0, insert: ' ReadonlyRootFilesystem: true ' },
+      { offset: 144, remove: 0, insert: ' ReadonlyRootFilesystem: true ' },
+    ]);
+    expect(r.fixed.map(listed)).toEqual(['6:11 T/[0]', '8:11 T/[1]', '9:11 T/[2]']);
+  });
+});
