@@ -195,11 +195,11 @@ function editFor(map: YAMLMap, verdict: 'missing' | 'replace', text: string, eol
   if (!mr) return 'the container could not be located';
   const key = keyText(pairs[0], text);
   if (map.flow) {
-    const first = pairs[0];
-    const kr = rangeOf(first?.key);
-    const vr = rangeOf(first?.value);
-    const sep = kr && vr && !/\n/.test(text.slice(kr[1], vr[0])) ? text.slice(kr[1], vr[0]).replace(/^\s+/, '') || ': ' : ': ';
-    const colon = sep.startsWith(':') ? sep : `: `;
+    const kr = rangeOf(pairs[0]?.key);
+    // The colon spaced as the first key's (never what comes before its value: a tag, an anchor);
+    // without a space only after a quoted key, as compact JSON has it (a plain key needs one).
+    const spacing = kr ? /^[ \t]*:([ \t]*)/.exec(text.slice(kr[1]))?.[1] : undefined;
+    const colon = `:${spacing || (key === KEY ? ' ' : '')}`;
     const multiLine = /\n/.test(text.slice(mr[0], mr[1]));
     if (kr && multiLine) {
       // A line of its own before the first key, with its indentation.
@@ -247,6 +247,8 @@ interface Plan {
   readonly fixed: FixContainer[];
   readonly left: FixContainer[];
   readonly literalTrue: number;
+  /** Entries that are the same mapping as one fixed (a YAML alias): the one edit makes them true too. */
+  readonly aliases: number;
   readonly entries: number;
 }
 
@@ -261,6 +263,7 @@ function plan(text: string, parsed: ParsedTemplate, options: ValidateOptions): P
   const fixed: FixContainer[] = [];
   const done = new Set<YAMLMap>();
   let literalTrue = 0;
+  let aliases = 0;
   for (const e of entries) {
     const resolver = new Resolver(e.site.scope, new Map());
     const info = describe(e.site, e.entry, e.index, e.position, resolver);
@@ -284,7 +287,10 @@ function plan(text: string, parsed: ParsedTemplate, options: ValidateOptions): P
       left.push({ ...info, why: 'the container could not be located in the text' });
       continue;
     }
-    if (done.has(map)) continue;
+    if (done.has(map)) {
+      aliases++;
+      continue;
+    }
     done.add(map);
     const edit = editFor(map, verdict.value, text, eol);
     if (typeof edit === 'string') left.push({ ...info, why: edit });
@@ -293,7 +299,7 @@ function plan(text: string, parsed: ParsedTemplate, options: ValidateOptions): P
       fixed.push(info);
     }
   }
-  return { edits, fixed, left, literalTrue, entries: entries.length };
+  return { edits, fixed, left, literalTrue, aliases, entries: entries.length };
 }
 
 /**
@@ -321,7 +327,7 @@ export function fixTemplate(source: string, options: ValidateOptions = {}): FixR
   if (!('edits' in after)) return refused(after.message);
   if (after.edits.length > 0) return refused('containers still need the fix');
   if (after.entries !== before.entries) return refused('the container entries changed');
-  if (after.literalTrue !== before.literalTrue + before.fixed.length) return refused('a fixed container does not read ReadonlyRootFilesystem: true');
+  if (after.literalTrue !== before.literalTrue + before.fixed.length + before.aliases) return refused('a fixed container does not read ReadonlyRootFilesystem: true');
   const was = validateTemplate(text, options);
   const now = validateTemplate(next, options);
   if (now.status === 'ERROR' || now.resources.length !== was.resources.length) return refused('the task definitions changed');

@@ -366,6 +366,42 @@ describe('a missing key in a flow mapping', () => {
     expectIdempotent(r);
   });
 
+  it('the colon never copies the tag or anchor of the first value; tabs and spaces after it are kept', () => {
+    const before = [
+      "        - {Name: !Sub '${AWS::Region}-app', Image: nginx}",
+      '        - {Name: &n app}',
+      '        - {',
+      '            Name: !Ref AWS::StackName,',
+      '            Image: nginx',
+      '          }',
+      "        - {'Name':'a'}",
+      '        - {Name:   a}',
+      '        - {"Name"\t:\t"a"}',
+      '        - {"Name", Image: a}',
+      '        - {Name, Image: a}',
+      '',
+    ].join('\n');
+    const after = [
+      "        - {Name: !Sub '${AWS::Region}-app', Image: nginx, ReadonlyRootFilesystem: true}",
+      '        - {Name: &n app, ReadonlyRootFilesystem: true}',
+      '        - {',
+      '            ReadonlyRootFilesystem: true,',
+      '            Name: !Ref AWS::StackName,',
+      '            Image: nginx',
+      '          }',
+      "        - {'Name':'a', 'ReadonlyRootFilesystem':true}",
+      '        - {Name:   a, ReadonlyRootFilesystem:   true}',
+      '        - {"Name"\t:\t"a", "ReadonlyRootFilesystem":\ttrue}',
+      '        - {"Name", Image: a, "ReadonlyRootFilesystem":true}',
+      '        - {Name, Image: a, ReadonlyRootFilesystem: true}',
+      '',
+    ].join('\n');
+    const r = fix(task(before));
+    expect(r.text).toBe(task(after));
+    expect(r.fixed.map(listed)).toEqual(['6:11 T/[0]', '7:11 T/app', '8:11 T/[2]', '12:11 T/a', '13:11 T/a', '14:11 T/a', '15:11 T/[6]', '16:11 T/[7]']);
+    expectIdempotent(r);
+  });
+
   it('after a trailing comma, keeping the spaces and tabs before it', () => {
     const r = fix(task('        - {Name: a, Image: b, }\n        - {Name: a, Image: b , }\n        - {Name: a, Image: b\t, }\n        - {Name: a, Image: b \t ,}\n'));
     expect(r.text).toBe(
@@ -400,5 +436,214 @@ describe('a missing key in a flow mapping', () => {
       { offset: 144, remove: 0, insert: ' ReadonlyRootFilesystem: true ' },
     ]);
     expect(r.fixed.map(listed)).toEqual(['6:11 T/[0]', '8:11 T/[1]', '9:11 T/[2]']);
+  });
+});
+
+describe('which containers are reached', () => {
+  const CONDITION = 'Conditions:\n  C: !Equals [a, b]\n';
+
+  it('every branch of an Fn::If on an entry, on the list and on the properties', () => {
+    const entry = fix(task('        - !If [C, {Name: a, Image: b}, !Ref AWS::NoValue]\n        - !If\n          - C\n          - Name: c\n          - Name: d\n            ReadonlyRootFilesystem: false\n', CONDITION));
+    expect(entry.text).toBe(
+      task('        - !If [C, {Name: a, Image: b, ReadonlyRootFilesystem: true}, !Ref AWS::NoValue]\n        - !If\n          - C\n          - Name: c\n            ReadonlyRootFilesystem: true\n          - Name: d\n            ReadonlyRootFilesystem: true\n', CONDITION),
+    );
+    expect(entry.fixed.map(listed)).toEqual(['8:19 T/a', '11:13 T/c', '12:13 T/d']);
+    expect(entry.fixed.map((c) => c.index)).toEqual([0, 1, 1]);
+
+    const properties = `${CONDITION}Resources:\n  T:\n    Type: AWS::ECS::TaskDefinition\n    Properties: !If\n      - C\n      - ContainerDefinitions: !If [C, [{Name: a}], [{Name: b}]]\n      - RuntimePlatform: {OperatingSystemFamily: WINDOWS_SERVER_2022_CORE}\n        ContainerDefinitions:\n          - Name: win\n`;
+    const p = fix(properties);
+    expect(p.text).toBe(properties.replace('[{Name: a}], [{Name: b}]', '[{Name: a, ReadonlyRootFilesystem: true}], [{Name: b, ReadonlyRootFilesystem: true}]'));
+    expect(p.fixed.map(listed)).toEqual(['8:40 T/a', '8:53 T/b']);
+  });
+
+  it('an Fn::If without two branches, another intrinsic function and AWS::NoValue are not followed', () => {
+    const text = task(
+      '        - !If [C, {Name: a, Image: b}]\n        - !If [C, {Name: a}, {Name: b}, {Name: c}]\n        - !FindInMap [M, K, {Name: e}]\n        - !Ref AWS::NoValue\n        - 5\n        - [{Name: f}]\n',
+      CONDITION,
+    );
+    expect(fix(text)).toEqual({ ok: true, text, edits: [], fixed: [], left: [] });
+    const list = task('', 'Parameters:\n  L: {Type: String}\n').replace('ContainerDefinitions:\n', 'ContainerDefinitions: !FindInMap [M, K, [{Name: a}]]\n');
+    expect(fix(list).edits).toEqual([]);
+    const properties = task('        - Name: a\n').replace('    Properties:\n      ContainerDefinitions:\n        - Name: a\n', '    Properties: !Ref P\n');
+    expect(fix(properties).edits).toEqual([]);
+  });
+
+  it('Windows task definitions are never touched, also when the family comes from a parameter', () => {
+    const os = 'Parameters:\n  Os: {Type: String, Default: WINDOWS_SERVER_2019_FULL}\n';
+    const text = task('        - Name: a\n', os, '      RuntimePlatform: {OperatingSystemFamily: !Ref Os}\n');
+    expect(fix(text).edits).toEqual([]);
+    expect(fix(text, { parameters: { Os: 'LINUX' } }).text).toBe(task('        - Name: a\n          ReadonlyRootFilesystem: true\n', os, '      RuntimePlatform: {OperatingSystemFamily: !Ref Os}\n'));
+    expect(fix(task('        - Name: a\n', '', '      RuntimePlatform: {OperatingSystemFamily: LINUX}\n')).fixed.map(listed)).toEqual(['7:11 T/a']);
+  });
+
+  it('a task definition whose Condition is false for the parameters given is not touched', () => {
+    const before = 'Parameters:\n  Env: {Type: String, Default: dev}\nConditions:\n  Prod: !Equals [!Ref Env, prod]\n';
+    const text = task('        - Name: a\n', before, '').replace('    Properties:', '    Condition: Prod\n    Properties:');
+    expect(fix(text, { parameters: { Env: 'dev' } }).edits).toEqual([]);
+    expect(fix(text, { evaluateConditions: true }).edits).toEqual([]);
+    expect(fix(text, { parameters: { Env: 'prod' } }).fixed.map(listed)).toEqual(['11:11 T/a']);
+    // Without parameter values every deployment counts, and the condition decides nothing.
+    expect(fix(text).fixed.map(listed)).toEqual(['11:11 T/a']);
+    expect(fix(text.replace('Condition: Prod', 'Condition: [Prod]'), { parameters: { Env: 'dev' } }).fixed.map(listed)).toEqual(['11:11 T/a']);
+  });
+
+  it('Fn::ForEach: the one text of several task definitions is listed once', () => {
+    const r = fix(fixture('valid/foreach.yaml').toString('utf8'));
+    expect(r.edits).toEqual([]);
+    expect(r.left.map(listed)).toEqual(['15:15 Taskapi/api: set by Fn::If: change the value it comes from']);
+    const missing = fixture('valid/foreach.yaml').toString('utf8').replace('              ReadonlyRootFilesystem: !If [IsLocked, true, false]\n', '');
+    const m = fix(missing);
+    expect(m.text).toBe(missing.replace('- Name: !Ref Svc\n', '- Name: !Ref Svc\n              ReadonlyRootFilesystem: true\n'));
+    expect(m.fixed.map(listed)).toEqual(['15:15 Taskapi/api']);
+  });
+
+  it('a container written once and used again through a YAML alias is fixed once', () => {
+    const text = task('        - &c {Name: a, Image: nginx}\n        - *c\n');
+    expect(fixTemplate(text)).toEqual({ ok: true, text: task('        - &c {Name: a, Image: nginx, ReadonlyRootFilesystem: true}\n        - *c\n'), edits: [{ offset: 130, remove: 0, insert: ', ReadonlyRootFilesystem: true' }], fixed: [{ logicalId: 'T', name: 'a', index: 0, line: 6, column: 14, writes: NGINX }], left: [] });
+  });
+});
+
+describe('suppressions (Metadata guard SuppressedRules)', () => {
+  const suppressed = fixture('valid/suppressed.yaml').toString('utf8');
+
+  it('honoured without strict: failing containers are listed as passing, and nothing is written', () => {
+    expect(fix(suppressed)).toEqual({
+      ok: true,
+      text: suppressed,
+      edits: [],
+      fixed: [],
+      left: [{ logicalId: 'LegacyTask', name: 'legacy', index: 0, line: 11, column: 11, writes: OTHER, passes: true, why: 'suppressed by Metadata guard SuppressedRules (--allow-suppressions)' }],
+    });
+  });
+
+  it('ignored with strict, as the hook ignores them: the containers are fixed', () => {
+    const r = fix(suppressed, { strict: true });
+    expect(r.text).toBe(suppressed.replace('        - Name: legacy\n', '        - Name: legacy\n          ReadonlyRootFilesystem: true\n'));
+    expect(r.fixed.map(listed)).toEqual(['11:11 LegacyTask/legacy']);
+    expect(r.left).toEqual([]);
+  });
+
+  it('only the rule of this check suppresses, written under Metadata.guard.SuppressedRules', () => {
+    for (const metadata of ['guard: {SuppressedRules: [OTHER_RULE]}', 'guard: {SuppressedRules: ECS_READONLY_ROOT_FILESYSTEM}', 'guard: [ECS_READONLY_ROOT_FILESYSTEM]', 'SuppressedRules: [ECS_READONLY_ROOT_FILESYSTEM]']) {
+      const text = suppressed.replace(/ {4}Metadata:\n(?: {6,}.*\n)+/, `    Metadata:\n      ${metadata}\n`);
+      expect([metadata, fix(text).fixed.map(listed)]).toEqual([metadata, [`${text.split('\n').indexOf('        - Name: legacy') + 1}:11 LegacyTask/legacy`]]);
+    }
+    const listMetadata = suppressed.replace(/ {4}Metadata:\n(?: {6,}.*\n)+/, '    Metadata: [guard]\n');
+    expect(fix(listMetadata).fixed.length).toBe(1);
+  });
+});
+
+describe('exemptions (the hook configuration)', () => {
+  const config = readConfigDocument(`ExemptImages: ['reg/app:*']\nExemptContainerNames: ['${'n'.repeat(150)}*', sidecar]\n`).config;
+
+  it('by container name or image, with the pattern (at most 128 characters shown); they pass', () => {
+    const long = 'n'.repeat(160);
+    const r = fix(task(`        - Name: a\n          Image: reg/app:1\n        - Name: b\n          Image: !Ref AWS::NoValue\n        - Image: reg/app:2\n        - Name: ${long}\n        - Name: sidecar\n          Image: reg/app:3\n`), { config });
+    expect(r.left).toEqual([
+      { logicalId: 'T', name: 'a', index: 0, line: 6, column: 11, writes: OTHER, passes: true, why: "exempt by ExemptImages pattern 'reg/app:*'" },
+      { logicalId: 'T', name: null, index: 2, line: 10, column: 11, writes: OTHER, passes: true, why: "exempt by ExemptImages pattern 'reg/app:*'" },
+      { logicalId: 'T', name: long, index: 3, line: 11, column: 11, writes: OTHER, passes: true, why: `exempt by ExemptContainerNames pattern '${'n'.repeat(127)}…'` },
+      { logicalId: 'T', name: 'sidecar', index: 4, line: 12, column: 11, writes: OTHER, passes: true, why: "exempt by ExemptContainerNames pattern 'sidecar'" },
+    ]);
+    expect(r.fixed.map(listed)).toEqual(['8:11 T/b']);
+  });
+
+  it('an exempt container is listed even when it reads true or is set by an intrinsic function', () => {
+    const r = fix(task('        - Name: sidecar\n          ReadonlyRootFilesystem: true\n        - Name: sidecar\n          ReadonlyRootFilesystem: !Ref AWS::NoValue\n'), { config });
+    expect(r.left.map(listed)).toEqual(["6:11 T/sidecar: exempt by ExemptContainerNames pattern 'sidecar' (passes)", "8:11 T/sidecar: exempt by ExemptContainerNames pattern 'sidecar' (passes)"]);
+  });
+});
+
+describe('names and the paths each fixed container usually writes (docs/cli.md, "After fix")', () => {
+  it('USUAL_WRITES: nginx, log routers, anything else', () => {
+    expect(USUAL_WRITES).toEqual({ nginx: NGINX, logRouter: LOG_ROUTER, other: OTHER });
+  });
+
+  it.each([
+    ['Name: NGINX', NGINX],
+    ['Image: public.ecr.aws/nginx/nginx:1.27', NGINX],
+    ['{Name: web, Image: Nginx}', NGINX],
+    ['Name: log-router', LOG_ROUTER],
+    ['Name: log_router', LOG_ROUTER],
+    ['Name: LogRouter', LOG_ROUTER],
+    ['Image: fluent/fluentd:v1', LOG_ROUTER],
+    ['Image: amazon/aws-for-fluent-bit', LOG_ROUTER],
+    ['Name: firelens-sidecar', LOG_ROUTER],
+    ['{Name: app, FirelensConfiguration: {Type: fluentbit}}', LOG_ROUTER],
+    ['{Name: nginx-logs, FirelensConfiguration: {Type: fluentbit}}', NGINX],
+    ['{Name: ngin, Image: x}', OTHER],
+    ['{Name: log, Image: router}', OTHER],
+    ['{Name: log router}', OTHER],
+    ['Name: [nginx]', OTHER],
+    ['{Name: {Ref: Missing}, Image: {Ref: AWS::NoValue}}', OTHER],
+    ['Name: app', OTHER],
+  ])('%s: %s', (entry, writes) => {
+    const line = entry.startsWith('{') ? `        - ${entry}\n` : `        - ${entry}\n          Cpu: 1\n`;
+    const r = fix(task(line));
+    expect(r.fixed.map((c) => c.writes)).toEqual([writes]);
+  });
+
+  it('the name is the literal or resolved Name; null when it is empty or does not resolve to a string', () => {
+    const before = 'Parameters:\n  N: {Type: String, Default: from-default}\n  Free: {Type: String}\n';
+    const r = fix(task("        - {Name: !Ref N}\n        - {Name: ''}\n        - {Name: !Ref Free}\n        - {Name: [a]}\n        - {Name: 12}\n", before));
+    expect(r.fixed.map((c) => c.name)).toEqual(['from-default', null, null, null, null]);
+    expect(fix(task('        - {Name: !Ref N}\n', before), { parameters: { N: 'given-nginx' } }).fixed).toEqual([
+      { logicalId: 'T', name: 'given-nginx', index: 0, line: 9, column: 11, writes: NGINX },
+    ]);
+  });
+});
+
+describe('text that is not fixed', () => {
+  it('a file that does not parse: the parser message and position', () => {
+    expect(fixTemplate('Resources:\n  T:\n    Type: AWS::ECS::TaskDefinition\n    Properties:\n      ContainerDefinitions:\n        - Name: app\n      Image: bad indent\n     oops: [\n')).toEqual({
+      ok: false,
+      error: { message: 'invalid YAML: All mapping items must start at the same column', line: 8, column: 1 },
+    });
+    expect(refusal(task('        - Name: a\n          Name: b\n'))).toEqual({ message: "duplicate mapping key 'Name'", line: 7, column: 11 });
+    expect(refusal('{"Resources": {"T": {"Type": "AWS::ECS::TaskDefinition", "Properties": {"ContainerDefinitions": [{"Name":"a",}]}}}}', { fileName: 'a.json' })).toEqual({
+      message: 'invalid JSON: expected a property name in double quotes',
+      line: 1,
+      column: 110,
+    });
+    expect(refusal('[1, 2', { fileName: 't.json' })).toEqual(expect.objectContaining({ message: expect.stringMatching(/^invalid JSON: /) }));
+  });
+
+  it('a refusal without a position has none', () => {
+    const deep = `${'['.repeat(10_001)}${']'.repeat(10_001)}`;
+    expect(fixTemplate(deep)).toEqual({ ok: false, error: { message: 'nesting deeper than 100 levels' } });
+  });
+
+  it('what is not a template, or has no task definitions, comes back as given', () => {
+    for (const text of ['', 'just text\n', '[1, 2]\n', 'kind: Pod\n', 'Resources:\n  B:\n    Type: AWS::S3::Bucket\n']) expect(fixTemplate(text)).toEqual({ ok: true, text, edits: [], fixed: [], left: [] });
+  });
+
+  it('a byte order mark is kept in front of the fixed text, and positions do not count it', () => {
+    const text = '\ufeffResources:\n  T:\n    Type: AWS::ECS::TaskDefinition\n    Properties:\n      ContainerDefinitions:\n        - Name: a';
+    expect(fixTemplate(text)).toEqual({
+      ok: true,
+      text: `${text}\n          ReadonlyRootFilesystem: true`,
+      edits: [{ offset: 112, remove: 0, insert: '\n          ReadonlyRootFilesystem: true' }],
+      fixed: [{ logicalId: 'T', name: 'a', index: 0, line: 6, column: 11, writes: OTHER }],
+      left: [],
+    });
+    const nothing = '\ufeffResources: {}\n';
+    expect(fix(nothing).text).toBe(nothing);
+  });
+});
+
+describe('the re-check: a fix that would not read true is refused and nothing is changed', () => {
+  const why = (reason: string) => ({ message: `the fixed template did not pass the re-check (${reason}); nothing was changed` });
+
+  it('a value that is an alias of false elsewhere', () => {
+    expect(refusal(task('        - Name: a\n          ReadonlyRootFilesystem: &x false\n        - Name: b\n          ReadonlyRootFilesystem: *x\n'))).toEqual(why('a fixed container does not read ReadonlyRootFilesystem: true'));
+  });
+
+  it('a flow key without a colon, when a colon follows on its line', () => {
+    expect(refusal(task('        - {ReadonlyRootFilesystem, Name: app}\n'))).toEqual(why('containers still need the fix'));
+  });
+
+  it('an empty JSON object in a .json file (a plain key is not JSON)', () => {
+    const json = '{"Resources": {"T": {"Type": "AWS::ECS::TaskDefinition", "Properties": {"ContainerDefinitions": [{}]}}}}';
+    expect(refusal(json, { fileName: 't.json' })).toEqual(why("it does not parse: invalid JSON: expected a property name in double quotes or '}'"));
   });
 });
