@@ -4,11 +4,11 @@
  * quoting, indentation and short tags stay as they were, in YAML and JSON alike. Only lines that
  * hold (or now hold) ReadonlyRootFilesystem change.
  */
-import { isMap, isScalar, parseDocument, visit, type Node, type Pair, type YAMLMap } from 'yaml';
+import { isScalar, parseDocument, visit, type Node, type Pair, type YAMLMap } from 'yaml';
 import { EMPTY_CONFIG, findExemption, RULE_ID, safeName, windowsFamily } from '../policy';
 import { findTaskDefinitions, type TaskDefinitionSite, type TemplateError, type ValidateOptions, validateTemplate } from './judge';
 import { type ParsedTemplate, parseTemplateText } from './parse';
-import { intrinsicOf, isRecord, NO_VALUE, Resolver } from './resolve';
+import { intrinsicOf, isRecord, Resolver } from './resolve';
 import { lineStartsOf, type Position } from './source-map';
 import { CLOUDFORMATION_TAGS } from './tags';
 
@@ -58,12 +58,15 @@ interface Entry {
   readonly position: Position;
 }
 
-/** Follows Fn::If into both branches (every branch is a template line that may need the fix). */
-function branches(value: unknown, each: (v: unknown) => void, depth = 0): void {
+/**
+ * Follows Fn::If into both branches (every branch is a template line that may need the fix). The
+ * reader bounds nesting (LIMITS.maxDepth), so the recursion is bounded too.
+ */
+function branches(value: unknown, each: (v: unknown) => void): void {
   const fn = intrinsicOf(value);
-  if (fn && fn[0] === 'Fn::If' && Array.isArray(fn[1]) && fn[1].length === 3 && depth < 64) {
-    branches(fn[1][1], each, depth + 1);
-    branches(fn[1][2], each, depth + 1);
+  if (fn && fn[0] === 'Fn::If' && Array.isArray(fn[1]) && fn[1].length === 3) {
+    branches(fn[1][1], each);
+    branches(fn[1][2], each);
     return;
   }
   each(value);
@@ -155,7 +158,8 @@ function mapsByOffset(text: string): Map<number, YAMLMap> | undefined {
   const out = new Map<number, YAMLMap>();
   visit(doc, {
     Map(_, node) {
-      if (node.range && !out.has(node.range[0])) out.set(node.range[0], node);
+      // The outer mapping when two start together (`{a: 1}: b`, a mapping as the first key).
+      if (!out.has(node.range![0])) out.set(node.range![0], node);
     },
   });
   return out;
@@ -191,8 +195,7 @@ function editFor(map: YAMLMap, verdict: 'missing' | 'replace', text: string, eol
     if (colon < 0 || /\n/.test(text.slice(kr[1], colon))) return 'its ReadonlyRootFilesystem could not be located';
     return { offset: colon + 1, remove: 0, insert: ' true' };
   }
-  const mr = rangeOf(map);
-  if (!mr) return 'the container could not be located';
+  const mr = map.range!; // a node the parser made: it has a range
   const key = keyText(pairs[0], text);
   if (map.flow) {
     const kr = rangeOf(pairs[0]?.key);
@@ -210,8 +213,7 @@ function editFor(map: YAMLMap, verdict: 'missing' | 'replace', text: string, eol
     const last = pairs[pairs.length - 1];
     const end = rangeOf(last?.value)?.[1] ?? rangeOf(last?.key)?.[1];
     if (end === undefined) {
-      const open = text.indexOf('{', mr[0]);
-      return open < 0 ? 'the container could not be located' : { offset: open + 1, remove: 0, insert: ` ${key}${colon}true ` };
+      return { offset: mr[0] + 1, remove: 0, insert: ` ${key}${colon}true ` }; // just inside the opening brace
     }
     let i = end;
     while (text[i] === ' ' || text[i] === '\t') i++;
@@ -268,7 +270,7 @@ function plan(text: string, parsed: ParsedTemplate, options: ValidateOptions): P
     const resolver = new Resolver(e.site.scope, new Map());
     const info = describe(e.site, e.entry, e.index, e.position, resolver);
     const image = resolver.resolve(e.entry.Image, new Set());
-    const exemption = findExemption(info.name, image === NO_VALUE ? undefined : image, config);
+    const exemption = findExemption(info.name, image, config);
     if (exemption) {
       left.push({ ...info, passes: true, why: `exempt by ${exemption.property} pattern '${safeName(exemption.pattern, 128)}'` });
       continue;
@@ -283,7 +285,7 @@ function plan(text: string, parsed: ParsedTemplate, options: ValidateOptions): P
       continue;
     }
     const map = maps.get(starts[e.position.line - 1]! + e.position.column - 1);
-    if (!map || !isMap(map)) {
+    if (!map) {
       left.push({ ...info, why: 'the container could not be located in the text' });
       continue;
     }
@@ -315,10 +317,6 @@ export function fixTemplate(source: string, options: ValidateOptions = {}): FixR
   const before = plan(text, parsed, options);
   if (!('edits' in before)) return { ok: false, error: before };
   if (before.edits.length === 0) return { ok: true, text: source, edits: [], fixed: [], left: before.left };
-  const sorted = [...before.edits].sort((a, b) => a.offset - b.offset);
-  for (let i = 1; i < sorted.length; i++) {
-    if (sorted[i]!.offset < sorted[i - 1]!.offset + sorted[i - 1]!.remove) return { ok: false, error: { message: 'overlapping edits; nothing was changed' } };
-  }
   const next = apply(text, before.edits);
   const refused = (why: string): FixResult => ({ ok: false, error: { message: `the fixed template did not pass the re-check (${why}); nothing was changed` } });
   const reparsed = parseTemplateText(next, options.fileName);

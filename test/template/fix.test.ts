@@ -647,3 +647,21 @@ describe('the re-check: a fix that would not read true is refused and nothing is
     expect(refusal(json, { fileName: 't.json' })).toEqual(why("it does not parse: invalid JSON: expected a property name in double quotes or '}'"));
   });
 });
+
+describe('odd shapes', () => {
+  it('a container whose first key is a mapping: the line goes into the container, not into the key', () => {
+    const r = fix(task('        - {Image: x}: v\n          Name: a\n'));
+    expect(r.text).toBe(task('        - {Image: x}: v\n          Name: a\n          ReadonlyRootFilesystem: true\n'));
+    expect(r.fixed.map(listed)).toEqual(['6:11 T/a']);
+  });
+
+  it('text the fast reader takes but the editor cannot read (a tab in a flow mapping\'s indentation) is not fixed', () => {
+    expect(refusal(task('        - {\n\t  Name: a}\n'))).toEqual({ message: 'the template could not be read for editing' });
+  });
+
+  it('a block scalar false is refused by the re-check (its range ends with the line break)', () => {
+    expect(refusal(task('        - Name: a\n          ReadonlyRootFilesystem: |-\n            false\n          Image: b\n'))).toEqual({
+      message: 'the fixed template did not pass the re-check (it does not parse: invalid YAML: Nested mappings are not allowed in compact mappings); nothing was changed',
+    });
+  });
+});
