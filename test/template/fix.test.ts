@@ -276,12 +276,21 @@ describe('replacing a value keeps its quotes and what follows it', () => {
     expect(r.fixed).toEqual([]);
   });
 
-  it('a flow key without a colon is left alone when no colon follows on its line', () => {
-    const text = task('        - {ReadonlyRootFilesystem}\n        - Name: b\n');
+  it('a flow key without a colon is left alone, and the other containers are fixed', () => {
+    const text = task('        - {ReadonlyRootFilesystem}\n        - {ReadonlyRootFilesystem, Name: app}\n        - {ReadonlyRootFilesystem , Image: x}\n        - Name: b\n');
     const r = fix(text);
-    expect(r.text).toBe(task('        - {ReadonlyRootFilesystem}\n        - Name: b\n          ReadonlyRootFilesystem: true\n'));
-    expect(r.left.map(listed)).toEqual(['6:11 T/[0]: its ReadonlyRootFilesystem could not be located']);
-    expect(r.fixed.map(listed)).toEqual(['7:11 T/b']);
+    expect(r.text).toBe(task('        - {ReadonlyRootFilesystem}\n        - {ReadonlyRootFilesystem, Name: app}\n        - {ReadonlyRootFilesystem , Image: x}\n        - Name: b\n          ReadonlyRootFilesystem: true\n'));
+    expect(r.left.map(listed)).toEqual([
+      '6:11 T/[0]: its ReadonlyRootFilesystem could not be located',
+      '7:11 T/app: its ReadonlyRootFilesystem could not be located',
+      '8:11 T/[2]: its ReadonlyRootFilesystem could not be located',
+    ]);
+    expect(r.fixed.map(listed)).toEqual(['9:11 T/b']);
+  });
+
+  it('spaces and tabs between the key and its colon stay', () => {
+    const r = fix(task('        - {Name: a, ReadonlyRootFilesystem \t:}\n        - Name: b\n          ReadonlyRootFilesystem  :\n'));
+    expect(r.text).toBe(task('        - {Name: a, ReadonlyRootFilesystem \t: true}\n        - Name: b\n          ReadonlyRootFilesystem  : true\n'));
   });
 });
 
@@ -638,10 +647,6 @@ describe('the re-check: a fix that would not read true is refused and nothing is
     expect(refusal(task('        - Name: a\n          ReadonlyRootFilesystem: &x false\n        - Name: b\n          ReadonlyRootFilesystem: *x\n'))).toEqual(why('a fixed container does not read ReadonlyRootFilesystem: true'));
   });
 
-  it('a flow key without a colon, when a colon follows on its line', () => {
-    expect(refusal(task('        - {ReadonlyRootFilesystem, Name: app}\n'))).toEqual(why('containers still need the fix'));
-  });
-
   it('an empty JSON object in a .json file (a plain key is not JSON)', () => {
     const json = '{"Resources": {"T": {"Type": "AWS::ECS::TaskDefinition", "Properties": {"ContainerDefinitions": [{}]}}}}';
     expect(refusal(json, { fileName: 't.json' })).toEqual(why("it does not parse: invalid JSON: expected a property name in double quotes or '}'"));
@@ -649,19 +654,50 @@ describe('the re-check: a fix that would not read true is refused and nothing is
 });
 
 describe('odd shapes', () => {
-  it('a container whose first key is a mapping: the line goes into the container, not into the key', () => {
-    const r = fix(task('        - {Image: x}: v\n          Name: a\n'));
-    expect(r.text).toBe(task('        - {Image: x}: v\n          Name: a\n          ReadonlyRootFilesystem: true\n'));
-    expect(r.fixed.map(listed)).toEqual(['6:11 T/a']);
+  it('the full reader reads the text: what it refuses is not fixed, even when the fast reader takes it', () => {
+    expect(refusal(task('        - {Image: x}: v\n          Name: a\n'))).toEqual({ message: 'a mapping key is not a plain value', line: 6, column: 11 });
+    // A tab in a flow mapping's indentation.
+    expect(refusal(task('        - {\n\t  Name: a}\n'))).toEqual({ message: 'invalid YAML: Flow map in block collection must be sufficiently indented and end with a }', line: 7, column: 4 });
   });
 
-  it('text the fast reader takes but the editor cannot read (a tab in a flow mapping\'s indentation) is not fixed', () => {
-    expect(refusal(task('        - {\n\t  Name: a}\n'))).toEqual({ message: 'the template could not be read for editing' });
+  it('an anchor on the first key of a container, on the dash line, is refused by the re-check (the line would be indented to the key)', () => {
+    expect(refusal(task('        - &d Name: c\n          Image: x\n'))).toEqual({
+      message: 'the fixed template did not pass the re-check (it does not parse: invalid YAML: Nested mappings are not allowed in compact mappings); nothing was changed',
+    });
   });
 
   it('a block scalar false is refused by the re-check (its range ends with the line break)', () => {
     expect(refusal(task('        - Name: a\n          ReadonlyRootFilesystem: |-\n            false\n          Image: b\n'))).toEqual({
       message: 'the fixed template did not pass the re-check (it does not parse: invalid YAML: Nested mappings are not allowed in compact mappings); nothing was changed',
     });
+  });
+});
+
+describe('more shapes', () => {
+  it('a container with an anchor or a tag in front is fixed; positions are those of its first key', () => {
+    const r = fix(task('        - &c\n          Name: a\n        - !!map\n          Name: b\n        - !!map {Name: d}\n        - &e {Name: e}\n'));
+    expect(r.text).toBe(
+      task('        - &c\n          Name: a\n          ReadonlyRootFilesystem: true\n        - !!map\n          Name: b\n          ReadonlyRootFilesystem: true\n        - !!map {Name: d, ReadonlyRootFilesystem: true}\n        - &e {Name: e, ReadonlyRootFilesystem: true}\n'),
+    );
+    expect(r.fixed.map(listed)).toEqual(['7:11 T/a', '9:11 T/b', '10:17 T/d', '11:14 T/e']);
+    expect(r.left).toEqual([]);
+  });
+
+  it('a task definition without properties, or with properties that are not a mapping, has nothing to fix', () => {
+    for (const properties of ['', '    Properties: 5\n', '    Properties: [ContainerDefinitions]\n', '    Properties:\n      ContainerDefinitions: {Name: a}\n']) {
+      const text = `Resources:\n  T:\n    Type: AWS::ECS::TaskDefinition\n${properties}`;
+      expect(fixTemplate(text)).toEqual({ ok: true, text, edits: [], fixed: [], left: [] });
+    }
+  });
+
+  it('entries without a value or without a key are not lines to put the key after', () => {
+    expect(fix(task('        - ? Cpu\n          Image: y\n')).text).toBe(task('        - ? Cpu\n          Image: y\n          ReadonlyRootFilesystem: true\n'));
+    expect(fix(task('        - : x\n          Image: y\n')).text).toBe(task('        - : x\n          ReadonlyRootFilesystem: true\n          Image: y\n'));
+  });
+
+  it('a tag or anchor on a value that reads false stays', () => {
+    for (const value of ['!!bool false', '!!str false', '&f false', '!!bool FALSE']) {
+      expect(fix(task(`        - Name: a\n          ReadonlyRootFilesystem: ${value}\n`)).text).toBe(task(`        - Name: a\n          ReadonlyRootFilesystem: ${value.replace(/false/i, 'true')}\n`));
+    }
   });
 });
