@@ -87,7 +87,7 @@ function containerEntries(parsed: ParsedTemplate, options: ValidateOptions): { e
     if (seen.has(site.resource)) continue; // Fn::ForEach: one text, several resources
     seen.add(site.resource);
     const condition = site.resource.Condition;
-    if (typeof condition === 'string' && site.scope.conditions?.value(condition) === false) continue;
+    if (typeof condition === 'string' && site.scope.conditions!.value(condition) === false) continue;
     const resolver = new Resolver(site.scope, new Map());
     const suppressed = !options.strict && isSuppressed(site.resource);
     branches(site.resource.Properties, (props) => {
@@ -218,10 +218,10 @@ function editFor(map: YAMLMap, replace: boolean, text: string, eol: string): Tex
   }
   // Block mapping: a line of its own after a one-line entry (Name's when it is one), same indentation.
   const oneLine = (p: Pair): boolean => {
-    const kr = rangeOf(p.key);
-    const vr = rangeOf(p.value);
+    // The parser gives every key a node, an empty one included; a value may have none (`? key`).
     // A block scalar's range ends with its line break, so it is never one line.
-    return kr !== undefined && vr !== undefined && !/\n/.test(text.slice(kr[0], vr[1]));
+    const vr = rangeOf(p.value);
+    return vr !== undefined && !/\n/.test(text.slice(rangeOf(p.key)![0], vr[1]));
   };
   const anchor = pairs.find((p) => isScalar(p.key) && p.key.value === 'Name' && oneLine(p)) ?? pairs.find(oneLine);
   if (!anchor) return 'no one-line entry in the container to put the line after';
@@ -318,7 +318,8 @@ export function fixTemplate(source: string, options: ValidateOptions = {}): FixR
   if (before.edits.length === 0) return { ok: true, text: source, edits: [], fixed: [], left: before.left };
   const next = apply(text, before.edits);
   const refused = (why: string): FixResult => ({ ok: false, error: { message: `the fixed template did not pass the re-check (${why}); nothing was changed` } });
-  const reparsed = parseTemplateText(next, options.fileName, { fullReader: true });
+  // Read back as validate reads it.
+  const reparsed = parseTemplateText(next, options.fileName);
   if (!reparsed.ok) return refused(`it does not parse: ${reparsed.message}`);
   const after = plan(next, reparsed, options);
   if (!('edits' in after)) return refused(after.message);
