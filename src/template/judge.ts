@@ -196,8 +196,10 @@ export function findTaskDefinitions(parsed: ParsedTemplate, options: ValidateOpt
           const loop = new Map(scope.loop).set(id, v);
           const renamed: Record<string, unknown> = {};
           for (const [k, r] of Object.entries(outputs)) {
-            renamed[loopKey(k, id, v)] = r;
-            parsed.sourceMap.setChild(renamed, loopKey(k, id, v), parsed.sourceMap.child(outputs, k) ?? position);
+            // Every identifier in scope: a nested loop's keys name the outer loops' values too.
+            const name = [...loop].reduce((key, [i, value]) => loopKey(key, i, value), k);
+            renamed[name] = r;
+            parsed.sourceMap.setChild(renamed, name, parsed.sourceMap.child(outputs, k) ?? position);
           }
           visit(renamed, { ...scope, loop }, depth + 1);
         }
