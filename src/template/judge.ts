@@ -144,8 +144,11 @@ export interface TaskDefinitionSite {
   readonly type: TargetType;
   readonly resource: Record<string, unknown>;
   readonly position: Position;
-  readonly scope: TemplateScope;
+  readonly scope: SiteScope;
 }
+
+/** The scope of a task definition: the template's Conditions always come with it. */
+export type SiteScope = TemplateScope & { readonly conditions: Conditions };
 
 const START: Position = { line: 1, column: 1 };
 
@@ -181,9 +184,9 @@ export function findTaskDefinitions(parsed: ParsedTemplate, options: ValidateOpt
     mappings: root.Mappings,
     loop: new Map(),
   };
-  const base: TemplateScope = { ...plain, conditions: new Conditions(root.Conditions, plain, options.evaluateConditions ?? values.size > 0) };
+  const base: SiteScope = { ...plain, conditions: new Conditions(root.Conditions, plain, options.evaluateConditions ?? values.size > 0) };
   const out: TaskDefinitionSite[] = [];
-  const visit = (resources: Record<string, unknown>, scope: TemplateScope, depth: number): void => {
+  const visit = (resources: Record<string, unknown>, scope: SiteScope, depth: number): void => {
     for (const [key, value] of Object.entries(resources)) {
       const position = parsed.sourceMap.child(resources, key) ?? START;
       if (key.startsWith('Fn::ForEach::') && Array.isArray(value) && depth < 5) {
@@ -221,11 +224,11 @@ function isSuppressed(resource: Record<string, unknown>): boolean {
   return Array.isArray(rules) && rules.includes(RULE_ID);
 }
 
-function choicesOf(used: Iterable<string>, scenario: ReadonlyMap<string, boolean>): ConditionChoice[] {
+function choicesOf(used: ReadonlySet<string>, scenario: ReadonlyMap<string, boolean>): ConditionChoice[] {
   const out: ConditionChoice[] = [];
   for (const condition of used) {
     const value = scenario.get(condition);
-    if (value !== undefined && !out.some((c) => c.condition === condition)) out.push({ condition, value });
+    if (value !== undefined) out.push({ condition, value });
   }
   return out;
 }
@@ -248,18 +251,17 @@ export function deploymentsOf(site: TaskDefinitionSite): { open: string[]; deplo
   const deciding = decidingConditions(site.resource.Properties);
   const conditions = site.scope.conditions;
   const fixed = new Map<string, boolean>();
-  const own = typeof site.resource.Condition === 'string' ? site.resource.Condition : undefined;
   for (const c of deciding) {
-    const v = conditions?.value(c);
+    const v = conditions.value(c);
     if (v !== undefined) fixed.set(c, v);
-    else if (c === own) fixed.set(c, true);
+    else if (c === site.resource.Condition) fixed.set(c, true);
   }
   const open = deciding.filter((c) => !fixed.has(c));
   if (open.length > LIMITS.maxConditions) return { open };
   const deployments: Deployment[] = [];
   for (const scenario of scenarios(open)) {
     const all = new Map([...fixed, ...scenario]);
-    if (conditions && open.length > 0 && !conditions.consistent(all)) continue;
+    if (!conditions.consistent(all)) continue;
     deployments.push({ open: scenario, all });
   }
   return { open, deployments };
@@ -275,34 +277,35 @@ function simplify(lists: ConditionChoice[][]): ConditionChoice[][] {
       .map((c) => `${c.condition}=${c.value}`)
       .sort()
       .join('\u0000');
-  let current = [...new Map(lists.map((l) => [key(l), l])).values()];
-  for (let round = 0; round < 64; round++) {
-    let changed = false;
+  const unique = (ls: ConditionChoice[][]): ConditionChoice[][] => [...new Map(ls.map((l) => [key(l), l])).values()];
+  const holds = (l: readonly ConditionChoice[], c: ConditionChoice): boolean => l.some((y) => y.condition === c.condition && y.value === c.value);
+  let current = unique(lists);
+  // Each change removes at least one combination, so this ends (at most 2^maxConditions rounds).
+  for (let changed = true; changed; ) {
+    changed = false;
     outer: for (let i = 0; i < current.length; i++) {
       for (let j = 0; j < current.length; j++) {
         if (i === j) continue;
         const a = current[i]!;
         const b = current[j]!;
-        // b contains a: a alone says it.
-        if (a.length < b.length && a.every((x) => b.some((y) => y.condition === x.condition && y.value === x.value))) {
+        // b contains a: a alone says it (the empty combination, always, contains every other).
+        if (a.length < b.length && a.every((x) => holds(b, x))) {
           current.splice(j, 1);
           changed = true;
           break outer;
         }
         if (a.length === b.length) {
-          const differ = a.filter((x) => !b.some((y) => y.condition === x.condition && y.value === x.value));
+          const differ = a.filter((x) => !holds(b, x));
           if (differ.length === 1 && b.some((y) => y.condition === differ[0]!.condition)) {
-            const merged = a.filter((x) => x !== differ[0]);
-            current = [...new Map([...current.filter((_, k) => k !== i && k !== j), merged].map((l) => [key(l), l])).values()];
+            current = unique([...current.filter((_, k) => k !== i && k !== j), a.filter((x) => x !== differ[0])]);
             changed = true;
             break outer;
           }
         }
       }
     }
-    if (!changed) break;
   }
-  return current.some((l) => l.length === 0) ? [[]] : current;
+  return current;
 }
 
 interface Merged {
@@ -329,7 +332,7 @@ export function judgeTaskDefinition(site: TaskDefinitionSite, sourceMap: SourceM
   const suppressed = !options.strict && hasSuppression;
   const head = { logicalId: site.logicalId, type: site.type, line: site.position.line, column: site.position.column };
   const own = typeof site.resource.Condition === 'string' ? site.resource.Condition : undefined;
-  if (own !== undefined && site.scope.conditions?.value(own) === false) {
+  if (own !== undefined && site.scope.conditions.value(own) === false) {
     return { ...head, status: 'SKIP', reason: 'condition', conditions: [{ condition: own, value: false }], containers: [] };
   }
   const props = site.resource.Properties;
@@ -456,18 +459,17 @@ export function judgeTaskDefinition(site: TaskDefinitionSite, sourceMap: SourceM
       if (!seen) containers.set(entry.key, next);
       else {
         const failingSoFar = [...seen.failing, ...next.failing];
-        if (RANK[next.status] > RANK[seen.status]) containers.set(entry.key, { ...next, name: seen.name ?? next.name, index: seen.index, failing: failingSoFar });
-        else {
-          seen.failing = failingSoFar;
-          if (seen.name === null && next.name !== null) seen.name = next.name;
-        }
+        // One key, one name: a name key is the Name itself, a node key is an entry without one.
+        if (RANK[next.status] > RANK[seen.status]) containers.set(entry.key, { ...next, index: seen.index, failing: failingSoFar });
+        else seen.failing = failingSoFar;
       }
     });
   }
 
   const list = [...containers.values()].sort((a, b) => a.position.line - b.position.line || a.position.column - b.position.column);
   const findings: ContainerFinding[] = list.map((m) => {
-    const when = m.status === 'FAIL' ? simplify(m.failing) : [];
+    // Only a FAIL ever recorded failing combinations (FAIL outranks the others when merged).
+    const when = simplify(m.failing);
     return {
       name: m.name,
       index: m.index,
@@ -544,14 +546,14 @@ function templateText(source: string | Uint8Array): string | { ok: false; error:
     if (!decoded.ok) return { ok: false, error: { message: decoded.error } };
     text = decoded.text;
   }
-  if (text.length * 3 > LIMITS.maxBytes && Buffer.byteLength(text, 'utf8') > LIMITS.maxBytes) {
+  if (Buffer.byteLength(text, 'utf8') > LIMITS.maxBytes) {
     return { ok: false, error: { message: `template is over the ${LIMITS.maxBytes}-byte limit` } };
   }
   return text;
 }
 
-function declaredNames(root: unknown): string[] | undefined {
-  return isRecord(root) && isRecord(root.Parameters) ? Object.keys(root.Parameters) : undefined;
+function declaredNames(root: Record<string, unknown>): string[] | undefined {
+  return isRecord(root.Parameters) ? Object.keys(root.Parameters) : undefined;
 }
 
 /**
