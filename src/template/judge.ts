@@ -272,11 +272,7 @@ export function deploymentsOf(site: TaskDefinitionSite): { open: string[]; deplo
  * become one without it, and one that contains another is dropped. An empty list means always.
  */
 function simplify(lists: ConditionChoice[][]): ConditionChoice[][] {
-  const key = (l: readonly ConditionChoice[]): string =>
-    l
-      .map((c) => `${c.condition}=${c.value}`)
-      .sort()
-      .join('\u0000');
+  const key = (l: readonly ConditionChoice[]): string => JSON.stringify(l.map((c) => `${c.condition}=${c.value}`).sort());
   const unique = (ls: ConditionChoice[][]): ConditionChoice[][] => [...new Map(ls.map((l) => [key(l), l])).values()];
   const holds = (l: readonly ConditionChoice[], c: ConditionChoice): boolean => l.some((y) => y.condition === c.condition && y.value === c.value);
   let current = unique(lists);
@@ -288,8 +284,9 @@ function simplify(lists: ConditionChoice[][]): ConditionChoice[][] {
         if (i === j) continue;
         const a = current[i]!;
         const b = current[j]!;
-        // b contains a: a alone says it (the empty combination, always, contains every other).
-        if (a.length < b.length && a.every((x) => holds(b, x))) {
+        // b contains a (never equal: each combination is listed once): a alone says it. The empty
+        // combination, always, is contained in every other.
+        if (a.every((x) => holds(b, x))) {
           current.splice(j, 1);
           changed = true;
           break outer;
@@ -377,7 +374,7 @@ export function judgeTaskDefinition(site: TaskDefinitionSite, sourceMap: SourceM
 
     const entries: { key: unknown; used: Set<string>; position: Position; unresolved?: Unresolved }[] = [];
     const view: unknown[] = [];
-    const seenNames = new Map<string, number>();
+    const names: string[] = [];
     if (Array.isArray(list)) {
       list.forEach((raw, i) => {
         const used = new Set(usedList);
@@ -398,14 +395,13 @@ export function judgeTaskDefinition(site: TaskDefinitionSite, sourceMap: SourceM
         // A named container is the same container in every branch that defines it.
         let key: unknown = nodeKey;
         if (typeof name === 'string' && name !== '') {
-          const nth = seenNames.get(name) ?? 0;
-          seenNames.set(name, nth + 1);
-          key = `name:${nth}:${name}`;
+          key = `name:${names.filter((n) => n === name).length}:${name}`;
+          names.push(name);
         }
         entries.push({
           key,
           used,
-          position: rrf !== NO_VALUE && 'ReadonlyRootFilesystem' in entry ? (sourceMap.child(entry, 'ReadonlyRootFilesystem') ?? at) : at,
+          position: rrf !== NO_VALUE ? (sourceMap.child(entry, 'ReadonlyRootFilesystem') ?? at) : at,
           unresolved: rrf instanceof Unresolved ? rrf : undefined,
         });
         view.push(shown);
@@ -546,7 +542,7 @@ function templateText(source: string | Uint8Array): string | { ok: false; error:
     if (!decoded.ok) return { ok: false, error: { message: decoded.error } };
     text = decoded.text;
   }
-  if (Buffer.byteLength(text, 'utf8') > LIMITS.maxBytes) {
+  if (Buffer.byteLength(text) > LIMITS.maxBytes) {
     return { ok: false, error: { message: `template is over the ${LIMITS.maxBytes}-byte limit` } };
   }
   return text;
@@ -610,5 +606,6 @@ export function validateTemplate(source: string | Uint8Array, options: ValidateO
 
 function conditionsOf(root: Record<string, unknown>, values: ReadonlyMap<string, string>, options: ValidateOptions): Conditions {
   const scope: TemplateScope = { parameters: parameterValues(root.Parameters, values), mappings: root.Mappings, loop: new Map() };
-  return new Conditions(root.Conditions, scope, options.evaluateConditions ?? values.size > 0);
+  // Only called with parameter values given: evaluated unless told otherwise.
+  return new Conditions(root.Conditions, scope, options.evaluateConditions ?? true);
 }

@@ -345,6 +345,31 @@ describe('containers', () => {
     expect(r.deployment).toEqual({ containers: 2, failing: 2 });
   });
 
+  it('keys an entry without a Name (absent or empty) by its place in the template, not by its rank among others', () => {
+    for (const name of ['', "''"]) {
+      const field = name === '' ? '' : `Name: ${name}, `;
+      const r = only(
+        task(`      ContainerDefinitions:
+        - !If [X, {${field}Image: a, ReadonlyRootFilesystem: true}, !Ref AWS::NoValue]
+        - {${field}Image: b, ReadonlyRootFilesystem: !If [X, true, false]}
+`),
+      );
+      expect([name, r.containers.map((c) => [c.name, c.index, c.status, c.line, c.conditions ?? null])]).toEqual([
+        name,
+        [
+          [null, 0, 'PASS', 6, null],
+          [null, 1, 'FAIL', 7, [{ condition: 'X', value: false }]],
+        ],
+      ]);
+    }
+  });
+
+  it('gives an exempt container no reason, even when its ReadonlyRootFilesystem is only known at deploy time', () => {
+    const r = only(task('      ContainerDefinitions: [{Name: log, ReadonlyRootFilesystem: !ImportValue lock}]\n'), { config: parsePolicyConfig({ ExemptContainerNames: ['log'] }) });
+    expect(r.containers).toStrictEqual([{ name: 'log', index: 0, status: 'EXEMPT', line: 5, column: 42, exemptedBy: { property: 'ExemptContainerNames', pattern: 'log' } }]);
+    expect(r.status).toBe('PASS');
+  });
+
   it('reports a container by its most severe verdict: FAIL over PASS over EXEMPT', () => {
     const config = parsePolicyConfig({ ExemptImages: ['agent:*'] });
     const text = task(`      ContainerDefinitions:
@@ -420,6 +445,20 @@ describe('the combinations under which a container fails', () => {
         { condition: 'C', value: true },
       ],
     ]);
+  });
+
+  it('does not merge combinations of different lengths, and lists one in any order once', () => {
+    expect(rrf('!If [A, false, !If [C, false, true]]').whenAny).toEqual([[{ condition: 'A', value: true }], [{ condition: 'A', value: false }, { condition: 'C', value: true }]]);
+    // The container reported second meets the first entry (A then D) or the second (D then A).
+    const r = only(
+      task(`      ContainerDefinitions:
+        - {Name: !If [B, app, other], ReadonlyRootFilesystem: true}
+        - {Name: app, ReadonlyRootFilesystem: !If [A, true, !If [D, false, true]]}
+        - {Name: app, ReadonlyRootFilesystem: !If [D, !If [A, true, false], true]}
+`),
+    );
+    expect(r.containers[2]).toMatchObject({ index: 1, conditions: [{ condition: 'D', value: true }, { condition: 'A', value: false }] });
+    expect(r.containers[2]!.whenAny).toBeUndefined();
   });
 
   it('names no condition when the container fails under every combination, however many', () => {
@@ -620,6 +659,31 @@ describe('suppression', () => {
 });
 
 describe('a file', () => {
+  it('skips only a resource whose own Condition is false (a condition named undefined included)', () => {
+    const text = `Parameters:
+  Env: {Type: String, Default: dev}
+Conditions:
+  IsProd: !Equals [!Ref Env, prod]
+  undefined: !Equals [!Ref Env, nowhere]
+Resources:
+  Always:
+    Type: AWS::ECS::TaskDefinition
+    Properties: {ContainerDefinitions: [{Name: a, ReadonlyRootFilesystem: true}]}
+  ProdOnly:
+    Type: AWS::ECS::TaskDefinition
+    Condition: IsProd
+    Properties: {ContainerDefinitions: [{Name: b}]}
+`;
+    expect(validateTemplate(text, { parameters: { Env: 'dev' } })).toStrictEqual({
+      status: 'PASS',
+      declaredParameters: ['Env'],
+      resources: [
+        { logicalId: 'Always', type: 'AWS::ECS::TaskDefinition', status: 'PASS', line: 7, column: 3, deployment: { containers: 1, failing: 0 }, containers: [{ name: 'a', index: 0, status: 'PASS', line: 9, column: 51 }] },
+        { logicalId: 'ProdOnly', type: 'AWS::ECS::TaskDefinition', status: 'SKIP', line: 10, column: 3, reason: 'condition', conditions: [{ condition: 'IsProd', value: false }], containers: [] },
+      ],
+    });
+  });
+
   it('passes when nothing fails: skipped and suppressed resources do not fail it', () => {
     const text = `Resources:
   Win:
