@@ -271,12 +271,10 @@ export function deploymentsOf(site: TaskDefinitionSite): { open: string[]; deplo
  * The combinations under which a container fails, shortened: two that differ in one condition only
  * become one without it, and one that contains another is dropped. An empty list means always.
  */
-function simplify(lists: ConditionChoice[][]): ConditionChoice[][] {
-  const key = (l: readonly ConditionChoice[]): string => JSON.stringify(l.map((c) => `${c.condition}=${c.value}`).sort());
-  const unique = (ls: ConditionChoice[][]): ConditionChoice[][] => [...new Map(ls.map((l) => [key(l), l])).values()];
+function simplify(lists: readonly ConditionChoice[][]): ConditionChoice[][] {
   const holds = (l: readonly ConditionChoice[], c: ConditionChoice): boolean => l.some((y) => y.condition === c.condition && y.value === c.value);
-  let current = unique(lists);
-  // Each change removes at least one combination, so this ends (at most 2^maxConditions rounds).
+  const current = [...lists];
+  // Each change removes one combination, so this ends.
   for (let changed = true; changed; ) {
     changed = false;
     outer: for (let i = 0; i < current.length; i++) {
@@ -284,8 +282,7 @@ function simplify(lists: ConditionChoice[][]): ConditionChoice[][] {
         if (i === j) continue;
         const a = current[i]!;
         const b = current[j]!;
-        // b contains a (never equal: each combination is listed once): a alone says it. The empty
-        // combination, always, is contained in every other.
+        // b contains or repeats a: a alone says it. The empty combination (always) is in every other.
         if (a.every((x) => holds(b, x))) {
           current.splice(j, 1);
           changed = true;
@@ -294,7 +291,8 @@ function simplify(lists: ConditionChoice[][]): ConditionChoice[][] {
         if (a.length === b.length) {
           const differ = a.filter((x) => !holds(b, x));
           if (differ.length === 1 && b.some((y) => y.condition === differ[0]!.condition)) {
-            current = unique([...current.filter((_, k) => k !== i && k !== j), a.filter((x) => x !== differ[0])]);
+            current[i] = a.filter((x) => x !== differ[0]);
+            current.splice(j, 1);
             changed = true;
             break outer;
           }
@@ -574,12 +572,12 @@ export function validateTemplate(source: string | Uint8Array, options: ValidateO
     if (!isTemplateDocument(parsed.root)) return { status: 'SKIP', skipReason: 'not-a-template', resources: [] };
     const root = parsed.root as Record<string, unknown>;
     const declaredParameters = declaredNames(root);
-    const values = given(options.parameters);
+    const supplied = given(options.parameters);
     const notes: string[] = [];
-    if (values.size > 0) {
-      const checked = checkGivenParameters(root.Parameters, values, parsed.sourceMap);
+    if (supplied.size > 0) {
+      const checked = checkGivenParameters(root.Parameters, supplied, parsed.sourceMap);
       notes.push(...checked.notes);
-      const problems = [...checked.problems, ...checkFindInMap(root, values, conditionsOf(root, values, options), parsed.sourceMap)];
+      const problems = [...checked.problems, ...checkFindInMap(root, supplied, conditionsOf(root, supplied, options), parsed.sourceMap)];
       const first = problems[0];
       if (first) {
         return {

@@ -10,6 +10,7 @@ import {
   looksLikeTemplate,
   readTemplate,
   type ResourceFinding,
+  SourceMap,
   type TemplateResult,
   validateTemplate,
   type ValidateOptions,
@@ -58,6 +59,14 @@ describe('where task definitions are found', () => {
       ['Second', 'AWS::ECS::DaemonTaskDefinition', 'PASS', 4, 3],
       ['First', 'AWS::ECS::TaskDefinition', 'PASS', 7, 3],
     ]);
+  });
+
+  it('places the task definitions of a template built by hand (no positions known) at the start', () => {
+    const root = { Resources: { T: { Type: 'AWS::ECS::TaskDefinition', Properties: { ContainerDefinitions: [{ Name: 'a' }] } } } };
+    const sites = findTaskDefinitions({ ok: true, format: 'json', root, sourceMap: new SourceMap() });
+    expect(sites.map((s) => [s.logicalId, s.type, s.position])).toEqual([['T', 'AWS::ECS::TaskDefinition', { line: 1, column: 1 }]]);
+    const loop = { Resources: { 'Fn::ForEach::L': ['X', ['a'], { 'T${X}': { Type: 'AWS::ECS::TaskDefinition' } }] } };
+    expect(findTaskDefinitions({ ok: true, format: 'json', root: loop, sourceMap: new SourceMap() }).map((s) => [s.logicalId, s.position])).toEqual([['Ta', { line: 1, column: 1 }]]);
   });
 
   it('finds nothing in a document that is not a mapping', () => {
@@ -457,7 +466,7 @@ describe('the combinations under which a container fails', () => {
         - {Name: app, ReadonlyRootFilesystem: !If [D, !If [A, true, false], true]}
 `),
     );
-    expect(r.containers[2]).toMatchObject({ index: 1, conditions: [{ condition: 'D', value: true }, { condition: 'A', value: false }] });
+    expect(r.containers[2]).toMatchObject({ index: 1, conditions: [{ condition: 'A', value: false }, { condition: 'D', value: true }] });
     expect(r.containers[2]!.whenAny).toBeUndefined();
   });
 
