@@ -138,6 +138,8 @@ describe('the properties as a hook receives them', () => {
     expect(toHookProperties('text')).toBe('text');
     expect(toHookProperties(null)).toBeNull();
     expect(toHookProperties([1, [true, 'x']])).toEqual(['1', ['true', 'x']]);
+    // A value only known at deploy time: a string the hook judges as not "true".
+    expect(toHookProperties({ ReadonlyRootFilesystem: new Unresolved('parameter', 'P') })).toEqual({ ReadonlyRootFilesystem: '{{unresolved}}' });
   });
 
   it('drops what AWS::NoValue removed and keys without a value, in lists and mappings', () => {
@@ -271,6 +273,11 @@ Resources:
       ['ProdOnly', []],
     ]);
     expect(open[1]!.request.requestData.targetModel.resourceProperties).toEqual({ ContainerDefinitions: [{ Name: 'b', ReadonlyRootFilesystem: 'true' }] });
+  });
+
+  it('sends a request for a resource whose Condition does not name a condition', () => {
+    const text = `Conditions:\n  '5': !Equals [a, b]\nResources:\n  T:\n    Type: AWS::ECS::TaskDefinition\n    Condition: 5\n    Properties: {ContainerDefinitions: [{Name: a}]}\n`;
+    expect(plan(text, { parameters: { Any: 'x' } }).map((r) => r.logicalId)).toEqual(['T']);
   });
 
   it('over the limit of open conditions, sends the combinations of the first ones', () => {

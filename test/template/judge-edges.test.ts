@@ -668,6 +668,11 @@ describe('suppression', () => {
 });
 
 describe('a file', () => {
+  it('applies a resource Condition only when it names a condition', () => {
+    const text = `Conditions:\n  '5': !Equals [a, b]\nResources:\n  T:\n    Type: AWS::ECS::TaskDefinition\n    Condition: 5\n    Properties: {ContainerDefinitions: [{Name: a}]}\n`;
+    expect(validateTemplate(text, { parameters: { Any: 'x' } }).resources.map((r) => [r.status, r.reason])).toEqual([['FAIL', undefined]]);
+  });
+
   it('skips only a resource whose own Condition is false (a condition named undefined included)', () => {
     const text = `Parameters:
   Env: {Type: String, Default: dev}
