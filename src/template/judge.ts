@@ -355,7 +355,8 @@ export function judgeTaskDefinition(site: TaskDefinitionSite, sourceMap: SourceM
     const used0 = new Set<string>();
     let p = r.unwrap(props, used0);
     if (p === NO_VALUE || p === undefined || p === null) p = {};
-    if (p instanceof Unresolved || !isRecord(p)) {
+    // isRecord is false for an Unresolved too.
+    if (!isRecord(p)) {
       resourceFail ??= {
         reason: p instanceof Unresolved ? 'unresolved' : 'not-a-list',
         detail: p instanceof Unresolved ? p.describe() : 'Properties is not a mapping',

@@ -69,6 +69,11 @@ describe('where task definitions are found', () => {
     expect(findTaskDefinitions({ ok: true, format: 'json', root: loop, sourceMap: new SourceMap() }).map((s) => [s.logicalId, s.position])).toEqual([['Ta', { line: 1, column: 1 }]]);
   });
 
+  it('reads a Fn::ForEach:: key whose value is no list as an ordinary entry', () => {
+    const text = 'Resources:\n  Fn::ForEach::Odd:\n    Type: AWS::ECS::TaskDefinition\n    Properties: {ContainerDefinitions: [{Name: a}]}\n  Fn::ForEach::Text: plain\n';
+    expect(validateTemplate(text).resources.map((r) => [r.logicalId, r.status])).toEqual([['Fn::ForEach::Odd', 'FAIL']]);
+  });
+
   it('finds nothing in a document that is not a mapping', () => {
     for (const text of ['just text\n', '- a\n', '', 'a: 1\n']) {
       const parsed = readTemplate(text);
@@ -218,6 +223,11 @@ describe('a resource as a whole', () => {
       deployment: { containers: 1, failing: 0 },
       containers: [{ name: 'a', index: 0, status: 'PASS', line: 4, column: 59 }],
     });
+  });
+
+  it('names the conditions around Properties under which a container fails', () => {
+    const r = only('Resources:\n  T:\n    Type: AWS::ECS::TaskDefinition\n    Properties: !If [Locked, {ContainerDefinitions: [{Name: a, ReadonlyRootFilesystem: true}]}, {ContainerDefinitions: [{Name: a}]}]\n');
+    expect(r.containers).toStrictEqual([{ name: 'a', index: 0, status: 'FAIL', reason: 'missing', line: 4, column: 121, conditions: [{ condition: 'Locked', value: false }] }]);
   });
 
   it('names the first combination under which ContainerDefinitions is not a list', () => {
