@@ -120,7 +120,8 @@ export class Resolver {
    * consults in `used`; the mapping or list it arrives at is returned as it stands in the template.
    */
   unwrap(value: unknown, used: Set<string>): unknown {
-    for (let hops = 0; hops < 64; hops++) {
+    // At most 64 Fn::If followed, as decidingConditions follows them.
+    for (let hops = 0; hops <= 64; hops++) {
       if (typeof value === 'string') return isDynamicReference(value) ? new Unresolved('dynamic', '') : value;
       const fn = intrinsicOf(value);
       if (!fn) return value;
@@ -150,14 +151,13 @@ export class Resolver {
       return out;
     }
     if (isRecord(v)) {
-      const out: Record<string, unknown> = {};
+      const out: [string, unknown][] = [];
       for (const [k, item] of Object.entries(v)) {
         const r = this.resolve(item, used, depth + 1);
-        if (r === NO_VALUE) continue;
-        if (k === '__proto__') Object.defineProperty(out, k, { value: r, enumerable: true, writable: true, configurable: true });
-        else out[k] = r;
+        if (r !== NO_VALUE) out.push([k, r]);
       }
-      return out;
+      // fromEntries defines each key as an own entry: a "__proto__" key stays an ordinary key.
+      return Object.fromEntries(out);
     }
     return v;
   }
@@ -219,9 +219,15 @@ export class Resolver {
         const delimiter = args[0];
         if (list instanceof Unresolved) return list;
         if (typeof delimiter !== 'string' || !Array.isArray(list)) return new Unresolved('intrinsic', name);
-        const parts = list.map((p) => (p instanceof Unresolved ? p : scalarText(p)));
-        const bad = parts.find((p) => typeof p !== 'string');
-        return bad instanceof Unresolved ? bad : bad === undefined ? parts.join(delimiter) : new Unresolved('intrinsic', name);
+        // The first part that is not text decides: deploy-time, or not joinable (a list, a mapping).
+        const parts: string[] = [];
+        for (const p of list) {
+          if (p instanceof Unresolved) return p;
+          const t = scalarText(p);
+          if (t === undefined) return new Unresolved('intrinsic', name);
+          parts.push(t);
+        }
+        return parts.join(delimiter);
       }
       case 'Fn::Select': {
         const index = this.text(args[0], used, depth);

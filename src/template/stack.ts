@@ -16,7 +16,7 @@ import { isRecord, Unresolved } from './resolve';
 import type { SourceMap } from './source-map';
 
 /** Transforms known not to rewrite ECS task definitions; any other (a macro) may rewrite anything. */
-const HARMLESS_TRANSFORMS = new Set(['AWS::LanguageExtensions', 'AWS::Serverless-2016-10-31']);
+const HARMLESS_TRANSFORMS: ReadonlySet<unknown> = new Set(['AWS::LanguageExtensions', 'AWS::Serverless-2016-10-31']);
 /** Fn::If branches followed per value; past it the value is left to the resource-level check. */
 const MAX_ALTERNATIVES = 64;
 
@@ -37,7 +37,7 @@ function isIntrinsic(value: unknown): boolean {
  * intrinsic as UNKNOWN. Literal mappings and lists are returned as they stand.
  */
 function alternatives(value: unknown, out: Alternative[] = [], depth = 0): Alternative[] {
-  if (out.length > MAX_ALTERNATIVES || depth > 32) {
+  if (out.length >= MAX_ALTERNATIVES || depth > 32) {
     out.push(UNKNOWN);
     return out;
   }
@@ -57,34 +57,29 @@ function alternatives(value: unknown, out: Alternative[] = [], depth = 0): Alter
   return out;
 }
 
-/** True when `key` appears anywhere below `value` (Fn::Transform can splice in any property). */
-function containsKey(value: unknown, key: string, depth = 0): boolean {
-  if (depth > 200) return true;
-  if (Array.isArray(value)) return value.some((v) => containsKey(v, key, depth + 1));
+/**
+ * True when `key` appears anywhere below `value` (Fn::Transform can splice in any property). The
+ * reader bounds the nesting (LIMITS.maxDepth), and so this recursion.
+ */
+function containsKey(value: unknown, key: string): boolean {
+  if (Array.isArray(value)) return value.some((v) => containsKey(v, key));
   if (!isRecord(value)) return false;
-  return Object.keys(value).some((k) => k === key || containsKey(value[k], key, depth + 1));
+  return Object.keys(value).some((k) => k === key || containsKey(value[k], key));
 }
 
-function transformsOf(root: Record<string, unknown>): string[] {
+/** The names of the template's transforms, a string or `{Name, Parameters}` each (anything else names none). */
+function transformsOf(root: Record<string, unknown>): unknown[] {
   const raw = root.Transform;
   const list = raw === undefined ? [] : Array.isArray(raw) ? raw : [raw];
-  return list.map((t) => (typeof t === 'string' ? t : isRecord(t) && typeof t.Name === 'string' ? t.Name : '(unnamed)'));
+  return list.map((t) => (isRecord(t) ? t.Name : t));
 }
 
-/** The template with no parameter default: every Ref to a parameter reads as a deploy-time value. */
-function withoutDefaults(parsed: ParsedTemplate): ParsedTemplate {
-  const root = parsed.root as Record<string, unknown>;
-  if (!isRecord(root.Parameters)) return parsed;
-  const parameters: Record<string, unknown> = {};
-  for (const [name, decl] of Object.entries(root.Parameters)) {
-    if (!isRecord(decl)) {
-      parameters[name] = decl;
-      continue;
-    }
-    const { Default: _dropped, ...rest } = decl;
-    parameters[name] = rest;
-  }
-  return { ...parsed, root: { ...root, Parameters: parameters } };
+/**
+ * The template without its Parameters: a Ref to a parameter reads as a deploy-time value, as a Ref
+ * to a resource does (no Default is taken, e.g. for the collection of an Fn::ForEach).
+ */
+function withoutParameters(parsed: ParsedTemplate): ParsedTemplate {
+  return { ...parsed, root: { ...(parsed.root as Record<string, unknown>), Parameters: undefined } };
 }
 
 /** ReadonlyRootFilesystem as literally written: the values both checks fail, `true`, or UNKNOWN. */
@@ -126,9 +121,8 @@ function judgeEntry(raw: unknown, index: number, config: PolicyConfig, sourceMap
     for (const flag of alternatives(entry.ReadonlyRootFilesystem)) {
       const value = literalFlag(flag);
       if (value === UNKNOWN) return { index, name: leftName, status: 'LEFT', line: lineOf(entry) };
-      const view: Record<string, unknown> = { ReadonlyRootFilesystem: value };
-      if (typeof name === 'string') view.Name = name;
-      if (typeof image === 'string') view.Image = image;
+      // The policy core reads a Name or Image only when it is text: UNKNOWN here is no name, no image.
+      const view = { Name: name, Image: image, ReadonlyRootFilesystem: value };
       results.push({ ...evaluateContainer(view, index, config), line: lineOf(entry) });
     }
   }
@@ -184,6 +178,6 @@ export function judgeStackTemplate(text: string, config: PolicyConfig): StackJud
   const transformLeft = others.length > 0 ? 'the template runs a macro (Transform) that may rewrite it' : undefined;
   // No Resources-less fragments here: CloudFormation deploys only templates with Resources.
   if (!isRecord(parsed.root.Resources)) return { ok: true, findings: [] };
-  const sites = findTaskDefinitions(withoutDefaults(parsed));
+  const sites = findTaskDefinitions(withoutParameters(parsed));
   return { ok: true, findings: sites.map((site) => judgeSite(site, config, parsed.sourceMap, transformLeft)) };
 }

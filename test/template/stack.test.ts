@@ -127,3 +127,248 @@ describe('exemptions', () => {
     expect(judge(byParam)[0]!.containers).toEqual([expect.objectContaining({ name: null, index: 0, status: 'FAIL' })]);
   });
 });
+
+/** Properties of T (YAML, indented under `Properties:`). */
+function task(properties: string, extra = ''): string {
+  return `  T:\n    Type: AWS::ECS::TaskDefinition\n${extra}    Properties:\n${properties}`;
+}
+
+/** A balanced tree of Fn::If over `leaves` values, each `leaf` (flow YAML). */
+function ifTree(leaves: number, leaf: string): string {
+  if (leaves === 1) return leaf;
+  const left = Math.ceil(leaves / 2);
+  return `!If [C, ${ifTree(left, leaf)}, ${ifTree(leaves - left, leaf)}]`;
+}
+
+describe('each finding, whole', () => {
+  it('a checked resource: its line, type and each container with its line', () => {
+    const resources = task(
+      '      ContainerDefinitions:\n        - Name: app\n          ReadonlyRootFilesystem: false\n        - Name: side\n          Image: x\n          ReadonlyRootFilesystem: true\n        - {Name: bare}\n',
+    );
+    expect(judge(resources)).toEqual([
+      {
+        logicalId: 'T',
+        targetType: 'AWS::ECS::TaskDefinition',
+        line: 2,
+        kind: 'checked',
+        containers: [
+          { index: 0, name: 'app', status: 'FAIL', reason: 'false', line: 7 },
+          { index: 1, name: 'side', status: 'PASS', line: 10 },
+          { index: 2, name: 'bare', status: 'FAIL', reason: 'missing', line: 11 },
+        ],
+      },
+    ]);
+  });
+
+  it.each([
+    ['no Properties', '  T:\n    Type: AWS::ECS::DaemonTaskDefinition\n', 'AWS::ECS::DaemonTaskDefinition', 'skipped'],
+    ['null Properties', '  T:\n    Type: AWS::ECS::TaskDefinition\n    Properties:\n', 'AWS::ECS::TaskDefinition', 'skipped'],
+    ['no ContainerDefinitions', task('      Cpu: 256\n'), 'AWS::ECS::TaskDefinition', 'skipped'],
+    ['null ContainerDefinitions', task('      ContainerDefinitions:\n'), 'AWS::ECS::TaskDefinition', 'skipped'],
+    ['only AWS::NoValue entries', task('      ContainerDefinitions:\n        - !Ref AWS::NoValue\n        - !If [C, !Ref AWS::NoValue, !Ref AWS::NoValue]\n'), 'AWS::ECS::TaskDefinition', 'skipped'],
+    ['a Windows family', task('      RuntimePlatform: {OperatingSystemFamily: WINDOWS_SERVER_2019_FULL}\n      ContainerDefinitions: [{Name: iis}]\n'), 'AWS::ECS::TaskDefinition', 'skipped'],
+    ['a list that is a mapping', task('      ContainerDefinitions: {Name: app}\n'), 'AWS::ECS::TaskDefinition', 'not-a-list'],
+    ['a list that is text', task('      ContainerDefinitions: app\n'), 'AWS::ECS::TaskDefinition', 'not-a-list'],
+  ])('%s', (_name, resources, targetType, kind) => {
+    expect(judge(resources)).toEqual([{ logicalId: 'T', targetType, line: 2, kind, containers: [] }]);
+  });
+
+  it.each([
+    ['a Condition that is not a name', task('      ContainerDefinitions: [{Name: app}]\n', '    Condition: [C]\n'), 'its Condition is not a name'],
+    ['Properties from Fn::If', '  T:\n    Type: AWS::ECS::TaskDefinition\n    Properties: !If [C, {ContainerDefinitions: []}, {}]\n', 'its Properties are computed at deploy time'],
+    ['Properties that are a list', '  T:\n    Type: AWS::ECS::TaskDefinition\n    Properties: [a]\n', 'its Properties are computed at deploy time'],
+    ['Properties with an intrinsic key among others', task('      ContainerDefinitions: [{Name: app}]\n      Fn::If: [C, a, b]\n'), 'its Properties are computed at deploy time'],
+    ['a RuntimePlatform from a parameter', task('      RuntimePlatform: !Ref Platform\n      ContainerDefinitions: [{Name: app}]\n'), 'its RuntimePlatform is computed at deploy time'],
+    ['a RuntimePlatform that is text', task('      RuntimePlatform: LINUX\n      ContainerDefinitions: [{Name: app}]\n'), 'its RuntimePlatform is computed at deploy time'],
+    ['an OS family from Fn::If', task('      RuntimePlatform: {OperatingSystemFamily: !If [C, LINUX, WINDOWS_SERVER_2022_CORE]}\n      ContainerDefinitions: [{Name: app}]\n'), 'its OperatingSystemFamily is known only at deploy time'],
+    ['an OS family that is a number', task('      RuntimePlatform: {OperatingSystemFamily: 7}\n      ContainerDefinitions: [{Name: app}]\n'), 'its OperatingSystemFamily is known only at deploy time'],
+    ['ContainerDefinitions from a parameter', task('      ContainerDefinitions: !Ref Defs\n'), 'its ContainerDefinitions are computed at deploy time'],
+    ['ContainerDefinitions from a dynamic reference', task("      ContainerDefinitions: '{{resolve:ssm:/defs}}'\n"), 'its ContainerDefinitions are computed at deploy time'],
+    ['Fn::Transform deep in a container', task('      ContainerDefinitions:\n        - Name: app\n          ReadonlyRootFilesystem: false\n          LogConfiguration: {Options: [{Fn::Transform: {Name: M}}]}\n'), 'Fn::Transform can add properties at deploy time'],
+    ['Fn::Transform beside Properties', `${task('      ContainerDefinitions: [{Name: app}]\n')}    Metadata: {Fn::Transform: {Name: M}}\n`, 'Fn::Transform can add properties at deploy time'],
+  ])('left: %s', (_name, resources, why) => {
+    expect(judge(resources)).toEqual([{ logicalId: 'T', targetType: 'AWS::ECS::TaskDefinition', line: 2, kind: 'left', why, containers: [] }]);
+  });
+
+  it('a Linux family, literal or absent, is judged', () => {
+    expect(statusOf(judge(task('      RuntimePlatform: {OperatingSystemFamily: LINUX}\n      ContainerDefinitions: [{Name: app}]\n')))).toBe('FAIL:missing');
+    expect(statusOf(judge(task('      RuntimePlatform: {CpuArchitecture: ARM64}\n      ContainerDefinitions: [{Name: app}]\n')))).toBe('FAIL:missing');
+  });
+
+  it('a key that only contains Fn::Transform is no transform', () => {
+    expect(statusOf(judge(task('      ContainerDefinitions:\n        - Name: app\n          DockerLabels: {not-Fn::Transform: x, Fn::Transforms: y}\n')))).toBe('FAIL:missing');
+  });
+});
+
+describe('transforms', () => {
+  it.each([
+    ['a harmless transform named in a mapping', 'Transform: {Name: AWS::LanguageExtensions}\n', 'FAIL:missing'],
+    ['both harmless transforms', 'Transform: [AWS::LanguageExtensions, AWS::Serverless-2016-10-31]\n', 'FAIL:missing'],
+    ['a macro named in a mapping', 'Transform: {Name: AWS::Include, Parameters: {Location: s3://b/k}}\n', 'left'],
+    ['a macro alone', 'Transform: Acme::Rewrite\n', 'left'],
+    ['an entry that names nothing', 'Transform: [AWS::LanguageExtensions, null]\n', 'left'],
+    ['a mapping without a name', 'Transform: {Parameters: {}}\n', 'left'],
+    ['a mapping whose name is not text', 'Transform: {Name: [AWS::LanguageExtensions]}\n', 'left'],
+  ])('%s', (_name, head, expected) => {
+    const findings = judge(container(undefined), head);
+    expect(statusOf(findings)).toBe(expected);
+    if (expected === 'left') expect(findings[0]!.why).toBe('the template runs a macro (Transform) that may rewrite it');
+  });
+});
+
+describe('parameters are deploy-time values, their defaults ignored', () => {
+  it.each([
+    ['a mapping', 'Names: {Type: CommaDelimitedList, Default: "a,b"}'],
+    ['empty', 'Names:'],
+    ['text', 'Names: CommaDelimitedList'],
+  ])('an Fn::ForEach over a parameter declared as %s is left', (_name, declaration) => {
+    const resources = "  Fn::ForEach::Tasks:\n    - N\n    - !Ref Names\n    - T${N}:\n        Type: AWS::ECS::TaskDefinition\n        Properties:\n          ContainerDefinitions: [{Name: app}]\n";
+    const findings = judge(resources, `Transform: AWS::LanguageExtensions\nParameters:\n  ${declaration}\n`);
+    expect(findings).toEqual([{ logicalId: 'T${N}', targetType: 'AWS::ECS::TaskDefinition', line: 8, kind: 'left', why: 'Fn::ForEach ranges over values known only at deploy time', containers: [] }]);
+  });
+
+  it('an Fn::ForEach inside an Fn::ForEach over a literal list: left when the inner one ranges over a parameter', () => {
+    const resources =
+      '  Fn::ForEach::Outer:\n    - X\n    - [A]\n    - Fn::ForEach::Inner:\n        - N\n        - !Ref Names\n        - T${X}${N}:\n            Type: AWS::ECS::TaskDefinition\n            Properties:\n              ContainerDefinitions: [{Name: app}]\n';
+    const findings = judge(resources, 'Transform: AWS::LanguageExtensions\nParameters:\n  Names: {Type: CommaDelimitedList, Default: "a,b"}\n');
+    expect(findings.map((f) => [f.logicalId, f.kind, f.why])).toEqual([['T${X}${N}', 'left', 'Fn::ForEach ranges over values known only at deploy time']]);
+  });
+
+  it('a Ref to a parameter with a default stays unknown: left, never judged by the default', () => {
+    const findings = judge(container('!Ref Lock'), 'Parameters:\n  Lock: {Type: String, Default: "false"}\n');
+    expect(findings[0]!.containers).toEqual([{ index: 0, name: 'app', status: 'LEFT', line: 9 }]);
+  });
+});
+
+describe('Fn::If alternatives', () => {
+  it('follows at most 64 alternatives; past that the value is left', () => {
+    expect(statusOf(judge(container(ifTree(64, 'false'))))).toBe('FAIL:false');
+    expect(statusOf(judge(container(ifTree(65, 'false'))))).toBe('LEFT');
+  });
+
+  it('follows Fn::If 32 deep; deeper, the value is left', () => {
+    const chain = (n: number): string => (n === 0 ? 'false' : `!If [C, false, ${chain(n - 1)}]`);
+    expect(statusOf(judge(container(chain(32))))).toBe('FAIL:false');
+    expect(statusOf(judge(container(chain(33))))).toBe('LEFT');
+  });
+
+  it.each([
+    ['an Fn::If of two arguments', '!If [C, false]'],
+    ['an Fn::If of four arguments', '!If [C, false, false, false]'],
+    ['an Fn::If whose condition is not a name', '{Fn::If: [[C], false, false]}'],
+    ['an Fn::If beside another key', '{Fn::If: [C, false, false], Other: 1}'],
+    ['an Fn::Sub', '!Sub "false"'],
+    ['a Ref that is not AWS::NoValue', '!Ref AWS::StackName'],
+    ['a dynamic reference inside text', "'x{{resolve:ssm:/ro}}'"],
+  ])('%s is left', (_name, flag) => {
+    expect(statusOf(judge(container(flag)))).toBe('LEFT');
+  });
+
+  it('a mapping with a Ref key among others is a computed value, left', () => {
+    expect(statusOf(judge(container('{Ref: AWS::NoValue, Other: 1}')))).toBe('LEFT');
+  });
+
+  it('an entry that is AWS::NoValue in one branch is left, named by the other branch, at the Fn::If', () => {
+    const resources = task('      ContainerDefinitions:\n        - !If\n          - C\n          - Name: app\n            ReadonlyRootFilesystem: false\n          - !Ref AWS::NoValue\n');
+    expect(judge(resources)[0]!.containers).toEqual([{ index: 0, name: 'app', status: 'LEFT', line: 7 }]);
+    const unnamed = task('      ContainerDefinitions:\n        - !If\n          - C\n          - !Ref AWS::NoValue\n          - Name: app\n');
+    expect(judge(unnamed)[0]!.containers).toEqual([{ index: 0, name: null, status: 'LEFT', line: 7 }]);
+  });
+
+  it('an entry known only at deploy time is left, unnamed, at its place in the list', () => {
+    const resources = task('      ContainerDefinitions:\n        - Name: first\n          ReadonlyRootFilesystem: true\n        - !Ref Entry\n        - "{{resolve:ssm:/entry}}"\n        - {Name: x, ReadonlyRootFilesystem: false, Fn::GetAtt: [A, B]}\n');
+    expect(judge(resources)[0]!.containers).toEqual([
+      { index: 0, name: 'first', status: 'PASS', line: 7 },
+      { index: 1, name: null, status: 'LEFT', line: 8 },
+      { index: 2, name: null, status: 'LEFT', line: 9 },
+      { index: 3, name: null, status: 'LEFT', line: 10 },
+    ]);
+  });
+
+  it('an entry with an empty name, or none, in one branch and AWS::NoValue in the other is left unnamed', () => {
+    const empty = task('      ContainerDefinitions:\n        - !If [C, {Name: "", ReadonlyRootFilesystem: false}, !Ref AWS::NoValue]\n');
+    expect(judge(empty)[0]!.containers).toEqual([{ index: 0, name: null, status: 'LEFT', line: 6 }]);
+  });
+
+  it('a container that fails in one branch only is left, at the first branch without the flag too', () => {
+    const resources = task('      ContainerDefinitions:\n        - !If\n          - C\n          - Name: app\n          - Name: app\n            ReadonlyRootFilesystem: true\n');
+    expect(judge(resources)[0]!.containers).toEqual([{ index: 0, name: 'app', status: 'LEFT', line: 8 }]);
+  });
+
+  it('an entry with a Ref key among its keys is computed: left', () => {
+    const resources = task('      ContainerDefinitions:\n        - {Name: x, ReadonlyRootFilesystem: false, Ref: Other}\n');
+    expect(judge(resources)[0]!.containers).toEqual([{ index: 0, name: null, status: 'LEFT', line: 6 }]);
+  });
+
+  it('a container in Fn::If with a different name in each branch is named by neither', () => {
+    const resources = task('      ContainerDefinitions:\n        - !If [C, {Name: a, ReadonlyRootFilesystem: false}, {Name: b}]\n');
+    expect(judge(resources)[0]!.containers).toEqual([{ index: 0, name: null, status: 'FAIL', reason: 'false', line: 6 }]);
+  });
+
+  it('a container that fails in one branch only is left, at the first branch', () => {
+    const resources = task('      ContainerDefinitions:\n        - !If\n          - C\n          - Name: app\n            ReadonlyRootFilesystem: true\n          - Name: app\n');
+    expect(judge(resources)[0]!.containers).toEqual([{ index: 0, name: 'app', status: 'LEFT', line: 9 }]);
+  });
+
+  it('a container exempt in one branch and passing in the other passes; exempt in both is exempt', () => {
+    const names = parsePolicyConfig({ ExemptContainerNames: ['init*'] });
+    const mixed = task('      ContainerDefinitions:\n        - !If [C, {Name: init, ReadonlyRootFilesystem: false}, {Name: app, ReadonlyRootFilesystem: true}]\n');
+    expect(judge(mixed, '', names)[0]!.containers).toEqual([{ index: 0, name: null, status: 'PASS', line: 6 }]);
+    const both = task('      ContainerDefinitions:\n        - !If [C, {Name: init}, {Name: init-2}]\n');
+    expect(judge(both, '', names)[0]!.containers).toEqual([{ index: 0, name: null, status: 'EXEMPT', line: 6, exemptedBy: { property: 'ExemptContainerNames', pattern: 'init*' } }]);
+    const same = task('      ContainerDefinitions:\n        - !If [C, {Name: init}, {Name: init, Image: x}]\n');
+    expect(judge(same, '', names)[0]!.containers).toEqual([{ index: 0, name: 'init', status: 'EXEMPT', line: 6, exemptedBy: { property: 'ExemptContainerNames', pattern: 'init*' } }]);
+  });
+
+  it('an entry that is not an object fails in every branch, at its place in the list', () => {
+    const resources = task('      ContainerDefinitions:\n        - !If\n          - C\n          - just-a-string\n          - 42\n');
+    expect(judge(resources)[0]!.containers).toEqual([{ index: 0, name: null, status: 'FAIL', reason: 'malformed', line: 7 }]);
+  });
+});
+
+describe('names and images', () => {
+  const names = parsePolicyConfig({ ExemptContainerNames: ['app'] });
+  const images = parsePolicyConfig({ ExemptImages: ['public.ecr.aws/*'] });
+
+  it('an empty name names nothing; a name that is not text is unknown', () => {
+    expect(judge(task('      ContainerDefinitions:\n        - {Name: "", ReadonlyRootFilesystem: false}\n'))[0]!.containers).toEqual([{ index: 0, name: null, status: 'FAIL', reason: 'false', line: 6 }]);
+    expect(statusOf(judge(task('      ContainerDefinitions:\n        - {Name: 5}\n'), '', names))).toBe('LEFT');
+    expect(statusOf(judge(task('      ContainerDefinitions:\n        - {Name: "{{resolve:ssm:/n}}"}\n'), '', names))).toBe('LEFT');
+  });
+
+  it('a deploy-time name is left only under name patterns, a deploy-time image only under image patterns', () => {
+    const byName = task('      ContainerDefinitions:\n        - {Name: !Ref N, Image: public.ecr.aws/x:1}\n');
+    expect(statusOf(judge(byName, '', images))).toBe('EXEMPT');
+    const byImage = task('      ContainerDefinitions:\n        - {Name: app, Image: !Ref I}\n');
+    expect(statusOf(judge(byImage, '', names))).toBe('EXEMPT');
+    expect(judge(byImage, '', images)[0]!.containers).toEqual([{ index: 0, name: 'app', status: 'LEFT', line: 6 }]);
+  });
+
+  it('a container without a name is judged under name patterns (nothing to match)', () => {
+    expect(judge(task('      ContainerDefinitions:\n        - {Image: x}\n'), '', names)[0]!.containers).toEqual([{ index: 0, name: null, status: 'FAIL', reason: 'missing', line: 6 }]);
+  });
+
+  it('a literal image is judged against image patterns', () => {
+    expect(statusOf(judge(task('      ContainerDefinitions:\n        - {Name: app, Image: docker.io/x}\n'), '', images))).toBe('FAIL:missing');
+  });
+});
+
+describe('templates refused', () => {
+  it('says where the template does not parse', () => {
+    expect(judgeStackTemplate('Resources: [', EMPTY_CONFIG)).toEqual({
+      ok: false,
+      reason: 'the template does not parse at line 1: invalid YAML: Flow sequence in block collection must be sufficiently indented and end with a ]',
+    });
+  });
+
+  it('says why without a line when the failure has none', () => {
+    expect(judgeStackTemplate(`Resources: {}\n#${'x'.repeat(5 * 1024 * 1024)}\n`, EMPTY_CONFIG)).toEqual({
+      ok: false,
+      reason: 'the template does not parse: template is over the 5242880-byte limit',
+    });
+  });
+
+  it('reads a template whose Resources is not a mapping as having none', () => {
+    expect(judgeStackTemplate('Resources: [a]\n', EMPTY_CONFIG)).toEqual({ ok: true, findings: [] });
+  });
+});

@@ -1,0 +1,410 @@
+/**
+ * Intrinsic resolution (src/template/resolve.ts): the values the hook request would carry, the
+ * `detail` a user reads when a value is only known at deploy time, and the conditions judged.
+ */
+import {
+  findTaskDefinitions,
+  parseTemplateText,
+  resolvedProperties,
+  Unresolved,
+  validateTemplate,
+  type ValidateOptions,
+} from '../../src/template';
+import { Conditions } from '../../src/template/conditions';
+import {
+  decidingConditions,
+  intrinsicOf,
+  isRecord,
+  NO_VALUE,
+  parameterValues,
+  Resolver,
+  scenarios,
+  type TemplateScope,
+} from '../../src/template/resolve';
+
+/** A template whose task definition `T` has `X: <expr>` (YAML) among its Properties. */
+function template(expr: string, head = ''): string {
+  return `${head}Resources:\n  T:\n    Type: AWS::ECS::TaskDefinition\n    Properties:\n      X: ${expr}\n`;
+}
+
+/** The value `X: <expr>` resolves to, as the hook request for T would carry it. */
+function resolved(expr: string, head = '', options: ValidateOptions = {}, scenario: ReadonlyMap<string, boolean> = new Map()): unknown {
+  const parsed = parseTemplateText(template(expr, head));
+  if (!parsed.ok) throw new Error(parsed.message);
+  const [site] = findTaskDefinitions(parsed, options);
+  return resolvedProperties(site!, scenario).X;
+}
+
+/** The detail (or status) a user reads for one container whose ReadonlyRootFilesystem is `expr`. */
+function detailOf(expr: string, head = '', options: ValidateOptions = {}): string | undefined {
+  const text = `${head}Resources:\n  T:\n    Type: AWS::ECS::TaskDefinition\n    Properties:\n      ContainerDefinitions:\n        - Name: app\n          ReadonlyRootFilesystem: ${expr}\n`;
+  const [c] = validateTemplate(text, options).resources[0]!.containers;
+  return c!.detail ?? c!.status;
+}
+
+const u = (kind: ConstructorParameters<typeof Unresolved>[0], name: string): Unresolved => new Unresolved(kind, name);
+
+describe('what a user is told about a value only known at deploy time', () => {
+  it.each([
+    ['a parameter without value', '!Ref Lock', 'Parameters:\n  Lock: {Type: String}\n', "parameter 'Lock' has no value: pass --parameter Lock=VALUE or a parameter file"],
+    ['an SSM parameter', '!Ref Lock', "Parameters:\n  Lock: {Type: 'AWS::SSM::Parameter::Value<String>', Default: /x}\n", "parameter 'Lock' is read from SSM Parameter Store at deploy time"],
+    ['a pseudo parameter', '!Ref AWS::StackName', '', 'AWS::StackName is only known at deploy time'],
+    ['a resource', '!Ref Bucket', '', "Ref to resource 'Bucket' is only known at deploy time"],
+    ['Fn::GetAtt', '!GetAtt Bucket.Arn', '', 'Fn::GetAtt cannot be evaluated before deployment'],
+    ['a dynamic reference', "'{{resolve:ssm:/ro}}'", '', 'a dynamic reference ({{resolve:...}}) is only resolved at deploy time'],
+    ['a pseudo parameter in Fn::Sub', "!Sub '${AWS::Region}'", '', 'AWS::Region is only known at deploy time'],
+    ['an attribute in Fn::Sub', "!Sub '${Bucket.Arn}'", '', 'Fn::GetAtt cannot be evaluated before deployment'],
+    ['a list parameter in Fn::Sub', "!Sub '${Names}'", 'Parameters:\n  Names: {Type: CommaDelimitedList, Default: "a,b"}\n', 'a list in Fn::Sub cannot be evaluated before deployment'],
+    ['a Ref that is not a name', '{Ref: [a]}', '', 'Ref cannot be evaluated before deployment'],
+    ['an Fn::If that is not three arguments', '!If [C, true]', '', 'Fn::If cannot be evaluated before deployment'],
+    ['an Fn::If whose condition is not a name', '{Fn::If: [[C], true, true]}', '', 'Fn::If cannot be evaluated before deployment'],
+    ['a mapping in Fn::Join', "!Join ['', [{a: 1}]]", '', 'Fn::Join cannot be evaluated before deployment'],
+    ['a mapping as a key of Fn::FindInMap', '!FindInMap [M, {a: 1}, k]', 'Mappings:\n  M: {a: {k: "true"}}\n', 'a non-text argument cannot be evaluated before deployment'],
+  ])('%s', (_name, expr, head, detail) => {
+    expect(detailOf(expr, head)).toBe(detail);
+  });
+
+  it('names what is missing with its name cut to 128 characters, never a value', () => {
+    const long = `P${'a'.repeat(200)}`;
+    expect(detailOf(`!Ref ${long}`)).toBe(`Ref to resource '${long.slice(0, 127)}…' is only known at deploy time`);
+  });
+
+  it('describes every kind, including loops and too many conditions', () => {
+    expect(u('loop', 'N').describe()).toBe("Fn::ForEach identifier 'N' ranges over values known only at deploy time");
+    expect(u('conditions', '9').describe()).toBe('9 conditions decide the containers, more than the 8 whose every combination is judged');
+    expect(u('intrinsic', 'Fn::Split').describe()).toBe('Fn::Split cannot be evaluated before deployment');
+  });
+});
+
+describe('parameter values', () => {
+  const values = (declared: unknown, given: Record<string, string> = {}): Map<string, unknown> => parameterValues(declared, new Map(Object.entries(given)));
+
+  it('takes given values over defaults, and given pseudo parameters', () => {
+    expect(
+      values(
+        { A: { Type: 'String', Default: 'd' }, B: { Type: 'String', Default: 'd' } },
+        { A: 'given', 'AWS::Region': 'eu-west-1', 'AWS::AccountId': '111122223333', 'AWS::Partition': 'aws-cn', 'AWS::StackName': 'no' },
+      ),
+    ).toEqual(
+      new Map<string, unknown>([
+        ['AWS::Region', 'eu-west-1'],
+        ['AWS::AccountId', '111122223333'],
+        ['AWS::Partition', 'aws-cn'],
+        ['A', 'given'],
+        ['B', 'd'],
+      ]),
+    );
+  });
+
+  it('reads scalar defaults as text, list types as lists', () => {
+    expect(
+      values({
+        Num: { Type: 'Number', Default: 5 },
+        Bool: { Default: true },
+        Csv: { Type: 'CommaDelimitedList', Default: 'a,b' },
+        Ids: { Type: 'List<AWS::EC2::Subnet::Id>', Default: 'x,y' },
+        Listed: { Type: 'CommaDelimitedList', Default: ['a', 1, false] },
+        ListedText: { Default: ['a', 'b'] },
+        Untyped: {},
+      }),
+    ).toEqual(
+      new Map<string, unknown>([
+        ['Num', '5'],
+        ['Bool', 'true'],
+        ['Csv', ['a', 'b']],
+        ['Ids', ['x', 'y']],
+        ['Listed', ['a', '1', 'false']],
+        ['ListedText', 'a,b'],
+        ['Untyped', u('parameter', 'Untyped')],
+      ]),
+    );
+  });
+
+  it('leaves a default that is not text unresolved, and SSM parameters to deploy time', () => {
+    expect(
+      values({
+        Mixed: { Type: 'CommaDelimitedList', Default: ['a', { b: 1 }] },
+        Map: { Default: { a: 1 } },
+        Ssm: { Type: 'AWS::SSM::Parameter::Value<List<String>>', Default: '/x' },
+        Odd: { Type: 5, Default: 'a,b' },
+        Bare: 'String',
+        Null: null,
+      }, { Ssm: 'given' }),
+    ).toEqual(
+      new Map<string, unknown>([
+        ['Mixed', u('parameter', 'Mixed')],
+        ['Map', u('parameter', 'Map')],
+        ['Ssm', u('ssm-parameter', 'Ssm')],
+        ['Odd', 'a,b'],
+        ['Bare', u('parameter', 'Bare')],
+        ['Null', u('parameter', 'Null')],
+      ]),
+    );
+  });
+
+  it('has only the given pseudo parameters when the template declares none', () => {
+    expect(values([1], { 'AWS::Region': 'r' })).toEqual(new Map([['AWS::Region', 'r']]));
+    expect(values(undefined)).toEqual(new Map());
+  });
+
+  it('resolves Ref to a given pseudo parameter, a list parameter and a loop identifier', () => {
+    const head = 'Parameters:\n  Csv: {Type: CommaDelimitedList, Default: "a,b"}\n';
+    expect(resolved('[!Ref AWS::Region, !Ref Csv]', head, { parameters: { 'AWS::Region': 'eu-west-1' } })).toEqual(['eu-west-1', ['a', 'b']]);
+    expect(resolved('!Ref AWS::Region')).toEqual(u('pseudo', 'AWS::Region'));
+  });
+});
+
+describe('Fn::If', () => {
+  const head = 'Parameters:\n  Env: {Type: String, Default: prod}\nConditions:\n  IsProd: !Equals [!Ref Env, prod]\n';
+
+  it('takes the branch chosen, the branch the Conditions decide, else the true branch', () => {
+    expect(resolved('!If [IsProd, a, b]', head, {}, new Map([['IsProd', false]]))).toBe('b');
+    expect(resolved('!If [IsProd, a, b]', head, {}, new Map([['IsProd', true]]))).toBe('a');
+    expect(resolved('!If [IsProd, a, b]', head, { parameters: { Env: 'dev' } })).toBe('b');
+    expect(resolved('!If [IsProd, a, b]', head, { parameters: { Env: 'prod' } })).toBe('a');
+    expect(resolved('!If [IsProd, a, b]', head)).toBe('a');
+    expect(resolved('!If [Undeclared, a, b]')).toBe('a');
+  });
+
+  it('follows nested Fn::If and removes what stands for AWS::NoValue', () => {
+    expect(resolved('{k: !If [C, !If [D, !Ref AWS::NoValue, x], y], l: [1, !If [C, !Ref AWS::NoValue, 2], 3]}', '', {}, new Map([['C', true], ['D', true]]))).toEqual({ l: [1, 3] });
+    expect(resolved('!If [C, !If [D, a, b], c]', '', {}, new Map([['D', false]]))).toBe('b');
+  });
+
+  it('gives up past 64 nested Fn::If, as past the resolver can follow', () => {
+    const nest = (n: number): unknown => (n === 0 ? 'leaf' : { 'Fn::If': ['C', nest(n - 1), 'other'] });
+    const scope: TemplateScope = { parameters: new Map(), mappings: undefined, loop: new Map() };
+    expect(new Resolver(scope, new Map()).resolve(nest(64), new Set())).toBe('leaf');
+    expect(new Resolver(scope, new Map()).resolve(nest(65), new Set())).toEqual(u('intrinsic', 'Fn::If'));
+  });
+
+  it('records the conditions it consults', () => {
+    const used = new Set<string>();
+    const scope: TemplateScope = { parameters: new Map(), mappings: undefined, loop: new Map() };
+    new Resolver(scope, new Map([['A', false]])).resolve({ x: { 'Fn::If': ['A', { 'Fn::If': ['B', 1, 2] }, { 'Fn::If': ['C', 3, 4] }] } }, used);
+    expect([...used]).toEqual(['A', 'C']);
+  });
+
+  it('reads a condition from the Conditions given in scope', () => {
+    const plain: TemplateScope = { parameters: new Map([['Env', 'dev']]), mappings: undefined, loop: new Map() };
+    const conditions = new Conditions({ IsProd: { 'Fn::Equals': [{ Ref: 'Env' }, 'prod'] } }, plain, true);
+    expect(new Resolver({ ...plain, conditions }, new Map()).resolve({ 'Fn::If': ['IsProd', 'a', 'b'] }, new Set())).toBe('b');
+  });
+});
+
+describe('resolving a whole value', () => {
+  const scope: TemplateScope = { parameters: new Map([['P', 'v']]), mappings: undefined, loop: new Map() };
+
+  it('keeps a __proto__ key as an ordinary entry', () => {
+    const value = JSON.parse('{"__proto__": {"Ref": "P"}, "a": 1}') as unknown;
+    const out = new Resolver(scope, new Map()).resolve(value, new Set()) as Record<string, unknown>;
+    expect(Object.getPrototypeOf(out)).toBe(Object.prototype);
+    expect(Object.keys(out)).toEqual(['__proto__', 'a']);
+    expect(Object.getOwnPropertyDescriptor(out, '__proto__')).toEqual({ value: 'v', enumerable: true, writable: true, configurable: true });
+  });
+
+  it('gives up past the nesting limit', () => {
+    // A template cannot nest this deep (the reader stops at LIMITS.maxDepth); a value built in code can.
+    let deep: unknown = 'leaf';
+    for (let i = 0; i < 100; i++) deep = [deep];
+    expect(JSON.stringify(new Resolver(scope, new Map()).resolve(deep, new Set()))).toBe(`${'['.repeat(100)}"leaf"${']'.repeat(100)}`);
+    let inner: unknown = new Resolver(scope, new Map()).resolve({ a: deep }, new Set());
+    inner = (inner as Record<string, unknown>).a;
+    for (let i = 0; i < 99; i++) inner = (inner as unknown[])[0];
+    expect(inner).toEqual([u('intrinsic', 'nesting')]);
+  });
+
+  it('leaves a string that only looks like a dynamic reference as it is', () => {
+    expect(resolved("['{{resolve:ssm:/x}', 'x{{resolve:ssm:/x}}', '{{resolve:ssm:/x}}']")).toEqual(['{{resolve:ssm:/x}', 'x{{resolve:ssm:/x}}', u('dynamic', '')]);
+  });
+
+  it('reads an object of more than one key, or of a key that is not an intrinsic, as a mapping', () => {
+    expect(resolved('{Ref: P, Other: !Ref P}', 'Parameters:\n  P: {Default: v}\n')).toEqual({ Ref: 'P', Other: 'v' });
+    expect(resolved('{Fnx: !Ref P}', 'Parameters:\n  P: {Default: v}\n')).toEqual({ Fnx: 'v' });
+    expect(intrinsicOf({ 'Fn::Anything': 1 })).toEqual(['Fn::Anything', 1]);
+    expect(intrinsicOf({ Ref: 'x' })).toEqual(['Ref', 'x']);
+    expect(intrinsicOf({ Fn: 1 })).toBeUndefined();
+    expect(intrinsicOf([{ Ref: 'x' }])).toBeUndefined();
+    expect(isRecord(u('parameter', 'x'))).toBe(false);
+    expect(isRecord(null)).toBe(false);
+    expect(isRecord([])).toBe(false);
+  });
+
+  it('says an unknown intrinsic cannot be evaluated', () => {
+    expect(resolved('!ImportValue shared')).toEqual(u('intrinsic', 'Fn::ImportValue'));
+    expect(resolved('!Base64 x')).toEqual(u('intrinsic', 'Fn::Base64'));
+  });
+
+  it('resolves Ref AWS::NoValue at the top to nothing', () => {
+    const r = new Resolver(scope, new Map());
+    expect(r.unwrap({ Ref: 'AWS::NoValue' }, new Set())).toBe(NO_VALUE);
+    expect(r.resolve({ 'Fn::If': ['C', { Ref: 'AWS::NoValue' }, 1] }, new Set())).toBe(NO_VALUE);
+    expect(r.unwrap({ a: { Ref: 'P' } }, new Set())).toEqual({ a: { Ref: 'P' } });
+  });
+});
+
+describe('Fn::FindInMap', () => {
+  const head = 'Parameters:\n  Env: {Default: prod}\nMappings:\n  M:\n    prod: {k: "true", n: 3}\n    dev: {}\n';
+
+  it('reads the mapping, its keys resolved', () => {
+    expect(resolved('[!FindInMap [M, !Ref Env, k], !FindInMap [M, prod, n]]', head)).toEqual(['true', 3]);
+  });
+
+  it('takes DefaultValue when the entry is missing, and resolves it', () => {
+    expect(resolved('!FindInMap [M, dev, k, {DefaultValue: !Ref Env}]', head)).toBe('prod');
+    expect(resolved('!FindInMap [M, dev, k, {DefaultValue: [!Ref AWS::NoValue, a]}]', head)).toEqual(['a']);
+    expect(resolved('!FindInMap [M, nowhere, k, {DefaultValue: x}]', head)).toBe('x');
+  });
+
+  it('cannot evaluate a missing entry without DefaultValue, or too few keys', () => {
+    expect(resolved('!FindInMap [M, dev, k]', head)).toEqual(u('intrinsic', 'Fn::FindInMap'));
+    expect(resolved('!FindInMap [M, dev, k, {Other: x}]', head)).toEqual(u('intrinsic', 'Fn::FindInMap'));
+    expect(resolved('!FindInMap [M, dev, k, [DefaultValue]]', head)).toEqual(u('intrinsic', 'Fn::FindInMap'));
+    expect(resolved('!FindInMap [M, prod]', head)).toEqual(u('intrinsic', 'Fn::FindInMap'));
+    expect(resolved('!FindInMap [M, prod, toString]', head)).toEqual(u('intrinsic', 'Fn::FindInMap'));
+    expect(resolved('!FindInMap [M, prod, k]')).toEqual(u('intrinsic', 'Fn::FindInMap'));
+  });
+
+  it('says which key is only known at deploy time', () => {
+    expect(resolved('!FindInMap [M, !Ref AWS::Region, k]', head)).toEqual(u('pseudo', 'AWS::Region'));
+    expect(resolved('!FindInMap [M, !Ref Bucket]', head)).toEqual(u('resource', 'Bucket'));
+  });
+});
+
+describe('Fn::Sub', () => {
+  const head = 'Parameters:\n  Env: {Default: prod}\n  Csv: {Type: CommaDelimitedList, Default: "a,b"}\n';
+
+  it('substitutes parameters, variables and literal ${!...}', () => {
+    expect(resolved("!Sub '${Env}-${!Literal}-${!}'", head)).toBe('prod-${Literal}-${}');
+    expect(resolved("!Sub ['${A}/${Env}', {A: !Join [',', [x, y]]}]", head)).toBe('x,y/prod');
+    expect(resolved("!Sub ['${A}', {A: 7}]", head)).toBe('7');
+    expect(resolved("!Sub ['${toString}', {}]", head)).toEqual(u('resource', 'toString'));
+  });
+
+  it('names the first value missing and keeps the text whole', () => {
+    expect(resolved("!Sub '${Env}-${AWS::Region}-${Bucket}'", head)).toEqual(u('pseudo', 'AWS::Region'));
+    expect(resolved("!Sub ['${A}', {A: !Ref Bucket}]", head)).toEqual(u('resource', 'Bucket'));
+  });
+
+  it('cannot evaluate a template that is not text', () => {
+    expect(resolved('!Sub [[a], {}]', head)).toEqual(u('intrinsic', 'Fn::Sub'));
+    expect(resolved('{Fn::Sub: 5}', head)).toEqual(u('intrinsic', 'Fn::Sub'));
+  });
+
+  it('reads a dynamic reference it builds as one', () => {
+    expect(resolved("!Sub '{{resolve:ssm:/${Env}/ro}}'", head)).toEqual(u('dynamic', ''));
+    expect(resolved("!Sub '{{resolve:ssm:/${Env}/ro}} '", head)).toBe('{{resolve:ssm:/prod/ro}} ');
+  });
+});
+
+describe('Fn::Join, Fn::Select, Fn::Split', () => {
+  const head = 'Parameters:\n  Csv: {Type: CommaDelimitedList, Default: "a,b"}\n  Two: {Default: "1"}\n';
+
+  it('joins text, numbers and booleans', () => {
+    expect(resolved("!Join ['-', [a, 1, true, !Ref Two]]", head)).toBe('a-1-true-1');
+    expect(resolved("!Join ['+', !Ref Csv]", head)).toBe('a+b');
+    expect(resolved("!Join ['-', []]", head)).toBe('');
+  });
+
+  it('cannot join without a text delimiter or a list, or with a part that is not text', () => {
+    expect(resolved('!Join [1, [a, b]]', head)).toEqual(u('intrinsic', 'Fn::Join'));
+    expect(resolved("!Join ['-', a]", head)).toEqual(u('intrinsic', 'Fn::Join'));
+    expect(resolved("!Join ['-', [a, [b]]]", head)).toEqual(u('intrinsic', 'Fn::Join'));
+    expect(resolved("!Join ['-', [a, !Ref Bucket, !Ref AWS::Region]]", head)).toEqual(u('resource', 'Bucket'));
+    expect(resolved("!Join ['-', !Ref Bucket]", head)).toEqual(u('resource', 'Bucket'));
+  });
+
+  it('selects within bounds, the index resolved', () => {
+    expect(resolved('[!Select [0, [a, b]], !Select [!Ref Two, [a, b]], !Select ["1", !Ref Csv]]', head)).toEqual(['a', 'b', 'b']);
+    for (const index of ['2', '-1', '0.5', 'x']) {
+      expect([index, resolved(`!Select ['${index}', [a, b]]`, head)]).toEqual([index, u('intrinsic', 'Fn::Select')]);
+    }
+    expect(resolved('!Select [0, a]', head)).toEqual(u('intrinsic', 'Fn::Select'));
+  });
+
+  it('names what the index or the list waits for', () => {
+    expect(resolved('!Select [!Ref AWS::Region, !Ref Bucket]', head)).toEqual(u('pseudo', 'AWS::Region'));
+    expect(resolved('!Select [0, !Ref Bucket]', head)).toEqual(u('resource', 'Bucket'));
+    expect(resolved('!Select [[0], [a]]', head)).toEqual(u('intrinsic', 'a non-text argument'));
+  });
+
+  it('splits text on a non-empty delimiter', () => {
+    expect(resolved("!Split [',', 'a,b,,c']", head)).toEqual(['a', 'b', '', 'c']);
+    expect(resolved("!Select [1, !Split ['::', !Join ['::', [x, y]]]]", head)).toBe('y');
+    expect(resolved("!Split ['', abc]", head)).toEqual(u('intrinsic', 'Fn::Split'));
+    expect(resolved('!Split [1, a1b]', head)).toEqual(u('intrinsic', 'Fn::Split'));
+    expect(resolved("!Split [',', !Ref Bucket]", head)).toEqual(u('resource', 'Bucket'));
+    expect(resolved("!Split [',', [a]]", head)).toEqual(u('intrinsic', 'a non-text argument'));
+  });
+
+  it('judges a container by a split and selected value', () => {
+    expect(detailOf("!Select [1, !Split [',', 'false,true']]")).toBe('PASS');
+    expect(detailOf("!Select [0, !Split [',', 'false,true']]")).toBe('FAIL');
+  });
+});
+
+describe('Fn::ForEach identifiers', () => {
+  it('resolves Ref and ${} to the loop value, before parameters of the same name', () => {
+    const text =
+      'Transform: AWS::LanguageExtensions\nParameters:\n  N: {Default: param}\nResources:\n  Fn::ForEach::Tasks:\n    - N\n    - [a]\n    - T${N}:\n        Type: AWS::ECS::TaskDefinition\n        Properties:\n          X: [!Ref N, !Sub "${N}-x"]\n';
+    const parsed = parseTemplateText(text);
+    if (!parsed.ok) throw new Error(parsed.message);
+    const [site] = findTaskDefinitions(parsed);
+    expect(resolvedProperties(site!, new Map()).X).toEqual(['a', 'a-x']);
+  });
+});
+
+describe('the conditions that decide the containers', () => {
+  it('are those of Fn::If around Properties, the list, entries, Name, Image, the flag and the OS family', () => {
+    const text = `Resources:
+  T:
+    Type: AWS::ECS::TaskDefinition
+    Properties: !If
+      - P
+      - RuntimePlatform: !If [R, {OperatingSystemFamily: !If [O, LINUX, WINDOWS_SERVER_2022_CORE]}, {}]
+        Cpu: !If [Cpu, 1, 2]
+        ContainerDefinitions: !If
+          - L
+          - - !If
+              - E
+              - Name: !If [N, a, b]
+                Image: !If [I, x, y]
+                ReadonlyRootFilesystem: !If [F, true, false]
+                Environment: !If [Env, [], []]
+              - !Ref AWS::NoValue
+            - plain
+          - !Ref AWS::NoValue
+      - !If [Q, {}, {}]
+`;
+    const parsed = parseTemplateText(text);
+    if (!parsed.ok) throw new Error(parsed.message);
+    expect(decidingConditions((parsed.root as { Resources: { T: { Properties: unknown } } }).Resources.T.Properties)).toEqual(['P', 'L', 'E', 'N', 'I', 'F', 'R', 'O', 'Q']);
+  });
+
+  it('ignore a malformed Fn::If and stop following past 64 nested ones', () => {
+    expect(decidingConditions({ 'Fn::If': ['A', {}] })).toEqual([]);
+    expect(decidingConditions({ 'Fn::If': [['A'], {}, {}] })).toEqual([]);
+    expect(decidingConditions({ ContainerDefinitions: { 'Fn::If': ['A', [], [], []] } })).toEqual([]);
+    expect(decidingConditions({ ContainerDefinitions: [{ Name: { 'Fn::If': ['A', 'a'] } }] })).toEqual([]);
+    const nest = (n: number): unknown => (n === 0 ? { ContainerDefinitions: [{ Name: { 'Fn::If': ['Deep', 'a', 'b'] } }] } : { 'Fn::If': [`C${n}`, nest(n - 1), {}] });
+    expect(decidingConditions(nest(64))).toContain('Deep');
+    expect(decidingConditions(nest(64))).toHaveLength(65);
+    expect(decidingConditions(nest(65))).not.toContain('Deep');
+    expect(decidingConditions(nest(65))).toHaveLength(64);
+    expect(decidingConditions(nest(65))).not.toContain('C1');
+    expect(decidingConditions({ ContainerDefinitions: 'x', RuntimePlatform: 'y' })).toEqual([]);
+    expect(decidingConditions({ ContainerDefinitions: ['x', { Name: 'n' }], RuntimePlatform: { OperatingSystemFamily: 'LINUX' } })).toEqual([]);
+    expect(decidingConditions('Properties')).toEqual([]);
+  });
+
+  it('are judged in every combination, all true first', () => {
+    expect([...scenarios([])]).toEqual([new Map()]);
+    expect([...scenarios(['A', 'B'])]).toEqual([
+      new Map([['A', true], ['B', true]]),
+      new Map([['A', false], ['B', true]]),
+      new Map([['A', true], ['B', false]]),
+      new Map([['A', false], ['B', false]]),
+    ]);
+    expect([...scenarios(['A', 'B', 'C'])]).toHaveLength(8);
+  });
+});
