@@ -150,10 +150,12 @@ function verdictOf(entry: Record<string, unknown>): string {
   return 'ReadonlyRootFilesystem is neither true nor false: set it by hand';
 }
 
-/** The yaml node of every mapping, by the offset where it starts. */
-function mapsByOffset(text: string): Map<number, YAMLMap> | undefined {
+/**
+ * The yaml node of every mapping, by the offset where it starts. The text was read without error by
+ * the full reader, with these options, or is JSON (which is YAML): this parse has no errors to check.
+ */
+function mapsByOffset(text: string): Map<number, YAMLMap> {
   const doc = parseDocument(text, { prettyErrors: false, uniqueKeys: false, customTags: CLOUDFORMATION_TAGS });
-  if (doc.errors.length > 0) return undefined;
   const out = new Map<number, YAMLMap>();
   visit(doc, {
     Map(_, node) {
@@ -251,9 +253,8 @@ interface Plan {
   readonly entries: number;
 }
 
-function plan(text: string, parsed: ParsedTemplate, options: ValidateOptions): Plan | TemplateError {
+function plan(text: string, parsed: ParsedTemplate, options: ValidateOptions): Plan {
   const maps = mapsByOffset(text);
-  if (!maps) return { message: 'the template could not be read for editing' };
   const starts = lineStartsOf(text);
   const eol = /\r\n/.test(text) ? '\r\n' : '\n';
   const config = options.config ?? EMPTY_CONFIG;
@@ -314,7 +315,6 @@ export function fixTemplate(source: string, options: ValidateOptions = {}): FixR
   const parsed = parseTemplateText(text, options.fileName, { fullReader: true });
   if (!parsed.ok) return { ok: false, error: { message: parsed.message, ...(parsed.position ?? {}) } };
   const before = plan(text, parsed, options);
-  if (!('edits' in before)) return { ok: false, error: before };
   if (before.edits.length === 0) return { ok: true, text: source, edits: [], fixed: [], left: before.left };
   const next = apply(text, before.edits);
   const refused = (why: string): FixResult => ({ ok: false, error: { message: `the fixed template did not pass the re-check (${why}); nothing was changed` } });
@@ -322,12 +322,12 @@ export function fixTemplate(source: string, options: ValidateOptions = {}): FixR
   const reparsed = parseTemplateText(next, options.fileName);
   if (!reparsed.ok) return refused(`it does not parse: ${reparsed.message}`);
   const after = plan(next, reparsed, options);
-  if (!('edits' in after)) return refused(after.message);
   if (after.edits.length > 0) return refused('containers still need the fix');
   if (after.entries !== before.entries) return refused('the container entries changed');
   if (after.literalTrue !== before.literalTrue + before.fixed.length + before.aliases) return refused('a fixed container does not read ReadonlyRootFilesystem: true');
   const was = validateTemplate(text, options);
   const now = validateTemplate(next, options);
-  if (now.status === 'ERROR' || now.resources.length !== was.resources.length) return refused('the task definitions changed');
+  if (now.status === 'ERROR') return refused(now.error!.message); // e.g. the size limit, which the lines added can cross
+  if (now.resources.length !== was.resources.length) return refused('the task definitions changed');
   return { ok: true, text: bom + next, edits: before.edits, fixed: before.fixed, left: before.left };
 }

@@ -701,3 +701,14 @@ describe('more shapes', () => {
     }
   });
 });
+
+describe('the re-check reads the fixed text as validate does', () => {
+  it('a template the fix would take over the size limit is refused, with the limit', () => {
+    const head = task('        - Name: a\n');
+    const limit = 5 * 1024 * 1024;
+    const text = `${head}#${'x'.repeat(limit - head.length - 2)}\n`;
+    expect(text.length).toBe(limit);
+    expect(validateTemplate(text).status).toBe('FAIL');
+    expect(refusal(text)).toEqual({ message: `the fixed template did not pass the re-check (template is over the ${limit}-byte limit); nothing was changed` });
+  });
+});
