@@ -341,6 +341,9 @@ Resources:
     expect(find('!FindInMap [Sizes, !Ref Ids, Cpu]', { Ids: 'x' })).toEqual([]);
     expect(find("!FindInMap [Sizes, !Sub '${Env}', Cpu]", { Env: 'x' })).toEqual([]);
     expect(find("!FindInMap [!Sub 'Sizes', !Ref Env, Cpu]", { Env: 'x' })).toEqual([]);
+    // Only Ref takes a given value: another function naming a parameter, or a number, is no given key.
+    expect(find("!FindInMap [Sizes, !Sub 'Env', Cpu]", { Env: 'x' })).toEqual([]);
+    expect(find('!FindInMap [Sizes, 1, !Ref Env]', { Env: 'x' })).toEqual([]);
     expect(find("!FindInMap [Sizes, !Ref Env, !Sub 'Cpu']", { Env: 'x' })).toEqual([]);
     expect(find("!FindInMap [Sizes, !Ref Env, !Sub 'Cpu']", { Env: 'dev' })).toEqual([]);
     expect(find('!FindInMap [Sizes, {Ref: [Env]}, Cpu]', { Env: 'x' })).toEqual([]);
