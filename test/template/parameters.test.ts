@@ -133,10 +133,12 @@ describe('given values checked against the declared parameters, as CloudFormatio
 
   it('checks only declared parameters given a value, declared as objects', () => {
     expect(check('  Env: {Type: String, AllowedValues: [dev]}\n  Odd: dev\n  Empty: ~\n', { Other: 'x', Odd: 'x', Empty: 'x' })).toEqual(ok);
-    const parsed = parseTemplateText('Parameters: [Env]\n', 't.yaml');
+    const parsed = parseTemplateText('Parameters: [Env, {AllowedValues: [a]}]\n', 't.yaml');
     if (!parsed.ok) throw new Error(parsed.message);
-    // Parameters that are not a mapping declare nothing to check.
-    expect(checkGivenParameters((parsed.root as Record<string, unknown>).Parameters, new Map([['Env', 'x']]), parsed.sourceMap)).toEqual(ok);
+    // Parameters that are not a mapping declare nothing to check, not even by position.
+    const given = new Map([['Env', 'x'], ['0', 'x'], ['1', 'x']]);
+    expect(checkGivenParameters((parsed.root as Record<string, unknown>).Parameters, given, parsed.sourceMap)).toEqual(ok);
+    expect(checkGivenParameters(undefined, given, parsed.sourceMap)).toEqual(ok);
   });
 
   it('checks Number values, bounds included, every item of a List<Number>', () => {
@@ -339,6 +341,9 @@ Resources:
     expect(find('!FindInMap [Sizes, !Ref Ids, Cpu]', { Ids: 'x' })).toEqual([]);
     expect(find("!FindInMap [Sizes, !Sub '${Env}', Cpu]", { Env: 'x' })).toEqual([]);
     expect(find("!FindInMap [!Sub 'Sizes', !Ref Env, Cpu]", { Env: 'x' })).toEqual([]);
+    // Only Ref takes a given value: another function naming a parameter, or a number, is no given key.
+    expect(find("!FindInMap [Sizes, !Sub 'Env', Cpu]", { Env: 'x' })).toEqual([]);
+    expect(find('!FindInMap [Sizes, 1, !Ref Env]', { Env: 'x' })).toEqual([]);
     expect(find("!FindInMap [Sizes, !Ref Env, !Sub 'Cpu']", { Env: 'x' })).toEqual([]);
     expect(find("!FindInMap [Sizes, !Ref Env, !Sub 'Cpu']", { Env: 'dev' })).toEqual([]);
     expect(find('!FindInMap [Sizes, {Ref: [Env]}, Cpu]', { Env: 'x' })).toEqual([]);
