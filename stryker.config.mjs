@@ -69,7 +69,9 @@ export default {
   jsonReporter: { fileName: `${out}/mutation.json` },
   clearTextReporter: { allowColor: false, logTests: false, reportScoreTable: true },
   concurrency: 2,
-  timeoutMS: 10000,
+  // A mutant that loops forever costs this much plus a restarted runner. The template part's suites
+  // run in process in milliseconds; the core part's end-to-end suites start processes.
+  timeoutMS: process.env.MUTATION_PART === 'template' ? 5000 : 10000,
   // The every-suite pass starts with one run of the whole suite with per-test coverage: about 8 minutes
   // on 2 cores since the stack-level and SDK suites joined (Stryker's default allows 5).
   dryRunTimeoutMinutes: 30,

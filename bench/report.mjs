@@ -685,7 +685,7 @@ function memoryPart(m, rss) {
   if (m.growthBytes === undefined) return 'Peak RSS by number of files: not measured.';
   const within = m.growthBytes <= m.boundBytes;
   const slope = m.slopeBytesPerFile !== undefined ? ` A least-squares line through the medians from ${int(m.slopeFrom)} to ${int(m.slopeTo)} files rises ${kb(Math.max(0, m.slopeBytesPerFile))} per file.` : '';
-  return `Memory, measured as peak RSS (GNU time, median of the runs at each step). A run over one file peaks at ${rss(m.oneFileRssBytes)}: Node's own
+  return `Memory, measured as peak RSS (GNU time, median of ${m.runs} runs at each step). A run over one file peaks at ${rss(m.oneFileRssBytes)}: Node's own
 baseline, which no template adds to; large runs add the worker threads' heaps, each bounded (an 8 MiB young and a 12 MiB old generation
 beside its copy of the list of files). The bound of 30 times the
 largest template (${kb(m.largestTemplateBytes)} → ${kb(m.boundBytes)}) is therefore put on growth: **from ${int(m.from)} to ${int(m.to)} files the peak

@@ -696,13 +696,15 @@ function cliPeers() {
   const oneDir = join(work, 'corpus-1-step');
   repeatCorpus(CORPUS, oneDir, 1);
   const onePeaks = [];
-  for (let r = 0; r < runs; r++) onePeaks.push(runMeasured(process.execPath, [CLI, 'validate', '--format', 'json', oneDir]).peakRssBytes);
+  for (let r = 0; r < (QUICK ? 2 : 5); r++) onePeaks.push(runMeasured(process.execPath, [CLI, 'validate', '--format', 'json', oneDir]).peakRssBytes);
+  // Five runs a step: with three, the median peak moved by about 2 MB between benches.
+  const stepRuns = QUICK ? 2 : 5;
   const steps = (QUICK ? [100, 200, 400] : [250, 500, 1000, 2000]).map((n) => {
     const d = join(work, `corpus-${n}-step`);
     repeatCorpus(CORPUS, d, n);
     const samples = [];
     const peaks = [];
-    for (let r = 0; r < runs; r++) {
+    for (let r = 0; r < stepRuns; r++) {
       const res = runMeasured(process.execPath, [CLI, 'validate', '--format', 'json', d]);
       if (![0, 19].includes(res.status)) throw new Error(`CLI on ${n} files exited ${res.status}`);
       samples.push(res.ms);
@@ -728,7 +730,7 @@ function cliPeers() {
     speedupOverGuard: g ? g.median / cli.median : undefined,
     steps,
     linearInFiles: { msPerFile: fit.slope, interceptMs: fit.intercept, r2: fit.r2 },
-    memory: memoryGrowth(steps, largest, rssOf(onePeaks), QUICK ? [200, 400] : [500, 1000]),
+    memory: { ...memoryGrowth(steps, largest, rssOf(onePeaks), QUICK ? [200, 400] : [500, 1000]), runs: stepRuns },
   };
 }
 

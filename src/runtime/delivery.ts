@@ -168,7 +168,8 @@ export class Delivery {
       if (metrics.status === 'rejected') this.platformLog.warn('Metric delivery failed', { reason: reasonOf(metrics.reason) });
       if (logs.status === 'rejected') {
         this.platformLog.warn('Log delivery failed', { reason: reasonOf(logs.reason) });
-        if (!signal.aborted) await this.deliverLogFailureMetric(logs.reason, calls).catch(() => undefined);
+        // deliverLogs fails only with the AwsCallError of a call (callWithin's; the checks of its code rethrow it as it is).
+        if (!signal.aborted) await this.deliverLogFailureMetric((logs.reason as AwsCallError).code, calls).catch(() => undefined);
       }
     } catch {
       // Delivery must never change the answer.
@@ -249,8 +250,7 @@ export class Delivery {
     await this.putMetrics(calls, data);
   }
 
-  private async deliverLogFailureMetric(error: unknown, calls: Calls): Promise<void> {
-    const exceptionType = error instanceof AwsCallError ? error.code : 'Error';
+  private async deliverLogFailureMetric(exceptionType: string, calls: Calls): Promise<void> {
     await this.putMetrics(calls, [
       {
         MetricName: 'HandlerException',

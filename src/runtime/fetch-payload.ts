@@ -70,7 +70,8 @@ function attempt(url: URL, maxBytes: number, timeoutMs: number): Promise<Attempt
     });
     const timer = setTimeout(() => finish({ ok: false, failure: { kind: 'timeout' } }), Math.max(0, timeoutMs));
     req.on('error', (error: NodeJS.ErrnoException) => {
-      const code = typeof error.code === 'string' && /^[A-Z_]{1,32}$/.test(error.code) ? error.code : undefined;
+      // Only a code as Node names one (ECONNREFUSED, DEPTH_ZERO_SELF_SIGNED_CERT); String(undefined) is no code.
+      const code = /^[A-Z_]{1,32}$/.test(String(error.code)) ? error.code : undefined;
       finish({ ok: false, failure: { kind: 'network', code } });
     });
     req.end();

@@ -35,7 +35,8 @@ export class Conditions {
   value(name: string): boolean | undefined {
     if (this.memo.has(name)) return this.memo.get(name);
     this.memo.set(name, undefined); // a cycle decides nothing
-    const v = this.evaluate(this.definition(name), undefined, new Set([name]), 0);
+    // No `seen` needed: the memo already answers undefined for a condition under evaluation.
+    const v = this.evaluate(this.definition(name), undefined, new Set(), 0);
     this.memo.set(name, v);
     return v;
   }
@@ -72,8 +73,8 @@ export class Conditions {
     if (isRecord(expr) && Object.keys(expr).length === 1 && 'Condition' in expr) return this.condition(expr.Condition, assumed, seen, depth);
     const fn = intrinsicOf(expr);
     if (!fn) return undefined;
-    const [name, arg] = fn;
-    const args = Array.isArray(arg) ? arg : [];
+    const [name, args] = fn;
+    if (!Array.isArray(args)) return undefined;
     switch (name) {
       case 'Fn::Not': {
         const v = this.evaluate(args[0], assumed, seen, depth + 1);
@@ -92,24 +93,24 @@ export class Conditions {
       }
       case 'Fn::Equals': {
         if (args.length !== 2) return undefined;
-        const [a, b] = args.map((x) => this.resolver.resolve(x, new Set()));
-        if (a instanceof Unresolved || b instanceof Unresolved || containsUnresolved(a) || containsUnresolved(b)) return undefined;
-        return comparable(a) === comparable(b);
+        const [a, b] = args.map((x) => comparable(this.resolver.resolve(x, new Set())));
+        return a === undefined || b === undefined ? undefined : a === b;
       }
-      default:
-        return undefined;
     }
+    return undefined;
   }
 }
 
-function containsUnresolved(value: unknown, depth = 0): boolean {
-  if (value instanceof Unresolved) return true;
-  if (depth > 16 || typeof value !== 'object' || value === null) return false;
-  return Object.values(value).some((v) => containsUnresolved(v, depth + 1));
-}
-
-/** CloudFormation compares the text of scalars (`1` equals `"1"`). */
-function comparable(value: unknown): string {
+/**
+ * CloudFormation compares the text of scalars (`1` equals `"1"`), other values as a whole.
+ * `undefined` when the value holds something only known at deployment.
+ */
+function comparable(value: unknown): string | undefined {
   if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') return `s:${String(value)}`;
-  return `j:${JSON.stringify(value)}`;
+  let open = false;
+  const json = JSON.stringify(value, (_key, v: unknown) => {
+    if (v instanceof Unresolved) open = true;
+    return v;
+  });
+  return open ? undefined : `j:${json}`;
 }

@@ -17,11 +17,11 @@ function firstInvalidUtf8(bytes: Uint8Array): number {
     else if (b >= 0xe0 && b <= 0xef) [need, min] = [2, 0x800];
     else if (b >= 0xf0 && b <= 0xf4) [need, min] = [3, 0x10000];
     else return i;
-    if (i + need >= bytes.length) return i;
     let cp = b & (0x3f >> need);
     for (let k = 1; k <= need; k++) {
-      const c = bytes[i + k];
-      if (c === undefined || (c & 0xc0) !== 0x80) return i;
+      // Past the end (a sequence cut short) reads as 0, not a continuation byte.
+      const c = bytes[i + k] ?? 0;
+      if ((c & 0xc0) !== 0x80) return i;
       cp = (cp << 6) | (c & 0x3f);
     }
     if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) return i;

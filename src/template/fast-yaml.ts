@@ -9,33 +9,13 @@
 import { CORE_SCHEMA, load, Type, type State } from 'js-yaml';
 import { LIMITS } from './limits';
 import { lineStartsOf, type Position, positionAt, SourceMap } from './source-map';
-import { FN_SHORT_FORMS } from './tags';
-
-function longName(short: string): string {
-  return short === 'Ref' || short === 'Condition' ? short : `Fn::${short}`;
-}
-
-function put(target: Record<string, unknown>, key: string, value: unknown): void {
-  if (key === '__proto__') Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
-  else target[key] = value;
-}
+import { FN_SHORT_FORMS, longName, scalarValue } from './tags';
 
 const TAG_TYPES = ['Ref', 'Condition', ...FN_SHORT_FORMS].flatMap((short) => {
   const name = longName(short);
+  // Only a scalar comes as a string; an empty node comes as null (see the listener).
   return (['scalar', 'sequence', 'mapping'] as const).map(
-    (kind) =>
-      new Type(`!${short}`, {
-        kind,
-        construct: (data: unknown) => {
-          const out: Record<string, unknown> = {};
-          // `!GetAtt Resource.Attribute`: the logical id ends at the first dot (as src/template/tags.ts).
-          if (short === 'GetAtt' && kind === 'scalar' && typeof data === 'string') {
-            const dot = data.indexOf('.');
-            put(out, name, dot < 0 ? [data] : [data.slice(0, dot), data.slice(dot + 1)]);
-          } else put(out, name, kind === 'scalar' && (data === null || data === undefined) ? '' : data);
-          return out;
-        },
-      }),
+    (kind) => new Type(`!${short}`, { kind, construct: (data: unknown) => ({ [name]: typeof data === 'string' ? scalarValue(name, data) : data }) }),
   );
 });
 
@@ -51,10 +31,10 @@ function unshared(root: unknown): boolean {
   const stack: unknown[] = [root];
   while (stack.length > 0) {
     const v = stack.pop();
-    if (typeof v !== 'object' || v === null) continue;
+    if (!isObject(v)) continue;
     if (seen.has(v)) return false;
     seen.add(v);
-    for (const child of Object.values(v)) if (typeof child === 'object' && child !== null) stack.push(child);
+    for (const child of Object.values(v)) stack.push(child);
   }
   return true;
 }
@@ -74,12 +54,13 @@ function isObject(v: unknown): v is object {
   return typeof v === 'object' && v !== null;
 }
 
-const hasOwn = Object.prototype.hasOwnProperty;
+// js-yaml builds plain objects, so for-in sees their own keys only (a key added to Object.prototype
+// would only make the counts disagree with the listener's, and the full reader decide).
 
-/** A mapping's own keys counted without the array Object.keys would allocate (once per mapping adds up). */
+/** A mapping's keys counted without the array Object.keys would allocate (once per mapping adds up). */
 function keyCount(o: object): number {
   let n = 0;
-  for (const k in o) if (hasOwn.call(o, k)) n++;
+  for (const _ in o) n++;
   return n;
 }
 
@@ -87,7 +68,6 @@ function keyCount(o: object): number {
 function soleKey(o: object): string | undefined {
   let only: string | undefined;
   for (const k in o) {
-    if (!hasOwn.call(o, k)) continue;
     if (only !== undefined) return undefined;
     only = k;
   }
@@ -105,7 +85,7 @@ function sameNode(a: object, b: object): boolean {
     if (k !== kb[i]) return false;
     const va = (a as Record<string, unknown>)[k];
     const vb = (b as Record<string, unknown>)[k];
-    return va === vb || (!isObject(va) && !isObject(vb) && String(va) === String(vb)) || (Array.isArray(va) && Array.isArray(vb) && va.length === vb.length && va.every((x, j) => x === vb[j]));
+    return va === vb || (Array.isArray(va) && Array.isArray(vb) && va.length === vb.length && va.every((x, j) => x === vb[j]));
   });
 }
 
@@ -117,7 +97,7 @@ function sameNode(a: object, b: object): boolean {
  */
 class OffsetSourceMap extends SourceMap {
   private readonly entries = new Map<object, number>();
-  /** Per entry: where the node starts (-1: not known), and its children's range in childAt/childKey. */
+  /** Per entry: where the node starts, and its children's range in childAt/childKey. */
   private readonly nodeAt: number[] = [];
   private readonly first: number[] = [];
   private readonly count: number[] = [];
@@ -127,33 +107,23 @@ class OffsetSourceMap extends SourceMap {
   /** Each looked-up node's children by name, built on its first look-up. */
   private readonly index = new Map<object, Map<string, number>>();
   private lineStarts: number[] | undefined;
-  /** The entry whose children addChild records. */
-  private adding = -1;
+  /** The entry whose children addChild records (set by beginChildren before any addChild). */
+  private adding = 0;
 
   constructor(private readonly text: string) {
     super();
   }
 
-  private entry(node: object): number {
-    let e = this.entries.get(node);
-    if (e === undefined) {
-      e = this.nodeAt.length;
-      this.entries.set(node, e);
-      this.nodeAt.push(-1);
-      this.first.push(-1);
-      this.count.push(0);
-    }
-    return e;
-  }
-
-  /** Where a node starts, unless already known. */
+  /**
+   * Where a node starts; the first thing recorded of any node. A node set again (a tagged node, once
+   * its value's place is known) gets a fresh entry: its children are recorded after that.
+   */
   setAt(node: object, offset: number): void {
-    const e = this.entry(node);
-    if (this.nodeAt[e]! < 0) this.nodeAt[e] = offset;
-  }
-
-  overrideAt(node: object, offset: number): void {
-    this.nodeAt[this.entry(node)] = offset;
+    this.entries.set(node, this.nodeAt.length);
+    this.nodeAt.push(offset);
+    // No children until beginChildren gives them a range.
+    this.first.push(0);
+    this.count.push(0);
   }
 
   /**
@@ -161,7 +131,7 @@ class OffsetSourceMap extends SourceMap {
    * reports a node twice, and a document with one is left to the full reader (see unshared).
    */
   beginChildren(node: object): void {
-    const e = this.entry(node);
+    const e = this.entries.get(node)!;
     this.first[e] = this.childAt.length;
     this.count[e] = 0;
     this.adding = e;
@@ -179,9 +149,8 @@ class OffsetSourceMap extends SourceMap {
   }
 
   override of(node: unknown): Position | undefined {
-    const e = isObject(node) ? this.entries.get(node) : undefined;
-    const offset = e === undefined ? -1 : this.nodeAt[e]!;
-    return offset >= 0 ? this.position(offset) : super.of(node);
+    const e = this.entries.get(node as object);
+    return e === undefined ? super.of(node) : this.position(this.nodeAt[e]!);
   }
 
   override child(node: unknown, key: string | number): Position | undefined {
@@ -216,7 +185,7 @@ export function readYamlFast(text: string): { root: unknown; sourceMap: SourceMa
       if (c === 0x20 || c === 0x09 || c === 0x0a || c === 0x0d) i++;
       else if (c === 0x23) {
         const eol = text.indexOf('\n', i);
-        if (eol < 0) return text.length;
+        if (eol === -1) return text.length;
         i = eol + 1;
       } else return i;
     }
@@ -257,7 +226,7 @@ export function readYamlFast(text: string): { root: unknown; sourceMap: SourceMa
       if (starts.length > LIMITS.maxDepth) throw new Unaccounted();
       starts.push(state.position);
       under.push(undefined);
-      firstAt.push(-1);
+      firstAt.push(0); // read only once a child set it
       firstKids.push(undefined);
       return;
     }
@@ -268,7 +237,8 @@ export function readYamlFast(text: string): { root: unknown; sourceMap: SourceMa
     const onlyKids = firstKids.pop();
     const result = (state as State & { result: unknown }).result;
     if (!isObject(result)) {
-      report(result, start, -1, undefined);
+      // Where a scalar's parts are is never asked: only a mapping or sequence is a node's sole object child.
+      report(result, start, 0, undefined);
       return;
     }
     let at = contentStart(start);
@@ -280,10 +250,8 @@ export function readYamlFast(text: string): { root: unknown; sourceMap: SourceMa
         report(result, start, onlyAt, onlyKids);
         return;
       }
-      if (onlyKids) {
-        at = onlyAt;
-        children = onlyKids;
-      }
+      at = onlyAt;
+      children = onlyKids ?? children;
     }
     let reportedAt = at;
     map.setAt(result, at);
@@ -292,20 +260,29 @@ export function readYamlFast(text: string): { root: unknown; sourceMap: SourceMa
     // A short-form tag: on a collection, the listener reports the collection's items under the tag.
     if (key !== undefined && (key === 'Ref' || key === 'Condition' || key.startsWith('Fn::'))) {
       const inner = (result as Record<string, unknown>)[key];
-      const longForm = children.length === 4 && children[0] === key;
+      // Written out (`Ref: x`): its first child is its key; a tag's is its raw value, if any.
+      const longForm = children[0] === key;
       if (!longForm) {
-        // As the full reader: a tagged node is where its value starts, after the tag.
+        // An empty tagged node (`a: !Ref`): null to js-yaml, '' to the full reader, which places it
+        // after the tag by rules of its own: left to it.
+        if (inner === null) throw new Unaccounted();
+        // As the full reader: a tagged node, and its tag's key, are where its value starts, after the tag.
         const valueAt = afterTag(at);
         reportedAt = valueAt;
-        map.overrideAt(result, valueAt);
+        map.setAt(result, valueAt);
+        map.beginChildren(result);
+        map.addChild(key, valueAt);
         if (isObject(inner) && children.length > 0) {
           target = inner;
           map.setAt(inner, valueAt);
         } else {
           // A tag on a scalar (or an empty collection): its parts are where its value is.
-          map.beginChildren(result);
-          map.addChild(key, valueAt);
           if (isObject(inner)) map.setAt(inner, valueAt);
+          if (Array.isArray(inner)) {
+            // `!GetAtt A.B`: each part too.
+            map.beginChildren(inner);
+            for (let i = 0; i < inner.length; i++) map.addChild(undefined, valueAt);
+          }
           report(result, start, reportedAt, children);
           return;
         }
@@ -314,24 +291,26 @@ export function readYamlFast(text: string): { root: unknown; sourceMap: SourceMa
     if (Array.isArray(target)) {
       if (children.length !== 2 * target.length) throw new Unaccounted();
       map.beginChildren(target);
-      for (let i = 1; i < children.length; i += 2) map.addChild(undefined, afterTag(contentStart(children[i] as number)));
+      for (let i = 0; i < children.length; i += 2) map.addChild(undefined, afterTag(contentStart(children[i + 1] as number)));
     } else {
       if (children.length !== 4 * keyCount(target)) throw new Unaccounted();
       map.beginChildren(target);
       for (let i = 0; i < children.length; i += 4) {
         const name = children[i];
-        // A null key (`null:`, `~:`) is '' to the yaml package and 'null' to js-yaml: the full reader decides.
-        if (name === null) throw new Unaccounted();
+        // A null key (`null:`, `~:`) is '' to the yaml package and 'null' to js-yaml, a collection as a
+        // key (`[a]: 1`) a string to js-yaml and an error to the full reader: it decides.
+        if (name === null || typeof name === 'object') throw new Unaccounted();
         map.addChild(String(name), contentStart(children[i + 1] as number));
       }
     }
     report(result, start, reportedAt, children);
   };
   try {
-    const root = load(text, { schema: SCHEMA, listener, json: false });
-    if (starts.length !== 0 || (text.includes('*') && !unshared(root))) return undefined;
-    return { root: root === undefined ? null : root, sourceMap: map };
+    const root = load(text, { schema: SCHEMA, listener });
+    // A star may be an alias (js-yaml closes every node it opened once load returns).
+    if (!text.includes('*') || unshared(root)) return { root: root === undefined ? null : root, sourceMap: map };
   } catch {
-    return undefined;
+    // js-yaml's refusal, or Unaccounted.
   }
+  return undefined;
 }

@@ -4,11 +4,11 @@
  * quoting, indentation and short tags stay as they were, in YAML and JSON alike. Only lines that
  * hold (or now hold) ReadonlyRootFilesystem change.
  */
-import { isMap, isScalar, parseDocument, visit, type Node, type Pair, type YAMLMap } from 'yaml';
+import { isScalar, parseDocument, visit, type Node, type Pair, type YAMLMap } from 'yaml';
 import { EMPTY_CONFIG, findExemption, RULE_ID, safeName, windowsFamily } from '../policy';
 import { findTaskDefinitions, type TaskDefinitionSite, type TemplateError, type ValidateOptions, validateTemplate } from './judge';
 import { type ParsedTemplate, parseTemplateText } from './parse';
-import { intrinsicOf, isRecord, NO_VALUE, Resolver } from './resolve';
+import { intrinsicOf, isRecord, Resolver } from './resolve';
 import { lineStartsOf, type Position } from './source-map';
 import { CLOUDFORMATION_TAGS } from './tags';
 
@@ -58,12 +58,15 @@ interface Entry {
   readonly position: Position;
 }
 
-/** Follows Fn::If into both branches (every branch is a template line that may need the fix). */
-function branches(value: unknown, each: (v: unknown) => void, depth = 0): void {
+/**
+ * Follows Fn::If into both branches (every branch is a template line that may need the fix). The
+ * reader bounds nesting (LIMITS.maxDepth), so the recursion is bounded too.
+ */
+function branches(value: unknown, each: (v: unknown) => void): void {
   const fn = intrinsicOf(value);
-  if (fn && fn[0] === 'Fn::If' && Array.isArray(fn[1]) && fn[1].length === 3 && depth < 64) {
-    branches(fn[1][1], each, depth + 1);
-    branches(fn[1][2], each, depth + 1);
+  if (fn && fn[0] === 'Fn::If' && Array.isArray(fn[1]) && fn[1].length === 3) {
+    branches(fn[1][1], each);
+    branches(fn[1][2], each);
     return;
   }
   each(value);
@@ -84,7 +87,7 @@ function containerEntries(parsed: ParsedTemplate, options: ValidateOptions): { e
     if (seen.has(site.resource)) continue; // Fn::ForEach: one text, several resources
     seen.add(site.resource);
     const condition = site.resource.Condition;
-    if (typeof condition === 'string' && site.scope.conditions?.value(condition) === false) continue;
+    if (typeof condition === 'string' && site.scope.conditions!.value(condition) === false) continue;
     const resolver = new Resolver(site.scope, new Map());
     const suppressed = !options.strict && isSuppressed(site.resource);
     branches(site.resource.Properties, (props) => {
@@ -98,7 +101,7 @@ function containerEntries(parsed: ParsedTemplate, options: ValidateOptions): { e
             if (!isRecord(entry) || intrinsicOf(entry)) return;
             const position = parsed.sourceMap.of(entry) ?? site.position;
             if (suppressed) {
-              if (verdictOf(entry).kind !== 'ok') left.push({ ...describe(site, entry, index, position, resolver), passes: true, why: 'suppressed by Metadata guard SuppressedRules (--allow-suppressions)' });
+              if (verdictOf(entry) !== 'ok') left.push({ ...describe(site, entry, index, position, resolver), passes: true, why: 'suppressed by Metadata guard SuppressedRules (--allow-suppressions)' });
               return;
             }
             entries.push({ site, entry, index, position });
@@ -118,7 +121,7 @@ export const USUAL_WRITES = {
 } as const;
 
 function writesOf(name: unknown, image: unknown, entry: Record<string, unknown>): string {
-  const text = `${typeof name === 'string' ? name : ''} ${typeof image === 'string' ? image : ''}`;
+  const text = [name, image].filter((v) => typeof v === 'string').join(' ');
   if (/nginx/i.test(text)) return USUAL_WRITES.nginx;
   if ('FirelensConfiguration' in entry || /fluent|firelens|log[-_]?router/i.test(text)) return USUAL_WRITES.logRouter;
   return USUAL_WRITES.other;
@@ -137,25 +140,26 @@ function describe(site: TaskDefinitionSite, entry: Record<string, unknown>, inde
   };
 }
 
-type Verdict = { kind: 'ok' } | { kind: 'fix'; value: 'missing' | 'replace' } | { kind: 'leave'; why: string };
-
-function verdictOf(entry: Record<string, unknown>): Verdict {
-  if (!Object.prototype.hasOwnProperty.call(entry, KEY)) return { kind: 'fix', value: 'missing' };
+/** 'ok' (it reads true), 'missing' or 'replace' (the fix to make), or why the container is left alone. */
+function verdictOf(entry: Record<string, unknown>): string {
+  if (!Object.prototype.hasOwnProperty.call(entry, KEY)) return 'missing';
   const v = entry[KEY];
-  if (v === true || (typeof v === 'string' && v.toLowerCase() === 'true')) return { kind: 'ok' };
-  if (v === false || v === null || (typeof v === 'string' && v.toLowerCase() === 'false')) return { kind: 'fix', value: 'replace' };
-  if (intrinsicOf(v)) return { kind: 'leave', why: `set by ${intrinsicOf(v)![0]}: change the value it comes from` };
-  return { kind: 'leave', why: 'ReadonlyRootFilesystem is neither true nor false: set it by hand' };
+  if (v === true || (typeof v === 'string' && v.toLowerCase() === 'true')) return 'ok';
+  if (v === false || v === null || (typeof v === 'string' && v.toLowerCase() === 'false')) return 'replace';
+  if (intrinsicOf(v)) return `set by ${intrinsicOf(v)![0]}: change the value it comes from`;
+  return 'ReadonlyRootFilesystem is neither true nor false: set it by hand';
 }
 
-/** The yaml node of every mapping, by the offset where it starts. */
-function mapsByOffset(text: string): Map<number, YAMLMap> | undefined {
+/**
+ * The yaml node of every mapping, by the offset where it starts. The text was read without error by
+ * the full reader, with these options, or is JSON (which is YAML): this parse has no errors to check.
+ */
+function mapsByOffset(text: string): Map<number, YAMLMap> {
   const doc = parseDocument(text, { prettyErrors: false, uniqueKeys: false, customTags: CLOUDFORMATION_TAGS });
-  if (doc.errors.length > 0) return undefined;
   const out = new Map<number, YAMLMap>();
   visit(doc, {
     Map(_, node) {
-      if (node.range && !out.has(node.range[0])) out.set(node.range[0], node);
+      out.set(node.range![0], node); // no two start together: the reader refuses a mapping as a key
     },
   });
   return out;
@@ -173,45 +177,41 @@ function rangeOf(node: unknown): [number, number] | undefined {
 }
 
 /** The edit that makes one container's ReadonlyRootFilesystem true, or why there is none. */
-function editFor(map: YAMLMap, verdict: 'missing' | 'replace', text: string, eol: string): TextEdit | string {
+function editFor(map: YAMLMap, replace: boolean, text: string, eol: string): TextEdit | string {
   const pairs = map.items as Pair[];
-  if (verdict === 'replace') {
-    const pair = pairs.find((p) => isScalar(p.key) && p.key.value === KEY);
-    const value = pair?.value;
-    const vr = rangeOf(value);
-    if (pair && isScalar(value) && vr && vr[1] > vr[0]) {
-      const source = text.slice(vr[0], vr[1]);
-      const q = source[0] === '"' || source[0] === "'" ? source[0] : '';
+  if (replace) {
+    // The entry has the key (it read false or null), so the mapping has its pair.
+    const pair = pairs.find((p) => isScalar(p.key) && p.key.value === KEY)!;
+    const vr = rangeOf(pair.value);
+    if (isScalar(pair.value) && vr && vr[1] > vr[0]) {
+      const q = text[vr[0]] === '"' || text[vr[0]] === "'" ? text[vr[0]] : '';
       return { offset: vr[0], remove: vr[1] - vr[0], insert: `${q}true${q}` };
     }
-    // `ReadonlyRootFilesystem:` with nothing after it.
-    const kr = rangeOf(pair?.key);
-    if (!kr) return 'its ReadonlyRootFilesystem could not be located';
-    const colon = text.indexOf(':', kr[1]);
-    if (colon < 0 || /\n/.test(text.slice(kr[1], colon))) return 'its ReadonlyRootFilesystem could not be located';
-    return { offset: colon + 1, remove: 0, insert: ' true' };
+    // `ReadonlyRootFilesystem:` with nothing after it: the colon must follow the key on its line.
+    const end = rangeOf(pair.key)![1];
+    const colon = /^[ \t]*:/.exec(text.slice(end));
+    if (!colon) return 'its ReadonlyRootFilesystem could not be located';
+    return { offset: end + colon[0].length, remove: 0, insert: ' true' };
   }
-  const mr = rangeOf(map);
-  if (!mr) return 'the container could not be located';
+  const mr = map.range!; // a node the parser made: it has a range
   const key = keyText(pairs[0], text);
   if (map.flow) {
-    const first = pairs[0];
-    const kr = rangeOf(first?.key);
-    const vr = rangeOf(first?.value);
-    const sep = kr && vr && !/\n/.test(text.slice(kr[1], vr[0])) ? text.slice(kr[1], vr[0]).replace(/^\s+/, '') || ': ' : ': ';
-    const colon = sep.startsWith(':') ? sep : `: `;
-    const multiLine = /\n/.test(text.slice(mr[0], mr[1]));
-    if (kr && multiLine) {
-      // A line of its own before the first key, with its indentation.
-      const lineStart = text.lastIndexOf('\n', kr[0] - 1) + 1;
+    const kr = rangeOf(pairs[0]?.key);
+    // The colon spaced as the first key's (never what comes before its value: a tag, an anchor);
+    // without a space only after a quoted key, as compact JSON has it (a plain key needs one).
+    const spacing = kr ? /^[ \t]*:([ \t]*)/.exec(text.slice(kr[1]))?.[1] : undefined;
+    const colon = `:${spacing || (key === KEY ? ' ' : '')}`;
+    if (kr) {
+      // A line of its own before the first key when nothing but indentation precedes it on its line
+      // (then the brace is on a line before: the mapping spans lines).
+      const lineStart = text.lastIndexOf('\n', kr[0]) + 1;
       const indent = text.slice(lineStart, kr[0]);
       if (/^[ \t]*$/.test(indent)) return { offset: lineStart, remove: 0, insert: `${indent}${key}${colon}true,${eol}` };
     }
     const last = pairs[pairs.length - 1];
     const end = rangeOf(last?.value)?.[1] ?? rangeOf(last?.key)?.[1];
     if (end === undefined) {
-      const open = text.indexOf('{', mr[0]);
-      return open < 0 ? 'the container could not be located' : { offset: open + 1, remove: 0, insert: ` ${key}${colon}true ` };
+      return { offset: mr[0] + 1, remove: 0, insert: ` ${key}${colon}true ` }; // just inside the opening brace
     }
     let i = end;
     while (text[i] === ' ' || text[i] === '\t') i++;
@@ -220,19 +220,20 @@ function editFor(map: YAMLMap, verdict: 'missing' | 'replace', text: string, eol
   }
   // Block mapping: a line of its own after a one-line entry (Name's when it is one), same indentation.
   const oneLine = (p: Pair): boolean => {
-    const kr = rangeOf(p.key);
+    // The parser gives every key a node, an empty one included; a value may have none (`? key`).
+    // A block scalar's range ends with its line break, so it is never one line.
     const vr = rangeOf(p.value);
-    return kr !== undefined && vr !== undefined && !/\n/.test(text.slice(kr[0], vr[1])) && !/^[|>]/.test(text.slice(vr[0], vr[0] + 1));
+    return vr !== undefined && !/\n/.test(text.slice(rangeOf(p.key)![0], vr[1]));
   };
   const anchor = pairs.find((p) => isScalar(p.key) && p.key.value === 'Name' && oneLine(p)) ?? pairs.find(oneLine);
   if (!anchor) return 'no one-line entry in the container to put the line after';
   const kr = rangeOf(anchor.key)!;
   const vr = rangeOf(anchor.value)!;
-  const lineStart = text.lastIndexOf('\n', kr[0] - 1) + 1;
+  const lineStart = text.lastIndexOf('\n', kr[0]) + 1;
   const indent = ' '.repeat(kr[0] - lineStart);
   const keyed = keyText(anchor, text);
   const newline = text.indexOf('\n', vr[1]);
-  if (newline < 0) return { offset: text.length, remove: 0, insert: `${eol}${indent}${keyed}: true` };
+  if (newline === -1) return { offset: text.length, remove: 0, insert: `${eol}${indent}${keyed}: true` };
   return { offset: newline + 1, remove: 0, insert: `${indent}${keyed}: true${eol}` };
 }
 
@@ -247,12 +248,13 @@ interface Plan {
   readonly fixed: FixContainer[];
   readonly left: FixContainer[];
   readonly literalTrue: number;
+  /** Entries that are the same mapping as one fixed (a YAML alias): the one edit makes them true too. */
+  readonly aliases: number;
   readonly entries: number;
 }
 
-function plan(text: string, parsed: ParsedTemplate, options: ValidateOptions): Plan | TemplateError {
+function plan(text: string, parsed: ParsedTemplate, options: ValidateOptions): Plan {
   const maps = mapsByOffset(text);
-  if (!maps) return { message: 'the template could not be read for editing' };
   const starts = lineStartsOf(text);
   const eol = /\r\n/.test(text) ? '\r\n' : '\n';
   const config = options.config ?? EMPTY_CONFIG;
@@ -261,39 +263,43 @@ function plan(text: string, parsed: ParsedTemplate, options: ValidateOptions): P
   const fixed: FixContainer[] = [];
   const done = new Set<YAMLMap>();
   let literalTrue = 0;
+  let aliases = 0;
   for (const e of entries) {
     const resolver = new Resolver(e.site.scope, new Map());
     const info = describe(e.site, e.entry, e.index, e.position, resolver);
     const image = resolver.resolve(e.entry.Image, new Set());
-    const exemption = findExemption(info.name, image === NO_VALUE ? undefined : image, config);
+    const exemption = findExemption(info.name, image, config);
     if (exemption) {
       left.push({ ...info, passes: true, why: `exempt by ${exemption.property} pattern '${safeName(exemption.pattern, 128)}'` });
       continue;
     }
     const verdict = verdictOf(e.entry);
-    if (verdict.kind === 'ok') {
+    if (verdict === 'ok') {
       literalTrue++;
       continue;
     }
-    if (verdict.kind === 'leave') {
-      left.push({ ...info, why: verdict.why });
+    if (verdict !== 'missing' && verdict !== 'replace') {
+      left.push({ ...info, why: verdict });
       continue;
     }
     const map = maps.get(starts[e.position.line - 1]! + e.position.column - 1);
-    if (!map || !isMap(map)) {
+    if (!map) {
       left.push({ ...info, why: 'the container could not be located in the text' });
       continue;
     }
-    if (done.has(map)) continue;
+    if (done.has(map)) {
+      aliases++;
+      continue;
+    }
     done.add(map);
-    const edit = editFor(map, verdict.value, text, eol);
+    const edit = editFor(map, verdict === 'replace', text, eol);
     if (typeof edit === 'string') left.push({ ...info, why: edit });
     else {
       edits.push(edit);
       fixed.push(info);
     }
   }
-  return { edits, fixed, left, literalTrue, entries: entries.length };
+  return { edits, fixed, left, literalTrue, aliases, entries: entries.length };
 }
 
 /**
@@ -304,26 +310,24 @@ function plan(text: string, parsed: ParsedTemplate, options: ValidateOptions): P
 export function fixTemplate(source: string, options: ValidateOptions = {}): FixResult {
   const text = source.charCodeAt(0) === 0xfeff ? source.slice(1) : source;
   const bom = text === source ? '' : '\ufeff';
-  const parsed = parseTemplateText(text, options.fileName);
+  // The full reader: its positions are those of the yaml nodes the edits are made in (the fast
+  // reader places a mapping with an anchor or tag in front at that anchor or tag).
+  const parsed = parseTemplateText(text, options.fileName, { fullReader: true });
   if (!parsed.ok) return { ok: false, error: { message: parsed.message, ...(parsed.position ?? {}) } };
   const before = plan(text, parsed, options);
-  if (!('edits' in before)) return { ok: false, error: before };
   if (before.edits.length === 0) return { ok: true, text: source, edits: [], fixed: [], left: before.left };
-  const sorted = [...before.edits].sort((a, b) => a.offset - b.offset);
-  for (let i = 1; i < sorted.length; i++) {
-    if (sorted[i]!.offset < sorted[i - 1]!.offset + sorted[i - 1]!.remove) return { ok: false, error: { message: 'overlapping edits; nothing was changed' } };
-  }
   const next = apply(text, before.edits);
   const refused = (why: string): FixResult => ({ ok: false, error: { message: `the fixed template did not pass the re-check (${why}); nothing was changed` } });
+  // Read back as validate reads it.
   const reparsed = parseTemplateText(next, options.fileName);
   if (!reparsed.ok) return refused(`it does not parse: ${reparsed.message}`);
   const after = plan(next, reparsed, options);
-  if (!('edits' in after)) return refused(after.message);
   if (after.edits.length > 0) return refused('containers still need the fix');
   if (after.entries !== before.entries) return refused('the container entries changed');
-  if (after.literalTrue !== before.literalTrue + before.fixed.length) return refused('a fixed container does not read ReadonlyRootFilesystem: true');
+  if (after.literalTrue !== before.literalTrue + before.fixed.length + before.aliases) return refused('a fixed container does not read ReadonlyRootFilesystem: true');
   const was = validateTemplate(text, options);
   const now = validateTemplate(next, options);
-  if (now.status === 'ERROR' || now.resources.length !== was.resources.length) return refused('the task definitions changed');
+  if (now.status === 'ERROR') return refused(now.error!.message); // e.g. the size limit, which the lines added can cross
+  if (now.resources.length !== was.resources.length) return refused('the task definitions changed');
   return { ok: true, text: bom + next, edits: before.edits, fixed: before.fixed, left: before.left };
 }

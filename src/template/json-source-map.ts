@@ -107,14 +107,15 @@ export class JsonSourceMap extends SourceMap {
     const { nodes, children } = scan(text);
     this.nodeOffsets = nodes;
     this.childOffsets = children;
-    this.assign(root, '', 0);
+    this.assign(root, '');
   }
 
-  private assign(value: unknown, path: string, depth: number): void {
-    if (typeof value !== 'object' || value === null || depth > LIMITS.maxDepth) return;
+  /** Recursion as deep as the scan let the text nest (it refuses deeper). */
+  private assign(value: unknown, path: string): void {
+    if (typeof value !== 'object' || value === null) return;
     this.paths.set(value, path);
-    if (Array.isArray(value)) value.forEach((v, i) => this.assign(v, `${path}${SEP}${i}`, depth + 1));
-    else for (const [k, v] of Object.entries(value)) this.assign(v, `${path}${SEP}${k}`, depth + 1);
+    if (Array.isArray(value)) value.forEach((v, i) => this.assign(v, `${path}${SEP}${i}`));
+    else for (const [k, v] of Object.entries(value)) this.assign(v, `${path}${SEP}${k}`);
   }
 
   position(offset: number): Position {

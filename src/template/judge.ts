@@ -144,8 +144,11 @@ export interface TaskDefinitionSite {
   readonly type: TargetType;
   readonly resource: Record<string, unknown>;
   readonly position: Position;
-  readonly scope: TemplateScope;
+  readonly scope: SiteScope;
 }
+
+/** The scope of a task definition: the template's Conditions always come with it. */
+export type SiteScope = TemplateScope & { readonly conditions: Conditions };
 
 const START: Position = { line: 1, column: 1 };
 
@@ -181,9 +184,9 @@ export function findTaskDefinitions(parsed: ParsedTemplate, options: ValidateOpt
     mappings: root.Mappings,
     loop: new Map(),
   };
-  const base: TemplateScope = { ...plain, conditions: new Conditions(root.Conditions, plain, options.evaluateConditions ?? values.size > 0) };
+  const base: SiteScope = { ...plain, conditions: new Conditions(root.Conditions, plain, options.evaluateConditions ?? values.size > 0) };
   const out: TaskDefinitionSite[] = [];
-  const visit = (resources: Record<string, unknown>, scope: TemplateScope, depth: number): void => {
+  const visit = (resources: Record<string, unknown>, scope: SiteScope, depth: number): void => {
     for (const [key, value] of Object.entries(resources)) {
       const position = parsed.sourceMap.child(resources, key) ?? START;
       if (key.startsWith('Fn::ForEach::') && Array.isArray(value) && depth < 5) {
@@ -196,8 +199,10 @@ export function findTaskDefinitions(parsed: ParsedTemplate, options: ValidateOpt
           const loop = new Map(scope.loop).set(id, v);
           const renamed: Record<string, unknown> = {};
           for (const [k, r] of Object.entries(outputs)) {
-            renamed[loopKey(k, id, v)] = r;
-            parsed.sourceMap.setChild(renamed, loopKey(k, id, v), parsed.sourceMap.child(outputs, k) ?? position);
+            // Every identifier in scope: a nested loop's keys name the outer loops' values too.
+            const name = [...loop].reduce((key, [i, value]) => loopKey(key, i, value), k);
+            renamed[name] = r;
+            parsed.sourceMap.setChild(renamed, name, parsed.sourceMap.child(outputs, k) ?? position);
           }
           visit(renamed, { ...scope, loop }, depth + 1);
         }
@@ -219,11 +224,11 @@ function isSuppressed(resource: Record<string, unknown>): boolean {
   return Array.isArray(rules) && rules.includes(RULE_ID);
 }
 
-function choicesOf(used: Iterable<string>, scenario: ReadonlyMap<string, boolean>): ConditionChoice[] {
+function choicesOf(used: ReadonlySet<string>, scenario: ReadonlyMap<string, boolean>): ConditionChoice[] {
   const out: ConditionChoice[] = [];
   for (const condition of used) {
     const value = scenario.get(condition);
-    if (value !== undefined && !out.some((c) => c.condition === condition)) out.push({ condition, value });
+    if (value !== undefined) out.push({ condition, value });
   }
   return out;
 }
@@ -246,18 +251,17 @@ export function deploymentsOf(site: TaskDefinitionSite): { open: string[]; deplo
   const deciding = decidingConditions(site.resource.Properties);
   const conditions = site.scope.conditions;
   const fixed = new Map<string, boolean>();
-  const own = typeof site.resource.Condition === 'string' ? site.resource.Condition : undefined;
   for (const c of deciding) {
-    const v = conditions?.value(c);
+    const v = conditions.value(c);
     if (v !== undefined) fixed.set(c, v);
-    else if (c === own) fixed.set(c, true);
+    else if (c === site.resource.Condition) fixed.set(c, true);
   }
   const open = deciding.filter((c) => !fixed.has(c));
   if (open.length > LIMITS.maxConditions) return { open };
   const deployments: Deployment[] = [];
   for (const scenario of scenarios(open)) {
     const all = new Map([...fixed, ...scenario]);
-    if (conditions && open.length > 0 && !conditions.consistent(all)) continue;
+    if (!conditions.consistent(all)) continue;
     deployments.push({ open: scenario, all });
   }
   return { open, deployments };
@@ -267,40 +271,36 @@ export function deploymentsOf(site: TaskDefinitionSite): { open: string[]; deplo
  * The combinations under which a container fails, shortened: two that differ in one condition only
  * become one without it, and one that contains another is dropped. An empty list means always.
  */
-function simplify(lists: ConditionChoice[][]): ConditionChoice[][] {
-  const key = (l: readonly ConditionChoice[]): string =>
-    l
-      .map((c) => `${c.condition}=${c.value}`)
-      .sort()
-      .join('\u0000');
-  let current = [...new Map(lists.map((l) => [key(l), l])).values()];
-  for (let round = 0; round < 64; round++) {
-    let changed = false;
+function simplify(lists: readonly ConditionChoice[][]): ConditionChoice[][] {
+  const holds = (l: readonly ConditionChoice[], c: ConditionChoice): boolean => l.some((y) => y.condition === c.condition && y.value === c.value);
+  const current = [...lists];
+  // Each change removes one combination, so this ends.
+  for (let changed = true; changed; ) {
+    changed = false;
     outer: for (let i = 0; i < current.length; i++) {
       for (let j = 0; j < current.length; j++) {
         if (i === j) continue;
         const a = current[i]!;
         const b = current[j]!;
-        // b contains a: a alone says it.
-        if (a.length < b.length && a.every((x) => b.some((y) => y.condition === x.condition && y.value === x.value))) {
+        // b contains or repeats a: a alone says it. The empty combination (always) is in every other.
+        if (a.every((x) => holds(b, x))) {
           current.splice(j, 1);
           changed = true;
           break outer;
         }
         if (a.length === b.length) {
-          const differ = a.filter((x) => !b.some((y) => y.condition === x.condition && y.value === x.value));
+          const differ = a.filter((x) => !holds(b, x));
           if (differ.length === 1 && b.some((y) => y.condition === differ[0]!.condition)) {
-            const merged = a.filter((x) => x !== differ[0]);
-            current = [...new Map([...current.filter((_, k) => k !== i && k !== j), merged].map((l) => [key(l), l])).values()];
+            current[i] = a.filter((x) => x !== differ[0]);
+            current.splice(j, 1);
             changed = true;
             break outer;
           }
         }
       }
     }
-    if (!changed) break;
   }
-  return current.some((l) => l.length === 0) ? [[]] : current;
+  return current;
 }
 
 interface Merged {
@@ -327,7 +327,7 @@ export function judgeTaskDefinition(site: TaskDefinitionSite, sourceMap: SourceM
   const suppressed = !options.strict && hasSuppression;
   const head = { logicalId: site.logicalId, type: site.type, line: site.position.line, column: site.position.column };
   const own = typeof site.resource.Condition === 'string' ? site.resource.Condition : undefined;
-  if (own !== undefined && site.scope.conditions?.value(own) === false) {
+  if (own !== undefined && site.scope.conditions.value(own) === false) {
     return { ...head, status: 'SKIP', reason: 'condition', conditions: [{ condition: own, value: false }], containers: [] };
   }
   const props = site.resource.Properties;
@@ -355,7 +355,8 @@ export function judgeTaskDefinition(site: TaskDefinitionSite, sourceMap: SourceM
     const used0 = new Set<string>();
     let p = r.unwrap(props, used0);
     if (p === NO_VALUE || p === undefined || p === null) p = {};
-    if (p instanceof Unresolved || !isRecord(p)) {
+    // isRecord is false for an Unresolved too.
+    if (!isRecord(p)) {
       resourceFail ??= {
         reason: p instanceof Unresolved ? 'unresolved' : 'not-a-list',
         detail: p instanceof Unresolved ? p.describe() : 'Properties is not a mapping',
@@ -372,7 +373,7 @@ export function judgeTaskDefinition(site: TaskDefinitionSite, sourceMap: SourceM
 
     const entries: { key: unknown; used: Set<string>; position: Position; unresolved?: Unresolved }[] = [];
     const view: unknown[] = [];
-    const seenNames = new Map<string, number>();
+    const names: string[] = [];
     if (Array.isArray(list)) {
       list.forEach((raw, i) => {
         const used = new Set(usedList);
@@ -393,14 +394,13 @@ export function judgeTaskDefinition(site: TaskDefinitionSite, sourceMap: SourceM
         // A named container is the same container in every branch that defines it.
         let key: unknown = nodeKey;
         if (typeof name === 'string' && name !== '') {
-          const nth = seenNames.get(name) ?? 0;
-          seenNames.set(name, nth + 1);
-          key = `name:${nth}:${name}`;
+          key = `name:${names.filter((n) => n === name).length}:${name}`;
+          names.push(name);
         }
         entries.push({
           key,
           used,
-          position: rrf !== NO_VALUE && 'ReadonlyRootFilesystem' in entry ? (sourceMap.child(entry, 'ReadonlyRootFilesystem') ?? at) : at,
+          position: rrf !== NO_VALUE ? (sourceMap.child(entry, 'ReadonlyRootFilesystem') ?? at) : at,
           unresolved: rrf instanceof Unresolved ? rrf : undefined,
         });
         view.push(shown);
@@ -454,18 +454,17 @@ export function judgeTaskDefinition(site: TaskDefinitionSite, sourceMap: SourceM
       if (!seen) containers.set(entry.key, next);
       else {
         const failingSoFar = [...seen.failing, ...next.failing];
-        if (RANK[next.status] > RANK[seen.status]) containers.set(entry.key, { ...next, name: seen.name ?? next.name, index: seen.index, failing: failingSoFar });
-        else {
-          seen.failing = failingSoFar;
-          if (seen.name === null && next.name !== null) seen.name = next.name;
-        }
+        // One key, one name: a name key is the Name itself, a node key is an entry without one.
+        if (RANK[next.status] > RANK[seen.status]) containers.set(entry.key, { ...next, index: seen.index, failing: failingSoFar });
+        else seen.failing = failingSoFar;
       }
     });
   }
 
   const list = [...containers.values()].sort((a, b) => a.position.line - b.position.line || a.position.column - b.position.column);
   const findings: ContainerFinding[] = list.map((m) => {
-    const when = m.status === 'FAIL' ? simplify(m.failing) : [];
+    // Only a FAIL ever recorded failing combinations (FAIL outranks the others when merged).
+    const when = simplify(m.failing);
     return {
       name: m.name,
       index: m.index,
@@ -542,14 +541,14 @@ function templateText(source: string | Uint8Array): string | { ok: false; error:
     if (!decoded.ok) return { ok: false, error: { message: decoded.error } };
     text = decoded.text;
   }
-  if (text.length * 3 > LIMITS.maxBytes && Buffer.byteLength(text, 'utf8') > LIMITS.maxBytes) {
+  if (Buffer.byteLength(text) > LIMITS.maxBytes) {
     return { ok: false, error: { message: `template is over the ${LIMITS.maxBytes}-byte limit` } };
   }
   return text;
 }
 
-function declaredNames(root: unknown): string[] | undefined {
-  return isRecord(root) && isRecord(root.Parameters) ? Object.keys(root.Parameters) : undefined;
+function declaredNames(root: Record<string, unknown>): string[] | undefined {
+  return isRecord(root.Parameters) ? Object.keys(root.Parameters) : undefined;
 }
 
 /**
@@ -574,12 +573,12 @@ export function validateTemplate(source: string | Uint8Array, options: ValidateO
     if (!isTemplateDocument(parsed.root)) return { status: 'SKIP', skipReason: 'not-a-template', resources: [] };
     const root = parsed.root as Record<string, unknown>;
     const declaredParameters = declaredNames(root);
-    const values = given(options.parameters);
+    const supplied = given(options.parameters);
     const notes: string[] = [];
-    if (values.size > 0) {
-      const checked = checkGivenParameters(root.Parameters, values, parsed.sourceMap);
+    if (supplied.size > 0) {
+      const checked = checkGivenParameters(root.Parameters, supplied, parsed.sourceMap);
       notes.push(...checked.notes);
-      const problems = [...checked.problems, ...checkFindInMap(root, values, conditionsOf(root, values, options), parsed.sourceMap)];
+      const problems = [...checked.problems, ...checkFindInMap(root, supplied, conditionsOf(root, supplied, options), parsed.sourceMap)];
       const first = problems[0];
       if (first) {
         return {
@@ -606,5 +605,6 @@ export function validateTemplate(source: string | Uint8Array, options: ValidateO
 
 function conditionsOf(root: Record<string, unknown>, values: ReadonlyMap<string, string>, options: ValidateOptions): Conditions {
   const scope: TemplateScope = { parameters: parameterValues(root.Parameters, values), mappings: root.Mappings, loop: new Map() };
-  return new Conditions(root.Conditions, scope, options.evaluateConditions ?? values.size > 0);
+  // Only called with parameter values given: evaluated unless told otherwise.
+  return new Conditions(root.Conditions, scope, options.evaluateConditions ?? true);
 }

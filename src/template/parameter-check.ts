@@ -22,43 +22,36 @@ const MAX_PATTERN = 1000;
  */
 function safePattern(pattern: string): RegExp | undefined {
   if (pattern.length > MAX_PATTERN || /\\[1-9k]|\(\?<?[=!]/.test(pattern)) return undefined;
-  const stack: boolean[] = [];
+  // Per open group: whether it holds a quantifier or an alternation. The bottom entry is the pattern
+  // itself, never popped (an unbalanced ')' returns first) nor read: left empty.
+  const open = new Array<boolean>(1);
   let escaped = false;
   let inClass = false;
   for (let i = 0; i < pattern.length; i++) {
     const c = pattern[i]!;
-    if (escaped) {
-      escaped = false;
-      continue;
-    }
-    if (c === '\\') {
-      escaped = true;
-      continue;
-    }
-    if (inClass) {
-      if (c === ']') inClass = false;
-      continue;
-    }
-    if (c === '[') inClass = true;
-    else if (c === '(') stack.push(false);
+    if (escaped) escaped = false;
+    else if (c === '\\') escaped = true;
+    else if (inClass) inClass = c !== ']';
+    else if (c === '[') inClass = true;
+    else if (c === '(') open.push(false);
     else if (c === ')') {
-      const inner = stack.pop() ?? false;
-      const next = pattern[i + 1];
-      const quantified = next === '*' || next === '+' || next === '?' || next === '{';
-      if (quantified && inner) return undefined;
-      if (stack.length > 0 && (inner || quantified)) stack[stack.length - 1] = true;
-    } else if ('*+?{|'.includes(c) && stack.length > 0) stack[stack.length - 1] = true;
+      // Unbalanced: Java, which CloudFormation runs the pattern with, refuses it.
+      if (open.length === 1) return undefined;
+      const inner = open.pop()!;
+      if (inner && /^[*+?{]/.test(pattern.slice(i + 1))) return undefined;
+      // A quantifier after the group marks the enclosing one at the next character.
+      if (inner) open[open.length - 1] = true;
+    } else if ('*+?{|'.includes(c)) open[open.length - 1] = true;
   }
-  try {
-    // CloudFormation (Java) requires the whole value to match.
-    return new RegExp(`^(?:${pattern})$`, 'u');
-  } catch {
+  // CloudFormation (Java) requires the whole value to match; without the u flag for what only it refuses.
+  for (const flags of ['u', '']) {
     try {
-      return new RegExp(`^(?:${pattern})$`);
+      return new RegExp(`^(?:${pattern})$`, flags);
     } catch {
-      return undefined;
+      // Not a pattern with these flags.
     }
   }
+  return undefined;
 }
 
 function textOf(value: unknown): string | undefined {
@@ -82,22 +75,23 @@ export function checkGivenParameters(
     const position = sourceMap.child(declared, name);
     const n = safeName(name, 128);
     const fail = (why: string): void => {
-      problems.push({ message: `parameter '${n}': the value given ${why}; CloudFormation would refuse the stack`, ...(position ? { position } : {}) });
+      problems.push({ message: `parameter '${n}': the value given ${why}; CloudFormation would refuse the stack`, position });
     };
-    const type = typeof decl.Type === 'string' ? decl.Type : 'String';
-    const items = type === 'CommaDelimitedList' || type.startsWith('List<') ? value.split(',').map((v) => (type === 'CommaDelimitedList' ? v.trim() : v)) : [value];
+    const type = textOf(decl.Type);
+    const items = type === 'CommaDelimitedList' || type?.startsWith('List<') ? value.split(',').map((v) => (type === 'CommaDelimitedList' ? v.trim() : v)) : [value];
     if (type === 'Number' || type === 'List<Number>') {
       if (items.some((v) => v.trim() === '' || !Number.isFinite(Number(v)))) {
         fail('is not a number');
         continue;
       }
+      // Without a bound, NaN: no comparison with it holds.
       const min = Number(textOf(decl.MinValue));
       const max = Number(textOf(decl.MaxValue));
-      if (textOf(decl.MinValue) !== undefined && items.some((v) => Number(v) < min)) fail('is below its MinValue');
-      if (textOf(decl.MaxValue) !== undefined && items.some((v) => Number(v) > max)) fail('is above its MaxValue');
+      if (items.some((v) => Number(v) < min)) fail('is below its MinValue');
+      if (items.some((v) => Number(v) > max)) fail('is above its MaxValue');
     }
     if (Array.isArray(decl.AllowedValues)) {
-      const allowed = new Set(decl.AllowedValues.map(textOf).filter((v) => v !== undefined));
+      const allowed = new Set(decl.AllowedValues.map(textOf));
       if (items.some((v) => !allowed.has(v))) fail('is not one of its AllowedValues');
     }
     const pattern = textOf(decl.AllowedPattern);
@@ -106,10 +100,8 @@ export function checkGivenParameters(
       if (!re) notes.push(`parameter '${n}': its AllowedPattern was not checked (a pattern that could take too long to run)`);
       else if (items.some((v) => !re.test(v))) fail('does not match its AllowedPattern');
     }
-    const minLength = textOf(decl.MinLength);
-    const maxLength = textOf(decl.MaxLength);
-    if (minLength !== undefined && value.length < Number(minLength)) fail('is shorter than its MinLength');
-    if (maxLength !== undefined && value.length > Number(maxLength)) fail('is longer than its MaxLength');
+    if (value.length < Number(textOf(decl.MinLength))) fail('is shorter than its MinLength');
+    if (value.length > Number(textOf(decl.MaxLength))) fail('is longer than its MaxLength');
   }
   return { problems, notes };
 }
@@ -133,8 +125,8 @@ export function checkFindInMap(
     if (fn && fn[0] === 'Ref' && typeof fn[1] === 'string') {
       const name = fn[1];
       const value = given.get(name);
-      const type = isRecord(declared[name]) && typeof declared[name].Type === 'string' ? declared[name].Type : 'String';
-      if (value !== undefined && (Object.prototype.hasOwnProperty.call(declared, name) || name.startsWith('AWS::')) && !/List/.test(String(type))) {
+      const decl = declared[name];
+      if (value !== undefined && (Object.prototype.hasOwnProperty.call(declared, name) || name.startsWith('AWS::')) && !/List/.test(String(isRecord(decl) && decl.Type))) {
         return { text: value, from: name };
       }
     }
@@ -157,7 +149,8 @@ export function checkFindInMap(
     }
     if (fn && fn[0] === 'Fn::FindInMap' && Array.isArray(fn[1]) && fn[1].length === 3) {
       const [m, k1, k2] = fn[1].map(key);
-      if (m && k1 && k2 && (m.from || k1.from || k2.from) && isRecord(mappings)) {
+      // Checked when a key comes from a given value: the culprit named below.
+      if (m && k1 && k2 && isRecord(mappings)) {
         const table = Object.prototype.hasOwnProperty.call(mappings, m.text) ? mappings[m.text] : undefined;
         const row = isRecord(table) && Object.prototype.hasOwnProperty.call(table, k1.text) ? table[k1.text] : undefined;
         const missing = !isRecord(table) ? m : !isRecord(row) ? k1 : !Object.prototype.hasOwnProperty.call(row, k2.text) ? k2 : undefined;
@@ -166,9 +159,8 @@ export function checkFindInMap(
           const position = sourceMap.of(value);
           problems.push({
             message: `Fn::FindInMap finds no entry in mapping '${m.from ? '(from a parameter)' : safeName(m.text, 128)}' for the value given to parameter '${safeName(culprit.from, 128)}'; CloudFormation would refuse the stack`,
-            ...(position ? { position } : {}),
+            position,
           });
-          return;
         }
       }
     }

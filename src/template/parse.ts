@@ -3,7 +3,7 @@
  * SourceMap. Never throws: every problem becomes a ParseFailure with, for YAML, the parser's own words
  * (cut where they would quote the input, which may hold secrets) and, where known, a position.
  */
-import { isAlias, isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node, type YAMLError } from 'yaml';
+import { isAlias, isMap, isNode, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node, type YAMLError } from 'yaml';
 import { locateJsonError } from './json-error';
 import { readYamlFast } from './fast-yaml';
 import { JsonScanError, JsonSourceMap } from './json-source-map';
@@ -45,12 +45,11 @@ class ReadError extends Error {
 function parserWords(error: YAMLError): string {
   // Not syntax: the parser's words would name its API or its stack.
   if (error.code === 'MULTIPLE_DOCS') return 'more than one YAML document in the file';
-  if (error.code === 'RESOURCE_EXHAUSTION' || /call stack/i.test(error.message)) return 'nesting too deep to read';
+  // (The yaml parser gives its stack overflows this code.)
+  if (error.code === 'RESOURCE_EXHAUSTION') return 'nesting too deep to read';
   const first = error.message.split('\n')[0] ?? '';
-  const cut = first
-    .replace(/^(Block scalar header includes extra characters):.*$/, '$1')
-    .replace(/^(Invalid escape sequence) .*$/, '$1')
-    .replace(/^(Unresolved tag): (.{0,64}).*$/, '$1: $2');
+  // (An unresolved tag is a warning, not an error: `!Nope x` reads as a plain value.)
+  const cut = first.replace(/^(Block scalar header includes extra characters):.*$/, '$1').replace(/^(Invalid escape sequence) .*$/, '$1');
   return safeName(cut, 200) || error.code.toLowerCase().replace(/_/g, ' ');
 }
 
@@ -93,13 +92,13 @@ class Walker {
     return { line, column: col };
   }
 
-  private locateTagValue(value: unknown, position: Position, depth: number): void {
+  /** A short form on a scalar (`{Ref: x}`, `{"Fn::GetAtt": [a, b]}`, two levels at most): all where its value is. */
+  private locateTagValue(value: unknown, position: Position): void {
     if (typeof value !== 'object' || value === null) return;
     this.map.set(value, position);
-    if (depth > 4) return;
     for (const [k, v] of Object.entries(value)) {
       this.map.setChild(value, k, position);
-      this.locateTagValue(v, position, depth + 1);
+      this.locateTagValue(v, position);
     }
   }
 
@@ -125,7 +124,7 @@ class Walker {
     }
     if (isScalar(node)) {
       const value = node.value;
-      if (typeof value === 'object' && value !== null) this.locateTagValue(value, at, 0);
+      if (typeof value === 'object' && value !== null) this.locateTagValue(value, at);
       return value;
     }
     if (isMap(node)) {
@@ -134,7 +133,7 @@ class Walker {
       this.map.set(out, at);
       for (const pair of node.items) {
         const key = pair.key;
-        const keyAt = isScalar(key) && key.range ? this.pos(key.range[0]) : at;
+        const keyAt = isNode(key) && key.range ? this.pos(key.range[0]) : at;
         if (!isScalar(key)) throw new ReadError('a mapping key is not a plain value', keyAt);
         const name = key.value === null ? '' : String(key.value);
         if (Object.prototype.hasOwnProperty.call(out, name)) {

@@ -17,11 +17,6 @@ export class SourceMap {
     if (!this.nodes.has(node)) this.nodes.set(node, position);
   }
 
-  /** Sets a node's position even when it has one (a reader that learns it better later). */
-  override(node: object, position: Position): void {
-    this.nodes.set(node, position);
-  }
-
   setChild(node: object, key: string | number, position: Position): void {
     let entries = this.children.get(node);
     if (!entries) {

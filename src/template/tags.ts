@@ -28,12 +28,14 @@ export const FN_SHORT_FORMS = [
   'Transform',
 ] as const;
 
-function longName(short: string): string {
+/** A short form's long name: `Ref` and `Condition` keep theirs, `X` stands for `Fn::X`. */
+export function longName(short: string): string {
   return short === 'Ref' || short === 'Condition' ? short : `Fn::${short}`;
 }
 
-function scalarValue(short: string, source: string): unknown {
-  if (short !== 'GetAtt') return source;
+/** What a short form on a scalar stands for, by its long name. */
+export function scalarValue(name: string, source: string): unknown {
+  if (name !== 'Fn::GetAtt') return source;
   // `!GetAtt Resource.Attribute.Part`: the logical id ends at the first dot.
   const dot = source.indexOf('.');
   return dot < 0 ? [source] : [source.slice(0, dot), source.slice(dot + 1)];
@@ -51,7 +53,7 @@ function tagsFor(short: string): (ScalarTag | CollectionTag)[] {
   const name = longName(short);
   const tag = `!${short}`;
   return [
-    { tag, resolve: (source: string) => ({ [name]: scalarValue(short, source) }) },
+    { tag, resolve: (source: string) => ({ [name]: scalarValue(name, source) }) },
     { tag, collection: 'seq', resolve: (seq) => wrap(name, seq as YAMLSeq) },
     { tag, collection: 'map', resolve: (map) => wrap(name, map as YAMLMap) },
   ];

@@ -77,6 +77,18 @@ describe('names', () => {
       ],
     ]);
   });
+
+  it('a character a namespace or a dimension may not hold becomes _ there', async () => {
+    const hookTypeName = 'My Org::Sto*re::Ho\u00f6k';
+    expect(metricNamespace({ ...REQUEST, hookTypeName })).toBe('AWS/CloudFormation/123456789012/My_Org/Sto_re/Ho_k');
+    await deliver({ request: { ...REQUEST, hookTypeName } });
+    const sent = cloudwatch.commandCalls(PutMetricDataCommand)[0]!.args[0].input;
+    expect(sent.Namespace).toBe('AWS/CloudFormation/123456789012/My_Org/Sto_re/Ho_k');
+    expect(sent.MetricData![0]!.Dimensions).toEqual([
+      { Name: 'DimensionKeyInvocationPointType', Value: 'CREATE_PRE_PROVISION' },
+      { Name: 'DimensionKeyHookType', Value: 'My Org::Sto*re::Ho_k' },
+    ]);
+  });
 });
 
 describe('what is sent', () => {
@@ -115,10 +127,14 @@ describe('what is sent', () => {
       },
       'logs CreateLogGroup: AccessDeniedException (HTTP 400)',
     ],
-  ])('%s denied: the log failure names that call, and is counted by its code', async (_name, fail, reason) => {
+  ])('%s denied: the log failure names that call, and is counted by its code', async (name, fail, reason) => {
     logs.on(PutLogEventsCommand).rejects(serviceError('ResourceNotFoundException', 400));
     fail();
     expect(await deliver()).toEqual([expect.objectContaining({ level: 'WARN', message: 'Log delivery failed', reason })]);
+    // A stream refused for another reason than a missing group is not followed by a group.
+    expect(logs.calls().map((c) => c.args[0].constructor.name)).toEqual(
+      name === 'CreateLogStream' ? ['PutLogEventsCommand', 'CreateLogStreamCommand'] : ['PutLogEventsCommand', 'CreateLogStreamCommand', 'CreateLogGroupCommand'],
+    );
     expect(cloudwatch).toHaveReceivedNthCommandWith(2, PutMetricDataCommand, {
       Namespace: 'AWS/CloudFormation/123456789012/Guardrails/ECS/ReadonlyRootFilesystem',
       MetricData: [

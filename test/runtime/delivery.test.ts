@@ -106,11 +106,17 @@ describe('the commands sent', () => {
     await deliver(REQUEST, { invocationPoint: 'UPDATE_PRE_PROVISION', durationMs: 1, exceptionType: 'InvalidTypeConfiguration' });
     const data = cloudwatch.commandCalls(PutMetricDataCommand)[0]!.args[0].input.MetricData!;
     expect(data.map((d) => d.MetricName)).toEqual(['HandlerInvocationCount', 'HandlerInvocationDuration', 'HandlerException']);
-    expect(data[2]!.Dimensions).toEqual([
-      { Name: 'DimensionKeyInvocationPointType', Value: 'UPDATE_PRE_PROVISION' },
-      { Name: 'DimensionKeyHookType', Value: 'Guardrails::ECS::ReadonlyRootFilesystem' },
-      { Name: 'DimensionKeyExceptionType', Value: 'InvalidTypeConfiguration' },
-    ]);
+    expect(data[2]).toEqual({
+      MetricName: 'HandlerException',
+      Unit: 'Count',
+      Value: 1,
+      Timestamp: data[0]!.Timestamp,
+      Dimensions: [
+        { Name: 'DimensionKeyInvocationPointType', Value: 'UPDATE_PRE_PROVISION' },
+        { Name: 'DimensionKeyHookType', Value: 'Guardrails::ECS::ReadonlyRootFilesystem' },
+        { Name: 'DimensionKeyExceptionType', Value: 'InvalidTypeConfiguration' },
+      ],
+    });
   });
 
   it('reads credentials sent as an object as well as JSON text', async () => {

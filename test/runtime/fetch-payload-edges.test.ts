@@ -2,17 +2,21 @@
  * Reading a payload URL (src/runtime/fetch-payload.ts through readPayload), from a stand-in storage
  * service on loopback: which answers are retried and how often, the backoff between attempts, the
  * deadline (never passed: a retry whose wait would outlast it is not made), statuses at the edges of
- * the redirect range, a body cut short, TLS, and no connection left open once read.
+ * the redirect range and under 200, a body cut short, an attempt that runs out its 10 s, TLS and the
+ * certificate errors an answer names, and no connection left open once read.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
+import { createServer as createTlsServer } from 'node:https';
+import { type AddressInfo, createServer as createTcpServer, type Socket } from 'node:net';
 import { fetchPayload } from '../../src/runtime/fetch-payload';
 import { readPayload } from '../../src/runtime/payload';
+import { issue } from '../support/tls';
 
 let server: Server | undefined;
 let at: number[] = [];
 afterEach(async () => {
   jest.restoreAllMocks();
+  jest.useRealTimers();
   server?.closeAllConnections();
   await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
   server = undefined;
@@ -108,4 +112,71 @@ it('the connection is closed once the payload is read', async () => {
     new Promise((resolve) => setTimeout(() => resolve('still open'), 500)),
   ]);
   expect(closed).toBe('closed');
+});
+
+it('at exactly the bound (the wait and 50 ms reach the deadline) the next attempt is not made', async () => {
+  const { url } = await serve((_req, res) => res.writeHead(503).end());
+  // The clock stands still: each attempt and wait leaves the time left as it was.
+  jest.spyOn(Date, 'now').mockReturnValue(1_000_000);
+  // 250 and 500 ms waits fit; the third, 1000 ms and 50 ms, reaches the deadline exactly.
+  await expect(fetchPayload(new URL(url), 1_000_000 + 1050, 100)).resolves.toEqual({ ok: false, failure: { kind: 'status', status: 503 }, attempts: 3 });
+  expect(at).toHaveLength(3);
+});
+
+it('an attempt that runs out its 10 s is made again while the deadline allows', async () => {
+  let firstArrived: () => void = () => undefined;
+  const arrived = new Promise<void>((resolve) => (firstArrived = resolve));
+  const { url } = await serve((_req, res) => {
+    // The first attempt is never answered; the second is.
+    if (at.length === 1) firstArrived();
+    else res.writeHead(200, { 'content-type': 'application/json' }).end('{"a":1}');
+  });
+  // The clock moves only when told to: 10 s pass at once.
+  jest.useFakeTimers({ doNotFake: ['nextTick', 'setImmediate', 'queueMicrotask'] });
+  const outcome = readPayload(url, Date.now() + 25_000);
+  await arrived;
+  await jest.advanceTimersByTimeAsync(10_000);
+  // The 250 ms wait before the next attempt.
+  await jest.advanceTimersByTimeAsync(250);
+  await expect(outcome).resolves.toEqual({ ok: true, document: { a: 1 } });
+  expect(at).toHaveLength(2);
+});
+
+it('a status under 200 is not a payload, whatever its body', async () => {
+  // Node hands a status line such as 099 on as the answer (1xx are interim, and wait for one).
+  const raw = createTcpServer((socket) => socket.once('data', () => socket.end('HTTP/1.1 099 Low\r\ncontent-length: 7\r\n\r\n{"a":1}')));
+  await new Promise<void>((resolve) => raw.listen(0, '127.0.0.1', resolve));
+  try {
+    const url = `http://127.0.0.1:${(raw.address() as AddressInfo).port}/bucket/payload`;
+    await expect(readPayload(url, Date.now() + 5000)).resolves.toEqual(failed('InvalidRequest', 'the storage service answered HTTP 99'));
+  } finally {
+    await new Promise((resolve) => raw.close(resolve));
+  }
+});
+
+describe('certificates the TLS connection refuses', () => {
+  const root = issue('Stand-in root', { ca: true });
+  const intermediate = issue('Stand-in intermediate', { issuer: root, ca: true });
+  const leaf = issue('Stand-in storage', { issuer: intermediate, ca: false });
+
+  async function failureWith(cert: string): Promise<unknown> {
+    const tls = createTlsServer({ key: leaf.key.export({ type: 'pkcs8', format: 'pem' }), cert }, (_req, res) => res.end('{"a":1}'));
+    await new Promise<void>((resolve) => tls.listen(0, '127.0.0.1', resolve));
+    try {
+      // Time for every attempt: a connection that fails is tried 4 times whatever the load on the machine.
+      return await readPayload(`https://127.0.0.1:${(tls.address() as AddressInfo).port}/bucket/payload`, Date.now() + 10_000);
+    } finally {
+      tls.closeAllConnections();
+      await new Promise((resolve) => tls.close(resolve));
+    }
+  }
+
+  it('a certificate by an unknown issuer: the answer names Node\'s code', async () => {
+    await expect(failureWith(leaf.cert)).resolves.toEqual(failed('NetworkFailure', 'the connection failed (UNABLE_TO_VERIFY_LEAF_SIGNATURE) (4 attempts)'));
+  });
+
+  it('a chain to an unknown root: a code of more than 32 characters is left out', async () => {
+    // UNABLE_TO_GET_ISSUER_CERT_LOCALLY: 33 characters.
+    await expect(failureWith(leaf.cert + intermediate.cert)).resolves.toEqual(failed('NetworkFailure', 'the connection failed (4 attempts)'));
+  });
 });

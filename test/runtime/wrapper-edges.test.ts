@@ -126,16 +126,16 @@ describe('the answer and the time the function has', () => {
     expect(judged).toBe(1);
     await expect(hook.entrypoint(remote(url), {})).resolves.toMatchObject({ hookStatus: 'SUCCESS' });
     expect(judged).toBe(2);
-    for (const left of [() => 0, () => -5, () => Number.NaN]) {
+    for (const left of [() => 0, () => -5, () => Number.NaN, () => Number.POSITIVE_INFINITY]) {
       const answer = await hook.entrypoint(remote(url), { getRemainingTimeInMillis: left });
-      if (Number.isNaN(left())) {
+      if (!Number.isFinite(left())) {
         // Not a number of milliseconds: as if Lambda had said nothing (30 s).
         expect(answer).toMatchObject({ hookStatus: 'SUCCESS' });
       } else {
         expect(answer).toMatchObject({ hookStatus: 'FAILED', errorCode: 'NetworkFailure' });
       }
     }
-    expect(judged).toBe(3);
+    expect(judged).toBe(4);
   });
 });
 

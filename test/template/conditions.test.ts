@@ -1,6 +1,7 @@
 // Conditions decided by the parameter values given, every branch judged without them, and each
 // container counted once per deployment.
-import { type ContainerFinding, type ResourceFinding, type TemplateResult, validateTemplate, type ValidateOptions } from '../../src/template';
+import { Conditions, type ContainerFinding, parseTemplateText, type ResourceFinding, type TemplateResult, validateTemplate, type ValidateOptions } from '../../src/template';
+import { parameterValues } from '../../src/template/resolve';
 
 const TEMPLATE = `AWSTemplateFormatVersion: '2010-09-09'
 Parameters:
@@ -197,5 +198,181 @@ Conditions:
       ],
     ]);
     expect(c?.conditions).toEqual(c?.whenAny?.[0]);
+  });
+});
+
+describe('Conditions, condition by condition', () => {
+  // Built as the judge builds them: parameter values given, else Default; pseudo parameters only when given.
+  function conditionsOf(yaml: string, values: Record<string, string> = {}, useParameters = true): Conditions {
+    const parsed = parseTemplateText(yaml, 'c.yaml');
+    if (!parsed.ok) throw new Error(parsed.message);
+    const root = parsed.root as Record<string, unknown>;
+    return new Conditions(root.Conditions, { parameters: parameterValues(root.Parameters, new Map(Object.entries(values))), mappings: root.Mappings, loop: new Map() }, useParameters);
+  }
+  const values = (c: Conditions, names: string[]) => names.map((n) => c.value(n));
+
+  it('decides literal booleans, and the text true/false in any case, and nothing else', () => {
+    const c = conditionsOf(`Conditions:
+  T: !Not [false]
+  F: !Not [true]
+  Text: !Not ['False']
+  TextTrue: !And ['TRUE', 'true']
+  Word: !Not ['yes']
+  Prefix: !Not ['truex']
+  Suffix: !Not ['xfalse']
+  Number: !Not [1]
+`);
+    expect(values(c, ['T', 'F', 'Text', 'TextTrue', 'Word', 'Prefix', 'Suffix', 'Number'])).toEqual([true, false, true, true, undefined, undefined, undefined, undefined]);
+  });
+
+  it('evaluates Fn::And and Fn::Or: decided by one value, open when a value is open, never decided with no operand', () => {
+    const c = conditionsOf(`Conditions:
+  Open: !Equals [!Ref 'AWS::Region', us-east-1]
+  AndTrue: !And [true, true]
+  AndOne: !And [true]
+  AndFalse: !And [true, false, !Condition Open]
+  AndOpen: !And [true, !Condition Open]
+  AndNone: {'Fn::And': []}
+  OrTrue: !Or [false, true]
+  OrTrueFirst: !Or [true, !Condition Open]
+  OrFalse: !Or [false, false]
+  OrOne: !Or [false]
+  OrOpen: !Or [false, !Condition Open]
+  OrNone: {'Fn::Or': []}
+  NotList: {'Fn::Not': true}
+  AndObject: {'Fn::And': {Condition: AndTrue}}
+  OrText: {'Fn::Or': 'true'}
+  Other: {'Fn::Sub': 'true'}
+`);
+    expect(values(c, ['Open', 'AndTrue', 'AndOne', 'AndFalse', 'AndOpen', 'AndNone'])).toEqual([undefined, true, true, false, undefined, undefined]);
+    expect(values(c, ['OrTrue', 'OrTrueFirst', 'OrFalse', 'OrOne', 'OrOpen', 'OrNone'])).toEqual([true, true, false, false, undefined, undefined]);
+    // Arguments that are not a list, and functions that are not condition functions, decide nothing.
+    expect(values(c, ['NotList', 'AndObject', 'OrText', 'Other'])).toEqual([undefined, undefined, undefined, undefined]);
+  });
+
+  it('compares with Fn::Equals the text of scalars and other values as a whole, with exactly two operands', () => {
+    const c = conditionsOf(`Parameters:
+  Env: {Type: String, Default: prod}
+  Count: {Type: Number, Default: 2}
+  Zones: {Type: CommaDelimitedList, Default: 'a,b'}
+Conditions:
+  NumberText: !Equals [1, '1']
+  TextNumber: !Equals ['2', !Ref Count]
+  BoolText: !Equals [true, 'true']
+  Texts: !Equals [prod, !Ref Env]
+  Different: !Equals [prod, dev]
+  SameLists: !Equals [[a, b], !Ref Zones]
+  OtherLists: !Equals [[a], [b]]
+  ListText: !Equals [[a, b], 'a,b']
+  TextList: !Equals ['a', [a]]
+  One: {'Fn::Equals': [prod]}
+  Three: {'Fn::Equals': [prod, prod, prod]}
+`);
+    expect(values(c, ['NumberText', 'TextNumber', 'BoolText', 'Texts', 'Different'])).toEqual([true, true, true, true, false]);
+    expect(values(c, ['SameLists', 'OtherLists', 'ListText', 'TextList', 'One', 'Three'])).toEqual([true, false, false, false, undefined, undefined]);
+  });
+
+  it('leaves Fn::Equals open when either side holds a value only known at deployment, however deep', () => {
+    const c = conditionsOf(`Parameters:
+  Env: {Type: String}
+Conditions:
+  Left: !Equals [!Ref Env, prod]
+  Right: !Equals [prod, !Ref Env]
+  InList: !Equals [[prod, !Ref Env], [prod, prod]]
+  InListRight: !Equals [[prod, prod], [prod, !Ref Env]]
+  Deep: {'Fn::Equals': [${'['.repeat(20)}{Ref: Env}${']'.repeat(20)}, x]}
+  Account: !Equals [!Ref 'AWS::AccountId', '123456789012']
+`);
+    expect(values(c, ['Left', 'Right', 'InList', 'InListRight', 'Deep', 'Account'])).toEqual([undefined, undefined, undefined, undefined, undefined, undefined]);
+  });
+
+  it('without parameter values, uses the pseudo parameters given and nothing else', () => {
+    const yaml = `Parameters:
+  Env: {Type: String, Default: prod}
+Conditions:
+  InUs: !Equals [!Ref 'AWS::Region', us-east-1]
+  IsProd: !Equals [!Ref Env, prod]
+`;
+    const given = { 'AWS::Region': 'us-east-1', Env: 'prod' };
+    expect(values(conditionsOf(yaml, given, false), ['InUs', 'IsProd'])).toEqual([true, undefined]);
+    expect(values(conditionsOf(yaml, given, true), ['InUs', 'IsProd'])).toEqual([true, true]);
+  });
+
+  it('follows Condition only to a declared condition named by a string, alone in its object', () => {
+    const c = conditionsOf(`Conditions:
+  '123': true
+  Yes: true
+  ByNumber: !Not [{Condition: 123}]
+  ByName: !Not [{Condition: Yes}]
+  Undeclared: !Not [{Condition: Nope}]
+  WithMore: !Not [{Condition: Yes, Extra: 1}]
+`);
+    expect(c.has('123')).toBe(true);
+    expect(c.has('Nope')).toBe(false);
+    expect(values(c, ['ByNumber', 'ByName', 'Undeclared', 'WithMore'])).toEqual([undefined, false, undefined, undefined]);
+  });
+
+  it('decides nothing in a cycle, and answers again the same', () => {
+    const c = conditionsOf(`Conditions:
+  A: !Or [!Condition B, false]
+  B: !Not [!Condition A]
+  Self: !Not [!Condition Self]
+  Fine: !Not [false]
+`);
+    expect(values(c, ['A', 'B', 'Self', 'Fine'])).toEqual([undefined, undefined, undefined, true]);
+    expect(values(c, ['A', 'B', 'Self', 'Fine'])).toEqual([undefined, undefined, undefined, true]);
+  });
+
+  it('decides a chain of 70 conditions, each named by the next', () => {
+    const chain = Array.from({ length: 70 }, (_, i) => `  C${i}: ${i === 69 ? 'true' : `!Condition C${i + 1}`}`).join('\n');
+    expect(values(conditionsOf(`Conditions:\n${chain}\n`), ['C0', 'C35'])).toEqual([true, true]);
+  });
+
+  it('decides functions nested up to 64 deep, and leaves deeper ones open (definitions given through the API)', () => {
+    const nest = (fn: string, n: number): unknown => (n === 0 ? true : { [fn]: [nest(fn, n - 1)] });
+    const c = new Conditions(
+      { Not64: nest('Fn::Not', 64), Not65: nest('Fn::Not', 65), And64: nest('Fn::And', 64), Or65: nest('Fn::Or', 65) },
+      { parameters: new Map(), mappings: undefined, loop: new Map() },
+      true,
+    );
+    expect(values(c, ['Not64', 'Not65', 'And64', 'Or65'])).toEqual([true, undefined, true, undefined]);
+  });
+
+  describe('consistent: whether assumed values can happen together', () => {
+    const c = conditionsOf(`Conditions:
+  Open: !Equals [!Ref 'AWS::Region', us-east-1]
+  NotOpen: !Not [!Condition Open]
+  Via: !Condition Open
+  ViaVia: !Condition Via
+  Self: !Not [!Condition Self]
+  OnUndeclared: !Not [!Condition Nope]
+  Long: !Condition C0
+${Array.from({ length: 70 }, (_, i) => `  C${i}: ${i === 69 ? 'false' : `!Condition C${i + 1}`}`).join('\n')}
+`);
+    const assume = (pairs: [string, boolean][]) => c.consistent(new Map(pairs));
+
+    it('refuses a condition and its negation both true, allows opposite values', () => {
+      expect(assume([['Open', true], ['NotOpen', true]])).toBe(false);
+      expect(assume([['Open', false], ['NotOpen', false]])).toBe(false);
+      expect(assume([['Open', true], ['NotOpen', false]])).toBe(true);
+      expect(assume([['Open', false]])).toBe(true);
+    });
+
+    it('follows conditions not assumed to those assumed', () => {
+      expect(assume([['ViaVia', true], ['Open', false]])).toBe(false);
+      expect(assume([['ViaVia', true], ['Open', true]])).toBe(true);
+    });
+
+    it('decides nothing from a condition defined by itself or by an undeclared one', () => {
+      expect(assume([['Self', true]])).toBe(true);
+      expect(assume([['Self', false]])).toBe(true);
+      expect(assume([['OnUndeclared', true], ['Nope', true]])).toBe(true);
+    });
+
+    it('leaves open a chain deeper than 64 conditions', () => {
+      expect(c.value('Long')).toBe(false);
+      expect(assume([['Long', true]])).toBe(true);
+      expect(assume([['C10', true]])).toBe(false);
+    });
   });
 });

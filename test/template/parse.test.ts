@@ -330,8 +330,64 @@ describe('the fast YAML reader agrees with the full one', () => {
     const full = parseTemplateText(text, file, { fullReader: true }) as ParsedTemplate;
     expect(fast.ok).toBe(true);
     expect(fast.root).toEqual(full.root);
-    // Keys and items everywhere; mapping starts outside tagged values (there the full reader knows only the tag's key).
-    const keyed = (p: ParsedTemplate) => positions(p).filter((l) => !/Fn::|\/Ref|\/Condition/.test(l.split(' @')[0]!));
-    expect(keyed(fast)).toEqual(keyed(full));
+    // Every mapping and sequence, key and item, inside tagged values too.
+    expect(positions(fast)).toEqual(positions(full));
+  });
+});
+
+describe('the full reader', () => {
+  const full = (text: string) => parseTemplateText(text, 't.yaml', { fullReader: true });
+
+  it('gives YAML errors in the parser words, cut before any quoted input, at their place', () => {
+    expect(full('a: |x s3cr3t\n  text\n')).toEqual({ ok: false, message: 'invalid YAML: Block scalar header includes extra characters', position: { line: 1, column: 5 } });
+    expect(full('a: b\nc: "\\q s3cr3t"\n')).toEqual({ ok: false, message: 'invalid YAML: Invalid escape sequence', position: { line: 2, column: 5 } });
+    expect(full('a: b: c\n')).toEqual({ ok: false, message: 'invalid YAML: Nested mappings are not allowed in compact mappings', position: { line: 1, column: 4 } });
+    expect(full("a: 'open\n")).toEqual({ ok: false, message: "invalid YAML: Missing closing \\'quote", position: { line: 2, column: 1 } });
+    expect(full('a: 1\nb: !e!x y\n')).toEqual({ ok: false, message: 'invalid YAML: Could not resolve tag: !e!x', position: { line: 2, column: 4 } });
+  });
+
+  it('says nesting too deep to read where the yaml parser runs out of stack', () => {
+    expect(full(`a: ${'{a: '.repeat(10_000)}`)).toMatchObject({ ok: false, message: 'invalid YAML: nesting too deep to read', position: { line: 1 } });
+  });
+
+  it('refuses flow brackets nested past the raw limit before parsing, whatever their order', () => {
+    const refused = { ok: false, message: `nesting deeper than ${LIMITS.maxDepth} levels` };
+    expect(full(`${'['.repeat(10_001)}${']'.repeat(10_001)}`)).toEqual(refused);
+    expect(full(`a: ${'{'.repeat(10_001)}`)).toEqual(refused);
+    expect(full(`a: "${']'.repeat(10_001)}${'['.repeat(10_001)}"`)).toEqual(refused);
+    expect(full(`a: "${'[]'.repeat(20_000)}"\n`)).toEqual({ ok: true, format: 'yaml', root: { a: '[]'.repeat(20_000) }, sourceMap: expect.anything() });
+    // Under the raw limit, the reader's own depth limit speaks, with a place.
+    expect(full(`${'['.repeat(10_000)}${']'.repeat(10_000)}`)).toEqual({ ok: false, message: `nesting deeper than ${LIMITS.maxDepth} levels`, position: { line: 1, column: 101 } });
+  });
+
+  it('treats a __proto__ key as data', () => {
+    const r = full('__proto__:\n  polluted: true\nb: [{__proto__: 1}]\n') as ParsedTemplate;
+    const root = r.root as Record<string, any>;
+    expect(Object.getPrototypeOf(root)).toBe(Object.prototype);
+    expect(Object.keys(root)).toEqual(['__proto__', 'b']);
+    expect(Object.getOwnPropertyDescriptor(root, '__proto__')).toEqual({ value: { polluted: true }, enumerable: true, writable: true, configurable: true });
+    expect(Object.getOwnPropertyDescriptor(root.b[0], '__proto__')?.value).toBe(1);
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  });
+
+  it('reads a key with no value as null, and an empty item as null', () => {
+    expect(full('? a\nb:\n') as ParsedTemplate).toMatchObject({ ok: true, root: { a: null, b: null } });
+    expect(full('- \n- a\n') as ParsedTemplate).toMatchObject({ ok: true, root: [null, 'a'] });
+  });
+
+  it('places a short form on a scalar, and its parts, where its value starts', () => {
+    const r = full('A: !GetAtt  Role.Arn\nB: !Ref X\n') as ParsedTemplate;
+    const root = r.root as Record<string, any>;
+    expect(r.sourceMap.of(root.A)).toEqual({ line: 1, column: 13 });
+    expect(r.sourceMap.child(root.A, 'Fn::GetAtt')).toEqual({ line: 1, column: 13 });
+    expect(r.sourceMap.of(root.A['Fn::GetAtt'])).toEqual({ line: 1, column: 13 });
+    expect(r.sourceMap.child(root.A['Fn::GetAtt'], 1)).toEqual({ line: 1, column: 13 });
+    expect(r.sourceMap.child(root.A['Fn::GetAtt'], 2)).toBeUndefined();
+    expect(r.sourceMap.child(root.B, 'Ref')).toEqual({ line: 2, column: 9 });
+  });
+
+  it('places an error inside what an alias expands to at the alias', () => {
+    const text = `deep: &d ${'['.repeat(LIMITS.maxDepth - 1)}${']'.repeat(LIMITS.maxDepth - 1)}\nuse:\n  - *d\n`;
+    expect(full(text)).toEqual({ ok: false, message: `nesting deeper than ${LIMITS.maxDepth} levels`, position: { line: 3, column: 5 } });
   });
 });

@@ -231,7 +231,7 @@ describe('parameters are deploy-time values, their defaults ignored', () => {
     const resources =
       '  Fn::ForEach::Outer:\n    - X\n    - [A]\n    - Fn::ForEach::Inner:\n        - N\n        - !Ref Names\n        - T${X}${N}:\n            Type: AWS::ECS::TaskDefinition\n            Properties:\n              ContainerDefinitions: [{Name: app}]\n';
     const findings = judge(resources, 'Transform: AWS::LanguageExtensions\nParameters:\n  Names: {Type: CommaDelimitedList, Default: "a,b"}\n');
-    expect(findings.map((f) => [f.logicalId, f.kind, f.why])).toEqual([['T${X}${N}', 'left', 'Fn::ForEach ranges over values known only at deploy time']]);
+    expect(findings.map((f) => [f.logicalId, f.kind, f.why])).toEqual([['TA${N}', 'left', 'Fn::ForEach ranges over values known only at deploy time']]);
   });
 
   it('a Ref to a parameter with a default stays unknown: left, never judged by the default', () => {

@@ -29,15 +29,11 @@ let handler: NodeHttpHandler | undefined;
  * One handler for the process: its agents keep connections to the AWS endpoints open between calls
  * and between invocations of a warm function (a connection carries no credential; each request is
  * signed with its invocation's own). Idle sockets are unreferenced, so they never hold the process.
+ * Keep-alive agents are the handler's own (keepAlive true, at most 50 sockets per endpoint, far above
+ * the two calls a process has in flight), so none is configured here.
  */
 function sharedHandler(): NodeHttpHandler {
-  handler ??= new NodeHttpHandler({
-    connectionTimeout: CONNECTION_TIMEOUT_MS,
-    requestTimeout: REQUEST_TIMEOUT_MS,
-    throwOnRequestTimeout: true,
-    httpAgent: { keepAlive: true, maxSockets: 16 },
-    httpsAgent: { keepAlive: true, maxSockets: 16 },
-  });
+  handler ??= new NodeHttpHandler({ connectionTimeout: CONNECTION_TIMEOUT_MS, requestTimeout: REQUEST_TIMEOUT_MS, throwOnRequestTimeout: true });
   return handler;
 }
 
@@ -155,7 +151,8 @@ export function callWithin<T>(service: string, action: string, signal: AbortSign
   return new Promise<T>((resolve, reject) => {
     const onAbort = (): void => reject(describeFailure(service, action, undefined, signal));
     if (signal.aborted) return onAbort();
-    signal.addEventListener('abort', onAbort, { once: true });
+    // Not `once`: both ways the call settles remove it, and an aborted signal never fires again.
+    signal.addEventListener('abort', onAbort);
     Promise.resolve()
       .then(() => send(signal))
       .then(

@@ -1,0 +1,714 @@
+// fixTemplate in process: the exact fixed text, edits and listings the `fix` command prints and
+// writes (docs/cli.md, "fix"), for every way a container can be written.
+import { readConfigDocument, type FixContainer, type FixResult, fixTemplate, USUAL_WRITES, validateTemplate, type ValidateOptions } from '../../src/template';
+import { fixture } from './support';
+
+type Fixed = Extract<FixResult, { ok: true }>;
+
+const NGINX = '/var/cache/nginx, /var/run (its pid file), /tmp';
+const LOG_ROUTER = "its buffer directory (Fluent Bit's storage.path, e.g. /var/log/flb-storage), /tmp";
+const OTHER = '/tmp and any directory it writes at run time';
+const HOOK_CONFIG = readConfigDocument(fixture('fix/hook-config.yaml').toString('utf8')).config;
+
+function fix(text: string, options: ValidateOptions = {}): Fixed {
+  const result = fixTemplate(text, options);
+  if (!result.ok) throw new Error(`not fixed: ${result.error.message}`);
+  return result;
+}
+
+function refusal(text: string, options: ValidateOptions = {}): { message: string; line?: number; column?: number } {
+  const result = fixTemplate(text, options);
+  if (result.ok) throw new Error('fixed');
+  return result.error;
+}
+
+/** A template with one task definition T whose ContainerDefinitions are `containers` (YAML lines, 8 spaces in). */
+function task(containers: string, before = '', properties = ''): string {
+  return `${before}Resources:\n  T:\n    Type: AWS::ECS::TaskDefinition\n    Properties:\n${properties}      ContainerDefinitions:\n${containers}`;
+}
+const HEAD_LINES = 5;
+
+/** The text with lines changed: each key is a 1-based line number of `text`, each value the lines in its place. */
+function withLines(text: string, changes: Record<number, string[]>): string {
+  const eol = text.includes('\r\n') ? '\r\n' : '\n';
+  return text
+    .split(eol)
+    .flatMap((line, i) => changes[i + 1] ?? [line])
+    .join(eol);
+}
+
+/** What the command line lists for one container: where, which, and why. */
+function listed(c: FixContainer): string {
+  return `${c.line}:${c.column} ${c.logicalId}/${c.name ?? `[${c.index}]`}${c.why === undefined ? '' : `: ${c.why}`}${c.passes ? ' (passes)' : ''}`;
+}
+
+/** A second run changes nothing, and lists the same containers as left alone (lines may have moved). */
+function expectIdempotent(result: Fixed, options: ValidateOptions = {}): void {
+  const again = fix(result.text, options);
+  expect(again.text).toBe(result.text);
+  expect(again.edits).toEqual([]);
+  expect(again.fixed).toEqual([]);
+  const unplaced = (cs: readonly FixContainer[]) => cs.map(({ line: _line, ...rest }) => rest);
+  expect(unplaced(again.left)).toEqual(unplaced(result.left));
+}
+
+describe('the fixtures (what test/cli/fix.test.ts runs through the command line)', () => {
+  const original = fixture('fix/styles.yaml').toString('utf8');
+
+  it('styles.yaml: block and flow styles, Fn::If branches; only the ReadonlyRootFilesystem lines change', () => {
+    const r = fix(original, { fileName: 'styles.yaml', config: HOOK_CONFIG, strict: true });
+    expect(r.text).toBe(
+      withLines(original, {
+        12: ['        - Name: missing   # the name', '          ReadonlyRootFilesystem: true'],
+        18: ['          ReadonlyRootFilesystem: "true"'],
+        20: ['          ReadonlyRootFilesystem: true # was false'],
+        23: ['          ReadonlyRootFilesystem: true'],
+        25: ['        - Image: unnamed', '          ReadonlyRootFilesystem: true'],
+        35: ['        - {Name: one-line, Image: nginx, ReadonlyRootFilesystem: true}'],
+        36: ['        - {Name: trailing-comma, Image: nginx, ReadonlyRootFilesystem: true }'],
+        37: ["        - {Name: single-false, Image: nginx, ReadonlyRootFilesystem: 'true'}"],
+        38: ['        - {', '            ReadonlyRootFilesystem: true,'],
+        47: ['        - - Name: in-true-branch', '            ReadonlyRootFilesystem: true'],
+        51: ['            ReadonlyRootFilesystem: true'],
+      }),
+    );
+    expect(r.edits).toEqual([
+      { offset: 365, remove: 0, insert: '          ReadonlyRootFilesystem: true\n' },
+      { offset: 588, remove: 7, insert: '"true"' },
+      { offset: 660, remove: 5, insert: 'true' },
+      { offset: 758, remove: 0, insert: ' true' },
+      { offset: 809, remove: 0, insert: '          ReadonlyRootFilesystem: true\n' },
+      { offset: 1062, remove: 0, insert: ', ReadonlyRootFilesystem: true' },
+      { offset: 1110, remove: 0, insert: ' ReadonlyRootFilesystem: true' },
+      { offset: 1182, remove: 7, insert: "'true'" },
+      { offset: 1203, remove: 0, insert: '            ReadonlyRootFilesystem: true,\n' },
+      { offset: 1415, remove: 0, insert: '            ReadonlyRootFilesystem: true\n' },
+      { offset: 1535, remove: 5, insert: 'true' },
+    ]);
+    expect(r.fixed).toEqual([
+      { logicalId: 'Block', name: 'missing', index: 0, line: 12, column: 11, writes: NGINX },
+      { logicalId: 'Block', name: 'quoted-false', index: 1, line: 16, column: 11, writes: OTHER },
+      { logicalId: 'Block', name: 'boolean-false', index: 2, line: 19, column: 11, writes: OTHER },
+      { logicalId: 'Block', name: 'empty', index: 3, line: 22, column: 11, writes: OTHER },
+      { logicalId: 'Block', name: null, index: 4, line: 25, column: 11, writes: OTHER },
+      { logicalId: 'Flow', name: 'one-line', index: 0, line: 35, column: 11, writes: NGINX },
+      { logicalId: 'Flow', name: 'trailing-comma', index: 1, line: 36, column: 11, writes: NGINX },
+      { logicalId: 'Flow', name: 'single-false', index: 2, line: 37, column: 11, writes: NGINX },
+      { logicalId: 'Flow', name: 'multi-line', index: 3, line: 38, column: 11, writes: NGINX },
+      { logicalId: 'Branches', name: 'in-true-branch', index: 0, line: 47, column: 13, writes: NGINX },
+      { logicalId: 'Branches', name: 'in-false-branch', index: 0, line: 49, column: 13, writes: NGINX },
+    ]);
+    expect(r.left).toEqual([
+      { logicalId: 'LeftAlone', name: 'from-parameter', index: 0, line: 56, column: 11, writes: NGINX, why: 'set by Ref: change the value it comes from' },
+      { logicalId: 'LeftAlone', name: 'odd', index: 1, line: 59, column: 11, writes: NGINX, why: 'ReadonlyRootFilesystem is neither true nor false: set it by hand' },
+      { logicalId: 'LeftAlone', name: 'log_router', index: 2, line: 62, column: 11, writes: LOG_ROUTER, passes: true, why: "exempt by ExemptContainerNames pattern 'log_router'" },
+    ]);
+  });
+
+  it('styles.yaml: validate then fails only what fix left alone, and a second run changes nothing', () => {
+    const options = { fileName: 'styles.yaml', config: HOOK_CONFIG, strict: true };
+    const r = fix(original, options);
+    const failing = validateTemplate(r.text, options).resources.flatMap((res) => res.containers.filter((c) => c.status === 'FAIL').map((c) => `${res.logicalId}/${c.name}`));
+    expect(failing).toEqual(['LeftAlone/from-parameter', 'LeftAlone/odd']);
+    expectIdempotent(r, options);
+  });
+
+  it('styles.yaml without a configuration: the log router is not exempt and is fixed, with its own hint', () => {
+    const r = fix(original, { strict: true });
+    expect(r.fixed.map(listed)).toContain('62:11 LeftAlone/log_router');
+    expect(r.fixed.find((c) => c.name === 'log_router')?.writes).toBe(LOG_ROUTER);
+    expect(r.text).toContain('        - Name: log_router\n          ReadonlyRootFilesystem: true\n          Image: public.ecr.aws/aws-observability/aws-for-fluent-bit:stable\n');
+    expect(r.left.map(listed)).toEqual([
+      '56:11 LeftAlone/from-parameter: set by Ref: change the value it comes from',
+      '59:11 LeftAlone/odd: ReadonlyRootFilesystem is neither true nor false: set it by hand',
+    ]);
+  });
+
+  it('styles.json: pretty-printed and compact JSON, keys quoted as JSON, still valid JSON', () => {
+    const json = fixture('fix/styles.json').toString('utf8');
+    const r = fix(json, { fileName: 'styles.json', strict: true });
+    expect(r.text).toBe(
+      withLines(json, {
+        8: ['          {', '            "ReadonlyRootFilesystem": true,'],
+        15: ['            "ReadonlyRootFilesystem": "true"'],
+        17: ['          {"Name": "compact", "Image": "nginx", "ReadonlyRootFilesystem": true},'],
+        18: ['          {"Name": "compact-false", "ReadonlyRootFilesystem": true, "Image": "nginx"}'],
+      }),
+    );
+    expect(JSON.parse(r.text).Resources.Pretty.Properties.ContainerDefinitions.map((c: { ReadonlyRootFilesystem: unknown }) => c.ReadonlyRootFilesystem)).toEqual([true, 'true', true, true]);
+    expect(r.edits).toEqual([
+      { offset: 189, remove: 0, insert: '            "ReadonlyRootFilesystem": true,\n' },
+      { offset: 378, remove: 7, insert: '"true"' },
+      { offset: 445, remove: 0, insert: ', "ReadonlyRootFilesystem": true' },
+      { offset: 510, remove: 5, insert: 'true' },
+    ]);
+    expect(r.fixed.map(listed)).toEqual(['8:11 Pretty/missing', '12:11 Pretty/string-false', '17:11 Pretty/compact', '18:11 Pretty/compact-false']);
+    expect(r.left).toEqual([]);
+    expectIdempotent(r, { fileName: 'styles.json', strict: true });
+  });
+
+  it('crlf.yaml: the inserted line ends with \\r\\n like the others', () => {
+    const crlf = fixture('fix/crlf.yaml').toString('utf8');
+    const r = fix(crlf, { fileName: 'crlf.yaml' });
+    expect(r.text).toBe(
+      'Resources:\r\n  Crlf:\r\n    Type: AWS::ECS::TaskDefinition\r\n    Properties:\r\n      ContainerDefinitions:\r\n        - Name: app\r\n          ReadonlyRootFilesystem: true\r\n          Image: nginx\r\n',
+    );
+    expect(r.edits).toEqual([{ offset: 124, remove: 0, insert: '          ReadonlyRootFilesystem: true\r\n' }]);
+    expect(r.fixed).toEqual([{ logicalId: 'Crlf', name: 'app', index: 0, line: 6, column: 11, writes: NGINX }]);
+    expectIdempotent(r);
+  });
+});
+
+describe('which containers are fixed: the value as written', () => {
+  const containers = [
+    ['a', "'TRUE'"],
+    ['b', 'True'],
+    ['c', 'FALSE'],
+    ['d', 'null'],
+    ['e', '~'],
+    ['f', '0'],
+    ['g', '[false]'],
+    ['h', '!GetAtt X.Y'],
+    ['i', '{Fn::If: [C, true, false]}'],
+    ['j', "'no'"],
+    ['k', '{}'],
+  ]
+    .map(([name, value]) => `        - Name: ${name}\n          ReadonlyRootFilesystem: ${value}\n`)
+    .join('');
+  const r = fix(task(containers));
+
+  it('true in any case is left as it is and not listed; false and null in any spelling become true', () => {
+    expect(r.text).toBe(
+      withLines(task(containers), {
+        [HEAD_LINES + 6]: ['          ReadonlyRootFilesystem: true'],
+        [HEAD_LINES + 8]: ['          ReadonlyRootFilesystem: true'],
+        [HEAD_LINES + 10]: ['          ReadonlyRootFilesystem: true'],
+      }),
+    );
+    expect(r.edits).toEqual([
+      { offset: 263, remove: 5, insert: 'true' },
+      { offset: 321, remove: 4, insert: 'true' },
+      { offset: 378, remove: 1, insert: 'true' },
+    ]);
+    expect(r.fixed.map(listed)).toEqual(['10:11 T/c', '12:11 T/d', '14:11 T/e']);
+  });
+
+  it('a value set by an intrinsic function, or neither true nor false, is left alone and says why', () => {
+    expect(r.left.map(listed)).toEqual([
+      '16:11 T/f: ReadonlyRootFilesystem is neither true nor false: set it by hand',
+      '18:11 T/g: ReadonlyRootFilesystem is neither true nor false: set it by hand',
+      '20:11 T/h: set by Fn::GetAtt: change the value it comes from',
+      '22:11 T/i: set by Fn::If: change the value it comes from',
+      '24:11 T/j: ReadonlyRootFilesystem is neither true nor false: set it by hand',
+      '26:11 T/k: ReadonlyRootFilesystem is neither true nor false: set it by hand',
+    ]);
+    expect(r.left.every((c) => c.passes === undefined)).toBe(true);
+  });
+
+  it('a template with nothing to fix comes back as given, with no edits', () => {
+    const text = task("        - Name: a\n          ReadonlyRootFilesystem: true\n        - Name: b\n          ReadonlyRootFilesystem: 'true'\n");
+    expect(fixTemplate(text)).toEqual({ ok: true, text, edits: [], fixed: [], left: [] });
+    expect(fixTemplate(task('        - Name: odd\n          ReadonlyRootFilesystem: yes\n'))).toEqual({
+      ok: true,
+      text: task('        - Name: odd\n          ReadonlyRootFilesystem: yes\n'),
+      edits: [],
+      fixed: [],
+      left: [{ logicalId: 'T', name: 'odd', index: 0, line: 6, column: 11, writes: OTHER, why: 'ReadonlyRootFilesystem is neither true nor false: set it by hand' }],
+    });
+  });
+});
+
+describe('replacing a value keeps its quotes and what follows it', () => {
+  it.each([
+    ['false', 'true'],
+    ['"false"', '"true"'],
+    ["'false'", "'true'"],
+    ["'False' # a comment", "'true' # a comment"],
+    ['"FALSE"   ', '"true"   '],
+    ['Null', 'true'],
+  ])('%s becomes %s', (before, after) => {
+    const r = fix(task(`        - Name: app\n          ReadonlyRootFilesystem: ${before}\n          Image: busybox\n`));
+    expect(r.text).toBe(task(`        - Name: app\n          ReadonlyRootFilesystem: ${after}\n          Image: busybox\n`));
+    expect(r.edits).toEqual([{ offset: 149, remove: before.replace(/ *(#.*)?$/, '').length, insert: after.replace(/ *(#.*)?$/, '') }]);
+    expect(r.fixed).toEqual([{ logicalId: 'T', name: 'app', index: 0, line: 6, column: 11, writes: OTHER }]);
+    expectIdempotent(r);
+  });
+
+  it('an empty value gets " true" after its colon, in block and flow style, whatever the key quoting', () => {
+    const before = [
+      '        - {Name: a, ReadonlyRootFilesystem: }',
+      '        - {Name: b, ReadonlyRootFilesystem:}',
+      '        - Name: c',
+      '          ReadonlyRootFilesystem:   # none',
+      '        - Name: d',
+      '          "ReadonlyRootFilesystem":',
+      '',
+    ].join('\n');
+    const r = fix(task(before));
+    expect(r.text).toBe(
+      task(
+        [
+          '        - {Name: a, ReadonlyRootFilesystem: true }',
+          '        - {Name: b, ReadonlyRootFilesystem: true}',
+          '        - Name: c',
+          '          ReadonlyRootFilesystem: true   # none',
+          '        - Name: d',
+          '          "ReadonlyRootFilesystem": true',
+          '',
+        ].join('\n'),
+      ),
+    );
+    expect(r.edits).toEqual([
+      { offset: 138, remove: 0, insert: ' true' },
+      { offset: 184, remove: 0, insert: ' true' },
+      { offset: 237, remove: 0, insert: ' true' },
+      { offset: 300, remove: 0, insert: ' true' },
+    ]);
+    expect(r.fixed.map(listed)).toEqual(['6:11 T/a', '7:11 T/b', '8:11 T/c', '10:11 T/d']);
+    expectIdempotent(r);
+  });
+
+  it('an empty value whose colon is not on the key line is left alone', () => {
+    const text = task('        - ? ReadonlyRootFilesystem\n          :\n          Name: a\n        - Name: b\n          ? ReadonlyRootFilesystem\n');
+    const r = fix(text);
+    expect(r.text).toBe(text);
+    expect(r.left.map(listed)).toEqual(['6:11 T/a: its ReadonlyRootFilesystem could not be located', '9:11 T/b: its ReadonlyRootFilesystem could not be located']);
+    expect(r.fixed).toEqual([]);
+  });
+
+  it('a flow key without a colon is left alone, and the other containers are fixed', () => {
+    const text = task('        - {ReadonlyRootFilesystem}\n        - {ReadonlyRootFilesystem, Name: app}\n        - {ReadonlyRootFilesystem , Image: x}\n        - Name: b\n');
+    const r = fix(text);
+    expect(r.text).toBe(task('        - {ReadonlyRootFilesystem}\n        - {ReadonlyRootFilesystem, Name: app}\n        - {ReadonlyRootFilesystem , Image: x}\n        - Name: b\n          ReadonlyRootFilesystem: true\n'));
+    expect(r.left.map(listed)).toEqual([
+      '6:11 T/[0]: its ReadonlyRootFilesystem could not be located',
+      '7:11 T/app: its ReadonlyRootFilesystem could not be located',
+      '8:11 T/[2]: its ReadonlyRootFilesystem could not be located',
+    ]);
+    expect(r.fixed.map(listed)).toEqual(['9:11 T/b']);
+  });
+
+  it('spaces and tabs between the key and its colon stay', () => {
+    const r = fix(task('        - {Name: a, ReadonlyRootFilesystem \t:}\n        - Name: b\n          ReadonlyRootFilesystem  :\n'));
+    expect(r.text).toBe(task('        - {Name: a, ReadonlyRootFilesystem \t: true}\n        - Name: b\n          ReadonlyRootFilesystem  : true\n'));
+  });
+});
+
+describe('a missing key in a block mapping: a line of its own, same indentation and key quoting', () => {
+  it("goes after the container's Name, wherever Name is", () => {
+    const r = fix(task('        - Image: x\n          Environment: []\n          Name: a   # n\n          Cpu: 1\n'));
+    expect(r.text).toBe(task('        - Image: x\n          Environment: []\n          Name: a   # n\n          ReadonlyRootFilesystem: true\n          Cpu: 1\n'));
+    expect(r.edits).toEqual([{ offset: 164, remove: 0, insert: '          ReadonlyRootFilesystem: true\n' }]);
+    expectIdempotent(r);
+  });
+
+  it('takes the indentation of the keys, however far the dash is from them', () => {
+    const r = fix(task('        -   Image: x\n            Name: a\n'));
+    expect(r.text).toBe(task('        -   Image: x\n            Name: a\n            ReadonlyRootFilesystem: true\n'));
+    expect(r.fixed.map(listed)).toEqual(['6:13 T/a']);
+  });
+
+  it('quotes the key as the Name key is quoted', () => {
+    expect(fix(task('        - Image: x\n          "Name": a\n')).text).toBe(task('        - Image: x\n          "Name": a\n          "ReadonlyRootFilesystem": true\n'));
+    expect(fix(task("        - \"Image\": x\n          'Name': a\n")).text).toBe(task("        - \"Image\": x\n          'Name': a\n          'ReadonlyRootFilesystem': true\n"));
+    expect(fix(task("        - 'Image': x\n          Name: a\n")).text).toBe(task("        - 'Image': x\n          Name: a\n          ReadonlyRootFilesystem: true\n"));
+  });
+
+  it('goes after the first one-line entry when Name is missing, empty, a block scalar or spans lines', () => {
+    const cases: [string, string][] = [
+      ['        - Command:\n            - sleep\n          Image: x\n          Cpu: 1\n', '        - Command:\n            - sleep\n          Image: x\n          ReadonlyRootFilesystem: true\n          Cpu: 1\n'],
+      ["        - 'Image': x\n          \"Name\": >-\n            app\n          Cpu: 1\n", "        - 'Image': x\n          'ReadonlyRootFilesystem': true\n          \"Name\": >-\n            app\n          Cpu: 1\n"],
+      ['        - Name: >\n          Image: x\n', '        - Name: >\n          Image: x\n          ReadonlyRootFilesystem: true\n'],
+      ['        - Name: |\n          Image: x\n', '        - Name: |\n          Image: x\n          ReadonlyRootFilesystem: true\n'],
+      ['        - Name:\n          Image: x\n', '        - Name:\n          ReadonlyRootFilesystem: true\n          Image: x\n'],
+      ['        - Name: [\n            a]\n          Image: x\n', '        - Name: [\n            a]\n          Image: x\n          ReadonlyRootFilesystem: true\n'],
+    ];
+    for (const [before, after] of cases) expect(fix(task(before)).text).toBe(task(after));
+  });
+
+  it('a container with no one-line entry is left alone and says why', () => {
+    const text = task('        - Command:\n            - sleep\n          Name: |\n            app\n        - Name: |\n');
+    const r = fix(text);
+    expect(r.text).toBe(text);
+    expect(r.left).toEqual([
+      { logicalId: 'T', name: 'app\n', index: 0, line: 6, column: 11, writes: OTHER, why: 'no one-line entry in the container to put the line after' },
+      { logicalId: 'T', name: null, index: 1, line: 10, column: 11, writes: OTHER, why: 'no one-line entry in the container to put the line after' },
+    ]);
+  });
+
+  it('at the end of a file without a final line break, the line starts with the line break of the file', () => {
+    const lf = fix(task('        - Image: x\n          Name: a'));
+    expect(lf.text).toBe(task('        - Image: x\n          Name: a\n          ReadonlyRootFilesystem: true'));
+    expect(lf.edits).toEqual([{ offset: 131, remove: 0, insert: '\n          ReadonlyRootFilesystem: true' }]);
+    const crlf = task('        - Image: x\r\n          Name: a').replace(/(?<!\r)\n/g, '\r\n');
+    const r = fix(crlf);
+    expect(r.text).toBe(`${crlf}\r\n          ReadonlyRootFilesystem: true`);
+    expect(r.edits).toEqual([{ offset: crlf.length, remove: 0, insert: '\r\n          ReadonlyRootFilesystem: true' }]);
+    expectIdempotent(r);
+  });
+
+  it('each container of a list gets its own line', () => {
+    const r = fix(task('        - Name: a\n          Image: nginx\n        - Name: b\n          Image: nginx\n'));
+    expect(r.text).toBe(task('        - Name: a\n          ReadonlyRootFilesystem: true\n          Image: nginx\n        - Name: b\n          ReadonlyRootFilesystem: true\n          Image: nginx\n'));
+    expect(r.edits).toEqual([
+      { offset: 113, remove: 0, insert: '          ReadonlyRootFilesystem: true\n' },
+      { offset: 154, remove: 0, insert: '          ReadonlyRootFilesystem: true\n' },
+    ]);
+  });
+});
+
+describe('a missing key in a flow mapping', () => {
+  it('one line: after its last entry, on that line, the colon spaced as after the first key and the key quoted as it', () => {
+    const before = ['        - {Name: a, Image: b}', "        - {'Name': a, Image: b}", '        - {"Name": a, Image: b}', '        - {Name : a}', '        - {"Name":"a"}', '        - {Image: x, Name}', ''].join('\n');
+    const after = [
+      '        - {Name: a, Image: b, ReadonlyRootFilesystem: true}',
+      "        - {'Name': a, Image: b, 'ReadonlyRootFilesystem': true}",
+      '        - {"Name": a, Image: b, "ReadonlyRootFilesystem": true}',
+      '        - {Name : a, ReadonlyRootFilesystem: true}',
+      '        - {"Name":"a", "ReadonlyRootFilesystem":true}',
+      '        - {Image: x, Name, ReadonlyRootFilesystem: true}',
+      '',
+    ].join('\n');
+    const r = fix(task(before));
+    expect(r.text).toBe(task(after));
+    expect(r.fixed.map(listed)).toEqual(['6:11 T/a', '7:11 T/a', '8:11 T/a', '9:11 T/a', '10:11 T/a', '11:11 T/[5]']);
+    expectIdempotent(r);
+  });
+
+  it('the colon never copies the tag or anchor of the first value; tabs and spaces after it are kept', () => {
+    const before = [
+      "        - {Name: !Sub '${AWS::Region}-app', Image: nginx}",
+      '        - {Name: &n app}',
+      '        - {',
+      '            Name: !Ref AWS::StackName,',
+      '            Image: nginx',
+      '          }',
+      "        - {'Name':'a'}",
+      '        - {Name:   a}',
+      '        - {"Name"\t:\t"a"}',
+      '        - {"Name", Image: a}',
+      '        - {Name, Image: a}',
+      '',
+    ].join('\n');
+    const after = [
+      "        - {Name: !Sub '${AWS::Region}-app', Image: nginx, ReadonlyRootFilesystem: true}",
+      '        - {Name: &n app, ReadonlyRootFilesystem: true}',
+      '        - {',
+      '            ReadonlyRootFilesystem: true,',
+      '            Name: !Ref AWS::StackName,',
+      '            Image: nginx',
+      '          }',
+      "        - {'Name':'a', 'ReadonlyRootFilesystem':true}",
+      '        - {Name:   a, ReadonlyRootFilesystem:   true}',
+      '        - {"Name"\t:\t"a", "ReadonlyRootFilesystem":\ttrue}',
+      '        - {"Name", Image: a, "ReadonlyRootFilesystem":true}',
+      '        - {Name, Image: a, ReadonlyRootFilesystem: true}',
+      '',
+    ].join('\n');
+    const r = fix(task(before));
+    expect(r.text).toBe(task(after));
+    expect(r.fixed.map(listed)).toEqual(['6:11 T/[0]', '7:11 T/app', '8:11 T/[2]', '12:11 T/a', '13:11 T/a', '14:11 T/a', '15:11 T/[6]', '16:11 T/[7]']);
+    expectIdempotent(r);
+  });
+
+  it('after a trailing comma, keeping the spaces and tabs before it', () => {
+    const r = fix(task('        - {Name: a, Image: b, }\n        - {Name: a, Image: b , }\n        - {Name: a, Image: b\t, }\n        - {Name: a, Image: b \t ,}\n'));
+    expect(r.text).toBe(
+      task(
+        '        - {Name: a, Image: b, ReadonlyRootFilesystem: true }\n        - {Name: a, Image: b , ReadonlyRootFilesystem: true }\n        - {Name: a, Image: b\t, ReadonlyRootFilesystem: true }\n        - {Name: a, Image: b \t , ReadonlyRootFilesystem: true}\n',
+      ),
+    );
+    expect(r.edits.map((e) => e.insert)).toEqual([' ReadonlyRootFilesystem: true', ' ReadonlyRootFilesystem: true', ' ReadonlyRootFilesystem: true', ' ReadonlyRootFilesystem: true']);
+  });
+
+  it('several lines with the first key on a line of its own: a line of its own before it, same indentation and quoting', () => {
+    const r = fix(task("        - {  # c\n            'Name': a,\n            Image: b\n          }\n        - {\n\n          Name: c}\n"));
+    expect(r.text).toBe(task("        - {  # c\n            'ReadonlyRootFilesystem': true,\n            'Name': a,\n            Image: b\n          }\n        - {\n\n          ReadonlyRootFilesystem: true,\n          Name: c}\n"));
+    expect(r.edits).toEqual([
+      { offset: 112, remove: 0, insert: "            'ReadonlyRootFilesystem': true,\n" },
+      { offset: 181, remove: 0, insert: '          ReadonlyRootFilesystem: true,\n' },
+    ]);
+    expectIdempotent(r);
+  });
+
+  it('several lines with the first key on the brace line: after its last entry', () => {
+    const r = fix(task('        - {Name: a,\n           Image: b\n          }\n'));
+    expect(r.text).toBe(task('        - {Name: a,\n           Image: b, ReadonlyRootFilesystem: true\n          }\n'));
+  });
+
+  it('empty: inside the braces', () => {
+    const r = fix(task('        - {\n          }\n        - { }\n        - {}\n'));
+    expect(r.text).toBe(task('        - { ReadonlyRootFilesystem: true \n          }\n        - { ReadonlyRootFilesystem: true  }\n        - { ReadonlyRootFilesystem: true }\n'));
+    expect(r.edits).toEqual([
+      { offset: 106, remove: 0, insert: ' ReadonlyRootFilesystem: true ' },
+      { offset: 130, remove: 0, insert: ' ReadonlyRootFilesystem: true ' },
+      { offset: 144, remove: 0, insert: ' ReadonlyRootFilesystem: true ' },
+    ]);
+    expect(r.fixed.map(listed)).toEqual(['6:11 T/[0]', '8:11 T/[1]', '9:11 T/[2]']);
+  });
+});
+
+describe('which containers are reached', () => {
+  const CONDITION = 'Conditions:\n  C: !Equals [a, b]\n';
+
+  it('every branch of an Fn::If on an entry, on the list and on the properties', () => {
+    const entry = fix(task('        - !If [C, {Name: a, Image: b}, !Ref AWS::NoValue]\n        - !If\n          - C\n          - Name: c\n          - Name: d\n            ReadonlyRootFilesystem: false\n', CONDITION));
+    expect(entry.text).toBe(
+      task('        - !If [C, {Name: a, Image: b, ReadonlyRootFilesystem: true}, !Ref AWS::NoValue]\n        - !If\n          - C\n          - Name: c\n            ReadonlyRootFilesystem: true\n          - Name: d\n            ReadonlyRootFilesystem: true\n', CONDITION),
+    );
+    expect(entry.fixed.map(listed)).toEqual(['8:19 T/a', '11:13 T/c', '12:13 T/d']);
+    expect(entry.fixed.map((c) => c.index)).toEqual([0, 1, 1]);
+
+    const properties = `${CONDITION}Resources:\n  T:\n    Type: AWS::ECS::TaskDefinition\n    Properties: !If\n      - C\n      - ContainerDefinitions: !If [C, [{Name: a}], [{Name: b}]]\n      - RuntimePlatform: {OperatingSystemFamily: WINDOWS_SERVER_2022_CORE}\n        ContainerDefinitions:\n          - Name: win\n`;
+    const p = fix(properties);
+    expect(p.text).toBe(properties.replace('[{Name: a}], [{Name: b}]', '[{Name: a, ReadonlyRootFilesystem: true}], [{Name: b, ReadonlyRootFilesystem: true}]'));
+    expect(p.fixed.map(listed)).toEqual(['8:40 T/a', '8:53 T/b']);
+  });
+
+  it('an Fn::If without two branches, another intrinsic function and AWS::NoValue are not followed', () => {
+    const text = task(
+      '        - !If [C, {Name: a, Image: b}]\n        - !If [C, {Name: a}, {Name: b}, {Name: c}]\n        - !FindInMap [M, K, {Name: e}]\n        - !Ref AWS::NoValue\n        - 5\n        - [{Name: f}]\n',
+      CONDITION,
+    );
+    expect(fix(text)).toEqual({ ok: true, text, edits: [], fixed: [], left: [] });
+    const list = task('', 'Parameters:\n  L: {Type: String}\n').replace('ContainerDefinitions:\n', 'ContainerDefinitions: !FindInMap [M, K, [{Name: a}]]\n');
+    expect(fix(list).edits).toEqual([]);
+    const properties = task('        - Name: a\n').replace('    Properties:\n      ContainerDefinitions:\n        - Name: a\n', '    Properties: !Ref P\n');
+    expect(fix(properties).edits).toEqual([]);
+  });
+
+  it('Windows task definitions are never touched, also when the family comes from a parameter', () => {
+    const os = 'Parameters:\n  Os: {Type: String, Default: WINDOWS_SERVER_2019_FULL}\n';
+    const text = task('        - Name: a\n', os, '      RuntimePlatform: {OperatingSystemFamily: !Ref Os}\n');
+    expect(fix(text).edits).toEqual([]);
+    expect(fix(text, { parameters: { Os: 'LINUX' } }).text).toBe(task('        - Name: a\n          ReadonlyRootFilesystem: true\n', os, '      RuntimePlatform: {OperatingSystemFamily: !Ref Os}\n'));
+    expect(fix(task('        - Name: a\n', '', '      RuntimePlatform: {OperatingSystemFamily: LINUX}\n')).fixed.map(listed)).toEqual(['7:11 T/a']);
+  });
+
+  it('a task definition whose Condition is false for the parameters given is not touched', () => {
+    const before = 'Parameters:\n  Env: {Type: String, Default: dev}\nConditions:\n  Prod: !Equals [!Ref Env, prod]\n';
+    const text = task('        - Name: a\n', before, '').replace('    Properties:', '    Condition: Prod\n    Properties:');
+    expect(fix(text, { parameters: { Env: 'dev' } }).edits).toEqual([]);
+    expect(fix(text, { evaluateConditions: true }).edits).toEqual([]);
+    expect(fix(text, { parameters: { Env: 'prod' } }).fixed.map(listed)).toEqual(['11:11 T/a']);
+    // Without parameter values every deployment counts, and the condition decides nothing.
+    expect(fix(text).fixed.map(listed)).toEqual(['11:11 T/a']);
+    expect(fix(text.replace('Condition: Prod', 'Condition: [Prod]'), { parameters: { Env: 'dev' } }).fixed.map(listed)).toEqual(['11:11 T/a']);
+  });
+
+  it('Fn::ForEach: the one text of several task definitions is listed once', () => {
+    const r = fix(fixture('valid/foreach.yaml').toString('utf8'));
+    expect(r.edits).toEqual([]);
+    expect(r.left.map(listed)).toEqual(['15:15 Taskapi/api: set by Fn::If: change the value it comes from']);
+    const missing = fixture('valid/foreach.yaml').toString('utf8').replace('              ReadonlyRootFilesystem: !If [IsLocked, true, false]\n', '');
+    const m = fix(missing);
+    expect(m.text).toBe(missing.replace('- Name: !Ref Svc\n', '- Name: !Ref Svc\n              ReadonlyRootFilesystem: true\n'));
+    expect(m.fixed.map(listed)).toEqual(['15:15 Taskapi/api']);
+  });
+
+  it('a container written once and used again through a YAML alias is fixed once', () => {
+    const text = task('        - &c {Name: a, Image: nginx}\n        - *c\n');
+    expect(fixTemplate(text)).toEqual({ ok: true, text: task('        - &c {Name: a, Image: nginx, ReadonlyRootFilesystem: true}\n        - *c\n'), edits: [{ offset: 130, remove: 0, insert: ', ReadonlyRootFilesystem: true' }], fixed: [{ logicalId: 'T', name: 'a', index: 0, line: 6, column: 14, writes: NGINX }], left: [] });
+  });
+});
+
+describe('suppressions (Metadata guard SuppressedRules)', () => {
+  const suppressed = fixture('valid/suppressed.yaml').toString('utf8');
+
+  it('honoured without strict: failing containers are listed as passing, and nothing is written', () => {
+    expect(fix(suppressed)).toEqual({
+      ok: true,
+      text: suppressed,
+      edits: [],
+      fixed: [],
+      left: [{ logicalId: 'LegacyTask', name: 'legacy', index: 0, line: 11, column: 11, writes: OTHER, passes: true, why: 'suppressed by Metadata guard SuppressedRules (--allow-suppressions)' }],
+    });
+  });
+
+  it('ignored with strict, as the hook ignores them: the containers are fixed', () => {
+    const r = fix(suppressed, { strict: true });
+    expect(r.text).toBe(suppressed.replace('        - Name: legacy\n', '        - Name: legacy\n          ReadonlyRootFilesystem: true\n'));
+    expect(r.fixed.map(listed)).toEqual(['11:11 LegacyTask/legacy']);
+    expect(r.left).toEqual([]);
+  });
+
+  it('only the rule of this check suppresses, written under Metadata.guard.SuppressedRules', () => {
+    for (const metadata of ['guard: {SuppressedRules: [OTHER_RULE]}', 'guard: {SuppressedRules: ECS_READONLY_ROOT_FILESYSTEM}', 'guard: [ECS_READONLY_ROOT_FILESYSTEM]', 'SuppressedRules: [ECS_READONLY_ROOT_FILESYSTEM]']) {
+      const text = suppressed.replace(/ {4}Metadata:\n(?: {6,}.*\n)+/, `    Metadata:\n      ${metadata}\n`);
+      expect([metadata, fix(text).fixed.map(listed)]).toEqual([metadata, [`${text.split('\n').indexOf('        - Name: legacy') + 1}:11 LegacyTask/legacy`]]);
+    }
+    const listMetadata = suppressed.replace(/ {4}Metadata:\n(?: {6,}.*\n)+/, '    Metadata: [guard]\n');
+    expect(fix(listMetadata).fixed.length).toBe(1);
+  });
+});
+
+describe('exemptions (the hook configuration)', () => {
+  const config = readConfigDocument(`ExemptImages: ['reg/app:*']\nExemptContainerNames: ['${'n'.repeat(150)}*', sidecar]\n`).config;
+
+  it('by container name or image, with the pattern (at most 128 characters shown); they pass', () => {
+    const long = 'n'.repeat(160);
+    const r = fix(task(`        - Name: a\n          Image: reg/app:1\n        - Name: b\n          Image: !Ref AWS::NoValue\n        - Image: reg/app:2\n        - Name: ${long}\n        - Name: sidecar\n          Image: reg/app:3\n`), { config });
+    expect(r.left).toEqual([
+      { logicalId: 'T', name: 'a', index: 0, line: 6, column: 11, writes: OTHER, passes: true, why: "exempt by ExemptImages pattern 'reg/app:*'" },
+      { logicalId: 'T', name: null, index: 2, line: 10, column: 11, writes: OTHER, passes: true, why: "exempt by ExemptImages pattern 'reg/app:*'" },
+      { logicalId: 'T', name: long, index: 3, line: 11, column: 11, writes: OTHER, passes: true, why: `exempt by ExemptContainerNames pattern '${'n'.repeat(127)}…'` },
+      { logicalId: 'T', name: 'sidecar', index: 4, line: 12, column: 11, writes: OTHER, passes: true, why: "exempt by ExemptContainerNames pattern 'sidecar'" },
+    ]);
+    expect(r.fixed.map(listed)).toEqual(['8:11 T/b']);
+  });
+
+  it('an exempt container is listed even when it reads true or is set by an intrinsic function', () => {
+    const r = fix(task('        - Name: sidecar\n          ReadonlyRootFilesystem: true\n        - Name: sidecar\n          ReadonlyRootFilesystem: !Ref AWS::NoValue\n'), { config });
+    expect(r.left.map(listed)).toEqual(["6:11 T/sidecar: exempt by ExemptContainerNames pattern 'sidecar' (passes)", "8:11 T/sidecar: exempt by ExemptContainerNames pattern 'sidecar' (passes)"]);
+  });
+});
+
+describe('names and the paths each fixed container usually writes (docs/cli.md, "After fix")', () => {
+  it('USUAL_WRITES: nginx, log routers, anything else', () => {
+    expect(USUAL_WRITES).toEqual({ nginx: NGINX, logRouter: LOG_ROUTER, other: OTHER });
+  });
+
+  it.each([
+    ['Name: NGINX', NGINX],
+    ['Image: public.ecr.aws/nginx/nginx:1.27', NGINX],
+    ['{Name: web, Image: Nginx}', NGINX],
+    ['Name: log-router', LOG_ROUTER],
+    ['Name: log_router', LOG_ROUTER],
+    ['Name: LogRouter', LOG_ROUTER],
+    ['Image: fluent/fluentd:v1', LOG_ROUTER],
+    ['Image: amazon/aws-for-fluent-bit', LOG_ROUTER],
+    ['Name: firelens-sidecar', LOG_ROUTER],
+    ['{Name: app, FirelensConfiguration: {Type: fluentbit}}', LOG_ROUTER],
+    ['{Name: nginx-logs, FirelensConfiguration: {Type: fluentbit}}', NGINX],
+    ['{Name: ngin, Image: x}', OTHER],
+    ['{Name: log, Image: router}', OTHER],
+    ['{Name: log router}', OTHER],
+    ['Name: [nginx]', OTHER],
+    ['{Name: {Ref: Missing}, Image: {Ref: AWS::NoValue}}', OTHER],
+    ['Name: app', OTHER],
+  ])('%s: %s', (entry, writes) => {
+    const line = entry.startsWith('{') ? `        - ${entry}\n` : `        - ${entry}\n          Cpu: 1\n`;
+    const r = fix(task(line));
+    expect(r.fixed.map((c) => c.writes)).toEqual([writes]);
+  });
+
+  it('the name is the literal or resolved Name; null when it is empty or does not resolve to a string', () => {
+    const before = 'Parameters:\n  N: {Type: String, Default: from-default}\n  Free: {Type: String}\n';
+    const r = fix(task("        - {Name: !Ref N}\n        - {Name: ''}\n        - {Name: !Ref Free}\n        - {Name: [a]}\n        - {Name: 12}\n", before));
+    expect(r.fixed.map((c) => c.name)).toEqual(['from-default', null, null, null, null]);
+    expect(fix(task('        - {Name: !Ref N}\n', before), { parameters: { N: 'given-nginx' } }).fixed).toEqual([
+      { logicalId: 'T', name: 'given-nginx', index: 0, line: 9, column: 11, writes: NGINX },
+    ]);
+  });
+});
+
+describe('text that is not fixed', () => {
+  it('a file that does not parse: the parser message and position', () => {
+    expect(fixTemplate('Resources:\n  T:\n    Type: AWS::ECS::TaskDefinition\n    Properties:\n      ContainerDefinitions:\n        - Name: app\n      Image: bad indent\n     oops: [\n')).toEqual({
+      ok: false,
+      error: { message: 'invalid YAML: All mapping items must start at the same column', line: 8, column: 1 },
+    });
+    expect(refusal(task('        - Name: a\n          Name: b\n'))).toEqual({ message: "duplicate mapping key 'Name'", line: 7, column: 11 });
+    expect(refusal('{"Resources": {"T": {"Type": "AWS::ECS::TaskDefinition", "Properties": {"ContainerDefinitions": [{"Name":"a",}]}}}}', { fileName: 'a.json' })).toEqual({
+      message: 'invalid JSON: expected a property name in double quotes',
+      line: 1,
+      column: 110,
+    });
+    expect(refusal('[1, 2', { fileName: 't.json' })).toEqual(expect.objectContaining({ message: expect.stringMatching(/^invalid JSON: /) }));
+  });
+
+  it('a refusal without a position has none', () => {
+    const deep = `${'['.repeat(10_001)}${']'.repeat(10_001)}`;
+    expect(fixTemplate(deep)).toEqual({ ok: false, error: { message: 'nesting deeper than 100 levels' } });
+  });
+
+  it('what is not a template, or has no task definitions, comes back as given', () => {
+    for (const text of ['', 'just text\n', '[1, 2]\n', 'kind: Pod\n', 'Resources:\n  B:\n    Type: AWS::S3::Bucket\n']) expect(fixTemplate(text)).toEqual({ ok: true, text, edits: [], fixed: [], left: [] });
+  });
+
+  it('a byte order mark is kept in front of the fixed text, and positions do not count it', () => {
+    const text = '\ufeffResources:\n  T:\n    Type: AWS::ECS::TaskDefinition\n    Properties:\n      ContainerDefinitions:\n        - Name: a';
+    expect(fixTemplate(text)).toEqual({
+      ok: true,
+      text: `${text}\n          ReadonlyRootFilesystem: true`,
+      edits: [{ offset: 112, remove: 0, insert: '\n          ReadonlyRootFilesystem: true' }],
+      fixed: [{ logicalId: 'T', name: 'a', index: 0, line: 6, column: 11, writes: OTHER }],
+      left: [],
+    });
+    const nothing = '\ufeffResources: {}\n';
+    expect(fix(nothing).text).toBe(nothing);
+  });
+});
+
+describe('the re-check: a fix that would not read true is refused and nothing is changed', () => {
+  const why = (reason: string) => ({ message: `the fixed template did not pass the re-check (${reason}); nothing was changed` });
+
+  it('a value that is an alias of false elsewhere', () => {
+    expect(refusal(task('        - Name: a\n          ReadonlyRootFilesystem: &x false\n        - Name: b\n          ReadonlyRootFilesystem: *x\n'))).toEqual(why('a fixed container does not read ReadonlyRootFilesystem: true'));
+  });
+
+  it('an empty JSON object in a .json file (a plain key is not JSON)', () => {
+    const json = '{"Resources": {"T": {"Type": "AWS::ECS::TaskDefinition", "Properties": {"ContainerDefinitions": [{}]}}}}';
+    expect(refusal(json, { fileName: 't.json' })).toEqual(why("it does not parse: invalid JSON: expected a property name in double quotes or '}'"));
+  });
+});
+
+describe('odd shapes', () => {
+  it('the full reader reads the text: what it refuses is not fixed, even when the fast reader takes it', () => {
+    expect(refusal(task('        - {Image: x}: v\n          Name: a\n'))).toEqual({ message: 'a mapping key is not a plain value', line: 6, column: 11 });
+    // A tab in a flow mapping's indentation.
+    expect(refusal(task('        - {\n\t  Name: a}\n'))).toEqual({ message: 'invalid YAML: Flow map in block collection must be sufficiently indented and end with a }', line: 7, column: 4 });
+  });
+
+  it('an anchor on the first key of a container, on the dash line, is refused by the re-check (the line would be indented to the key)', () => {
+    expect(refusal(task('        - &d Name: c\n          Image: x\n'))).toEqual({
+      message: 'the fixed template did not pass the re-check (it does not parse: invalid YAML: Nested mappings are not allowed in compact mappings); nothing was changed',
+    });
+  });
+
+  it('a block scalar false is refused by the re-check (its range ends with the line break)', () => {
+    expect(refusal(task('        - Name: a\n          ReadonlyRootFilesystem: |-\n            false\n          Image: b\n'))).toEqual({
+      message: 'the fixed template did not pass the re-check (it does not parse: invalid YAML: Nested mappings are not allowed in compact mappings); nothing was changed',
+    });
+  });
+});
+
+describe('more shapes', () => {
+  it('a container with an anchor or a tag in front is fixed; positions are those of its first key', () => {
+    const r = fix(task('        - &c\n          Name: a\n        - !!map\n          Name: b\n        - !!map {Name: d}\n        - &e {Name: e}\n'));
+    expect(r.text).toBe(
+      task('        - &c\n          Name: a\n          ReadonlyRootFilesystem: true\n        - !!map\n          Name: b\n          ReadonlyRootFilesystem: true\n        - !!map {Name: d, ReadonlyRootFilesystem: true}\n        - &e {Name: e, ReadonlyRootFilesystem: true}\n'),
+    );
+    expect(r.fixed.map(listed)).toEqual(['7:11 T/a', '9:11 T/b', '10:17 T/d', '11:14 T/e']);
+    expect(r.left).toEqual([]);
+  });
+
+  it('a task definition without properties, or with properties that are not a mapping, has nothing to fix', () => {
+    for (const properties of ['', '    Properties: 5\n', '    Properties: [ContainerDefinitions]\n', '    Properties:\n      ContainerDefinitions: {Name: a}\n']) {
+      const text = `Resources:\n  T:\n    Type: AWS::ECS::TaskDefinition\n${properties}`;
+      expect(fixTemplate(text)).toEqual({ ok: true, text, edits: [], fixed: [], left: [] });
+    }
+  });
+
+  it('entries without a value or without a key are not lines to put the key after', () => {
+    expect(fix(task('        - ? Cpu\n          Image: y\n')).text).toBe(task('        - ? Cpu\n          Image: y\n          ReadonlyRootFilesystem: true\n'));
+    expect(fix(task('        - : x\n          Image: y\n')).text).toBe(task('        - : x\n          ReadonlyRootFilesystem: true\n          Image: y\n'));
+  });
+
+  it('a tag or anchor on a value that reads false stays', () => {
+    for (const value of ['!!bool false', '!!str false', '&f false', '!!bool FALSE']) {
+      expect(fix(task(`        - Name: a\n          ReadonlyRootFilesystem: ${value}\n`)).text).toBe(task(`        - Name: a\n          ReadonlyRootFilesystem: ${value.replace(/false/i, 'true')}\n`));
+    }
+  });
+});
+
+describe('the re-check reads the fixed text as validate does', () => {
+  it('a template the fix would take over the size limit is refused, with the limit', () => {
+    const head = task('        - Name: a\n');
+    const limit = 5 * 1024 * 1024;
+    const text = `${head}#${'x'.repeat(limit - head.length - 2)}\n`;
+    expect(text.length).toBe(limit);
+    expect(validateTemplate(text).status).toBe('FAIL');
+    expect(refusal(text)).toEqual({ message: `the fixed template did not pass the re-check (template is over the ${limit}-byte limit); nothing was changed` });
+  });
+});
