@@ -349,6 +349,10 @@ Resources:
     expect(find('!FindInMap [Sizes, {Ref: [Env]}, Cpu]', { Env: 'x' })).toEqual([]);
     expect(find('!FindInMap [Sizes, !Ref Env, Cpu, {DefaultValue: "1"}]', { Env: 'x' })).toEqual([]);
     expect(find("{'Fn::FindInMap': {Ref: Env}}", { Env: 'x' })).toEqual([]);
+    // Another function of three arguments is not a lookup.
+    expect(find("{'Fn::Cidr': [Sizes, !Ref Env, Cpu]}", { Env: 'x' })).toEqual([]);
+    // Values that are not objects (null included) are passed over.
+    expect(find('{a: ~, b: 1, c: [x, ~], d: !FindInMap [Sizes, !Ref Env, Cpu]}', { Env: 'x' })).toEqual([missing('Sizes', 'Env')]);
     expect(find('!FindInMap [Sizes, !Ref Env, Cpu]', { Env: 'x' }).length).toBe(1);
   });
 
@@ -399,12 +403,18 @@ Resources:
     const check = (resource: unknown) => checkFindInMap(root(resource), new Map([['Env', 'qa']]), undefined, sourceMap).map((p) => p.message);
     const nest = (n: number): unknown => (n === 0 ? lookup : { a: nest(n - 1) });
     const nestList = (n: number): unknown => (n === 0 ? lookup : [nestList(n - 1)]);
+    // Without Conditions, both branches of each Fn::If are looked at.
+    const nestIf = (n: number, then: boolean): unknown => (n === 0 ? lookup : { 'Fn::If': ['C', ...(then ? [nestIf(n - 1, then), 1] : [1, nestIf(n - 1, then)])] });
 
     it('looks 100 levels deep, no deeper', () => {
       expect(check(nest(100))).toEqual([missing('Sizes', 'Env')]);
       expect(check(nest(101))).toEqual([]);
       expect(check(nestList(100))).toEqual([missing('Sizes', 'Env')]);
       expect(check(nestList(101))).toEqual([]);
+      expect(check(nestIf(100, true))).toEqual([missing('Sizes', 'Env')]);
+      expect(check(nestIf(101, true))).toEqual([]);
+      expect(check(nestIf(100, false))).toEqual([missing('Sizes', 'Env')]);
+      expect(check(nestIf(101, false))).toEqual([]);
     });
 
     it('looks at a million values, no more', () => {
