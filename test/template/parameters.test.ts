@@ -385,6 +385,9 @@ Resources:
     expect(find('1', { Mode: 'small', Size: 'tiny' }, resource)).toEqual([]);
     expect(find('1', { Mode: 'big', Size: 'tiny' }, resource)).toEqual([missing('Big', 'Size')]);
     expect(find('!FindInMap [Sizes, !Ref Env, Cpu]', { Mode: 'big', Size: 'tiny', Env: 'qa' }, resource)).toEqual([missing('Sizes', 'Env')]);
+    // A Condition that is not a name is no condition.
+    expect(find('1', { Mode: 'small', Size: 'tiny' }, resource.replace('Condition: IsBig', 'Condition: [IsBig]'))).toEqual([missing('Big', 'Size')]);
+    expect(find('1', { Mode: 'small', Size: 'tiny' }, output.replace('Condition: IsBig', 'Condition: [IsBig]'))).toEqual([missing('Big', 'Size')]);
   });
 
   it('names a long mapping by its first 128 characters at most', () => {
@@ -415,6 +418,14 @@ Resources:
       expect(check(nestIf(101, true))).toEqual([]);
       expect(check(nestIf(100, false))).toEqual([missing('Sizes', 'Env')]);
       expect(check(nestIf(101, false))).toEqual([]);
+    });
+
+    it('walks outputs without resources, passes over resources that are not objects, and without Conditions skips nothing', () => {
+      const given = new Map([['Env', 'qa']]);
+      const base = { Parameters: { Env: { Type: 'String' } }, Mappings: { Sizes: { dev: { Cpu: '1' } } } };
+      expect(checkFindInMap({ ...base, Outputs: { O: { Value: lookup } } }, given, undefined, sourceMap).map((p) => p.message)).toEqual([missing('Sizes', 'Env')]);
+      expect(checkFindInMap({ ...base, Resources: { N: null, T: { Condition: 'C', Properties: { Cpu: lookup } } } }, given, undefined, sourceMap).map((p) => p.message)).toEqual([missing('Sizes', 'Env')]);
+      expect(checkFindInMap({ ...base, Outputs: { N: null, O: { Condition: 'C', Value: lookup } } }, given, undefined, sourceMap).map((p) => p.message)).toEqual([missing('Sizes', 'Env')]);
     });
 
     it('looks at a million values, no more', () => {
