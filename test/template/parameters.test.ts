@@ -349,6 +349,10 @@ Resources:
     expect(find('!FindInMap [Sizes, {Ref: [Env]}, Cpu]', { Env: 'x' })).toEqual([]);
     expect(find('!FindInMap [Sizes, !Ref Env, Cpu, {DefaultValue: "1"}]', { Env: 'x' })).toEqual([]);
     expect(find("{'Fn::FindInMap': {Ref: Env}}", { Env: 'x' })).toEqual([]);
+    // Another function of three arguments is not a lookup.
+    expect(find("{'Fn::Cidr': [Sizes, !Ref Env, Cpu]}", { Env: 'x' })).toEqual([]);
+    // Values that are not objects (null included) are passed over.
+    expect(find('{a: ~, b: 1, c: [x, ~], d: !FindInMap [Sizes, !Ref Env, Cpu]}', { Env: 'x' })).toEqual([missing('Sizes', 'Env')]);
     expect(find('!FindInMap [Sizes, !Ref Env, Cpu]', { Env: 'x' }).length).toBe(1);
   });
 
@@ -381,6 +385,9 @@ Resources:
     expect(find('1', { Mode: 'small', Size: 'tiny' }, resource)).toEqual([]);
     expect(find('1', { Mode: 'big', Size: 'tiny' }, resource)).toEqual([missing('Big', 'Size')]);
     expect(find('!FindInMap [Sizes, !Ref Env, Cpu]', { Mode: 'big', Size: 'tiny', Env: 'qa' }, resource)).toEqual([missing('Sizes', 'Env')]);
+    // A Condition that is not a name is no condition.
+    expect(find('1', { Mode: 'small', Size: 'tiny' }, resource.replace('Condition: IsBig', 'Condition: [IsBig]'))).toEqual([missing('Big', 'Size')]);
+    expect(find('1', { Mode: 'small', Size: 'tiny' }, output.replace('Condition: IsBig', 'Condition: [IsBig]'))).toEqual([missing('Big', 'Size')]);
   });
 
   it('names a long mapping by its first 128 characters at most', () => {
@@ -399,12 +406,26 @@ Resources:
     const check = (resource: unknown) => checkFindInMap(root(resource), new Map([['Env', 'qa']]), undefined, sourceMap).map((p) => p.message);
     const nest = (n: number): unknown => (n === 0 ? lookup : { a: nest(n - 1) });
     const nestList = (n: number): unknown => (n === 0 ? lookup : [nestList(n - 1)]);
+    // Without Conditions, both branches of each Fn::If are looked at.
+    const nestIf = (n: number, then: boolean): unknown => (n === 0 ? lookup : { 'Fn::If': ['C', ...(then ? [nestIf(n - 1, then), 1] : [1, nestIf(n - 1, then)])] });
 
     it('looks 100 levels deep, no deeper', () => {
       expect(check(nest(100))).toEqual([missing('Sizes', 'Env')]);
       expect(check(nest(101))).toEqual([]);
       expect(check(nestList(100))).toEqual([missing('Sizes', 'Env')]);
       expect(check(nestList(101))).toEqual([]);
+      expect(check(nestIf(100, true))).toEqual([missing('Sizes', 'Env')]);
+      expect(check(nestIf(101, true))).toEqual([]);
+      expect(check(nestIf(100, false))).toEqual([missing('Sizes', 'Env')]);
+      expect(check(nestIf(101, false))).toEqual([]);
+    });
+
+    it('walks outputs without resources, passes over resources that are not objects, and without Conditions skips nothing', () => {
+      const given = new Map([['Env', 'qa']]);
+      const base = { Parameters: { Env: { Type: 'String' } }, Mappings: { Sizes: { dev: { Cpu: '1' } } } };
+      expect(checkFindInMap({ ...base, Outputs: { O: { Value: lookup } } }, given, undefined, sourceMap).map((p) => p.message)).toEqual([missing('Sizes', 'Env')]);
+      expect(checkFindInMap({ ...base, Resources: { N: null, T: { Condition: 'C', Properties: { Cpu: lookup } } } }, given, undefined, sourceMap).map((p) => p.message)).toEqual([missing('Sizes', 'Env')]);
+      expect(checkFindInMap({ ...base, Outputs: { N: null, O: { Condition: 'C', Value: lookup } } }, given, undefined, sourceMap).map((p) => p.message)).toEqual([missing('Sizes', 'Env')]);
     });
 
     it('looks at a million values, no more', () => {
