@@ -122,18 +122,18 @@ export class JsonSourceMap extends SourceMap {
     return positionAt((this.lineStarts ??= lineStartsOf(this.text)), offset);
   }
 
+  // (WeakMap and Map lookups answer undefined for a value they never stored, primitives included.)
   override of(node: unknown): Position | undefined {
     const known = super.of(node);
-    if (known || typeof node !== 'object' || node === null) return known;
-    const path = this.paths.get(node);
-    const offset = path === undefined ? undefined : this.nodeOffsets.get(path);
+    if (known) return known;
+    const offset = this.nodeOffsets.get(this.paths.get(node as object)!);
     return offset === undefined ? undefined : this.position(offset);
   }
 
   override child(node: unknown, key: string | number): Position | undefined {
     const known = super.child(node, key);
-    if (known || typeof node !== 'object' || node === null) return known;
-    const path = this.paths.get(node);
+    if (known) return known;
+    const path = this.paths.get(node as object);
     const offset = path === undefined ? undefined : this.childOffsets.get(`${path}${SEP}${String(key)}`);
     return offset === undefined ? undefined : this.position(offset);
   }

@@ -144,6 +144,31 @@ describe('positions in compact JSON', () => {
   });
 });
 
+describe('positions of look-alike paths and of a bare value', () => {
+  it('a key that is two keys run together is its own place', () => {
+    const text = '{"ab": [1], "a": {"b": [2]}}';
+    const r = readJson(text);
+    const root = r.root as Record<string, any>;
+    expect(r.sourceMap.of(root.ab)).toEqual(at(1, 8));
+    expect(r.sourceMap.of(root.a.b)).toEqual(at(1, 24));
+    expect(r.sourceMap.child(root.a.b, 0)).toEqual(at(1, 25));
+    expect(r.sourceMap.child(root, 'ab')).toEqual(at(1, 2));
+  });
+
+  it.each([['"just a string"'], ['42'], ['true'], ['null']])('a .json file holding only %s reads as that value', (text) => {
+    const r = readJson(text);
+    expect(r.root).toStrictEqual(JSON.parse(text));
+    expect(r.sourceMap.of(r.root)).toBeUndefined();
+  });
+
+  it('a line break between items is space, not an item', () => {
+    const r = readJson('[8\r\n,\r\n9, {"k":\r\n"v"}]');
+    expect(r.sourceMap.child(r.root, 1)).toEqual(at(3, 1));
+    expect(r.sourceMap.child(r.root, 2)).toEqual(at(3, 4));
+    expect(r.sourceMap.child(r.root, 3)).toBeUndefined();
+  });
+});
+
 describe('JSON that JSON.parse reads but a template must not have', () => {
   it.each([
     ['{"a": 1, "a": 2}', "duplicate mapping key 'a'", 1, 10],
