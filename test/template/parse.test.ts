@@ -386,6 +386,14 @@ describe('the full reader', () => {
     expect(r.sourceMap.child(root.B, 'Ref')).toEqual({ line: 2, column: 9 });
   });
 
+  it('keeps the first place of a short form an alias repeats', () => {
+    const r = full('a: &x !Ref y\nb: *x\n') as ParsedTemplate;
+    const root = r.root as Record<string, any>;
+    expect(root).toStrictEqual({ a: { Ref: 'y' }, b: { Ref: 'y' } });
+    expect(r.sourceMap.of(root.b)).toEqual({ line: 1, column: 12 });
+    expect(r.sourceMap.child(root, 'b')).toEqual({ line: 2, column: 1 });
+  });
+
   it('places an error inside what an alias expands to at the alias', () => {
     const text = `deep: &d ${'['.repeat(LIMITS.maxDepth - 1)}${']'.repeat(LIMITS.maxDepth - 1)}\nuse:\n  - *d\n`;
     expect(full(text)).toEqual({ ok: false, message: `nesting deeper than ${LIMITS.maxDepth} levels`, position: { line: 3, column: 5 } });
