@@ -356,6 +356,8 @@ describe('the full reader', () => {
     expect(full(`a: ${'{'.repeat(10_001)}`)).toEqual(refused);
     expect(full(`a: "${']'.repeat(10_001)}${'['.repeat(10_001)}"`)).toEqual(refused);
     expect(full(`a: "${'[]'.repeat(20_000)}"\n`)).toEqual({ ok: true, format: 'yaml', root: { a: '[]'.repeat(20_000) }, sourceMap: expect.anything() });
+    expect(full(`a: "${'{}'.repeat(20_000)}"\n`)).toEqual({ ok: true, format: 'yaml', root: { a: '{}'.repeat(20_000) }, sourceMap: expect.anything() });
+    expect(full(`a: "${'[}'.repeat(20_000)}"\n`)).toEqual({ ok: true, format: 'yaml', root: { a: '[}'.repeat(20_000) }, sourceMap: expect.anything() });
     // Under the raw limit, the reader's own depth limit speaks, with a place.
     expect(full(`${'['.repeat(10_000)}${']'.repeat(10_000)}`)).toEqual({ ok: false, message: `nesting deeper than ${LIMITS.maxDepth} levels`, position: { line: 1, column: 101 } });
   });
