@@ -69,6 +69,9 @@ describe('positions in a JSON template', () => {
 
   it('places every key where its quote opens, escaped keys included', () => {
     expect(map.child(root, 'Resources')).toEqual(at(2, 3));
+    expect(map.child(root.Resources.Task, 'Type')).toEqual(where('"Type"'));
+    expect(map.child(list[0], 'Name')).toEqual(where('"Name": "a,b'));
+    expect(map.child(list[0], 'a,b:c{d}[e]')).toBeUndefined();
     expect(map.child(root.Resources.Task, 'Properties')).toEqual(where('"Properties"'));
     expect(map.child(list[0], 'ReadonlyRootFilesystem')).toEqual(where('"ReadonlyRootFilesystem"'));
     expect(map.child(list[1], 'ReadonlyRootFilesystem')).toEqual(where('"ReadonlyRootFilesystem"', 0, 1));
@@ -179,6 +182,12 @@ describe('JSON that JSON.parse reads but a template must not have', () => {
     expect(parseTemplateText(text, 't.json')).toEqual({ ok: false, message, position: at(line, column) });
     // Whatever the file's name: the text is JSON.
     expect(parseTemplateText(text, 't.yaml')).toEqual({ ok: false, message, position: at(line, column) });
+  });
+
+  it('a value equal to a later key is a value', () => {
+    const r = readJson('{"Name": "Image", "Image": "Name", "List": ["List"]}');
+    expect(r.root).toStrictEqual({ Name: 'Image', Image: 'Name', List: ['List'] });
+    expect(r.sourceMap.child(r.root, 'Image')).toEqual(at(1, 19));
   });
 
   it('keys equal in other objects or only after escapes differ are fine', () => {
