@@ -164,6 +164,12 @@ describe('positions of look-alike paths and of a bare value', () => {
     expect(r.sourceMap.of(r.root)).toBeUndefined();
   });
 
+  it('blank lines before the document count as lines', () => {
+    const r = readJson('\n\r\n  {"a": [1]}');
+    expect(r.sourceMap.of(r.root)).toEqual(at(3, 3));
+    expect(r.sourceMap.child((r.root as any).a, 0)).toEqual(at(3, 10));
+  });
+
   it('a line break between items is space, not an item', () => {
     const r = readJson('[8\r\n,\r\n9, {"k":\r\n"v"}]');
     expect(r.sourceMap.child(r.root, 1)).toEqual(at(3, 1));
