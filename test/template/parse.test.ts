@@ -142,6 +142,8 @@ describe('reading JSON', () => {
     ['{"a": "\\q"}', 7, 'bad escape in string'],
     ['{"a": [1 2]}', 9, "expected ',' or ']'"],
     ['{"a": -}', 6, 'invalid number'],
+    ['[-a1]', 1, 'invalid number'],
+    ['{"a": -.5}', 6, 'invalid number'],
     ['{"a": "open', 6, 'unterminated string'],
     // Inputs YAML reads without complaint, so its parser cannot place them (see json-error.ts).
     ['[1, 2,]', 6, 'unexpected character'],
