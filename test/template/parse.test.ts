@@ -143,6 +143,8 @@ describe('reading JSON', () => {
     ['{"a": [1 2]}', 9, "expected ',' or ']'"],
     ['{"a": -}', 6, 'invalid number'],
     ['[-a1]', 1, 'invalid number'],
+    ['{"a\\q": 1}', 3, 'bad escape in string'],
+    ['{"a": 1, "b\n": 2}', 11, 'control character in string'],
     ['{"a": -.5}', 6, 'invalid number'],
     ['{"a": "open', 6, 'unterminated string'],
     // Inputs YAML reads without complaint, so its parser cannot place them (see json-error.ts).
