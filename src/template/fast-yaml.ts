@@ -6,7 +6,7 @@
  * accounts for. Anything else returns undefined and the full reader runs, with its limits, its
  * checks and the yaml parser's own words for errors.
  */
-import { CORE_SCHEMA, load, Type, type State } from 'js-yaml';
+import { CORE_SCHEMA, load, type LoadOptions, Type, type State } from 'js-yaml';
 import { LIMITS } from './limits';
 import { lineStartsOf, type Position, positionAt, SourceMap } from './source-map';
 import { FN_SHORT_FORMS, longName, scalarValue } from './tags';
@@ -222,8 +222,6 @@ export function readYamlFast(text: string): { root: unknown; sourceMap: SourceMa
   };
   const listener = (event: 'open' | 'close', state: State): void => {
     if (event === 'open') {
-      // Deep nesting is the full reader's to refuse, with its message.
-      if (starts.length > LIMITS.maxDepth) throw new Unaccounted();
       starts.push(state.position);
       under.push(undefined);
       firstAt.push(0); // read only once a child set it
@@ -299,14 +297,16 @@ export function readYamlFast(text: string): { root: unknown; sourceMap: SourceMa
         const name = children[i];
         // A null key (`null:`, `~:`) is '' to the yaml package and 'null' to js-yaml, a collection as a
         // key (`[a]: 1`) a string to js-yaml and an error to the full reader: it decides.
-        if (name === null || typeof name === 'object') throw new Unaccounted();
+        if (typeof name === 'object') throw new Unaccounted(); // null too
         map.addChild(String(name), contentStart(children[i + 1] as number));
       }
     }
     report(result, start, reportedAt, children);
   };
   try {
-    const root = load(text, { schema: SCHEMA, listener });
+    // Deep nesting is the full reader's to refuse, with its message: js-yaml 4.3 refuses nesting as
+    // deep as its maxDepth (not in @types/js-yaml), so the fast reader stops one level short of it.
+    const root = load(text, { schema: SCHEMA, listener, maxDepth: LIMITS.maxDepth } as LoadOptions);
     // A star may be an alias (js-yaml closes every node it opened once load returns).
     if (!text.includes('*') || unshared(root)) return { root: root === undefined ? null : root, sourceMap: map };
   } catch {

@@ -62,7 +62,8 @@ export function locateJsonError(text: string): JsonSyntaxError | undefined {
   };
   const num = (): JsonSyntaxError | undefined => {
     const m = /^-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?/.exec(text.slice(i, i + 400));
-    if (!m || m[0] === '-') return fail('invalid number');
+    // (A match has at least one digit: the integer part is not optional.)
+    if (!m) return fail('invalid number');
     i += m[0].length;
     return undefined;
   };

@@ -86,7 +86,7 @@ function scan(text: string): { nodes: Map<string, number>; children: Map<string,
     if (top?.kind === 0x5b) {
       children.set(childPath(top), i);
       top.index++;
-    } else if (top) expectKey = true;
+    } else expectKey = true;
     while (i + 1 < text.length && !/[\s,\]}]/.test(text[i + 1]!)) i++;
   }
   return { nodes, children };
@@ -114,27 +114,27 @@ export class JsonSourceMap extends SourceMap {
   private assign(value: unknown, path: string): void {
     if (typeof value !== 'object' || value === null) return;
     this.paths.set(value, path);
-    if (Array.isArray(value)) value.forEach((v, i) => this.assign(v, `${path}${SEP}${i}`));
-    else for (const [k, v] of Object.entries(value)) this.assign(v, `${path}${SEP}${k}`);
+    // An array's entries are its indexes, as String writes them: the scan's item paths.
+    for (const [k, v] of Object.entries(value)) this.assign(v, `${path}${SEP}${k}`);
   }
 
   position(offset: number): Position {
     return positionAt((this.lineStarts ??= lineStartsOf(this.text)), offset);
   }
 
+  // (WeakMap and Map lookups answer undefined for a value they never stored, primitives included.)
   override of(node: unknown): Position | undefined {
     const known = super.of(node);
-    if (known || typeof node !== 'object' || node === null) return known;
-    const path = this.paths.get(node);
-    const offset = path === undefined ? undefined : this.nodeOffsets.get(path);
+    if (known) return known;
+    const offset = this.nodeOffsets.get(this.paths.get(node as object)!);
     return offset === undefined ? undefined : this.position(offset);
   }
 
   override child(node: unknown, key: string | number): Position | undefined {
     const known = super.child(node, key);
-    if (known || typeof node !== 'object' || node === null) return known;
-    const path = this.paths.get(node);
-    const offset = path === undefined ? undefined : this.childOffsets.get(`${path}${SEP}${String(key)}`);
+    if (known) return known;
+    // A node without a path looks up 'undefined…', which no path is (each is '' or starts with SEP).
+    const offset = this.childOffsets.get(`${this.paths.get(node as object)}${SEP}${String(key)}`);
     return offset === undefined ? undefined : this.position(offset);
   }
 }

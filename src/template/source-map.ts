@@ -26,14 +26,16 @@ export class SourceMap {
     entries.set(String(key), position);
   }
 
+  // (A WeakMap answers undefined for a value it never stored, primitives included.)
+
   /** Where a mapping or sequence starts. */
   of(node: unknown): Position | undefined {
-    return typeof node === 'object' && node !== null ? this.nodes.get(node) : undefined;
+    return this.nodes.get(node as object);
   }
 
   /** Where a mapping's key or a sequence's item starts. */
   child(node: unknown, key: string | number): Position | undefined {
-    return typeof node === 'object' && node !== null ? this.children.get(node)?.get(String(key)) : undefined;
+    return this.children.get(node as object)?.get(String(key));
   }
 }
 

@@ -287,6 +287,9 @@ describe('readYamlFast leaves to the full reader what it could answer differentl
     ['an empty tagged item', '- !Ref\n- 1\n'],
     ['an empty tagged node in a flow mapping', 'a: {k: !If , j: 1}\n'],
     ['a tag it does not know', 'a: !Nope x\n'],
+    ['an empty item', '- a\n-\n- b\n'],
+    ['an explicit key with no value', 'b: 1\n? a\nc: 2\n'],
+    ['an empty item in a nested list', 'a:\n  - [1]\n  -\n  - {b: 2}\n'],
   ])('%s (the full reader reads it)', (_, text) => {
     expect(readYamlFast(text)).toBeUndefined();
     expect(parseTemplateText(text, 't.yaml').ok).toBe(true);

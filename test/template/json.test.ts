@@ -69,6 +69,9 @@ describe('positions in a JSON template', () => {
 
   it('places every key where its quote opens, escaped keys included', () => {
     expect(map.child(root, 'Resources')).toEqual(at(2, 3));
+    expect(map.child(root.Resources.Task, 'Type')).toEqual(where('"Type"'));
+    expect(map.child(list[0], 'Name')).toEqual(where('"Name": "a,b'));
+    expect(map.child(list[0], 'a,b:c{d}[e]')).toBeUndefined();
     expect(map.child(root.Resources.Task, 'Properties')).toEqual(where('"Properties"'));
     expect(map.child(list[0], 'ReadonlyRootFilesystem')).toEqual(where('"ReadonlyRootFilesystem"'));
     expect(map.child(list[1], 'ReadonlyRootFilesystem')).toEqual(where('"ReadonlyRootFilesystem"', 0, 1));
@@ -144,6 +147,37 @@ describe('positions in compact JSON', () => {
   });
 });
 
+describe('positions of look-alike paths and of a bare value', () => {
+  it('a key that is two keys run together is its own place', () => {
+    const text = '{"ab": [1], "a": {"b": [2]}}';
+    const r = readJson(text);
+    const root = r.root as Record<string, any>;
+    expect(r.sourceMap.of(root.ab)).toEqual(at(1, 8));
+    expect(r.sourceMap.of(root.a.b)).toEqual(at(1, 24));
+    expect(r.sourceMap.child(root.a.b, 0)).toEqual(at(1, 25));
+    expect(r.sourceMap.child(root, 'ab')).toEqual(at(1, 2));
+  });
+
+  it.each([['"just a string"'], ['42'], ['true'], ['null']])('a .json file holding only %s reads as that value', (text) => {
+    const r = readJson(text);
+    expect(r.root).toStrictEqual(JSON.parse(text));
+    expect(r.sourceMap.of(r.root)).toBeUndefined();
+  });
+
+  it('blank lines before the document count as lines', () => {
+    const r = readJson('\n\r\n  {"a": [1]}');
+    expect(r.sourceMap.of(r.root)).toEqual(at(3, 3));
+    expect(r.sourceMap.child((r.root as any).a, 0)).toEqual(at(3, 10));
+  });
+
+  it('a line break between items is space, not an item', () => {
+    const r = readJson('[8\r\n,\r\n9, {"k":\r\n"v"}]');
+    expect(r.sourceMap.child(r.root, 1)).toEqual(at(3, 1));
+    expect(r.sourceMap.child(r.root, 2)).toEqual(at(3, 4));
+    expect(r.sourceMap.child(r.root, 3)).toBeUndefined();
+  });
+});
+
 describe('JSON that JSON.parse reads but a template must not have', () => {
   it.each([
     ['{"a": 1, "a": 2}', "duplicate mapping key 'a'", 1, 10],
@@ -154,6 +188,12 @@ describe('JSON that JSON.parse reads but a template must not have', () => {
     expect(parseTemplateText(text, 't.json')).toEqual({ ok: false, message, position: at(line, column) });
     // Whatever the file's name: the text is JSON.
     expect(parseTemplateText(text, 't.yaml')).toEqual({ ok: false, message, position: at(line, column) });
+  });
+
+  it('a value equal to a later key is a value', () => {
+    const r = readJson('{"Name": "Image", "Image": "Name", "List": ["List"]}');
+    expect(r.root).toStrictEqual({ Name: 'Image', Image: 'Name', List: ['List'] });
+    expect(r.sourceMap.child(r.root, 'Image')).toEqual(at(1, 19));
   });
 
   it('keys equal in other objects or only after escapes differ are fine', () => {

@@ -142,6 +142,10 @@ describe('reading JSON', () => {
     ['{"a": "\\q"}', 7, 'bad escape in string'],
     ['{"a": [1 2]}', 9, "expected ',' or ']'"],
     ['{"a": -}', 6, 'invalid number'],
+    ['[-a1]', 1, 'invalid number'],
+    ['{"a\\q": 1}', 3, 'bad escape in string'],
+    ['{"a": 1, "b\n": 2}', 11, 'control character in string'],
+    ['{"a": -.5}', 6, 'invalid number'],
     ['{"a": "open', 6, 'unterminated string'],
     // Inputs YAML reads without complaint, so its parser cannot place them (see json-error.ts).
     ['[1, 2,]', 6, 'unexpected character'],
@@ -356,6 +360,8 @@ describe('the full reader', () => {
     expect(full(`a: ${'{'.repeat(10_001)}`)).toEqual(refused);
     expect(full(`a: "${']'.repeat(10_001)}${'['.repeat(10_001)}"`)).toEqual(refused);
     expect(full(`a: "${'[]'.repeat(20_000)}"\n`)).toEqual({ ok: true, format: 'yaml', root: { a: '[]'.repeat(20_000) }, sourceMap: expect.anything() });
+    expect(full(`a: "${'{}'.repeat(20_000)}"\n`)).toEqual({ ok: true, format: 'yaml', root: { a: '{}'.repeat(20_000) }, sourceMap: expect.anything() });
+    expect(full(`a: "${'[}'.repeat(20_000)}"\n`)).toEqual({ ok: true, format: 'yaml', root: { a: '[}'.repeat(20_000) }, sourceMap: expect.anything() });
     // Under the raw limit, the reader's own depth limit speaks, with a place.
     expect(full(`${'['.repeat(10_000)}${']'.repeat(10_000)}`)).toEqual({ ok: false, message: `nesting deeper than ${LIMITS.maxDepth} levels`, position: { line: 1, column: 101 } });
   });
@@ -384,6 +390,14 @@ describe('the full reader', () => {
     expect(r.sourceMap.child(root.A['Fn::GetAtt'], 1)).toEqual({ line: 1, column: 13 });
     expect(r.sourceMap.child(root.A['Fn::GetAtt'], 2)).toBeUndefined();
     expect(r.sourceMap.child(root.B, 'Ref')).toEqual({ line: 2, column: 9 });
+  });
+
+  it('keeps the first place of a short form an alias repeats', () => {
+    const r = full('a: &x !Ref y\nb: *x\n') as ParsedTemplate;
+    const root = r.root as Record<string, any>;
+    expect(root).toStrictEqual({ a: { Ref: 'y' }, b: { Ref: 'y' } });
+    expect(r.sourceMap.of(root.b)).toEqual({ line: 1, column: 12 });
+    expect(r.sourceMap.child(root, 'b')).toEqual({ line: 2, column: 1 });
   });
 
   it('places an error inside what an alias expands to at the alias', () => {
