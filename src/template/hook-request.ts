@@ -43,13 +43,8 @@ export function toHookProperties(value: unknown): unknown {
   if (value instanceof Unresolved) return UNRESOLVED_PLACEHOLDER;
   if (Array.isArray(value)) return value.filter((v) => v !== NO_VALUE).map(toHookProperties);
   if (isRecord(value)) {
-    const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(value)) {
-      if (v === NO_VALUE || v === undefined) continue;
-      if (k === '__proto__') Object.defineProperty(out, k, { value: toHookProperties(v), enumerable: true, writable: true, configurable: true });
-      else out[k] = toHookProperties(v);
-    }
-    return out;
+    // Object.fromEntries defines own properties: a `__proto__` key stays a key.
+    return Object.fromEntries(Object.entries(value).flatMap(([k, v]) => (v === NO_VALUE || v === undefined ? [] : [[k, toHookProperties(v)]])));
   }
   return value;
 }

@@ -221,8 +221,9 @@ describe('Conditions, condition by condition', () => {
   Prefix: !Not ['truex']
   Suffix: !Not ['xfalse']
   Number: !Not [1]
+  List: !Not [['true']]
 `);
-    expect(values(c, ['T', 'F', 'Text', 'TextTrue', 'Word', 'Prefix', 'Suffix', 'Number'])).toEqual([true, false, true, true, undefined, undefined, undefined, undefined]);
+    expect(values(c, ['T', 'F', 'Text', 'TextTrue', 'Word', 'Prefix', 'Suffix', 'Number', 'List'])).toEqual([true, false, true, true, undefined, undefined, undefined, undefined, undefined]);
   });
 
   it('evaluates Fn::And and Fn::Or: decided by one value, open when a value is open, never decided with no operand', () => {

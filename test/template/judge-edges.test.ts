@@ -69,6 +69,12 @@ describe('where task definitions are found', () => {
     expect(findTaskDefinitions({ ok: true, format: 'json', root: loop, sourceMap: new SourceMap() }).map((s) => [s.logicalId, s.position])).toEqual([['Ta', { line: 1, column: 1 }]]);
   });
 
+  it('expands only Fn::ForEach:: keys: another entry shaped like a loop is no resource', () => {
+    const text = "Transform: AWS::LanguageExtensions\nResources:\n  Topic: {Type: AWS::SNS::Topic}\n  Looks: [X, [a], {'T${X}': {Type: 'AWS::ECS::TaskDefinition', Properties: {ContainerDefinitions: [{Name: a}]}}}]\n";
+    const result = validateTemplate(text);
+    expect([result.status, result.resources]).toEqual(['SKIP', []]);
+  });
+
   it('reads a Fn::ForEach:: key whose value is no list as an ordinary entry', () => {
     const text = 'Resources:\n  Fn::ForEach::Odd:\n    Type: AWS::ECS::TaskDefinition\n    Properties: {ContainerDefinitions: [{Name: a}]}\n  Fn::ForEach::Text: plain\n';
     expect(validateTemplate(text).resources.map((r) => [r.logicalId, r.status])).toEqual([['Fn::ForEach::Odd', 'FAIL']]);
