@@ -62,9 +62,10 @@ for (const file of files) {
     else if (m.status === 'Ignored') count.ignored++;
     else if (m.status === 'CompileError' || m.status === 'RuntimeError') count.errors++;
     const key = keyOf(file, m.mutatorName, code, replacement);
-    if (m.status !== 'Survived' && explained.has(key)) detectedAnyway.set(key, m.status);
+    if (m.status !== 'Survived' && m.status !== 'NoCoverage' && explained.has(key)) detectedAnyway.set(key, m.status);
     if (m.status === 'Survived' || m.status === 'NoCoverage') {
-      const why = m.status === 'Survived' ? explained.get(key) : undefined;
+      // Not covered counts as equivalent only where its entry says why no input can reach the code.
+      const why = explained.get(key);
       const row = { line: m.location.start.line, mutator: m.mutatorName, code, replacement, status: m.status };
       if (why) {
         used.add(key);
@@ -156,7 +157,7 @@ md.push(
 md.push('');
 md.push('## Equivalent mutants');
 md.push('');
-md.push('Each changes no behaviour a user can see; the reason is kept in `scripts/mutation-equivalents.json`.');
+md.push('Each changes no behaviour a user can see; the reason is kept in `scripts/mutation-equivalents.json`. A mutant no test reaches is listed here only when no input can reach its code (a safety check behind others that already hold), and says so.');
 for (const s of sections.filter((x) => x.equivalent.length > 0)) {
   md.push('');
   md.push(`### ${s.file}`);
