@@ -525,7 +525,7 @@ export function looksLikeTemplate(text: string): boolean {
 }
 
 /** Reads template text or bytes; a failure carries the message and position to print. */
-export function readTemplate(source: string | Uint8Array, fileName = ''): ParsedTemplate | { ok: false; error: TemplateError } {
+export function readTemplate(source: string | Uint8Array, fileName?: string): ParsedTemplate | { ok: false; error: TemplateError } {
   const text = templateText(source);
   if (typeof text !== 'string') return text;
   const parsed = parseTemplateText(text, fileName);

@@ -249,6 +249,7 @@ describe('given values checked against the declared parameters, as CloudFormatio
     ['((a)+)', 'aa'],
     ['(a(b)c)*', 'abcabc'],
     ['a+(b)+', 'aabb'],
+    ['(a+)b*', 'aabbb'],
     ['([+])+', '++'],
     ['([ab+])+', 'a+b'],
     ['[(]+', '(('],
