@@ -232,6 +232,14 @@ describe('reading JSON', () => {
     expect(parseTemplateText('{\n  "a": 1\n  "b": 2\n}')).toEqual({ ok: false, message: "invalid JSON: expected ',' or '}'", position: { line: 3, column: 3 } });
   });
 
+  it('reads as JSON only text that starts like JSON or a name that ends in .json', () => {
+    // A YAML scalar JSON.parse would accept is still YAML; .json inside a name is not its ending.
+    expect(parseTemplateText('"text"\n', 'a.yaml')).toMatchObject({ ok: true, format: 'yaml', root: 'text' });
+    expect(parseTemplateText('"text"\n', 'stack.json.yaml')).toMatchObject({ ok: true, format: 'yaml', root: 'text' });
+    expect(parseTemplateText('{Resources: {}}\n', 'stack.json.yaml')).toMatchObject({ ok: true, format: 'yaml', root: { Resources: {} } });
+    expect(parseTemplateText('Resources: {}\n', 'stack.JSON')).toMatchObject({ ok: false });
+  });
+
   it('reads a .template file that is JSON-looking but YAML as YAML', () => {
     const r = parseTemplateText("{a: 1, b: 'two'}", 'x.template');
     expect(r.ok && r.root).toEqual({ a: 1, b: 'two' });
