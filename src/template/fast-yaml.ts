@@ -1,10 +1,11 @@
 /**
  * The fast way to read a YAML template: js-yaml (about seven times faster than the yaml package on
  * real templates), with positions from its node listener. Used only when it can only give the same
- * answer as the full reader (src/template/parse.ts, on the yaml package): text without anchors or
- * aliases, which js-yaml reads without complaint, and whose every mapping and sequence the listener
- * accounts for. Anything else returns undefined and the full reader runs, with its limits, its
- * checks and the yaml parser's own words for errors.
+ * answer as the full reader (src/template/parse.ts, on the yaml package): text without anchors (so
+ * without aliases), explicit tags (`!!map`, `!<...>`) or directives, whose flow collections and
+ * quoted texts each fit on one line, which js-yaml reads without complaint, and whose every mapping
+ * and sequence the listener accounts for. Anything else returns undefined and the full reader runs,
+ * with its limits, its checks and the yaml parser's own words for errors.
  */
 import { CORE_SCHEMA, load, type LoadOptions, Type, type State } from 'js-yaml';
 import { LIMITS } from './limits';
@@ -22,22 +23,11 @@ const TAG_TYPES = ['Ref', 'Condition', ...FN_SHORT_FORMS].flatMap((short) => {
 const SCHEMA = CORE_SCHEMA.extend(TAG_TYPES);
 
 /**
- * Whether every mapping and sequence of the value is its own object. js-yaml returns an alias as the
- * very object it refers to; the full reader expands aliases within its limits (alias bombs), so a
- * document that uses one is left to it.
+ * Text left to the full reader before reading it: an explicit tag (js-yaml places a tagged node at
+ * its tag, the full reader at its value), a directive (`%TAG` can make any tag one), a tab in a
+ * line's indentation (which the full reader refuses and js-yaml often takes).
  */
-function unshared(root: unknown): boolean {
-  const seen = new Set<object>();
-  const stack: unknown[] = [root];
-  while (stack.length > 0) {
-    const v = stack.pop();
-    if (!isObject(v)) continue;
-    if (seen.has(v)) return false;
-    seen.add(v);
-    for (const child of Object.values(v)) stack.push(child);
-  }
-  return true;
-}
+const FULL_READER_TEXT = /(?:^|[\s[{,])![!<]|^%|^ *\t/m;
 
 class Unaccounted extends Error {}
 
@@ -128,7 +118,7 @@ class OffsetSourceMap extends SourceMap {
 
   /**
    * Starts recording a node's children (addChild), in place of any recorded before: only an alias
-   * reports a node twice, and a document with one is left to the full reader (see unshared).
+   * reports a node twice, and a document with an anchor is left to the full reader.
    */
   beginChildren(node: object): void {
     const e = this.entries.get(node)!;
@@ -175,8 +165,52 @@ class OffsetSourceMap extends SourceMap {
   }
 }
 
+/**
+ * Whether the lines of a flow collection or quoted text (from `at` to `end`, over several lines) are
+ * indented as the full reader requires and js-yaml does not check: past the block they are in (the
+ * yaml lexer's next indent), counted in spaces; a closing bracket that ends the collection may stand
+ * one space less. The bound is the lexer's, worked out from the first line, or more, never less:
+ * what passes here passes there.
+ */
+function indentedPastBlock(text: string, at: number, end: number): boolean {
+  const lineStart = text.lastIndexOf('\n', at - 1) + 1;
+  let p = lineStart;
+  while (text.charCodeAt(p) === 0x20) p++;
+  // The lexer's indent of the line so far, and (at most) the next indent it requires.
+  let value = p - lineStart;
+  let next = value;
+  // Each block indicator (`- `, `? `, `: `) requires the next lines past itself.
+  for (;;) {
+    const c = text.charCodeAt(p);
+    const after = text.charCodeAt(p + 1);
+    if ((c !== 0x2d && c !== 0x3f && c !== 0x3a) || (after !== 0x20 && after !== 0x09)) break;
+    next = value + 1;
+    let q = p + 1;
+    while (text.charCodeAt(q) === 0x20 || text.charCodeAt(q) === 0x09) q++;
+    value += q - p;
+    p = q;
+  }
+  // A key (or a tag) before the node: the key's colon requires the next lines past the key.
+  if (p < at) next = value + 1;
+  // At least one space: a line at the margin may end the document.
+  const bound = Math.max(next, 1);
+  for (let eol = text.indexOf('\n', at); eol !== -1 && eol < end; eol = text.indexOf('\n', eol + 1)) {
+    let q = eol + 1;
+    while (text.charCodeAt(q) === 0x20) q++;
+    const c = text.charCodeAt(q);
+    // Lines of spaces only count for nothing.
+    if (c === 0x0a || c === 0x0d) continue;
+    const indent = q - eol - 1;
+    if (indent >= bound) continue;
+    if (indent === bound - 1 && q === end - 1 && (c === 0x5d || c === 0x7d)) continue;
+    return false;
+  }
+  return true;
+}
+
 /** The template's values and positions, or undefined when the full reader must decide. */
 export function readYamlFast(text: string): { root: unknown; sourceMap: SourceMap } | undefined {
+  if (FULL_READER_TEXT.test(text)) return undefined;
   /** The listener opens a node before the spaces, line breaks and comments that precede it. */
   const contentStart = (offset: number): number => {
     let i = offset;
@@ -196,6 +230,15 @@ export function readYamlFast(text: string): { root: unknown; sourceMap: SourceMa
     let i = offset;
     while (i < text.length && !/\s/.test(text[i]!)) i++;
     return contentStart(i);
+  };
+  /** Flow collections and quoted texts over several lines, as start and end offsets, inner ones first. */
+  const multiLine: number[] = [];
+  const noteLines = (kind: string, start: number, end: number): void => {
+    const at = afterTag(contentStart(start));
+    const c = text.charCodeAt(at);
+    if (kind === 'scalar' ? c !== 0x22 && c !== 0x27 : c !== 0x5b && c !== 0x7b) return;
+    const eol = text.indexOf('\n', at);
+    if (eol !== -1 && eol < end) multiLine.push(at, end);
   };
   const map = new OffsetSourceMap(text);
   // The open nodes: where each starts, what closed under it so far (allocated on the first), and,
@@ -233,7 +276,11 @@ export function readYamlFast(text: string): { root: unknown; sourceMap: SourceMa
     let children: Kids = under.pop() ?? NONE;
     const onlyAt = firstAt.pop()!;
     const onlyKids = firstKids.pop();
-    const result = (state as State & { result: unknown }).result;
+    const { result, anchor, kind } = state as State & { result: unknown; anchor: string | null };
+    // js-yaml places an anchored node at its anchor, the full reader at its value; and without
+    // anchors there are no aliases (js-yaml returns an alias as the very object it names).
+    if (anchor !== null) throw new Unaccounted();
+    noteLines(kind, start, state.position);
     if (!isObject(result)) {
       // Where a scalar's parts are is never asked: only a mapping or sequence is a node's sole object child.
       report(result, start, 0, undefined);
@@ -307,8 +354,18 @@ export function readYamlFast(text: string): { root: unknown; sourceMap: SourceMa
     // Deep nesting is the full reader's to refuse, with its message: js-yaml 4.3 refuses nesting as
     // deep as its maxDepth (not in @types/js-yaml), so the fast reader stops one level short of it.
     const root = load(text, { schema: SCHEMA, listener, maxDepth: LIMITS.maxDepth } as LoadOptions);
-    // A star may be an alias (js-yaml closes every node it opened once load returns).
-    if (!text.includes('*') || unshared(root)) return { root: root === undefined ? null : root, sourceMap: map };
+    // The outermost of each nest decides: its lines include its inner ones'.
+    let outerStart = -1;
+    let outerEnd = -1;
+    for (let i = multiLine.length - 2; i >= 0; i -= 2) {
+      const at = multiLine[i]!;
+      const end = multiLine[i + 1]!;
+      if (at >= outerStart && end <= outerEnd) continue;
+      if (!indentedPastBlock(text, at, end)) return undefined;
+      outerStart = at;
+      outerEnd = end;
+    }
+    return { root: root === undefined ? null : root, sourceMap: map };
   } catch {
     // js-yaml's refusal, or Unaccounted.
   }

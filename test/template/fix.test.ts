@@ -658,7 +658,7 @@ describe('the re-check: a fix that would not read true is refused and nothing is
 });
 
 describe('odd shapes', () => {
-  it('the full reader reads the text: what it refuses is not fixed, even when the fast reader takes it', () => {
+  it('what the full reader refuses is not fixed (the fast reader leaves it to the full one)', () => {
     expect(refusal(task('        - {Image: x}: v\n          Name: a\n'))).toEqual({ message: 'a mapping key is not a plain value', line: 6, column: 11 });
     // A tab in a flow mapping's indentation.
     expect(refusal(task('        - {\n\t  Name: a}\n'))).toEqual({ message: 'invalid YAML: Flow map in block collection must be sufficiently indented and end with a }', line: 7, column: 4 });
