@@ -88,8 +88,12 @@ describe('the answer and the time the function has', () => {
   function hookWith(result: () => HandlerResult) {
     return createHook<null>({ targetNames: [TARGET], handlers: { CREATE_PRE_PROVISION: result }, parseConfiguration: () => null, logger: quiet });
   }
-  async function payloadAt(): Promise<string> {
-    server = http.createServer((_req, res) => res.writeHead(200).end('{"resourceProperties":{"Family":"web"}}'));
+  /** A payload server; `delayMs` holds each answer back, so a deadline already past cannot win a race with it. */
+  async function payloadAt(delayMs = 0): Promise<string> {
+    server?.close();
+    server = http.createServer((_req, res) => {
+      setTimeout(() => res.writeHead(200).end('{"resourceProperties":{"Family":"web"}}'), delayMs);
+    });
     await new Promise<void>((resolve) => server!.listen(0, '127.0.0.1', resolve));
     return `http://127.0.0.1:${(server.address() as import('node:net').AddressInfo).port}/payload`;
   }
@@ -136,6 +140,13 @@ describe('the answer and the time the function has', () => {
       }
     }
     expect(judged).toBe(4);
+    // A remaining time that is not a number of milliseconds gives the full 30 s, not a deadline already
+    // past: an answer that takes a moment still comes in time.
+    const slow = await payloadAt(150);
+    for (const left of [() => Number.NaN, () => Number.POSITIVE_INFINITY, () => Number.NEGATIVE_INFINITY]) {
+      await expect(hook.entrypoint(remote(slow), { getRemainingTimeInMillis: left })).resolves.toMatchObject({ hookStatus: 'SUCCESS' });
+    }
+    expect(judged).toBe(7);
   });
 });
 
