@@ -1,6 +1,7 @@
 // Bundles the Lambda handler and the CLI into self-contained files in dist/ (no node_modules at run time).
 import { build } from 'esbuild';
 import { mkdirSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { NODE_BUNDLE } from './esbuild-options.mjs';
@@ -92,8 +93,11 @@ const sdkTrimmed = {
     // The Encryption SDK's package names only its CommonJS build, whose index requires every keyring (the
     // hierarchical one brings a DynamoDB client) and the encrypt side; its ES module build, beside it,
     // lets esbuild keep only the decryptor and the KMS keyring the runtime imports.
+    // Found the way Node finds the package (from here upwards): Stryker's sandbox builds before it links
+    // node_modules into itself, and finds the project's by walking up.
+    const commonJs = createRequire(join(root, 'package.json')).resolve('@aws-crypto/client-node');
     b.onResolve({ filter: /^@aws-crypto\/client-node$/ }, () => ({
-      path: join(root, 'node_modules/@aws-crypto/client-node/build/module/src/index.js'),
+      path: join(dirname(commonJs), '..', '..', 'module', 'src', 'index.js'),
     }));
   },
 };
