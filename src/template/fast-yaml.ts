@@ -25,9 +25,11 @@ const SCHEMA = CORE_SCHEMA.extend(TAG_TYPES);
 /**
  * Text left to the full reader before reading it: an explicit tag (js-yaml places a tagged node at
  * its tag, the full reader at its value), a directive (`%TAG` can make any tag one), a tab in a
- * line's indentation (which the full reader refuses and js-yaml often takes).
+ * line's indentation or among the block indicators (`- `, `? `, `: `) that open it (the full
+ * reader refuses a tab in indentation, and after a dash before a tag: `-\t!Ref x`, `: -\t!Ref x`;
+ * js-yaml takes both).
  */
-const FULL_READER_TEXT = /(?:^|[\s[{,])![!<]|^%|^ *\t/m;
+const FULL_READER_TEXT = /(?:^|[\s[{,])![!<]|^%|^[ ?:-]*\t/m;
 
 class Unaccounted extends Error {}
 
@@ -179,14 +181,14 @@ function indentedPastBlock(text: string, at: number, end: number): boolean {
   // The lexer's indent of the line so far, and (at most) the next indent it requires.
   let value = p - lineStart;
   let next = value;
-  // Each block indicator (`- `, `? `, `: `) requires the next lines past itself.
+  // Each block indicator (`- `, `? `, `: `) requires the next lines past itself. (Never a tab
+  // among them: such a line leaves the text to the full reader, FULL_READER_TEXT.)
   for (;;) {
     const c = text.charCodeAt(p);
-    const after = text.charCodeAt(p + 1);
-    if ((c !== 0x2d && c !== 0x3f && c !== 0x3a) || (after !== 0x20 && after !== 0x09)) break;
+    if ((c !== 0x2d && c !== 0x3f && c !== 0x3a) || text.charCodeAt(p + 1) !== 0x20) break;
     next = value + 1;
     let q = p + 1;
-    while (text.charCodeAt(q) === 0x20 || text.charCodeAt(q) === 0x09) q++;
+    while (text.charCodeAt(q) === 0x20) q++;
     value += q - p;
     p = q;
   }

@@ -3,7 +3,7 @@
  * SourceMap. Never throws: every problem becomes a ParseFailure with, for YAML, the parser's own words
  * (cut where they would quote the input, which may hold secrets) and, where known, a position.
  */
-import { isAlias, isMap, isNode, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node, type YAMLError } from 'yaml';
+import { isAlias, isMap, isScalar, LineCounter, parseDocument, type Document, type Node, type YAMLError } from 'yaml';
 import { locateJsonError } from './json-error';
 import { readYamlFast } from './fast-yaml';
 import { JsonScanError, JsonSourceMap } from './json-source-map';
@@ -87,12 +87,15 @@ class Walker {
     readonly map: SourceMap,
   ) {}
 
-  pos(offset: number | undefined): Position {
-    const { line, col } = this.lines.linePos(offset ?? 0);
+  pos(offset: number): Position {
+    const { line, col } = this.lines.linePos(offset);
     return { line, column: col };
   }
 
-  /** A short form on a scalar (`{Ref: x}`, `{"Fn::GetAtt": [a, b]}`, two levels at most): all where its value is. */
+  /**
+   * A scalar's value: a short form on a scalar (`{Ref: x}`, `{"Fn::GetAtt": [a, b]}`, two levels at
+   * most) is placed, with its parts, where its value is; text, numbers and null have no place.
+   */
   private locateTagValue(value: unknown, position: Position): void {
     if (typeof value !== 'object' || value === null) return;
     this.map.set(value, position);
@@ -102,9 +105,13 @@ class Walker {
     }
   }
 
-  walk(node: unknown, depth: number, fallback: Position): unknown {
-    if (node === null || node === undefined) return null;
-    const at = (node as Node).range ? this.pos((node as Node).range![0]) : fallback;
+  /**
+   * Every node the yaml composer places in a document or collection has a range (the composer reads
+   * each one's end itself); a missing value (`? a`, `b:`, an empty document) is null.
+   */
+  walk(node: Node | null, depth: number): unknown {
+    if (node === null) return null;
+    const at = this.pos(node.range![0]);
     if (depth > LIMITS.maxDepth) throw new ReadError(`nesting deeper than ${LIMITS.maxDepth} levels`, at);
     if (++this.nodes > LIMITS.maxNodes) {
       throw new ReadError(`more than ${LIMITS.maxNodes} values once aliases are expanded (an alias bomb?)`, at);
@@ -115,7 +122,7 @@ class Walker {
       if (!target) throw new ReadError('an alias refers to no anchor defined before it', at);
       if (this.active.has(target)) throw new ReadError('an alias refers to a collection that contains it', at);
       try {
-        return this.walk(target, depth + 1, at);
+        return this.walk(target, depth + 1);
       } catch (error) {
         // Point at the alias in the text, not inside what it expands to.
         if (error instanceof ReadError) throw new ReadError(error.message, at);
@@ -124,7 +131,7 @@ class Walker {
     }
     if (isScalar(node)) {
       const value = node.value;
-      if (typeof value === 'object' && value !== null) this.locateTagValue(value, at);
+      this.locateTagValue(value, at);
       return value;
     }
     if (isMap(node)) {
@@ -133,31 +140,29 @@ class Walker {
       this.map.set(out, at);
       for (const pair of node.items) {
         const key = pair.key;
-        const keyAt = isNode(key) && key.range ? this.pos(key.range[0]) : at;
+        const keyAt = this.pos((key as Node).range![0]);
         if (!isScalar(key)) throw new ReadError('a mapping key is not a plain value', keyAt);
         const name = key.value === null ? '' : String(key.value);
         if (Object.prototype.hasOwnProperty.call(out, name)) {
           throw new ReadError(`duplicate mapping key '${safeName(name)}'`, keyAt);
         }
-        put(out, name, this.walk(pair.value, depth + 1, keyAt));
+        put(out, name, this.walk(pair.value as Node | null, depth + 1));
         this.map.setChild(out, name, keyAt);
       }
       this.active.delete(node);
       return out;
     }
-    if (isSeq(node)) {
-      this.active.add(node);
-      const out: unknown[] = [];
-      this.map.set(out, at);
-      node.items.forEach((item, i) => {
-        const itemAt = (item as Node | null)?.range ? this.pos((item as Node).range![0]) : at;
-        out.push(this.walk(item, depth + 1, itemAt));
-        this.map.setChild(out, i, itemAt);
-      });
-      this.active.delete(node);
-      return out;
-    }
-    return null;
+    // A sequence: the only kind of node left.
+    this.active.add(node);
+    const out: unknown[] = [];
+    this.map.set(out, at);
+    node.items.forEach((item, i) => {
+      const itemAt = this.pos((item as Node).range![0]);
+      out.push(this.walk(item as Node, depth + 1));
+      this.map.setChild(out, i, itemAt);
+    });
+    this.active.delete(node);
+    return out;
   }
 }
 
@@ -225,7 +230,7 @@ export function parseTemplateText(text: string, name = '', options: { readonly f
       if (first === '{' || first === '[') return jsonFailure(text);
       return yamlFailure(error, walker);
     }
-    const root = walker.walk(doc.contents, 0, { line: 1, column: 1 });
+    const root = walker.walk(doc.contents, 0);
     return { ok: true, format, root, sourceMap: walker.map };
   } catch (error) {
     if (error instanceof ReadError) return { ok: false, message: error.message, position: error.position };

@@ -219,6 +219,11 @@ describe('readYamlFast reads a plain template as the full reader does', () => {
     ['exclamation marks in text', "a: 'Hello!!'\nb: 'x!<y'\nc: \"Congratulations!</h2>\"\n"],
     ['tabs inside a line', 'a: [1,\t2]\nb: {c: 1,\n  d:\t2}\n'],
     ['tabs before values, keys and items', 'a:\tb\nc: {d:\t1}\ne:\t{f: 1}\ng: [\t1, {\th: 2}]\ni:\t[1]\n'],
+    ['per cents, at the start of a text too', 'a: 100%\nb: "%x"\n'],
+    ['a flow sequence over lines that ends the text without a line break', 'a: [1,\n 2]'],
+    ['a flow sequence with an empty CRLF line inside', 'a: [1,\r\n\r\n 2]\r\n'],
+    ['a flow sequence under a key that starts with a dash, closed at the margin', '-a: [\n]\n'],
+    ['a flow sequence in nested items, indented past the inner dash', '  - - [ # c\n     1]\n'],
   ])('%s', (_, text) => {
     expectSameAsFull(text);
   });
@@ -352,6 +357,13 @@ describe('readYamlFast leaves to the full reader what it could answer differentl
     ['a quoted text indented by a tab', 'a: "x\n\ty"\n'],
     ['a single-quoted text indented by a tab', "a: 'x\n\ty'\n"],
     ['a quoted text under a short form not indented', 'a: !Sub "x\ny"\n'],
+    ['a quoted text in nested items indented to the outer dash only', '- - "\n  "\n'],
+    ['a flow sequence in an item of an explicit value, closed at the margin', '? x\n: - [\n]\n'],
+    ['a quoted text at the margin, before one indented past it', '- "q\nr"\n- "q\n r"\n'],
+    // js-yaml takes these; the full reader counts the tab as indentation.
+    ['a tab after a dash, before a short form', '-\t!Ref x\n'],
+    ['a space and a tab after nested dashes, before a short form', 'x:\n  - - \t!GetAtt a.b\n'],
+    ['a tab after a dash in an explicit value, before a short form', '? x\n: -\t!Sub [1, 2]\n'],
   ])('%s (the full reader refuses it in its own words)', (_, text) => {
     expect(readYamlFast(text)).toBeUndefined();
     expect(parseTemplateText(text, 't.yaml').ok).toBe(false);
@@ -369,8 +381,9 @@ describe('readYamlFast leaves to the full reader what it could answer differentl
 });
 
 describe('readYamlFast never answers differently from the full reader', () => {
-  // Lines made of the pieces where the two parsers have disagreed: indentation in spaces and tabs,
-  // flow collections and quoted texts split over lines, anchors, aliases, tags, comments.
+  // Lines made of the pieces where the two parsers have disagreed: indentation in spaces and tabs
+  // (a tab after a dash too), flow collections and quoted texts split over lines, anchors, aliases,
+  // tags, comments.
   const indent = fc.oneof(
     { weight: 4, arbitrary: fc.constantFrom('', '  ', '    ') },
     { weight: 1, arbitrary: fc.constantFrom(' ', '\t', ' \t', '  \t', '     ') },
@@ -384,10 +397,13 @@ describe('readYamlFast never answers differently from the full reader', () => {
   );
   const key = fc.oneof(
     { weight: 4, arbitrary: fc.constantFrom('a', 'b', 'c', '"k"', '- a', '- ') },
-    { weight: 1, arbitrary: fc.constantFrom('? a', ':', '[k]', 'a\t') },
+    { weight: 1, arbitrary: fc.constantFrom('? a', ':', '[k]', 'a\t', '-\t') },
   );
   const line = fc.oneof(
-    { weight: 4, arbitrary: fc.tuple(indent, key, value).map(([i, k, v]) => `${i}${k}${k.endsWith(' ') || k === ':' ? ' ' : ': '}${v}`) },
+    {
+      weight: 4,
+      arbitrary: fc.tuple(indent, key, value).map(([i, k, v]) => `${i}${k}${k.endsWith(' ') || k === ':' ? ' ' : k === '-\t' ? '' : ': '}${v}`),
+    },
     { weight: 1, arbitrary: fc.tuple(indent, value).map(([i, v]) => `${i}${v}`) },
   );
   const text = fc.array(line, { minLength: 1, maxLength: 6 }).map((lines) => `${lines.join('\n')}\n`);

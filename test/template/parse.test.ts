@@ -224,6 +224,8 @@ describe('reading JSON', () => {
     ['', 'unexpected end of input', 1, 1],
     ['{\n  "a": [\n    1,\n  ]\n}', 'unexpected character', 4, 3],
     ['{\r\n  "a": 1,\r\n  "b": tru\r\n}', 'unexpected character', 3, 8],
+    ['{"a": 1]', "expected ',' or '}'", 1, 8],
+    ['[1}', "expected ',' or ']'", 1, 3],
   ])('keeps a .json file as strict as JSON.parse where YAML would read it: %j', (text, message, line, column) => {
     expect(parseTemplateText(text, 'x.json')).toEqual({ ok: false, message: `invalid JSON: ${message}`, position: { line, column } });
   });
@@ -265,6 +267,36 @@ describe('bad input is an error, never a crash', () => {
       status: 'ERROR',
       error: { message: `more than ${LIMITS.maxNodes} values once aliases are expanded (an alias bomb?)`, line: 2, column: expect.any(Number) },
       resources: [],
+    });
+  });
+
+  it('reads exactly as many aliases as the limit allows, and refuses the next at its place', () => {
+    const aliases = (n: number) => `a: &a 1\nb: [${'*a,'.repeat(n - 1)}*a]\n`;
+    const r = parseTemplateText(aliases(LIMITS.maxAliases)) as ParsedTemplate;
+    expect(r.ok).toBe(true);
+    expect((r.root as { b: unknown[] }).b).toEqual(Array.from({ length: LIMITS.maxAliases }, () => 1));
+    // `b: [` then three characters per alias: the one past the limit starts at column 5 + 3 * limit.
+    expect(parseTemplateText(aliases(LIMITS.maxAliases + 1))).toEqual({
+      ok: false,
+      message: `more than ${LIMITS.maxAliases} aliases`,
+      position: { line: 2, column: 5 + 3 * LIMITS.maxAliases },
+    });
+  });
+
+  it('reads exactly as many values as the node limit allows, and refuses the next at its place', () => {
+    // The root (1), a's list (1 + 998), b's list (1) whose 998 aliases each count themselves and a's
+    // list again (1000 each), and c's list (1 + n): 1,000,001 + n values.
+    const items = (n: number) => Array.from({ length: n }, () => '1').join(',');
+    const text = (n: number) => `a: &a [${items(998)}]\nb: [${Array.from({ length: 998 }, () => '*a').join(',')}]\nc: [${items(n)}]\n`;
+    expect(LIMITS.maxNodes).toBe(1_000_000);
+    const r = parseTemplateText(text(998)) as ParsedTemplate;
+    expect(r.ok).toBe(true);
+    expect((r.root as { c: unknown[] }).c).toHaveLength(998);
+    // `c: [` then two characters per item: the 999th starts at column 5 + 2 * 998.
+    expect(parseTemplateText(text(999))).toEqual({
+      ok: false,
+      message: `more than ${LIMITS.maxNodes} values once aliases are expanded (an alias bomb?)`,
+      position: { line: 3, column: 5 + 2 * 998 },
     });
   });
 
@@ -366,6 +398,9 @@ describe('the full reader', () => {
     const refused = { ok: false, message: `nesting deeper than ${LIMITS.maxDepth} levels` };
     expect(full(`${'['.repeat(10_001)}${']'.repeat(10_001)}`)).toEqual(refused);
     expect(full(`a: ${'{'.repeat(10_001)}`)).toEqual(refused);
+    // Whatever lies between the brackets: only a closing bracket ends a level.
+    expect(full(`a: ${'[ '.repeat(10_001)}`)).toEqual(refused);
+    expect(full(`a: ${'{a: '.repeat(10_001)}`)).toEqual(refused);
     expect(full(`a: "${']'.repeat(10_001)}${'['.repeat(10_001)}"`)).toEqual(refused);
     expect(full(`a: "${'[]'.repeat(20_000)}"\n`)).toEqual({ ok: true, format: 'yaml', root: { a: '[]'.repeat(20_000) }, sourceMap: expect.anything() });
     expect(full(`a: "${'{}'.repeat(20_000)}"\n`)).toEqual({ ok: true, format: 'yaml', root: { a: '{}'.repeat(20_000) }, sourceMap: expect.anything() });
