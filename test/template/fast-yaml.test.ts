@@ -332,6 +332,14 @@ describe('readYamlFast leaves to the full reader what it could answer differentl
     expect(parseTemplateText(text, 't.yaml').ok).toBe(true);
   });
 
+  it('a short form that ends the text, with no line break after it', () => {
+    for (const text of ['a: !Ref', 'a: [!GetAtt', '- !Sub']) {
+      expect(readYamlFast(text)).toBeUndefined();
+    }
+    expect(parseTemplateText('a: !Ref', 't.yaml')).toMatchObject({ ok: true, root: { a: { Ref: '' } } });
+    expect(parseTemplateText('a: 1\nb: !Ref x', 't.yaml')).toMatchObject({ ok: true, root: { a: 1, b: { Ref: 'x' } } });
+  });
+
   it('an empty tagged node is the empty string to the full reader', () => {
     expect(parseTemplateText('a: !Ref\nb: !GetAtt\nc: [!If ]\n', 't.yaml')).toMatchObject({
       ok: true,
