@@ -168,8 +168,9 @@ export class Delivery {
       if (metrics.status === 'rejected') this.platformLog.warn('Metric delivery failed', { reason: reasonOf(metrics.reason) });
       if (logs.status === 'rejected') {
         this.platformLog.warn('Log delivery failed', { reason: reasonOf(logs.reason) });
-        // deliverLogs fails only with the AwsCallError of a call (callWithin's; the checks of its code rethrow it as it is).
-        if (!signal.aborted) await this.deliverLogFailureMetric((logs.reason as AwsCallError).code, calls).catch(() => undefined);
+        // A call's failure is an AwsCallError (callWithin's) and names its code; anything else is counted as 'Error'.
+        const type = logs.reason instanceof AwsCallError ? logs.reason.code : 'Error';
+        if (!signal.aborted) await this.deliverLogFailureMetric(type, calls).catch(() => undefined);
       }
     } catch {
       // Delivery must never change the answer.

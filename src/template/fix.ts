@@ -101,7 +101,7 @@ function containerEntries(parsed: ParsedTemplate, options: ValidateOptions): { e
             if (!isRecord(entry) || intrinsicOf(entry)) return;
             const position = parsed.sourceMap.of(entry) ?? site.position;
             if (suppressed) {
-              if (verdictOf(entry) !== 'ok') left.push({ ...describe(site, entry, index, position, resolver), passes: true, why: 'suppressed by Metadata guard SuppressedRules (--allow-suppressions)' });
+              if (verdictOf(entry).kind !== 'ok') left.push({ ...describe(site, entry, index, position, resolver), passes: true, why: 'suppressed by Metadata guard SuppressedRules (--allow-suppressions)' });
               return;
             }
             entries.push({ site, entry, index, position });
@@ -140,19 +140,22 @@ function describe(site: TaskDefinitionSite, entry: Record<string, unknown>, inde
   };
 }
 
-/** 'ok' (it reads true), 'missing' or 'replace' (the fix to make), or why the container is left alone. */
-function verdictOf(entry: Record<string, unknown>): string {
-  if (!Object.prototype.hasOwnProperty.call(entry, KEY)) return 'missing';
+/** What the fixer does with one container: nothing (it reads true), an edit, or leave it and say why. */
+type Verdict = { readonly kind: 'ok' } | { readonly kind: 'fix'; readonly replace: boolean } | { readonly kind: 'leave'; readonly why: string };
+
+function verdictOf(entry: Record<string, unknown>): Verdict {
+  if (!Object.prototype.hasOwnProperty.call(entry, KEY)) return { kind: 'fix', replace: false };
   const v = entry[KEY];
-  if (v === true || (typeof v === 'string' && v.toLowerCase() === 'true')) return 'ok';
-  if (v === false || v === null || (typeof v === 'string' && v.toLowerCase() === 'false')) return 'replace';
-  if (intrinsicOf(v)) return `set by ${intrinsicOf(v)![0]}: change the value it comes from`;
-  return 'ReadonlyRootFilesystem is neither true nor false: set it by hand';
+  if (v === true || (typeof v === 'string' && v.toLowerCase() === 'true')) return { kind: 'ok' };
+  if (v === false || v === null || (typeof v === 'string' && v.toLowerCase() === 'false')) return { kind: 'fix', replace: true };
+  if (intrinsicOf(v)) return { kind: 'leave', why: `set by ${intrinsicOf(v)![0]}: change the value it comes from` };
+  return { kind: 'leave', why: 'ReadonlyRootFilesystem is neither true nor false: set it by hand' };
 }
 
 /**
  * The yaml node of every mapping, by the offset where it starts. The text was read without error by
- * the full reader, with these options, or is JSON (which is YAML): this parse has no errors to check.
+ * the full reader with these options (or by the fast reader, which reads only texts the full reader
+ * reads alike), or is JSON (which is YAML): this parse has no errors to check.
  */
 function mapsByOffset(text: string): Map<number, YAMLMap> {
   const doc = parseDocument(text, { prettyErrors: false, uniqueKeys: false, customTags: CLOUDFORMATION_TAGS });
@@ -274,12 +277,12 @@ function plan(text: string, parsed: ParsedTemplate, options: ValidateOptions): P
       continue;
     }
     const verdict = verdictOf(e.entry);
-    if (verdict === 'ok') {
+    if (verdict.kind === 'ok') {
       literalTrue++;
       continue;
     }
-    if (verdict !== 'missing' && verdict !== 'replace') {
-      left.push({ ...info, why: verdict });
+    if (verdict.kind === 'leave') {
+      left.push({ ...info, why: verdict.why });
       continue;
     }
     const map = maps.get(starts[e.position.line - 1]! + e.position.column - 1);
@@ -292,7 +295,7 @@ function plan(text: string, parsed: ParsedTemplate, options: ValidateOptions): P
       continue;
     }
     done.add(map);
-    const edit = editFor(map, verdict === 'replace', text, eol);
+    const edit = editFor(map, verdict.replace, text, eol);
     if (typeof edit === 'string') left.push({ ...info, why: edit });
     else {
       edits.push(edit);
@@ -310,9 +313,7 @@ function plan(text: string, parsed: ParsedTemplate, options: ValidateOptions): P
 export function fixTemplate(source: string, options: ValidateOptions = {}): FixResult {
   const text = source.charCodeAt(0) === 0xfeff ? source.slice(1) : source;
   const bom = text === source ? '' : '\ufeff';
-  // The full reader: its positions are those of the yaml nodes the edits are made in (the fast
-  // reader places a mapping with an anchor or tag in front at that anchor or tag).
-  const parsed = parseTemplateText(text, options.fileName, { fullReader: true });
+  const parsed = parseTemplateText(text, options.fileName);
   if (!parsed.ok) return { ok: false, error: { message: parsed.message, ...(parsed.position ?? {}) } };
   const before = plan(text, parsed, options);
   if (before.edits.length === 0) return { ok: true, text: source, edits: [], fixed: [], left: before.left };

@@ -373,7 +373,8 @@ export function judgeTaskDefinition(site: TaskDefinitionSite, sourceMap: SourceM
 
     const entries: { key: unknown; used: Set<string>; position: Position; unresolved?: Unresolved }[] = [];
     const view: unknown[] = [];
-    const names: string[] = [];
+    // How many containers of this list so far had each name: the nth "app" is the same container in every branch.
+    const seen = new Map<string, number>();
     if (Array.isArray(list)) {
       list.forEach((raw, i) => {
         const used = new Set(usedList);
@@ -394,8 +395,9 @@ export function judgeTaskDefinition(site: TaskDefinitionSite, sourceMap: SourceM
         // A named container is the same container in every branch that defines it.
         let key: unknown = nodeKey;
         if (typeof name === 'string' && name !== '') {
-          key = `name:${names.filter((n) => n === name).length}:${name}`;
-          names.push(name);
+          const nth = seen.get(name) ?? 0;
+          seen.set(name, nth + 1);
+          key = `name:${nth}:${name}`;
         }
         entries.push({
           key,
