@@ -110,6 +110,13 @@ md.push(
     : `- **The parts ran on different commits** (${parts.map((p) => `${p.name}: \`${p.run.commit}\``).join(', ')}): this report describes no single commit; re-run every part on one`,
 );
 md.push(`- In parts, each with its own files, suites and incremental results (\`scripts/mutation.mjs\`: PARTS)${missing.length ? `; **not run: ${missing.join(', ')}** (its files have no score here)` : ''}`);
+if (missing.length === 0 && commits.length === 1) {
+  const total = parts.reduce((sum, p) => sum + p.run.seconds, 0);
+  const scratch = parts.every((p) => !p.run.incrementalFrom);
+  md.push(
+    `- Whole run: ${Math.round(total / 60)} min (${parts.map((p) => `${p.name} ${Math.round(p.run.seconds / 60)} min`).join(', ')}), ${scratch ? 'every part from scratch (no earlier results)' : 'some parts incremental (below)'}`,
+  );
+}
 const leftOut = parts[0].run.leftOut ?? {};
 if (Object.keys(leftOut).length) {
   md.push(`- Left out of every part (\`stryker.config.mjs\` LEFT_OUT): a mutant only these could kill counts as surviving`);
