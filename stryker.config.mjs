@@ -47,8 +47,8 @@ export default {
       setupFilesAfterEnv: ['<rootDir>/test/support/mutation-relay.ts'],
       // Loads only the test files that cover the active mutant.
       filter: '<rootDir>/scripts/mutation-filter.cjs',
-      // Fastest files first; once one fails, its remaining tests are skipped (testEnvironment) and the
-      // remaining files are not loaded (runner).
+      // Likeliest killers first; once one fails, its remaining tests are skipped (testEnvironment) and
+      // the remaining files are not loaded (runner).
       testSequencer: `${root}/scripts/mutation-sequencer.cjs`,
       runner: `${root}/scripts/mutation-runner.cjs`,
       // Stryker wraps the environment and resolves its path without <rootDir>.
@@ -64,7 +64,10 @@ export default {
   incrementalFile: `${out}/incremental.json`,
   // event-recorder: one file per mutant under <part>/events as soon as it is judged, so the
   // survivors of a long run can be worked on while it runs.
-  reporters: ['json', 'progress', 'clear-text', 'event-recorder'],
+  // mutation-plan: which mutants are explained equivalents, and each mutant's file, for the test
+  // runner processes (scripts/mutation-plan-reporter.mjs).
+  appendPlugins: [`${root}/scripts/mutation-plan-reporter.mjs`],
+  reporters: ['json', 'progress', 'clear-text', 'event-recorder', 'mutation-plan'],
   eventReporter: { baseDir: `${out}/events` },
   jsonReporter: { fileName: `${out}/mutation.json` },
   clearTextReporter: { allowColor: false, logTests: false, reportScoreTable: true },

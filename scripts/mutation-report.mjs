@@ -1,8 +1,9 @@
 // Turns the JSON reports of the run's parts (reports/mutation/parts/<part>/mutation.json) and their
 // facts (run.json beside each, written by scripts/mutation.mjs) into guide/MUTATION.md and
 // guide/mutation.json. A surviving mutant counts as equivalent only where
-// scripts/mutation-equivalents.json explains it, keyed by file, mutator, original code and
-// replacement, so explanations outlive re-runs and line shifts.
+// scripts/mutation-equivalents.json explains it, keyed by file, mutator, original code, replacement
+// and the text of its lines (scripts/mutation-plan.cjs), so explanations outlive re-runs and line
+// shifts but never cover the same change elsewhere in the file.
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -10,6 +11,9 @@ import { fileURLToPath } from 'node:url';
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const read = (path) => JSON.parse(readFileSync(join(root, path), 'utf8'));
 import { PARTS } from './mutation.mjs';
+import plan from './mutation-plan.cjs';
+
+const { entryKey, lineOf, mutantKey, originalOf } = plan;
 
 const parts = Object.keys(PARTS)
   .map((name) => ({ name, dir: `reports/mutation/parts/${name}` }))
@@ -32,44 +36,38 @@ const commits = [...new Set(parts.map((p) => p.run.commit))];
 const equivalents = read('scripts/mutation-equivalents.json');
 
 const squash = (code) => code.replace(/\s+/g, ' ').trim();
-const keyOf = (file, mutator, original, replacement) => JSON.stringify([file, mutator, squash(original), squash(replacement)]);
-const explained = new Map(equivalents.map((e) => [keyOf(e.file, e.mutator, e.original, e.replacement), e]));
+const explained = new Map(equivalents.map((e) => [entryKey(e), e]));
 const used = new Set();
 /** Explained mutants that did not survive this run, with their status (e.g. a Timeout on a busy machine). */
 const detectedAnyway = new Map();
 
-/** The source text a mutant replaces (Stryker's locations are 1-based lines and columns). */
-function original(source, { start, end }) {
-  const lines = source.split('\n');
-  if (start.line === end.line) return lines[start.line - 1].slice(start.column - 1, end.column - 1);
-  return [lines[start.line - 1].slice(start.column - 1), ...lines.slice(start.line, end.line - 1), lines[end.line - 1].slice(0, end.column - 1)].join('\n');
-}
-
 const files = Object.keys(report.files).sort();
 const summary = {};
 const sections = [];
-const total = { killed: 0, timedOut: 0, survived: 0, noCoverage: 0, equivalent: 0, ignored: 0, errors: 0 };
+const total = { killed: 0, timedOut: 0, survived: 0, noCoverage: 0, equivalent: 0, ignored: 0, errors: 0, notRerun: 0 };
 for (const file of files) {
   const { source, mutants } = report.files[file];
   const count = { killed: 0, timedOut: 0, survived: 0, noCoverage: 0, equivalent: 0, ignored: 0, errors: 0 };
   const equivalent = [];
   const open = [];
   for (const m of [...mutants].sort((a, b) => a.location.start.line - b.location.start.line || a.location.start.column - b.location.start.column)) {
-    const code = original(source, m.location);
+    const code = originalOf(source, m.location);
     const replacement = m.replacement ?? '';
     if (m.status === 'Killed') count.killed++;
     else if (m.status === 'Timeout') count.timedOut++;
     else if (m.status === 'Ignored') count.ignored++;
     else if (m.status === 'CompileError' || m.status === 'RuntimeError') count.errors++;
-    const key = keyOf(file, m.mutatorName, code, replacement);
+    const key = mutantKey(file, source, m);
     if (m.status !== 'Survived' && m.status !== 'NoCoverage' && explained.has(key)) detectedAnyway.set(key, m.status);
     if (m.status === 'Survived' || m.status === 'NoCoverage') {
       // Not covered counts as equivalent only where its entry says why no input can reach the code.
       const why = explained.get(key);
-      const row = { line: m.location.start.line, mutator: m.mutatorName, code, replacement, status: m.status };
+      const row = { line: m.location.start.line, text: lineOf(source, m.location), mutator: m.mutatorName, code, replacement, status: m.status };
       if (why) {
         used.add(key);
         count.equivalent++;
+        // Survived without a test: the run trusted its explanation (scripts/mutation-plan-reporter.mjs).
+        if (m.status === 'Survived' && m.testsCompleted === 0) total.notRerun++;
         equivalent.push({ ...row, why: why.why });
       } else {
         count[m.status === 'Survived' ? 'survived' : 'noCoverage']++;
@@ -89,7 +87,7 @@ for (const file of files) {
     equivalent: count.equivalent,
     timedOut: count.timedOut,
   };
-  for (const k of Object.keys(total)) total[k] += count[k];
+  for (const k of Object.keys(count)) total[k] += count[k];
   sections.push({ file, count, score, raw, equivalent, open });
 }
 
@@ -117,6 +115,11 @@ if (missing.length === 0 && commits.length === 1) {
     `- Whole run: ${Math.round(total / 60)} min (${parts.map((p) => `${p.name} ${Math.round(p.run.seconds / 60)} min`).join(', ')}), ${scratch ? 'every part from scratch (no earlier results)' : 'some parts incremental (below)'}`,
   );
 }
+md.push(
+  total.notRerun === 0
+    ? '- Explained equivalents ran their tests like every other mutant, and each survived unless listed under "Explanations that matched no survivor"'
+    : `- Explained equivalents: ${total.notRerun} of the ${total.equivalent} below ran no test in this run (their explanation matched the mutant exactly, so their tests would only have shown again that they survive); \`npm run mutation -- --verify-equivalents\` runs their tests too`,
+);
 const leftOut = parts[0].run.leftOut ?? {};
 if (Object.keys(leftOut).length) {
   md.push(`- Left out of every part (\`stryker.config.mjs\` LEFT_OUT): a mutant only these could kill counts as surviving`);
@@ -179,10 +182,10 @@ if (open.length === 0) md.push('None.', '');
 for (const s of open) {
   md.push(`### ${s.file}`);
   md.push('');
-  for (const o of s.open) md.push(`- line ${o.line}, ${o.mutator} (${o.status === 'NoCoverage' ? 'no coverage' : 'survived'}): ${inline(o.code)} → ${inline(o.replacement)}`);
+  for (const o of s.open) md.push(`- line ${o.line}, ${o.mutator} (${o.status === 'NoCoverage' ? 'no coverage' : 'survived'}): ${inline(o.code)} → ${inline(o.replacement)} in ${inline(o.text)}`);
   md.push('');
 }
-const stale = equivalents.filter((e) => files.includes(e.file) && !used.has(keyOf(e.file, e.mutator, e.original, e.replacement)));
+const stale = equivalents.filter((e) => files.includes(e.file) && !used.has(entryKey(e)));
 if (stale.length > 0) {
   md.push('## Explanations that matched no survivor');
   md.push('');
@@ -191,7 +194,7 @@ if (stale.length > 0) {
   );
   md.push('');
   for (const e of stale) {
-    const status = detectedAnyway.get(keyOf(e.file, e.mutator, e.original, e.replacement));
+    const status = detectedAnyway.get(entryKey(e));
     md.push(`- ${e.file}, ${e.mutator}: ${inline(e.original)} → ${inline(e.replacement)} (${status ? `this run: ${status}` : 'no such mutant in this run'})`);
   }
   md.push('');
@@ -212,9 +215,9 @@ md.push('');
 md.push('- During a run, `reports/mutation/parts/<part>/events/` holds every mutant\'s result as soon as it is judged (Stryker\'s event recorder), so survivors can be worked on before the run ends.');
 md.push('- Re-runs are incremental: `reports/mutation/parts/<part>/incremental.json` (git-ignored, so each machine keeps its own and branches never conflict over it) keeps every mutant\'s result, and only mutants whose code or covering tests changed run again. One file per part, so re-running one part keeps the others\' results. A clean clone starts from nothing and reproduces the scores.');
 md.push('- End-to-end suites count. Stryker builds `dist/` once per run from the instrumented sources (`scripts/mutation-build.mjs`), so every mutant is in the bundle behind a run-time switch: suites that load `dist/handlers.js` in jest switch it on like the sources, and bundles run in child processes (the CLI, Lambda stdout and canary suites) learn the active mutant through a file and report what they covered (`test/support/mutation-relay.ts`).');
-md.push('- Speed: the core part makes two passes: the unit suites and the end-to-end suites that load the bundle in jest kill most mutants quickly, then every suite runs only on what they left alive. The template part makes one pass of its own in-process suites, `test/template` (its mutants are many, and the command-line suites start a process per case). Within a pass a mutant runs only the tests that cover it, and jest loads only the test files that hold them (`scripts/mutation-filter.cjs`), fastest first; once one fails, the rest of its file is skipped and the files after it are not loaded (`scripts/mutation-sequencer.cjs`, `scripts/mutation-environment.cjs`, `scripts/mutation-runner.cjs`). A property test that fails stops there, without shrinking its counterexample. The slowest robustness and packaging suites are left out (listed above, with why). What a test file runs outside its tests is credited to that file\'s tests rather than to the whole suite. There is no TypeScript checker (it starved the test runners on 2 cores): a mutant that would not compile runs as JavaScript and is judged on its behaviour.');
+md.push('- Speed: the core part makes two passes: the unit suites and the end-to-end suites that load the bundle in jest kill most mutants quickly, then every suite runs only on what they left alive. The template part makes one pass of its own in-process suites, `test/template` (its mutants are many, and the command-line suites start a process per case). Within a pass a mutant runs only the tests that cover it, and jest loads only the test files that hold them (`scripts/mutation-filter.cjs`), likeliest killers first (the files that killed the same source file\'s earlier mutants, then the files named after it, then the fastest); once one fails, the rest of its file is skipped and the files after it are not loaded (`scripts/mutation-sequencer.cjs`, `scripts/mutation-environment.cjs`, `scripts/mutation-runner.cjs`). An explained equivalent runs no test: it survives by its explanation, and its tests, which all pass, are the costliest of all (`scripts/mutation-plan-reporter.mjs`). A property test that fails stops there, without shrinking its counterexample. The slowest robustness and packaging suites are left out (listed above, with why). What a test file runs outside its tests is credited to that file\'s tests rather than to the whole suite. There is no TypeScript checker (it starved the test runners on 2 cores): a mutant that would not compile runs as JavaScript and is judged on its behaviour.');
 md.push('- Stryker 9.6 is the newest line that runs on Node 20, which the project supports (10.x needs Node 22).');
-md.push('- A survivor that changes no behaviour gets an entry in `scripts/mutation-equivalents.json`: `file`, `mutator`, `original` and `replacement` as this page shows them, and `why`. It then counts as equivalent, outside the score.');
+md.push('- A survivor that changes no behaviour gets an entry in `scripts/mutation-equivalents.json`: `file`, `mutator`, `original`, `replacement` and `line` (the text of its lines) as this page shows them, and `why`. It then counts as equivalent, outside the score, and later runs do not run its tests.');
 md.push('');
 writeFileSync(join(root, 'guide', 'MUTATION.md'), md.join('\n'));
 writeFileSync(join(root, 'guide', 'mutation.json'), `${JSON.stringify(summary, null, 2)}\n`);

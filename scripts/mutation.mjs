@@ -7,6 +7,8 @@
 //   --mutate <globs>  within the part, only these files
 //   --tests <folders> within the part, one pass over the suites in these folders only
 //   --first <folders> within a two-pass part, the first pass's suites; `none` makes one pass of every suite
+//   --verify-equivalents  run the tests of explained equivalents too (otherwise they run none:
+//                     scripts/mutation-plan-reporter.mjs), to check that each still survives; implies --force
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -54,6 +56,10 @@ async function main(args) {
   const mutate = take('--mutate') ?? take('-m');
   const tests = take('--tests');
   const first = take('--first');
+  const verifyAt = args.indexOf('--verify-equivalents');
+  const verify = verifyAt >= 0;
+  // Incremental results would keep the explained equivalents' earlier runs without tests.
+  if (verify) args.splice(verifyAt, 1, ...(args.includes('--force') ? [] : ['--force']));
   const leftOut = (await import('../stryker.config.mjs')).LEFT_OUT;
   for (const name of chosen.length > 0 ? chosen : Object.keys(PARTS)) {
     const part = PARTS[name];
@@ -62,6 +68,7 @@ async function main(args) {
       tests: tests ?? (first === undefined ? part.tests : null),
       first: tests ? null : first === 'none' ? null : (first ?? part.first),
       leftOut,
+      verify,
       args,
     });
   }
@@ -74,7 +81,7 @@ function fail(message) {
   process.exit(2);
 }
 
-function runPart(name, { mutate, tests, first, leftOut, args }) {
+function runPart(name, { mutate, tests, first, leftOut, verify, args }) {
   const dir = join(root, 'reports', 'mutation', 'parts', name);
   mkdirSync(dir, { recursive: true });
   const run = {
@@ -88,6 +95,8 @@ function runPart(name, { mutate, tests, first, leftOut, args }) {
     tests,
     // Suites left out of every mutation run (stryker.config.mjs says why).
     leftOut,
+    // Whether explained equivalents ran their tests (--verify-equivalents) or none.
+    verifiedEquivalents: verify,
     stryker: createRequire(import.meta.url)('@stryker-mutator/core/package.json').version,
     node: process.version,
     startedAt: new Date().toISOString(),
@@ -103,7 +112,7 @@ function runPart(name, { mutate, tests, first, leftOut, args }) {
   const stryker = join(root, 'node_modules', '@stryker-mutator', 'core', 'bin', 'stryker.js');
   const started = Date.now();
   const pass = (passArgs, passTests) => {
-    const env = { ...process.env, MUTATION_PART: name };
+    const env = { ...process.env, MUTATION_PART: name, MUTATION_VERIFY_EQUIVALENTS: verify ? '1' : '0' };
     if (passTests) env.MUTATION_TESTS = passTests;
     else delete env.MUTATION_TESTS;
     console.log(`\nnpm run mutation: part ${name}, ${mutate}, ${passTests ? `suites under ${passTests}` : 'every suite'}`);
