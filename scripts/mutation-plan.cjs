@@ -18,17 +18,27 @@ function lineOf(source, { start, end }) {
   return squash(source.split('\n').slice(start.line - 1, end.line).join('\n'));
 }
 
-/**
- * An explanation in scripts/mutation-equivalents.json matches a mutant by file, mutator, the code it
- * replaces, its replacement and the lines it is on, so that it outlives line shifts but never covers
- * the same change somewhere else in the file.
- */
-function keyOf(file, mutator, original, replacement, line) {
-  return JSON.stringify([file, mutator, squash(original), squash(replacement), squash(line)]);
+/** Which occurrence of the replaced code on its first line the mutant is (1 for the first). */
+function nthOf(source, location) {
+  const line = source.split('\n')[location.start.line - 1];
+  const first = originalOf(source, location).split('\n')[0];
+  let nth = 0;
+  for (let at = line.indexOf(first); at >= 0 && at <= location.start.column - 1; at = line.indexOf(first, at + 1)) nth++;
+  return nth;
 }
 
-const mutantKey = (file, source, mutant) => keyOf(file, mutant.mutatorName, originalOf(source, mutant.location), mutant.replacement ?? '', lineOf(source, mutant.location));
-const entryKey = (entry) => keyOf(entry.file, entry.mutator, entry.original, entry.replacement, entry.line);
+/**
+ * An explanation in scripts/mutation-equivalents.json matches a mutant by file, mutator, the code it
+ * replaces, its replacement, the lines it is on and which occurrence on them it is (`nth`, when not
+ * the first), so that it outlives line shifts but never covers the same change elsewhere.
+ */
+function keyOf(file, mutator, original, replacement, line, nth) {
+  return JSON.stringify([file, mutator, squash(original), squash(replacement), squash(line), nth]);
+}
+
+const mutantKey = (file, source, mutant) =>
+  keyOf(file, mutant.mutatorName, originalOf(source, mutant.location), mutant.replacement ?? '', lineOf(source, mutant.location), nthOf(source, mutant.location));
+const entryKey = (entry) => keyOf(entry.file, entry.mutator, entry.original, entry.replacement, entry.line, entry.nth ?? 1);
 
 /** Where a part's plan is written: beside its reports, in the project (not in Stryker's sandbox). */
 function planFile(projectRoot, part) {
@@ -70,4 +80,4 @@ function namedAfter(file, testPath) {
   return name.startsWith(`${stem}.`) || name.startsWith(`${stem}-`);
 }
 
-module.exports = { entryKey, killsIn, mutantKey, mutantPlan, namedAfter, noteKill, lineOf, originalOf, planFile };
+module.exports = { entryKey, killsIn, mutantKey, mutantPlan, namedAfter, noteKill, lineOf, nthOf, originalOf, planFile };

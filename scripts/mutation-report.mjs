@@ -13,7 +13,7 @@ const read = (path) => JSON.parse(readFileSync(join(root, path), 'utf8'));
 import { PARTS } from './mutation.mjs';
 import plan from './mutation-plan.cjs';
 
-const { entryKey, lineOf, mutantKey, originalOf } = plan;
+const { entryKey, lineOf, mutantKey, nthOf, originalOf } = plan;
 
 const parts = Object.keys(PARTS)
   .map((name) => ({ name, dir: `reports/mutation/parts/${name}` }))
@@ -62,7 +62,7 @@ for (const file of files) {
     if (m.status === 'Survived' || m.status === 'NoCoverage') {
       // Not covered counts as equivalent only where its entry says why no input can reach the code.
       const why = explained.get(key);
-      const row = { line: m.location.start.line, text: lineOf(source, m.location), mutator: m.mutatorName, code, replacement, status: m.status };
+      const row = { line: m.location.start.line, text: lineOf(source, m.location), nth: nthOf(source, m.location), mutator: m.mutatorName, code, replacement, status: m.status };
       if (why) {
         used.add(key);
         count.equivalent++;
@@ -182,7 +182,7 @@ if (open.length === 0) md.push('None.', '');
 for (const s of open) {
   md.push(`### ${s.file}`);
   md.push('');
-  for (const o of s.open) md.push(`- line ${o.line}, ${o.mutator} (${o.status === 'NoCoverage' ? 'no coverage' : 'survived'}): ${inline(o.code)} → ${inline(o.replacement)} in ${inline(o.text)}`);
+  for (const o of s.open) md.push(`- line ${o.line}, ${o.mutator} (${o.status === 'NoCoverage' ? 'no coverage' : 'survived'}): ${inline(o.code)} → ${inline(o.replacement)} in ${inline(o.text)}${o.nth > 1 ? ` (occurrence ${o.nth} on the line: \`"nth": ${o.nth}\`)` : ''}`);
   md.push('');
 }
 const stale = equivalents.filter((e) => files.includes(e.file) && !used.has(entryKey(e)));
@@ -217,7 +217,7 @@ md.push('- Re-runs are incremental: `reports/mutation/parts/<part>/incremental.j
 md.push('- End-to-end suites count. Stryker builds `dist/` once per run from the instrumented sources (`scripts/mutation-build.mjs`), so every mutant is in the bundle behind a run-time switch: suites that load `dist/handlers.js` in jest switch it on like the sources, and bundles run in child processes (the CLI, Lambda stdout and canary suites) learn the active mutant through a file and report what they covered (`test/support/mutation-relay.ts`).');
 md.push('- Speed: the core part makes two passes: the unit suites and the end-to-end suites that load the bundle in jest kill most mutants quickly, then every suite runs only on what they left alive. The template part makes one pass of its own in-process suites, `test/template` (its mutants are many, and the command-line suites start a process per case). Within a pass a mutant runs only the tests that cover it, and jest loads only the test files that hold them (`scripts/mutation-filter.cjs`), likeliest killers first (the files that killed the same source file\'s earlier mutants, then the files named after it, then the fastest); once one fails, the rest of its file is skipped and the files after it are not loaded (`scripts/mutation-sequencer.cjs`, `scripts/mutation-environment.cjs`, `scripts/mutation-runner.cjs`). An explained equivalent runs no test: it survives by its explanation, and its tests, which all pass, are the costliest of all (`scripts/mutation-plan-reporter.mjs`). A property test that fails stops there, without shrinking its counterexample. The slowest robustness and packaging suites are left out (listed above, with why). What a test file runs outside its tests is credited to that file\'s tests rather than to the whole suite. There is no TypeScript checker (it starved the test runners on 2 cores): a mutant that would not compile runs as JavaScript and is judged on its behaviour.');
 md.push('- Stryker 9.6 is the newest line that runs on Node 20, which the project supports (10.x needs Node 22).');
-md.push('- A survivor that changes no behaviour gets an entry in `scripts/mutation-equivalents.json`: `file`, `mutator`, `original`, `replacement` and `line` (the text of its lines) as this page shows them, and `why`. It then counts as equivalent, outside the score, and later runs do not run its tests.');
+md.push('- A survivor that changes no behaviour gets an entry in `scripts/mutation-equivalents.json`: `file`, `mutator`, `original`, `replacement`, `line` (the text of its lines) and, when the same code occurs more than once on them, `nth` (which occurrence) as this page shows them, and `why`. It then counts as equivalent, outside the score, and later runs do not run its tests.');
 md.push('');
 writeFileSync(join(root, 'guide', 'MUTATION.md'), md.join('\n'));
 writeFileSync(join(root, 'guide', 'mutation.json'), `${JSON.stringify(summary, null, 2)}\n`);

@@ -13,6 +13,7 @@ interface Entry {
   original: string;
   replacement: string;
   line: string;
+  nth?: number;
   why: string;
 }
 interface Location {
@@ -24,6 +25,7 @@ interface Plan {
   mutantKey(file: string, source: string, mutant: { mutatorName: string; replacement?: string; location: Location }): string;
   originalOf(source: string, location: Location): string;
   lineOf(source: string, location: Location): string;
+  nthOf(source: string, location: Location): number;
   namedAfter(file: string, testPath: string): boolean;
 }
 
@@ -39,7 +41,7 @@ describe('scripts/mutation-equivalents.json', () => {
     expect(e.file).toMatch(/^src\/(policy\/|template\/|runtime\/|handlers\.ts$)/);
     const source = squash(readFileSync(join(root, e.file), 'utf8'));
     expect(source).toContain(squash(e.line));
-    expect(squash(e.line)).toContain(squash(e.original));
+    expect(squash(e.line).split(squash(e.original)).length - 1).toBeGreaterThanOrEqual(e.nth ?? 1);
     expect(e.why.length).toBeGreaterThan(40);
   });
 
@@ -71,6 +73,19 @@ describe('scripts/mutation-plan.cjs', () => {
     expect(plan.mutantKey('src/x.ts', source, mutant(1))).toBe(plan.entryKey(entry));
     expect(plan.mutantKey('src/x.ts', source, mutant(3))).not.toBe(plan.entryKey(entry));
     expect(plan.mutantKey('src/x.ts', `// a line above\n${source}`, mutant(2))).toBe(plan.entryKey(entry));
+  });
+
+  it('tells apart the same change made twice on one line', () => {
+    const line = 'while (i + 1 < text.length && ok(text[i + 1])) i++;';
+    const first: Location = { start: { line: 1, column: 8 }, end: { line: 1, column: 13 } };
+    const second: Location = { start: { line: 1, column: 39 }, end: { line: 1, column: 44 } };
+    expect([plan.originalOf(line, first), plan.originalOf(line, second)]).toEqual(['i + 1', 'i + 1']);
+    expect([plan.nthOf(line, first), plan.nthOf(line, second)]).toEqual([1, 2]);
+    const entry: Entry = { file: 'src/x.ts', mutator: 'ArithmeticOperator', original: 'i + 1', replacement: 'i - 1', line, why: '' };
+    const mutant = (location: Location) => plan.mutantKey('src/x.ts', line, { mutatorName: 'ArithmeticOperator', replacement: 'i - 1', location });
+    expect(mutant(first)).toBe(plan.entryKey(entry));
+    expect(mutant(second)).not.toBe(plan.entryKey(entry));
+    expect(mutant(second)).toBe(plan.entryKey({ ...entry, nth: 2 }));
   });
 
   it('names the test files after their source file', () => {
