@@ -13,7 +13,7 @@ function originalOf(source, { start, end }) {
   return [lines[start.line - 1].slice(start.column - 1), ...lines.slice(start.line, end.line - 1), lines[end.line - 1].slice(0, end.column - 1)].join('\n');
 }
 
-/** The whole lines a mutant is on: tells apart the same change made at two places in a file. */
+/** The whole lines a mutant is on: tells apart the same change made on lines of other text. */
 function lineOf(source, { start, end }) {
   return squash(source.split('\n').slice(start.line - 1, end.line).join('\n'));
 }
@@ -30,7 +30,8 @@ function nthOf(source, location) {
 /**
  * An explanation in scripts/mutation-equivalents.json matches a mutant by file, mutator, the code it
  * replaces, its replacement, the lines it is on and which occurrence on them it is (`nth`, when not
- * the first), so that it outlives line shifts but never covers the same change elsewhere.
+ * the first), so that it outlives line shifts and covers the same change elsewhere only on a line
+ * of the same text.
  */
 function keyOf(file, mutator, original, replacement, line, nth) {
   return JSON.stringify([file, mutator, squash(original), squash(replacement), squash(line), nth]);
