@@ -22,7 +22,6 @@ class MutationPlanReporter {
     const explained = new Set(JSON.parse(readFileSync(join(root, 'scripts', 'mutation-equivalents.json'), 'utf8')).map(entryKey));
     const sources = new Map();
     const mutants = {};
-    let skipped = 0;
     for (const { plan, mutant } of mutantPlans) {
       if (plan !== 'Run') continue;
       const file = relative(root, mutant.fileName);
@@ -30,17 +29,16 @@ class MutationPlanReporter {
       // Stryker plans with 0-based lines and columns; its reports (and explanations) are 1-based.
       const { start, end } = mutant.location;
       const location = { start: { line: start.line + 1, column: start.column + 1 }, end: { line: end.line + 1, column: end.column + 1 } };
-      const skip = !verify && explained.has(mutantKey(file, source, { ...mutant, location }));
-      if (skip) skipped++;
-      mutants[mutant.id] = { file, skip };
+      mutants[mutant.id] = { file, skip: !verify && explained.has(mutantKey(file, source, { ...mutant, location })) };
     }
     const path = planFile(root, process.env.MUTATION_PART);
     mkdirSync(dirname(path), { recursive: true });
-    writeFileSync(path, JSON.stringify({ verify, skipped, mutants }));
+    writeFileSync(path, JSON.stringify({ mutants }));
+    const planned = Object.values(mutants);
     console.log(
       verify
-        ? `mutation plan: ${Object.keys(mutants).length} mutants to test, explained equivalents included (--verify-equivalents)`
-        : `mutation plan: ${Object.keys(mutants).length} mutants to test; ${skipped} explained equivalents run no test (--verify-equivalents runs them)`,
+        ? `mutation plan: ${planned.length} mutants to test, explained equivalents included (--verify-equivalents)`
+        : `mutation plan: ${planned.length} mutants to test; ${planned.filter((m) => m.skip).length} explained equivalents run no test (--verify-equivalents runs them)`,
     );
   }
 }

@@ -81,4 +81,4 @@ function namedAfter(file, testPath) {
   return name.startsWith(`${stem}.`) || name.startsWith(`${stem}-`);
 }
 
-module.exports = { entryKey, killsIn, mutantKey, mutantPlan, namedAfter, noteKill, lineOf, nthOf, originalOf, planFile };
+module.exports = { entryKey, killsIn, lineOf, mutantKey, mutantPlan, namedAfter, noteKill, nthOf, originalOf, planFile, squash };

@@ -1,9 +1,9 @@
 // Turns the JSON reports of the run's parts (reports/mutation/parts/<part>/mutation.json) and their
 // facts (run.json beside each, written by scripts/mutation.mjs) into guide/MUTATION.md and
 // guide/mutation.json. A surviving mutant counts as equivalent only where
-// scripts/mutation-equivalents.json explains it, keyed by file, mutator, original code, replacement
-// and the text of its lines (scripts/mutation-plan.cjs), so explanations outlive re-runs and line
-// shifts but never cover the same change elsewhere in the file.
+// scripts/mutation-equivalents.json explains it, keyed as scripts/mutation-plan.cjs says (file,
+// mutator, code, replacement, the text of its lines and which occurrence on them), so explanations
+// outlive re-runs and line shifts.
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -13,7 +13,7 @@ const read = (path) => JSON.parse(readFileSync(join(root, path), 'utf8'));
 import { PARTS } from './mutation.mjs';
 import plan from './mutation-plan.cjs';
 
-const { entryKey, lineOf, mutantKey, nthOf, originalOf } = plan;
+const { entryKey, lineOf, mutantKey, nthOf, originalOf, squash } = plan;
 
 const parts = Object.keys(PARTS)
   .map((name) => ({ name, dir: `reports/mutation/parts/${name}` }))
@@ -35,7 +35,6 @@ const missing = Object.keys(PARTS).filter((name) => !parts.some((p) => p.name ==
 const commits = [...new Set(parts.map((p) => p.run.commit))];
 const equivalents = read('scripts/mutation-equivalents.json');
 
-const squash = (code) => code.replace(/\s+/g, ' ').trim();
 const explained = new Map(equivalents.map((e) => [entryKey(e), e]));
 const used = new Set();
 /** Explained mutants that did not survive this run, with their status (e.g. a Timeout on a busy machine). */
@@ -47,7 +46,7 @@ const sections = [];
 const total = { killed: 0, timedOut: 0, survived: 0, noCoverage: 0, equivalent: 0, ignored: 0, errors: 0, notRerun: 0 };
 for (const file of files) {
   const { source, mutants } = report.files[file];
-  const count = { killed: 0, timedOut: 0, survived: 0, noCoverage: 0, equivalent: 0, ignored: 0, errors: 0 };
+  const count = { killed: 0, timedOut: 0, survived: 0, noCoverage: 0, equivalent: 0, ignored: 0, errors: 0, notRerun: 0 };
   const equivalent = [];
   const open = [];
   for (const m of [...mutants].sort((a, b) => a.location.start.line - b.location.start.line || a.location.start.column - b.location.start.column)) {
@@ -67,7 +66,7 @@ for (const file of files) {
         used.add(key);
         count.equivalent++;
         // Survived without a test: the run trusted its explanation (scripts/mutation-plan-reporter.mjs).
-        if (m.status === 'Survived' && m.testsCompleted === 0) total.notRerun++;
+        if (m.status === 'Survived' && m.testsCompleted === 0) count.notRerun++;
         equivalent.push({ ...row, why: why.why });
       } else {
         count[m.status === 'Survived' ? 'survived' : 'noCoverage']++;

@@ -95,8 +95,6 @@ function runPart(name, { mutate, tests, first, leftOut, verify, args }) {
     tests,
     // Suites left out of every mutation run (stryker.config.mjs says why).
     leftOut,
-    // Whether explained equivalents ran their tests (--verify-equivalents) or none.
-    verifiedEquivalents: verify,
     stryker: createRequire(import.meta.url)('@stryker-mutator/core/package.json').version,
     node: process.version,
     startedAt: new Date().toISOString(),

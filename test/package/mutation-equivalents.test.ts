@@ -1,6 +1,6 @@
 /**
  * The explanations of equivalent mutants (scripts/mutation-equivalents.json) name code that exists,
- * each at one place: a mutation run trusts them and runs no test for the mutants they match
+ * each entry once: a mutation run trusts them and runs no test for the mutants they match
  * (scripts/mutation-plan-reporter.mjs), so one that matched a killable mutant would hide it.
  */
 import { readFileSync } from 'node:fs';
