@@ -1,5 +1,5 @@
-# One bundle (dist/handlers.js and what it loads from beside it: dist/network.js, dist/stack.js, and
-# dist/decrypt.js, which the network half loads for encrypted credentials), three ways in:
+# One bundle (dist/handlers.js and what it loads from beside it: dist/network.js, dist/stack.js,
+# dist/models.js, and dist/decrypt.js, which the network half loads for encrypted credentials), three ways in:
 # - `cfn submit` runs the buildCommand of .rpdk-config (`make`) with " TypeFunction" appended,
 #   then zips build/TypeFunction/ as ResourceProvider.zip: no SAM, no Docker.
 # - `sam build` (for `sam local` and `cfn test`) runs build-<LogicalId> with ARTIFACTS_DIR set.
@@ -19,6 +19,7 @@ build-TypeFunction build-TestEntrypoint: artifacts-dir bundle
 	cp "$(BUNDLE_DIR)/network.js" "$(ARTIFACTS_DIR)/dist/network.js"
 	cp "$(BUNDLE_DIR)/decrypt.js" "$(ARTIFACTS_DIR)/dist/decrypt.js"
 	cp "$(BUNDLE_DIR)/stack.js" "$(ARTIFACTS_DIR)/dist/stack.js"
+	cp "$(BUNDLE_DIR)/models.js" "$(ARTIFACTS_DIR)/dist/models.js"
 
 artifacts-dir:
 	@test -n "$(ARTIFACTS_DIR)" || { echo "ARTIFACTS_DIR is not set: sam build sets it; or run make TypeFunction" >&2; exit 1; }

@@ -98,7 +98,34 @@ function machine() {
 // 1. Cold start (and 4. peak RSS): fresh processes, interleaved, rotating the order every round.
 
 /** The hook owner's log groups the delivery variants write to, one each so their counts stay apart. */
-const DELIVERY_GROUPS = { hookDeliveryPlain: 'bench-delivery-plain', hookDeliveryKms: 'bench-delivery-kms' };
+const DELIVERY_GROUPS = {
+  hookDeliveryPlain: 'bench-delivery-plain',
+  hookDeliveryKms: 'bench-delivery-kms',
+  hookDeliveryPlain22: 'bench-delivery-plain-node22',
+  hookDeliveryKms22: 'bench-delivery-kms-node22',
+};
+
+/**
+ * Lambda runs the hook on nodejs22.x, the official Node.js 22 build; this machine's node may be another build
+ * (Debian's links libnode as a shared library and boots several times slower, which flatters every ratio to it).
+ * The npm package node@22 installs the official binary from the registry (as `npm run test:node22` does): the cold
+ * variants run on it too, in the same rounds. Without it, the report says why and the bench exits non-zero.
+ */
+function lambdaRuntime() {
+  const r = spawnSync('npx', ['-y', 'node@22', '-p', 'JSON.stringify([process.execPath, process.version, process.versions.v8])'], {
+    cwd: root,
+    env: childEnv,
+    encoding: 'utf8',
+    timeout: 180_000,
+  });
+  try {
+    const [bin, version, v8] = JSON.parse(r.stdout.trim().split('\n').pop());
+    if (r.status === 0 && /^v22\./.test(version) && existsSync(bin)) return { bin, version, v8, source: 'npm package node@22 (the official Linux x64 binary)' };
+  } catch {
+    // reported below
+  }
+  return { why: `\`npx -y node@22\` did not give a Node.js 22 binary (exit ${r.status}${r.error ? `, ${r.error.message}` : ''}): ${String(r.stderr ?? '').trim().split('\n').pop()?.slice(0, 200) ?? ''}` };
+}
 
 /**
  * Whether the plugin library's main module can load here: it requires AWS SDK v2, an optional peer the
@@ -112,7 +139,7 @@ function libraryLoads() {
  * The cold variants; the hook children are file scripts, as the Lambda runtime loads a handler file.
  * With `delivery` (moto up, credentials encrypted), two more: the same request with the delivery fields.
  */
-function coldVariants(delivery) {
+function coldVariants(delivery, node22) {
   const plain = join(work, 'request-plain.json');
   const configured = join(work, 'request-configured.json');
   writeFileSync(plain, JSON.stringify(hookRequest(4)));
@@ -133,15 +160,35 @@ function coldVariants(delivery) {
     ...(delivery ? deliveryVariants(delivery, hook) : []),
     // In-process figures only (its wall time is not reported): what node:crypto and process.stdout cost.
     { id: 'parts', label: 'node:crypto and process.stdout alone', args: [join(root, 'bench/cold-parts.cjs')], partsOnly: true },
+    ...(node22?.bin ? lambdaRuntimeVariants(node22, delivery, hook, plain, configured) : []),
+  ];
+}
+
+/** The same variants on Node.js 22 (ids ending in 22), each judged against bare Node.js 22. */
+function lambdaRuntimeVariants(node22, delivery, hook, plain, configured) {
+  const on22 = { bin: node22.bin, runtime: 'node22', ref: 'bare22', refFile: 'bareFile22' };
+  return [
+    { ...on22, id: 'bare22', label: 'bare node: `node -e ""` (the reference)', args: ['-e', ''] },
+    { ...on22, id: 'bareFile22', label: 'bare node running a file script that only reports its clock', args: [join(root, 'bench/cold-empty.cjs')], reports: true },
+    { ...on22, id: 'hook22', label: 'hook bundle answering one request, no configuration', args: [hook, HANDLERS, plain], expect: expectedStatus(4), request: plain },
+    {
+      ...on22,
+      id: 'hookConfigured22',
+      label: 'hook bundle answering one request, configuration present (models loaded)',
+      args: [hook, HANDLERS, configured],
+      expect: expectedStatus(4, { configured: true }),
+      request: configured,
+    },
+    ...(delivery ? deliveryVariants(delivery, hook, '22').map((v) => ({ ...v, ...on22 })) : []),
   ];
 }
 
 /** The two delivery variants: plain credentials (local tooling) and KMS-encrypted ones (CloudFormation). */
-function deliveryVariants(delivery, hook) {
+function deliveryVariants(delivery, hook, suffix = '') {
   const env = { ...lambdaEnv, ...functionEnv(delivery.endpoint) };
   return [
-    ['hookDeliveryPlain', 'hook bundle answering one request with log delivery, plain credentials', undefined],
-    ['hookDeliveryKms', 'hook bundle answering one request with log delivery, KMS-encrypted credentials (as CloudFormation sends them)', delivery.encrypted],
+    [`hookDeliveryPlain${suffix}`, 'hook bundle answering one request with log delivery, plain credentials', undefined],
+    [`hookDeliveryKms${suffix}`, 'hook bundle answering one request with log delivery, KMS-encrypted credentials (as CloudFormation sends them)', delivery.encrypted],
   ].map(([id, label, encrypted]) => {
     const request = join(work, `request-${id}.json`);
     writeFileSync(request, JSON.stringify(withDelivery(hookRequest(4), DELIVERY_GROUPS[id], encrypted)));
@@ -176,7 +223,7 @@ function coldStart(variants) {
     const ms = {};
     for (let k = 0; k < variants.length; k++) {
       const v = variants[(r + k) % variants.length];
-      const res = run(process.execPath, v.args, { stdio: ['ignore', 'pipe', 'pipe'], env: v.env ?? lambdaEnv });
+      const res = run(v.bin ?? process.execPath, v.args, { stdio: ['ignore', 'pipe', 'pipe'], env: v.env ?? lambdaEnv });
       if (res.status !== 0) throw new Error(`cold start ${v.id} exited ${res.status}: ${res.stderr.slice(0, 500)}`);
       checkDelivered(v, res.stdout);
       if (v.delivers) v.deliveries += 1;
@@ -200,41 +247,30 @@ function coldStart(variants) {
     for (const v of variants) {
       if (v.partsOnly) continue;
       v.samples.push(ms[v.id]);
-      v.pairedBare.push(ms[v.id] / ms.bare);
-      v.pairedBareFile.push(ms[v.id] / ms.bareFile);
+      v.pairedBare.push(ms[v.id] / ms[v.ref ?? 'bare']);
+      v.pairedBareFile.push(ms[v.id] / ms[v.refFile ?? 'bareFile']);
     }
   }
-  const bare = summarize(variants[0].samples).median;
-  const bareFile = summarize(variants[1].samples).median;
+  // Each variant against the bare node of its own runtime.
+  const byId = Object.fromEntries(variants.map((v) => [v.id, v]));
+  const medianOf = (id) => summarize(byId[id].samples).median;
   // The hook's cost from the decomposition: its script time plus any difference outside the script,
   // against the reporting file script; immune to the bootstrap's noise, which both pay alike.
   const phase = (v, f) => summarize(v.inChild.map((i) => f(i.phases))).median;
   const outside = (p) => p.beforeMs + p.afterMs;
   const decomposed = (v) => {
-    const extra = phase(v, (p) => p.scriptMs) - phase(variants[1], (p) => p.scriptMs) + phase(v, outside) - phase(variants[1], outside);
-    return { extraMs: extra, ratioToBare: 1 + extra / bare };
+    const file = byId[v.refFile ?? 'bareFile'];
+    const extra = phase(v, (p) => p.scriptMs) - phase(file, (p) => p.scriptMs) + phase(v, outside) - phase(file, outside);
+    return { extraMs: extra, ratioToBare: 1 + extra / medianOf(v.ref ?? 'bare') };
   };
-  return {
-    runsPerVariant: rounds,
-    discardedRounds: discard,
-    method:
-      'wall time from spawn to exit of a fresh node process (spawnSync, stdout and stderr piped, AWS_LAMBDA_FUNCTION_NAME set ' +
-      'as Lambda sets it), all variants once per round ' +
-      'in an order rotated every round; the hook children also record, inside the process, performance.now() at the top of ' +
-      'the script (Node bootstrap), after require (bundle load) and after the answer is serialised',
-    request: { containers: 4, bytesPlain: statSync(variants.find((v) => v.id === 'hook').request).size, bytesConfigured: statSync(variants.find((v) => v.id === 'hookConfigured').request).size },
-    parts: (() => {
-      const p = variants.find((v) => v.partsOnly).inChild;
-      return { cryptoMs: summarize(p.map((x) => x.cryptoMs)), stdoutMs: summarize(p.map((x) => x.stdoutMs)) };
-    })(),
-    variants: variants.filter((v) => !v.partsOnly).map((v) => {
+  const summarized = variants.filter((v) => !v.partsOnly).map((v) => {
       const wall = summarize(v.samples);
       const out = {
         id: v.id,
         label: v.label,
         wallMs: wall,
-        ratioToBare: wall.median / bare,
-        ratioToBareFile: wall.median / bareFile,
+        ratioToBare: wall.median / medianOf(v.ref ?? 'bare'),
+        ratioToBareFile: wall.median / medianOf(v.refFile ?? 'bareFile'),
         pairedRatioToBare: summarize(v.pairedBare),
         pairedRatioToBareFile: summarize(v.pairedBareFile),
         samplesMs: v.samples,
@@ -259,7 +295,24 @@ function coldStart(variants) {
         };
       }
       return out;
-    }),
+    });
+  const onNode22 = (e) => byId[e.id].runtime === 'node22';
+  return {
+    runsPerVariant: rounds,
+    discardedRounds: discard,
+    method:
+      'wall time from spawn to exit of a fresh node process (spawnSync, stdout and stderr piped, AWS_LAMBDA_FUNCTION_NAME set ' +
+      'as Lambda sets it), all variants once per round ' +
+      'in an order rotated every round; the hook children also record, inside the process, performance.now() at the top of ' +
+      'the script (Node bootstrap), after require (bundle load) and after the answer is serialised',
+    request: { containers: 4, bytesPlain: statSync(variants.find((v) => v.id === 'hook').request).size, bytesConfigured: statSync(variants.find((v) => v.id === 'hookConfigured').request).size },
+    parts: (() => {
+      const p = variants.find((v) => v.partsOnly).inChild;
+      return { cryptoMs: summarize(p.map((x) => x.cryptoMs)), stdoutMs: summarize(p.map((x) => x.stdoutMs)) };
+    })(),
+    variants: summarized.filter((e) => !onNode22(e)),
+    // The same rounds on Node.js 22, the runtime Lambda runs the hook on (absent when it could not be installed).
+    lambdaRuntime: summarized.some(onNode22) ? { variants: summarized.filter(onNode22) } : undefined,
   };
 }
 
@@ -908,7 +961,8 @@ async function logDelivery(variants, delivery, since) {
   }
   const delivering = variants.filter((v) => v.delivers);
   log('log delivery: calls per invocation (recording proxy, untimed)');
-  const recorded = await recordCalls(delivering, delivery);
+  // The calls are recorded on this machine's node; the Node.js 22 runs are counted with the rest.
+  const recorded = await recordCalls(delivering.filter((v) => !v.runtime), delivery);
   const verified = await verifyDelivered(delivering, delivery, since);
   const parts = await deliveryParts(delivery);
   log(`log delivery: moto holds ${verified.groups.map((g) => `${g.logLines} lines in ${g.group}`).join(', ')}; ${verified.handlerInvocationCount} invocation counts`);
@@ -929,11 +983,17 @@ async function main() {
   const results = { machine: machine(), targets: TARGETS };
   const only = process.env.BENCH_ONLY?.split(',');
   const since = Date.now();
+  const node22 = lambdaRuntime();
+  results.machine.lambdaRuntime = node22.bin ? { node: node22.version, v8: node22.v8, source: node22.source } : { measured: false, why: node22.why };
   const delivery = await setupDelivery();
   try {
-    await measure(results, only, delivery, since);
+    await measure(results, only, delivery, since, node22);
   } finally {
     await delivery.moto?.stop();
+  }
+  if (node22.why) {
+    process.stderr.write(`\nnpm run bench: the cold starts on Node.js 22 (the Lambda runtime) were not measured: ${node22.why}\n`);
+    process.exitCode = 1;
   }
   if (delivery.why) {
     // Loud, after the report is written: the delivery row says why it was not measured.
@@ -942,11 +1002,11 @@ async function main() {
   }
 }
 
-async function measure(results, only, delivery, since) {
+async function measure(results, only, delivery, since, node22) {
   if (only) {
     // For work on the bench: the named sections only (cold, warm, cli, stack), printed, nothing written.
     if (only.includes('cold')) {
-      const variants = coldVariants(delivery.why ? undefined : delivery);
+      const variants = coldVariants(delivery.why ? undefined : delivery, node22);
       results.coldStart = coldStart(variants);
       results.logDelivery = await logDelivery(variants, delivery, since);
     }
@@ -962,10 +1022,10 @@ async function measure(results, only, delivery, since) {
   }
 
   log('cold start (fresh processes, interleaved)');
-  const variants = coldVariants(delivery.why ? undefined : delivery);
+  const variants = coldVariants(delivery.why ? undefined : delivery, node22);
   results.coldStart = coldStart(variants);
   log('peak RSS');
-  results.memory = peakRss(variants.filter((v) => !v.partsOnly));
+  results.memory = peakRss(variants.filter((v) => !v.partsOnly && !v.runtime));
   results.logDelivery = await logDelivery(variants, delivery, since);
   log('warm latency');
   results.warm = warmLatency();

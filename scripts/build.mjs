@@ -38,9 +38,28 @@ const sdkFreeLibrary = {
       contents: "if (typeof Reflect.getMetadata !== 'function') Reflect.getMetadata = () => undefined;",
       loader: 'js',
     }));
-    // recast -> exceptions -> proxy requires the SDK; nothing on our path calls it.
-    b.onResolve({ filter: /^aws-sdk(\/.*)?$/ }, (args) => ({ path: args.path, namespace: 'empty' }));
-    b.onLoad({ filter: /.*/, namespace: 'empty' }, () => ({ contents: 'module.exports = {};', loader: 'js' }));
+  },
+};
+
+/**
+ * In dist/models.js only: the library's exceptions module (which transformValue throws on a value of the wrong
+ * type) requires its proxy module for one method, toProgressEvent, that turns an exception into a handler's
+ * answer. The hook answers through its own runtime and never calls it; the proxy module defines the
+ * library's session and answer classes (with their decorators and the builder library), all run at load. A
+ * stand-in whose ProgressEvent refuses to be used spares that load and keeps any such call loud.
+ */
+const libraryExceptionsOnly = {
+  name: 'library-exceptions-only',
+  setup(b) {
+    b.onResolve({ filter: /^\.\/proxy$/ }, (args) =>
+      /cloudformation-cli-typescript-lib[\\/]dist[\\/]exceptions\.js$/.test(args.importer) ? { path: 'proxy', namespace: 'library-proxy-unused' } : undefined,
+    );
+    b.onLoad({ filter: /.*/, namespace: 'library-proxy-unused' }, () => ({
+      contents:
+        "const unused = () => { throw new Error('ProgressEvent: not in the hook (it answers through its own runtime)'); };\n" +
+        'exports.ProgressEvent = { failed: unused, success: unused, progress: unused };',
+      loader: 'js',
+    }));
   },
 };
 
@@ -60,7 +79,9 @@ const common = {
  * - within it, the decryption of encrypted credentials (the Encryption SDK: src/runtime/aws/decrypt.ts),
  *   dist/decrypt.js, required only when the credentials are encrypted;
  * - the stack and change-set checks with the template reader (src/stack-checks.ts), dist/stack.js,
- *   required only for STACK and CHANGE_SET requests.
+ *   required only for STACK and CHANGE_SET requests;
+ * - the generated models with class-transformer and the plugin library's model modules (src/models.ts),
+ *   dist/models.js, required only when a type configuration is present (src/configuration.ts).
  * `importer` is the requiring file's path under src/.
  */
 const apart = (specifier, importer, file) => ({
@@ -171,7 +192,7 @@ const sdkOptions = {
 
 mkdirSync(outdir, { recursive: true });
 const results = await Promise.all([
-  build({ ...common, plugins: [...common.plugins, apart('./network', 'runtime/wrapper.ts', 'network.js'), apart('./stack-checks', 'handlers.ts', 'stack.js')], entryPoints: { handlers: join(root, 'src/handlers.ts') }, outdir }),
+  build({ ...common, plugins: [...common.plugins, apart('./network', 'runtime/wrapper.ts', 'network.js'), apart('./stack-checks', 'handlers.ts', 'stack.js'), apart('./models', 'configuration.ts', 'models.js')], entryPoints: { handlers: join(root, 'src/handlers.ts') }, outdir }),
   build({
     ...common,
     ...sdkOptions,
@@ -186,6 +207,7 @@ const results = await Promise.all([
     entryPoints: { decrypt: join(root, 'src/runtime/aws/decrypt.ts') },
     outdir,
   }),
+  build({ ...common, plugins: [...common.plugins, libraryExceptionsOnly], entryPoints: { models: join(root, 'src/models.ts') }, outdir }),
   build({ ...common, entryPoints: { stack: join(root, 'src/stack-checks.ts') }, outdir }),
   build({ ...common, entryPoints: { cli: join(root, 'src/cli/main.ts') }, outdir, banner: { js: '#!/usr/bin/env node' } }),
 ]);

@@ -107,11 +107,11 @@ function zipBuffers(entries) {
 }
 
 /**
- * The handler file loads from beside it its network half (src/runtime/network.ts) and its stack and
- * change-set checks (src/stack-checks.ts); the network half loads the decryption of encrypted
- * credentials (src/runtime/aws/decrypt.ts) from beside itself.
+ * The handler file loads from beside it its network half (src/runtime/network.ts), its stack and
+ * change-set checks (src/stack-checks.ts) and the generated models (src/models.ts); the network half
+ * loads the decryption of encrypted credentials (src/runtime/aws/decrypt.ts) from beside itself.
  */
-const SIDE_FILES = ['network.js', 'decrypt.js', 'stack.js'];
+const SIDE_FILES = ['network.js', 'decrypt.js', 'stack.js', 'models.js'];
 /** The Lambda hook's handler, exported by the same bundle (deploy/lambda-hook.yml names it). */
 export const LAMBDA_HANDLER = 'dist/handlers.lambdaHook';
 

@@ -9,7 +9,11 @@ import { TypeConfigurationError } from './runtime/wrapper';
 type ModelsModule = typeof import('./models');
 let models: ModelsModule | undefined;
 
-/** The generated models pull in class-transformer; loaded only when a configuration is present. */
+/**
+ * The generated models pull in class-transformer and the plugin library's model modules: built apart
+ * (dist/models.js) and loaded only when a configuration is present, so an invocation without one neither
+ * compiles nor parses them.
+ */
 function loadModels(): ModelsModule {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   models ??= require('./models') as ModelsModule;
@@ -22,10 +26,12 @@ function isEmpty(raw: unknown): boolean {
 
 export function loadConfiguration(raw: unknown): PolicyConfig {
   if (isEmpty(raw)) return EMPTY_CONFIG;
+  // Outside the try: a package without dist/models.js is the package's fault, not the configuration's.
+  const { TypeConfigurationModel } = loadModels();
   try {
     // Shape first, on the raw document, so errors name the property as the schema spells it.
     parsePolicyConfig(raw);
-    const model = loadModels().TypeConfigurationModel.deserialize(raw as Record<string, unknown>);
+    const model = TypeConfigurationModel.deserialize(raw as Record<string, unknown>);
     return parsePolicyConfig({
       ExemptContainerNames: model.exemptContainerNames ?? undefined,
       ExemptImages: model.exemptImages ?? undefined,

@@ -1,5 +1,5 @@
 /**
- * dist/handlers.js deployed without dist/network.js beside it (a hand-made package): the hook still
+ * dist/handlers.js deployed without dist/network.js (or dist/models.js) beside it (a hand-made package): the hook still
  * judges every request; only delivery is lost, said once in its log, and a remote payload, which it
  * cannot read without the network half, fails closed with a correlation id.
  */
@@ -53,4 +53,18 @@ it('fails closed with a correlation id when the model is behind a payload URL', 
     callbackDelaySeconds: 0,
   });
   expect(log.map((l) => l.message)).toEqual(['Unexpected error', 'Answered']);
+});
+
+describe('without dist/models.js beside it', () => {
+  it('judges a request without a type configuration, and fails closed with a correlation id when one is present', () => {
+    const event = fixture();
+    delete event.requestData.providerLogGroupName;
+    delete event.requestData.providerCredentials;
+    expect(run({ ...event, hookModel: {} }).answer).toMatchObject({ hookStatus: 'FAILED', errorCode: 'NonCompliant' });
+    // The package is at fault, not the account's configuration: never InvalidTypeConfiguration.
+    const { answer, log } = run({ ...event, hookModel: { ExemptContainerNames: ['sidecar'] } });
+    expect(answer).toMatchObject({ hookStatus: 'FAILED', errorCode: 'InternalFailure' });
+    expect(answer.message).toContain('correlation id alone-1');
+    expect(log.map((l) => l.message)).toEqual(['Unexpected error', 'Answered']);
+  });
 });

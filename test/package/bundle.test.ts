@@ -23,6 +23,9 @@ const handlers = metafiles.find((m) => m.outputs['dist/handlers.js']);
 if (!handlers) throw new Error('dist/meta.json has no build of dist/handlers.js; run npm run build');
 const bundled = Object.keys(handlers.outputs['dist/handlers.js']!.inputs);
 const bundleText = readFileSync(join(root, 'dist', 'handlers.js'), 'utf8');
+const models = metafiles.find((m) => m.outputs['dist/models.js']);
+if (!models) throw new Error('dist/meta.json has no build of dist/models.js; run npm run build');
+const modelInputs = Object.keys(models.outputs['dist/models.js']!.inputs);
 
 describe('dist/handlers.js', () => {
   it('contains no AWS SDK module', () => {
@@ -30,25 +33,31 @@ describe('dist/handlers.js', () => {
     expect(bundleText).not.toContain('aws-sdk');
   });
 
-  it('resolves every SDK import to an empty stand-in', () => {
-    const sdkImports = Object.values(handlers.inputs)
-      .flatMap((input) => input.imports)
-      .filter((i) => /^(@aws-sdk\/|aws-sdk(\/|$))/.test(i.original ?? i.path));
-    expect(sdkImports.length).toBeGreaterThan(0);
-    expect(sdkImports.filter((i) => !i.path.startsWith('empty:'))).toEqual([]);
+  it('imports no AWS SDK v2 module, nor does any other file the build writes', () => {
+    const v2 = metafiles.flatMap((m) => Object.values(m.inputs).flatMap((input) => input.imports)).filter((i) => /^aws-sdk(\/|$)/.test(i.original ?? i.path));
+    expect(v2).toEqual([]);
+    expect(metafiles.flatMap((m) => Object.keys(m.inputs)).filter((input) => input.includes('node_modules/aws-sdk/'))).toEqual([]);
   });
 
-  it('takes from the plugin library only its SDK-free model modules, never its main module', () => {
-    expect(bundled.filter((input) => input.startsWith(LIB)).sort()).toEqual(
-      ['dist/exceptions.js', 'dist/interface.js', 'dist/proxy.js', 'dist/recast.js'].map((file) => LIB + file),
-    );
+  it('leaves the generated models and their machinery to dist/models.js, required only with a configuration', () => {
+    expect(bundled.filter((input) => input.startsWith(LIB) || input.includes('node_modules/class-transformer/') || input === 'src/models.ts')).toEqual([]);
+    expect(bundleText).toContain('require("./models.js")');
+  });
+});
+
+describe('dist/models.js, the generated models', () => {
+  it('takes from the plugin library only its SDK-free model modules, never its main module or its proxy', () => {
+    expect(modelInputs.filter((input) => input.startsWith(LIB)).sort()).toEqual(['dist/exceptions.js', 'dist/interface.js', 'dist/recast.js'].map((file) => LIB + file));
+    expect(modelInputs).toContain('library-proxy-unused:proxy');
+    expect(modelInputs.filter((input) => input.includes('node_modules/aws-sdk/') || input.includes('node_modules/@aws-sdk/'))).toEqual([]);
   });
 
   it('takes the generated models, and their import of the library goes to the SDK-free modules', () => {
-    expect(bundled).toContain('src/models.ts');
-    const modelImports = handlers.inputs['src/models.ts']!.imports.filter((i) => i.original?.startsWith('@amazon-web-services-cloudformation/'));
+    expect(modelInputs).toContain('src/models.ts');
+    expect(modelInputs.filter((input) => input.startsWith('src/') && input !== 'src/models.ts')).toEqual([]);
+    const modelImports = models.inputs['src/models.ts']!.imports.filter((i) => i.original?.startsWith('@amazon-web-services-cloudformation/'));
     expect(modelImports.map((i) => i.path)).toEqual(['cfn-lib:cfn-lib-models']);
-    expect(handlers.inputs['cfn-lib:cfn-lib-models']!.imports.map((i) => i.path).sort()).toEqual([`${LIB}dist/interface.js`, `${LIB}dist/recast.js`]);
+    expect(models.inputs['cfn-lib:cfn-lib-models']!.imports.map((i) => i.path).sort()).toEqual([`${LIB}dist/interface.js`, `${LIB}dist/recast.js`]);
   });
 });
 

@@ -88,7 +88,7 @@ describe('Makefile', () => {
       stdio: 'pipe',
     });
     const built = join(root, 'build', 'TypeFunction');
-    expect(readdirSync(built, { recursive: true }).sort()).toEqual(['dist', 'dist/decrypt.js', 'dist/handlers.js', 'dist/network.js', 'dist/stack.js']);
+    expect(readdirSync(built, { recursive: true }).sort()).toEqual(['dist', 'dist/decrypt.js', 'dist/handlers.js', 'dist/models.js', 'dist/network.js', 'dist/stack.js']);
     expect(readFileSync(join(built, 'dist', 'handlers.js')).equals(readFileSync(join(bundleDir, 'handlers.js')))).toBe(true);
   });
 
@@ -97,7 +97,7 @@ describe('Makefile', () => {
     const bundleDir = join(work, `bundle-${logicalId}`);
     const result = make([`build-${logicalId}`], bundleDir, { ARTIFACTS_DIR: artifacts });
     expect(result.status).toBe(0);
-    expect(readdirSync(artifacts, { recursive: true }).sort()).toEqual(['dist', 'dist/decrypt.js', 'dist/handlers.js', 'dist/network.js', 'dist/stack.js']);
+    expect(readdirSync(artifacts, { recursive: true }).sort()).toEqual(['dist', 'dist/decrypt.js', 'dist/handlers.js', 'dist/models.js', 'dist/network.js', 'dist/stack.js']);
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const handler = require(join(artifacts, 'dist', 'handlers.js')) as Record<string, unknown>;
     expect(typeof handler.entrypoint).toBe('function');
