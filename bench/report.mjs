@@ -176,7 +176,7 @@ answer ${ms(hook.inChild.firstAnswerMs.median, 1)})${
       : ''
   }. ${
     met
-      ? 'The target holds, with little room: on a machine whose Node boots faster the same milliseconds weigh more, so they are worth cutting.'
+      ? 'The target holds, with little room: on a Node that boots faster the same milliseconds weigh more (the Node.js 22 rows below), so they are worth cutting.'
       : `The target is missed by ${pct(judged(hook) / target - 1)} of it: the hook needs ${ms(hook.wallMs.median - bareMs, 1)} over bare node where the target leaves ${ms(budget, 1)}.`
   }
 Where those milliseconds go (each checked in every run): ${
@@ -199,7 +199,7 @@ already loaded the stream modules it shares).`
 carries that cost${lazyCrypto ? '' : " and the hook's children (file scripts, as Lambda loads a handler file) pay it again"}.
 **Next improvement**${
     lazyCrypto && split && !stdoutCreated
-      ? ": what is left is compiling the policy and runtime and the first, interpreted run of the policy; a V8 compile cache (Node 22's `module.enableCompileCache()`, on the Node 22 Lambda runtime) would take the compile part off every cold start after the first."
+      ? ': none planned. What is left is compiling the policy and the runtime and their first, interpreted run. A V8 compile cache would not help: Lambda starts every new execution environment, which is what a cold start is, with an empty `/tmp`.'
       : ` (files owned by the lead): ${[
           lazyCrypto ? '' : 'load `node:crypto` only when a correlation id must be generated',
           split ? '' : `emit the generated models into a second file (\`dist/models.js\`) that \`configuration.ts\` already requires lazily, so the path without configuration loads ${kb(r.size.bundle.handlersBytes - modelsShare)} of today's ${kb(r.size.bundle.handlersBytes)} (${pct(1 - modelsShare / r.size.bundle.handlersBytes)})`,
