@@ -918,6 +918,7 @@ ${cliSection(results)}
 its figures are marked as such and are not for committing. \`BENCH_CORPUS=DIR\` points the CLI throughput at another corpus.
 The log-delivery variants need \`moto_server\` on PATH (\`pip install "moto[server]"\`); the bench starts it on a free port of 127.0.0.1 and
 stops it at the end. Without it the bench still writes this file, the delivery rows say why they were not measured, and it exits 1.
+The Node.js 22 rows need \`npx -y node@22\` to give the official binary (from the npm registry or npm's cache); without it, likewise.
 Run it on an otherwise idle machine when you can: the ratios hold up under load, the absolute times and the tails do not.
 `;
 }

@@ -124,7 +124,14 @@ function lambdaRuntime() {
   } catch {
     // reported below
   }
-  return { why: `\`npx -y node@22\` did not give a Node.js 22 binary (exit ${r.status}${r.error ? `, ${r.error.message}` : ''}): ${String(r.stderr ?? '').trim().split('\n').pop()?.slice(0, 200) ?? ''}` };
+  // npm's own words: its first error lines (the code and what failed), not the pointer to its log.
+  const npmSays = String(r.stderr ?? '')
+    .split('\n')
+    .filter((l) => /^npm error (code|[A-Za-z]*Error)\b/.test(l))
+    .map((l) => l.replace(/^npm error /, ''))
+    .join('; ')
+    .slice(0, 240);
+  return { why: `\`npx -y node@22\` did not give a Node.js 22 binary (exit ${r.status}${r.error ? `, ${r.error.message}` : ''})${npmSays ? `: ${npmSays}` : ''}` };
 }
 
 /**
@@ -264,38 +271,38 @@ function coldStart(variants) {
     return { extraMs: extra, ratioToBare: 1 + extra / medianOf(v.ref ?? 'bare') };
   };
   const summarized = variants.filter((v) => !v.partsOnly).map((v) => {
-      const wall = summarize(v.samples);
-      const out = {
-        id: v.id,
-        label: v.label,
-        wallMs: wall,
-        ratioToBare: wall.median / medianOf(v.ref ?? 'bare'),
-        ratioToBareFile: wall.median / medianOf(v.refFile ?? 'bareFile'),
-        pairedRatioToBare: summarize(v.pairedBare),
-        pairedRatioToBareFile: summarize(v.pairedBareFile),
-        samplesMs: v.samples,
+    const wall = summarize(v.samples);
+    const out = {
+      id: v.id,
+      label: v.label,
+      wallMs: wall,
+      ratioToBare: wall.median / medianOf(v.ref ?? 'bare'),
+      ratioToBareFile: wall.median / medianOf(v.refFile ?? 'bareFile'),
+      pairedRatioToBare: summarize(v.pairedBare),
+      pairedRatioToBareFile: summarize(v.pairedBareFile),
+      samplesMs: v.samples,
+    };
+    if (v.inChild.length > 0) {
+      out.phases = Object.fromEntries(
+        ['beforeMs', 'bootstrapMs', 'scriptMs', 'afterMs'].map((k) => [k, summarize(v.inChild.map((i) => i.phases[k]))]),
+      );
+    }
+    if (v.expect) {
+      out.decomposed = decomposed(v);
+      out.inChild = {
+        bootstrapMs: summarize(v.inChild.map((i) => i.start)),
+        requireMs: summarize(v.inChild.map((i) => i.loaded - i.start)),
+        firstAnswerMs: summarize(v.inChild.map((i) => i.answered - i.loaded)),
+        ...(v.delivers ? { answerCpuMs: summarize(v.inChild.map((i) => i.answerCpuMs)) } : {}),
+        maxRssBytes: summarize(v.inChild.map((i) => i.maxRSS * 1024)),
+        loadsCrypto: v.inChild.every((i) => i.crypto),
+        createsStdout: v.inChild.every((i) => i.stdout),
+        loadsNetwork: v.inChild.every((i) => i.network),
+        neverLoadsNetwork: v.inChild.every((i) => !i.network),
       };
-      if (v.inChild.length > 0) {
-        out.phases = Object.fromEntries(
-          ['beforeMs', 'bootstrapMs', 'scriptMs', 'afterMs'].map((k) => [k, summarize(v.inChild.map((i) => i.phases[k]))]),
-        );
-      }
-      if (v.expect) {
-        out.decomposed = decomposed(v);
-        out.inChild = {
-          bootstrapMs: summarize(v.inChild.map((i) => i.start)),
-          requireMs: summarize(v.inChild.map((i) => i.loaded - i.start)),
-          firstAnswerMs: summarize(v.inChild.map((i) => i.answered - i.loaded)),
-          ...(v.delivers ? { answerCpuMs: summarize(v.inChild.map((i) => i.answerCpuMs)) } : {}),
-          maxRssBytes: summarize(v.inChild.map((i) => i.maxRSS * 1024)),
-          loadsCrypto: v.inChild.every((i) => i.crypto),
-          createsStdout: v.inChild.every((i) => i.stdout),
-          loadsNetwork: v.inChild.every((i) => i.network),
-          neverLoadsNetwork: v.inChild.every((i) => !i.network),
-        };
-      }
-      return out;
-    });
+    }
+    return out;
+  });
   const onNode22 = (e) => byId[e.id].runtime === 'node22';
   return {
     runsPerVariant: rounds,
