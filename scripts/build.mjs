@@ -42,11 +42,12 @@ const sdkFreeLibrary = {
 };
 
 /**
- * In dist/models.js only: the library's exceptions module (which transformValue throws on a value of the wrong
- * type) requires its proxy module for one method, toProgressEvent, that turns an exception into a handler's
- * answer. The hook answers through its own runtime and never calls it; the proxy module defines the
- * library's session and answer classes (with their decorators and the builder library), all run at load. A
- * stand-in whose ProgressEvent refuses to be used spares that load and keeps any such call loud.
+ * In dist/models.js only: the library's exceptions module (whose errors transformValue throws on a value of
+ * the wrong type) requires its proxy module for one method, toProgressEvent, which turns an exception into a
+ * handler's answer. The hook answers through its own runtime and never calls it, while the proxy module
+ * defines the library's session and answer classes (their decorators and the builder library run at load)
+ * and requires AWS SDK v2. A stand-in whose ProgressEvent refuses to be used spares that load and keeps any
+ * such call loud.
  */
 const libraryExceptionsOnly = {
   name: 'library-exceptions-only',
