@@ -152,7 +152,7 @@ function coldVariants(delivery, node22) {
   writeFileSync(plain, JSON.stringify(hookRequest(4)));
   writeFileSync(configured, JSON.stringify(hookRequest(4, { configured: true })));
   const hook = join(root, 'bench/cold-hook.cjs');
-  return [
+  const variants = [
     { id: 'bare', label: 'bare node: `node -e ""` (the reference)', args: ['-e', ''] },
     { id: 'bareFile', label: 'bare node running a file script that only reports its clock', args: [join(root, 'bench/cold-empty.cjs')], reports: true },
     ...(libraryLoads() ? [{ id: 'library', label: 'plugin library main module, `require` only (generated-project path)', args: [join(root, 'bench/cold-library.cjs')] }] : []),
@@ -167,27 +167,18 @@ function coldVariants(delivery, node22) {
     ...(delivery ? deliveryVariants(delivery, hook) : []),
     // In-process figures only (its wall time is not reported): what node:crypto and process.stdout cost.
     { id: 'parts', label: 'node:crypto and process.stdout alone', args: [join(root, 'bench/cold-parts.cjs')], partsOnly: true },
-    ...(node22?.bin ? lambdaRuntimeVariants(node22, delivery, hook, plain, configured) : []),
   ];
+  return node22?.bin ? [...variants, ...lambdaRuntimeVariants(node22, variants, delivery, hook)] : variants;
 }
 
-/** The same variants on Node.js 22 (ids ending in 22), each judged against bare Node.js 22. */
-function lambdaRuntimeVariants(node22, delivery, hook, plain, configured) {
+/**
+ * The same variants on Node.js 22 (ids ending in 22), each judged against bare Node.js 22. The delivery ones
+ * are made again, to deliver to log groups of their own, so that each variant's count stays apart.
+ */
+function lambdaRuntimeVariants(node22, variants, delivery, hook) {
   const on22 = { bin: node22.bin, runtime: 'node22', ref: 'bare22', refFile: 'bareFile22' };
-  return [
-    { ...on22, id: 'bare22', label: 'bare node: `node -e ""` (the reference)', args: ['-e', ''] },
-    { ...on22, id: 'bareFile22', label: 'bare node running a file script that only reports its clock', args: [join(root, 'bench/cold-empty.cjs')], reports: true },
-    { ...on22, id: 'hook22', label: 'hook bundle answering one request, no configuration', args: [hook, HANDLERS, plain], expect: expectedStatus(4), request: plain },
-    {
-      ...on22,
-      id: 'hookConfigured22',
-      label: 'hook bundle answering one request, configuration present (models loaded)',
-      args: [hook, HANDLERS, configured],
-      expect: expectedStatus(4, { configured: true }),
-      request: configured,
-    },
-    ...(delivery ? deliveryVariants(delivery, hook, '22').map((v) => ({ ...v, ...on22 })) : []),
-  ];
+  const same = variants.filter((v) => ['bare', 'bareFile', 'hook', 'hookConfigured'].includes(v.id)).map((v) => ({ ...v, ...on22, id: `${v.id}22` }));
+  return [...same, ...(delivery ? deliveryVariants(delivery, hook, '22').map((v) => ({ ...v, ...on22 })) : [])];
 }
 
 /** The two delivery variants: plain credentials (local tooling) and KMS-encrypted ones (CloudFormation). */
