@@ -1,6 +1,6 @@
 // Bundles the Lambda handler and the CLI into self-contained files in dist/ (no node_modules at run time).
 import { build } from 'esbuild';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -107,6 +107,43 @@ const apart = (specifier, importer, file) => ({
 const sdkTrimmed = {
   name: 'sdk-trimmed',
   setup(b) {
+    // Each client's package.json is imported whole for one field, its version in the User-Agent header.
+    b.onLoad({ filter: /[\\/]@aws-sdk[\\/]client-[a-z0-9-]+[\\/]package\.json$/ }, (args) => ({
+      contents: JSON.stringify({ version: JSON.parse(readFileSync(args.path, 'utf8')).version }),
+      loader: 'json',
+    }));
+    // Event streams (the logs client's live tail; the protocol layer loads them for such operations only):
+    // no call of the runtime streams. The logs client resolves a marshaller when it is built, so the
+    // stand-in keeps the SDK's own resolver and gives a marshaller, and an event-stream serde, that refuse use.
+    const smithyCore = dirname(createRequire(join(root, 'package.json')).resolve('@smithy/core/package.json'));
+    b.onResolve({ filter: /^@smithy\/core\/event-streams$/ }, () => ({ path: 'event-streams', namespace: 'no-event-streams' }));
+    b.onLoad({ filter: /.*/, namespace: 'no-event-streams' }, () => ({
+      contents:
+        `export { resolveEventStreamSerdeConfig } from ${JSON.stringify(join(smithyCore, 'dist-es/submodules/event-streams/eventstream-serde-config-resolver/EventStreamSerdeConfig.js'))};\n` +
+        "const unused = () => { throw new Error('event streams: no call of the runtime uses them'); };\n" +
+        'export const eventStreamSerdeProvider = () => ({ serialize: unused, deserialize: unused });\n' +
+        'export class EventStreamSerde { constructor() { unused(); } }',
+      resolveDir: root,
+      loader: 'js',
+    }));
+    // node:zlib, loaded at start for two things the runtime never does: request compression (the
+    // CloudWatch client has it turned off, src/runtime/delivery.ts) and CRC32 checksums (flexible checksums
+    // and event streams). The compressors refuse use; CRC32 is the SDK's portable one, with the same results.
+    b.onResolve({ filter: /^\.\/(compressString|compressStream)$/ }, (args) =>
+      /@smithy[\\/]middleware-compression[\\/]/.test(args.importer) ? { path: args.path.slice(2), namespace: 'no-compression' } : undefined,
+    );
+    b.onLoad({ filter: /.*/, namespace: 'no-compression' }, (args) => ({
+      contents: `export const ${args.path} = async () => { throw new Error('request compression: turned off in the runtime'); };`,
+      loader: 'js',
+    }));
+    b.onResolve({ filter: /^\.\/crc32\/Crc32Node$/ }, (args) =>
+      /@smithy[\\/]core[\\/].*[\\/]checksum[\\/]index\.js$/.test(args.importer) ? { path: join(dirname(args.importer), 'crc32', 'Crc32Js.js'), namespace: 'crc32-portable' } : undefined,
+    );
+    b.onLoad({ filter: /.*/, namespace: 'crc32-portable' }, (args) => ({
+      contents: `export { Crc32Js as Crc32Node } from ${JSON.stringify(args.path)};`,
+      resolveDir: root,
+      loader: 'js',
+    }));
     b.onResolve({ filter: /^@aws-sdk\/credential-provider-node$/ }, () => ({ path: 'credential-provider-node', namespace: 'no-default-credentials' }));
     b.onLoad({ filter: /.*/, namespace: 'no-default-credentials' }, () => ({
       contents: "exports.defaultProvider = () => async () => { throw new Error('credentials are always given explicitly'); };",
@@ -208,7 +245,8 @@ const results = await Promise.all([
     entryPoints: { decrypt: join(root, 'src/runtime/aws/decrypt.ts') },
     outdir,
   }),
-  build({ ...common, plugins: [...common.plugins, libraryExceptionsOnly], entryPoints: { models: join(root, 'src/models.ts') }, outdir }),
+  // The plugin library's exceptions take their error code from their class's name.
+  build({ ...common, keepNames: true, plugins: [...common.plugins, libraryExceptionsOnly], entryPoints: { models: join(root, 'src/models.ts') }, outdir }),
   build({ ...common, entryPoints: { stack: join(root, 'src/stack-checks.ts') }, outdir }),
   build({ ...common, entryPoints: { cli: join(root, 'src/cli/main.ts') }, outdir, banner: { js: '#!/usr/bin/env node' } }),
 ]);

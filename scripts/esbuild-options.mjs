@@ -6,5 +6,7 @@ export const NODE_BUNDLE = {
   target: 'node20',
   format: 'cjs',
   minify: true,
-  keepNames: true,
+  // Nothing in these bundles reads a minified function's name (errors name themselves); keeping names
+  // would add a call per function at load. dist/models.js keeps them: see scripts/build.mjs.
+  keepNames: false,
 };

@@ -158,7 +158,8 @@ export class Delivery {
       // encrypted credentials, and only its signature waits for them. A call whose credentials fail
       // (or do not come by the deadline) fails before anything is sent, and delivery counts as skipped.
       const config = clientConfig(this.request.region, () => this.credentials);
-      const calls: Calls = { logs: new CloudWatchLogsClient(config), metrics: new CloudWatchClient(config), signal };
+      // A metric datum set is far below the size the SDK would compress (10 KB); off, gzip is never reached.
+      const calls: Calls = { logs: new CloudWatchLogsClient(config), metrics: new CloudWatchClient({ ...config, disableRequestCompression: true }), signal };
       const [logs, metrics] = await Promise.allSettled([this.deliverLogs(calls), this.deliverMetrics(outcome, calls)]);
       const read = this.outcomeOfReading();
       if (read?.ok !== true) {

@@ -3,6 +3,7 @@
  * module, which requires the SDK, and scripts/build.mjs maps that import to the library's SDK-free
  * modules. Read from esbuild's metafile (dist/meta.json, written by `npm run build`) and the bundle.
  */
+import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { root } from './support';
@@ -81,6 +82,24 @@ describe('dist/network.js, the network half, and dist/decrypt.js, the decryption
     expect(clients.sort()).toEqual(['@aws-sdk/client-cloudwatch', '@aws-sdk/client-cloudwatch-logs', '@aws-sdk/client-kms', '@aws-sdk/client-sts']);
     expect(packages(networkInputs).filter((p) => p.startsWith('@aws-crypto/') || p === '@aws-sdk/credential-provider-node')).toEqual([]);
     expect(readFileSync(join(root, 'dist', 'network.js'), 'utf8')).toContain('require("./decrypt.js")');
+  });
+
+  it('the network half leaves out what no call of the runtime does: event streams, request compression, node:zlib', () => {
+    // Stand-ins made by scripts/build.mjs; loading the file must not load node:zlib (it costs every cold start).
+    expect(networkInputs.filter((i) => /@smithy\/core\/dist-es\/submodules\/event-streams\/(?!eventstream-serde-config-resolver\/)/.test(i))).toEqual([]);
+    expect(networkInputs.filter((i) => /middleware-compression\/dist-es\/compress(String|Stream)\.js$|checksum\/crc32\/Crc32Node\.js$/.test(i))).toEqual([]);
+    expect(networkInputs.filter((i) => /^(no-event-streams|no-compression|crc32-portable):/.test(i)).sort()).toEqual(['no-compression:compressStream', 'no-compression:compressString', 'no-event-streams:event-streams']);
+    const loaded = execFileSync(process.execPath, ['-e', 'const s = new Set(process.moduleLoadList); require(process.argv[1]); console.log(process.moduleLoadList.filter((m) => !s.has(m)).join(","))', join(root, 'dist', 'network.js')], { encoding: 'utf8' });
+    expect(loaded).toContain('NativeModule https');
+    expect(loaded).not.toContain('zlib');
+  });
+
+  it("bundles of each client's package.json only the version its User-Agent header names", () => {
+    const text = readFileSync(join(root, 'dist', 'network.js'), 'utf8');
+    const version = (JSON.parse(readFileSync(join(root, 'node_modules', '@aws-sdk', 'client-sts', 'package.json'), 'utf8')) as { version: string }).version;
+    expect(text).toContain(`version:"${version}"`);
+    expect(text).not.toContain('"homepage"');
+    expect(text).not.toMatch(/aws-sdk-js-v3\/tree/);
   });
 
   it('the decryption holds the Encryption SDK decryptor and KMS keyring, takes the SDK from the network half, and no other keyring', () => {

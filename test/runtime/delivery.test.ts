@@ -102,6 +102,11 @@ describe('the commands sent', () => {
     for (const secret of Object.values(OWNER)) expect(sent).not.toContain(secret);
   });
 
+  it('sends metrics uncompressed: the built network half has no gzip (scripts/build.mjs)', async () => {
+    await deliver();
+    expect(await (cloudwatch.call(0).thisValue as CloudWatchClient).config.disableRequestCompression()).toBe(true);
+  });
+
   it('publishes a HandlerException with the answer error code when the answer is not a verdict', async () => {
     await deliver(REQUEST, { invocationPoint: 'UPDATE_PRE_PROVISION', durationMs: 1, exceptionType: 'InvalidTypeConfiguration' });
     const data = cloudwatch.commandCalls(PutMetricDataCommand)[0]!.args[0].input.MetricData!;
