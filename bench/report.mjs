@@ -229,7 +229,7 @@ const DELIVERY_IDS = ['hookDeliveryPlain', 'hookDeliveryKms'];
 const SHORT = { hookDeliveryPlain: 'plain credentials', hookDeliveryKms: 'KMS-encrypted credentials' };
 const PART_LABELS = {
   cryptoMs: "`require('node:crypto')` (the SDK loads it at the top)",
-  networkMs: '`require` of the rest of dist/network.js (compiling the AWS SDK clients and the network half; it also loads `node:https`, `node:zlib`)',
+  networkMs: '`require` of the rest of dist/network.js (compiling the AWS SDK clients and the network half; it also loads `node:https`)',
   httpMs: "`require('node:http')` (moto is plain HTTP; the SDK loads `node:https` with the network half)",
   firstDeliveryMs:
     'first delivery: `Delivery` with plain credentials, CloudWatch Logs and CloudWatch clients set up, endpoint rules, SigV4, two calls answered at once by a stand-in in the same process',
@@ -429,8 +429,9 @@ the STS and KMS clients' first use.
 **What is left.** The SDK's cost is mostly compiling it and using it the first time: ${ms(part('networkMs') + part('firstDeliveryMs'), 1)} on the plain path, against
 the hand-written signer and client this replaced (a few milliseconds). A V8 compile cache (Node 22's \`module.enableCompileCache()\`)
 would take the compilation off every cold start after the first in the same container's \`/tmp\`, which Lambda does not keep
-between containers; bundling fewer of the SDK's protocol and event-stream modules (the clients bring serializers for protocols and
-operations the hook never calls) would shrink \`dist/network.js\`, at the price of replacing more of the SDK at build time. The
+between containers. The build already leaves out of \`dist/network.js\` what no call of the hook runs (event streams, request
+compression and \`node:zlib\`, all but the version of each client's package.json) and keeps no function names: what is left is
+the clients' own configuration, endpoint rules, middleware and serializers, which every call runs. The
 encrypted path's three round trips in sequence are the protocol's floor: Decrypt needs the role's credentials, the puts need the
 decrypted ones. ${
     blocked ? `To make the AssumeRole overlap real, its request has to leave before the synchronous work starts. ${YIELD_NOTE} ` : ''
