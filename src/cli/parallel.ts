@@ -4,7 +4,8 @@
  * each result on in the order of the files as soon as those before it are in. Small runs, and runs
  * reading standard input, stay on one thread.
  *
- * Memory is bounded however many files a run has. The main thread judges only what a worker could
+ * Memory grows slowly with the number of files (the list, and the main thread's young generation; see
+ * guide/cli.md), never with what they hold. The main thread judges only what a worker could
  * not (a V8 heap grows its young generation with the bytes that ever survived in it, so a thread
  * that parses thousands of templates ends with a young generation several times larger than one that
  * does not, and the main thread's heap cannot be bounded from inside the process). The workers' heaps
