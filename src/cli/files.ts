@@ -47,6 +47,7 @@ export function compileExclude(pattern: string): Exclude {
 }
 
 function excluded(excludes: readonly Exclude[], relPath: string, name: string, isDir: boolean): boolean {
+  if (excludes.length === 0) return false;
   const rel = relPath.replace(/\\/g, '/').replace(/^\.\//, '');
   const parts = rel.split('/');
   return excludes.some((e) =>
@@ -73,6 +74,11 @@ function describeFsError(error: unknown): string {
   }
 }
 
+function hasTemplateExtension(name: string): boolean {
+  const lower = name.toLowerCase();
+  return TEMPLATE_EXTENSIONS.some((ext) => lower.endsWith(ext));
+}
+
 /**
  * The inputs named on the command line, directories expanded (sorted, depth-first; hidden
  * directories, node_modules and .git are not entered, symbolic links to directories are not
@@ -90,14 +96,17 @@ export function expandPaths(paths: readonly string[], excludePatterns: readonly 
       return;
     }
     entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    // What join(dir, name) gives for every name of the directory (a name is one plain segment), made
+    // once: a large directory's walk then leaves little garbage beside the list it builds.
+    const prefix = join(dir, '_').slice(0, -1);
     for (const e of entries) {
-      const full = join(dir, e.name);
-      const relPath = rel === '' ? e.name : `${rel}/${e.name}`;
+      const relPath = excludes.length === 0 ? '' : rel === '' ? e.name : `${rel}/${e.name}`;
       if (e.isDirectory()) {
-        if (!e.name.startsWith('.') && !NEVER_WALKED.has(e.name) && depth < 64 && !excluded(excludes, relPath, e.name, true)) walk(full, depth + 1, relPath);
+        if (!e.name.startsWith('.') && !NEVER_WALKED.has(e.name) && depth < 64 && !excluded(excludes, relPath, e.name, true)) walk(prefix + e.name, depth + 1, relPath);
         continue;
       }
-      if (!TEMPLATE_EXTENSIONS.some((ext) => e.name.toLowerCase().endsWith(ext))) continue;
+      if (!hasTemplateExtension(e.name)) continue;
+      const full = prefix + e.name;
       if (excluded(excludes, relPath, e.name, false) || excluded(excludes, full, e.name, false)) continue;
       if (e.isFile()) out.push({ path: full });
       else if (e.isSymbolicLink()) {

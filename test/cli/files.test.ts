@@ -1,0 +1,41 @@
+// The walk names every file as path.join(directory, name) would, however the directory was given.
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, relative } from 'node:path';
+import { expandPaths } from '../../src/cli/files';
+
+let root: string;
+const cwd = process.cwd();
+
+beforeAll(() => {
+  root = mkdtempSync(join(tmpdir(), 'cli-files-'));
+  mkdirSync(join(root, 'a', 'b'), { recursive: true });
+  mkdirSync(join(root, 'node_modules'));
+  for (const f of ['t.yaml', 'T.JSON', 'x.template', 'notes.txt', 'a/u.yml', 'a/b/v.json', 'node_modules/w.yaml']) writeFileSync(join(root, f), '{}');
+  process.chdir(root);
+});
+afterAll(() => {
+  process.chdir(cwd);
+  rmSync(root, { recursive: true, force: true });
+});
+
+const FOUND = ['T.JSON', 'a/b/v.json', 'a/u.yml', 't.yaml', 'x.template'];
+
+it.each(['.', './', 'a/..', './a/../', 'a//..//'])("gives join(%j, name) for each template, sorted, depth-first", (dir) => {
+  const expected = ['T.JSON', join('a', 'b', 'v.json'), join('a', 'u.yml'), 't.yaml', 'x.template'].map((p) => ({ path: join(dir, p) }));
+  expect(expandPaths([dir])).toEqual(expected);
+});
+
+it('gives absolute paths for an absolute directory, with or without a trailing separator', () => {
+  for (const dir of [root, `${root}/`, `${root}//a/..`]) {
+    const found = expandPaths([dir]);
+    expect(found.map((i) => relative(root, i.path))).toEqual(FOUND);
+    expect(found.every((i) => i.path.startsWith(`${root}/`) && !i.path.includes('//'))).toBe(true);
+  }
+});
+
+it('leaves out what --exclude matches, by name anywhere or by path from the directory given', () => {
+  // Case-sensitive, as .gitignore is: T.JSON stays.
+  expect(expandPaths(['.'], ['*.json']).map((i) => i.path)).toEqual(['T.JSON', join('a', 'u.yml'), 't.yaml', 'x.template']);
+  expect(expandPaths(['.'], ['a/b/']).map((i) => i.path)).toEqual(['T.JSON', join('a', 'u.yml'), 't.yaml', 'x.template']);
+});
