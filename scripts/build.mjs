@@ -10,6 +10,9 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const outdir = process.argv[2] ? resolve(process.argv[2]) : join(root, 'dist');
 const lib = '@amazon-web-services-cloudformation/cloudformation-cli-typescript-lib';
 
+/** Source of a function that throws `message`: what every stand-in below puts where the runtime never calls. */
+const refusing = (message, { async = false } = {}) => `${async ? 'async ' : ''}() => { throw new Error(${JSON.stringify(message)}); }`;
+
 /**
  * The generated models import the plugin library's main module, which loads AWS SDK v2 and its
  * logging and metrics machinery. Only BaseModel and transformValue are used: map the import to the
@@ -57,7 +60,7 @@ const libraryExceptionsOnly = {
     );
     b.onLoad({ filter: /.*/, namespace: 'library-proxy-unused' }, () => ({
       contents:
-        "const unused = () => { throw new Error('ProgressEvent: not in the hook (it answers through its own runtime)'); };\n" +
+        `const unused = ${refusing('ProgressEvent: not in the hook (it answers through its own runtime)')};\n` +
         'exports.ProgressEvent = { failed: unused, success: unused, progress: unused };',
       loader: 'js',
     }));
@@ -123,7 +126,7 @@ const sdkTrimmed = {
     b.onLoad({ filter: /.*/, namespace: 'no-event-streams' }, () => ({
       contents:
         `export { resolveEventStreamSerdeConfig } from ${JSON.stringify(join(smithyCore, 'dist-es/submodules/event-streams/eventstream-serde-config-resolver/EventStreamSerdeConfig.js'))};\n` +
-        "const unused = () => { throw new Error('event streams: no call of the runtime uses them'); };\n" +
+        `const unused = ${refusing('event streams: no call of the runtime uses them')};\n` +
         'export const eventStreamSerdeProvider = () => ({ serialize: unused, deserialize: unused });\n' +
         'export class EventStreamSerde { constructor() { unused(); } }',
       resolveDir: root,
@@ -136,7 +139,7 @@ const sdkTrimmed = {
       /@smithy[\\/]middleware-compression[\\/]/.test(args.importer) ? { path: args.path.slice(2), namespace: 'no-compression' } : undefined,
     );
     b.onLoad({ filter: /.*/, namespace: 'no-compression' }, (args) => ({
-      contents: `export const ${args.path} = async () => { throw new Error('request compression: turned off in the runtime'); };`,
+      contents: `export const ${args.path} = ${refusing('request compression: turned off in the runtime', { async: true })};`,
       loader: 'js',
     }));
     b.onResolve({ filter: /^\.\/crc32\/Crc32Node$/ }, (args) =>
@@ -149,7 +152,7 @@ const sdkTrimmed = {
     }));
     b.onResolve({ filter: /^@aws-sdk\/credential-provider-node$/ }, () => ({ path: 'credential-provider-node', namespace: 'no-default-credentials' }));
     b.onLoad({ filter: /.*/, namespace: 'no-default-credentials' }, () => ({
-      contents: "exports.defaultProvider = () => async () => { throw new Error('credentials are always given explicitly'); };",
+      contents: `exports.defaultProvider = () => ${refusing('credentials are always given explicitly', { async: true })};`,
       loader: 'js',
     }));
     // The Encryption SDK's package names only its CommonJS build, whose index requires every keyring (the
@@ -202,7 +205,7 @@ const decryptOnNetwork = {
 const decryptTrimmed = {
   name: 'decrypt-trimmed',
   setup(b) {
-    const unused = (name) => `() => { throw new Error('${name}: not in the runtime (it decodes keys with node:crypto)'); }`;
+    const unused = (name) => refusing(`${name}: not in the runtime (it decodes keys with node:crypto)`);
     const stubs = {
       ecc_decode: `export const decodeNamedCurves = Object.freeze({ prime256v1: ${unused('decodeNamedCurves')}, secp384r1: ${unused('decodeNamedCurves')} });`,
       ecc_encode: `export const encodeNamedCurves = Object.freeze({ prime256v1: ${unused('encodeNamedCurves')}, secp384r1: ${unused('encodeNamedCurves')} });`,

@@ -122,7 +122,7 @@ describe('the registration package', () => {
     expect(handlerFile).toBe('dist/handlers.js');
     expect(settings.testEntrypoint.startsWith('dist/handlers.')).toBe(true);
     // The handler and what it loads from beside it: the network half (delivery, payloads), the decryption
-    // of encrypted credentials the network half loads, and the stack checks.
+    // of encrypted credentials the network half loads, the stack checks, and the generated models.
     expect([...inner.keys()].sort()).toEqual(['dist/decrypt.js', handlerFile, 'dist/models.js', 'dist/network.js', 'dist/stack.js']);
   });
 
