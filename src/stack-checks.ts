@@ -32,13 +32,30 @@ function failing(f: TargetFinding): boolean {
   return f.kind === 'not-a-list' || f.containers.some((c) => c.status === 'FAIL');
 }
 
+/**
+ * A payload field by its documented lower-camel name, else by any casing of it or of an alias: the Java
+ * runtime binds these fields case-insensitively and by its own names (`Template`, `ChangedResources`,
+ * `Action`, `ResourceProperties`...), so CloudFormation may send either form.
+ */
+function field(record: Record<string, unknown>, name: string, alias?: string): unknown {
+  if (Object.prototype.hasOwnProperty.call(record, name)) return record[name];
+  const wanted = [name.toLowerCase(), alias?.toLowerCase()];
+  for (const key of Object.keys(record)) if (wanted.includes(key.toLowerCase())) return record[key];
+  return undefined;
+}
+
+/** A template as text; the Java runtime types it as any JSON value, so a parsed JSON template is accepted too. */
+function templateText(value: unknown): unknown {
+  return isRecord(value) ? JSON.stringify(value) : value;
+}
+
 function checkStack(request: HookHandlerRequest, config: PolicyConfig): HandlerResult {
-  const template = request.targetModel.template;
+  const template = templateText(field(request.targetModel, 'template'));
   if (typeof template !== 'string' || template.trim() === '') return unreadable('STACK', 'it carries no template');
   const judged = judgeStackTemplate(template, config);
   if (!judged.ok) return unreadable('STACK', judged.reason);
   let findings = judged.findings;
-  const previousText = request.targetModel.previousTemplate;
+  const previousText = templateText(field(request.targetModel, 'previousTemplate'));
   if (request.invocationPoint === 'UPDATE_PRE_PROVISION' && typeof previousText === 'string' && previousText.trim() !== '' && findings.some(failing)) {
     // Only to say that an update turns the protection off; a previous template that does not read changes nothing.
     const previous = judgeStackTemplate(previousText, config);
@@ -56,7 +73,11 @@ function unresolved(value: unknown): boolean {
   return isRecord(value) && Object.keys(value).some((k) => k === 'Ref' || k.startsWith('Fn::'));
 }
 
-/** `{"Properties": {...}}` as a JSON string (or already an object); undefined when absent. */
+/**
+ * A resource's properties from `{"Properties": {...}}` (afterContext, beforeContext) or from the
+ * properties themselves (the Java runtime's ResourceProperties), as a JSON string or already an object;
+ * undefined when absent. No task definition has a property named `Properties`, so the two never mix.
+ */
 function contextProperties(raw: unknown): Record<string, unknown> | undefined | 'unreadable' {
   if (raw === undefined || raw === null || raw === '') return undefined;
   let value: unknown = raw;
@@ -68,6 +89,7 @@ function contextProperties(raw: unknown): Record<string, unknown> | undefined | 
     }
   }
   if (!isRecord(value)) return 'unreadable';
+  if (!Object.prototype.hasOwnProperty.call(value, 'Properties')) return value;
   const props = value.Properties;
   if (props === undefined || props === null) return {};
   return isRecord(props) ? props : 'unreadable';
@@ -115,22 +137,29 @@ function judgeChange(
 }
 
 function checkChangeSet(request: HookHandlerRequest, config: PolicyConfig): HandlerResult {
-  const changes = request.targetModel.changedResources;
+  const changes = field(request.targetModel, 'changedResources');
   if (!Array.isArray(changes)) return unreadable('CHANGE_SET', 'it carries no changedResources list');
   const findings: TargetFinding[] = [];
   for (const change of changes) {
     if (!isRecord(change)) return unreadable('CHANGE_SET', 'a changed resource is not an object');
-    const { action, resourceType, logicalResourceId } = change;
-    if (!isTargetType(resourceType) || (action !== 'CREATE' && action !== 'UPDATE')) continue;
+    const resourceType = field(change, 'resourceType');
+    if (!isTargetType(resourceType)) continue;
+    const logicalResourceId = field(change, 'logicalResourceId');
     const logicalId = typeof logicalResourceId === 'string' ? logicalResourceId : '';
-    const after = contextProperties(change.afterContext);
-    const before = action === 'UPDATE' ? contextProperties(change.beforeContext) : undefined;
+    // Only a deletion creates nothing; any other action (an import, one added later) is judged on what it
+    // leaves deployed, and an entry whose action cannot be read was not judged at all.
+    const rawAction = field(change, 'action');
+    if (typeof rawAction !== 'string' || rawAction.trim() === '') return unreadable('CHANGE_SET', `the change to '${safeName(logicalId, 128)}' names no action`);
+    const action = rawAction.trim().toUpperCase();
+    if (action === 'DELETE') continue;
+    const after = contextProperties(field(change, 'afterContext', 'resourceProperties'));
+    const before = action === 'UPDATE' ? contextProperties(field(change, 'beforeContext', 'previousResourceProperties')) : undefined;
     if (after === 'unreadable' || before === 'unreadable') {
       return unreadable('CHANGE_SET', `the context of '${safeName(logicalId, 128)}' is not {"Properties": {...}} as JSON`);
     }
     // A creation or update always says what it will create: without it nothing was judged.
     if (after === undefined) return unreadable('CHANGE_SET', `the change to '${safeName(logicalId, 128)}' carries no afterContext`);
-    const lineNumber = Number(change.lineNumber);
+    const lineNumber = Number(field(change, 'lineNumber'));
     const line = Number.isInteger(lineNumber) && lineNumber > 0 ? lineNumber : undefined;
     findings.push(judgeChange(logicalId, resourceType, line, after, before, config));
   }

@@ -264,6 +264,76 @@ describe('CHANGE_SET: the changed resources as CloudFormation will create them',
   });
 });
 
+describe("the Java runtime's payload form: its field names, in any case", () => {
+  const unwrap = (context: string | null): string | null => (context === null ? null : JSON.stringify(JSON.parse(context).Properties));
+  /** The fixture as the Java runtime models it: capitalised names, ResourceProperties holding the properties themselves. */
+  const javaChangeSet = (): Record<string, unknown> => {
+    const body = payload('change-set-payload.json');
+    return {
+      Template: body.template,
+      ChangedResources: body.changedResources.map((c: any) => ({
+        Action: c.action,
+        ResourceType: c.resourceType,
+        LogicalResourceId: c.logicalResourceId,
+        LineNumber: c.lineNumber,
+        ResourceProperties: unwrap(c.afterContext),
+        PreviousResourceProperties: unwrap(c.beforeContext),
+      })),
+    };
+  };
+
+  it('a stack payload with Template and PreviousTemplate: the same answer as the documented form', async () => {
+    const body = payload('stack-payload.json');
+    const documented = await bundle.entrypoint(request('STACK', await serve(faults.json(body))));
+    expect(documented).toMatchObject({ hookStatus: 'FAILED', errorCode: 'NonCompliant' });
+    const java = await bundle.entrypoint(request('STACK', await serve(faults.json({ Template: body.template, PreviousTemplate: body.previousTemplate ?? '' }))));
+    expect(java).toEqual(documented);
+  });
+
+  it('a JSON template sent as an object rather than as text: judged', async () => {
+    const template = { Resources: { Web: { Type: 'AWS::ECS::TaskDefinition', Properties: { ContainerDefinitions: [{ Name: 'app', Image: 'nginx' }] } } } };
+    const answer = await bundle.entrypoint(request('STACK', await serve(faults.json({ Template: template }))));
+    expect(answer).toMatchObject({ hookStatus: 'FAILED', errorCode: 'NonCompliant', message: `Stack 'web': 1 container in 1 task definition can write to its root filesystem: 'Web/app' (ReadonlyRootFilesystem missing). ${FIX}` });
+  });
+
+  it('a change set with Action, ResourceType and ResourceProperties: the same answer as the documented form', async () => {
+    const documented = await bundle.entrypoint(request('CHANGE_SET', await serve(faults.json(payload('change-set-payload.json')))));
+    expect(documented).toMatchObject({ hookStatus: 'FAILED', errorCode: 'NonCompliant' });
+    expect(await bundle.entrypoint(request('CHANGE_SET', await serve(faults.json(javaChangeSet()))))).toEqual(documented);
+    expect(await bundle.lambdaHook(request('CHANGE_SET', await serve(faults.json(javaChangeSet())), { LambdaFunction: 'arn:aws:lambda:eu-west-1:111122223333:function:f' }))).toEqual(documented);
+  });
+});
+
+describe('CHANGE_SET: every action but a deletion is judged; an entry without one is not read as compliant', () => {
+  const writable = JSON.stringify({ Properties: { ContainerDefinitions: [{ Name: 'app', Image: 'nginx' }] } });
+  const changeSet = (entry: Record<string, unknown>) => ({ template: '', changedResources: [{ logicalResourceId: 'Web', resourceType: 'AWS::ECS::TaskDefinition', afterContext: writable, ...entry }] });
+
+  it.each([['create'], ['Update'], ['IMPORT'], [' CREATE ']])('action %p: judged', async (action) => {
+    const answer = await bundle.entrypoint(request('CHANGE_SET', await serve(faults.json(changeSet({ action })))));
+    expect(answer).toMatchObject({ hookStatus: 'FAILED', errorCode: 'NonCompliant', message: `Change set 'review-42': 1 container in 1 task definition can write to its root filesystem: 'Web/app' (ReadonlyRootFilesystem missing). ${FIX}` });
+  });
+
+  it.each([['delete'], ['DELETE']])('action %p: nothing to judge', async (action) => {
+    const answer = await bundle.entrypoint(request('CHANGE_SET', await serve(faults.json(changeSet({ action })))));
+    expect(answer).toMatchObject({ hookStatus: 'CHANGE_SET_SUCCESS_SKIP_STACK_HOOK' });
+  });
+
+  it.each([
+    ['no action', {}],
+    ['an empty action', { action: '' }],
+    ['an action that is not text', { action: 1 }],
+  ])('%s: FAILED InvalidRequest (InternalFailure as a Lambda hook), never a skip of the stack-level check', async (_name, entry) => {
+    expect(await bundle.entrypoint(request('CHANGE_SET', await serve(faults.json(changeSet(entry)))))).toEqual(
+      unread('the change set', 'InvalidRequest', "the change to 'Web' names no action"),
+    );
+    const url = await serve(faults.json(changeSet(entry)));
+    expect(await bundle.lambdaHook(request('CHANGE_SET', url, { LambdaFunction: 'arn:aws:lambda:eu-west-1:111122223333:function:f' }))).toMatchObject({
+      hookStatus: 'FAILED',
+      errorCode: 'InternalFailure',
+    });
+  });
+});
+
 describe('lambdaHook: the same checks as an AWS::CloudFormation::LambdaHook', () => {
   const lambdaRequest = (targetName: 'STACK' | 'CHANGE_SET', url: string): Record<string, any> =>
     request(targetName, url, { LambdaFunction: 'arn:aws:lambda:eu-west-1:111122223333:function:ecs-readonly-rootfs' });

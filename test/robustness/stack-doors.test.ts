@@ -241,7 +241,7 @@ describe('payload bodies: never SUCCESS for what was not read', () => {
       fc.uint8Array({ maxLength: 200 }).map((b) => ({ raw: b as string | Uint8Array, readable: false })),
       fc.string({ maxLength: 200 }).map((s) => ({ raw: s as string | Uint8Array, readable: false })),
       fc.jsonValue({ maxDepth: 3 }).filter((v) => v === null || typeof v !== 'object' || Array.isArray(v) || Object.keys(v).length === 0).map((v) => ({ raw: JSON.stringify(v) as string | Uint8Array, readable: false })),
-      fc.record({ template: fc.oneof(fc.string({ maxLength: 80 }), fc.jsonValue({ maxDepth: 2 })), previousTemplate: fc.string({ maxLength: 10 }), changedResources: fc.jsonValue({ maxDepth: 2 }) }, { requiredKeys: [] }).map((v) => ({ raw: JSON.stringify(v) as string | Uint8Array, readable: true })),
+      fc.record({ template: fc.oneof(fc.string({ maxLength: 80 }), fc.jsonValue({ maxDepth: 2 })), Template: fc.jsonValue({ maxDepth: 2 }), previousTemplate: fc.string({ maxLength: 10 }), changedResources: fc.jsonValue({ maxDepth: 2 }) }, { requiredKeys: [] }).map((v) => ({ raw: JSON.stringify(v) as string | Uint8Array, readable: true })),
     );
     await fc.assert(
       fc.asyncProperty(bodyArb, fc.constantFrom<'STACK' | 'CHANGE_SET'>('STACK', 'CHANGE_SET'), async (body, target) => {
@@ -255,7 +255,11 @@ describe('payload bodies: never SUCCESS for what was not read', () => {
         const answer = await call(built.entrypoint, wholeRequest(target, serve(body.raw)));
         if (!isDocument && (answer.hookStatus !== 'FAILED' || answer.errorCode === 'NonCompliant')) throw new Violation('an unread payload did not fail as unread');
         const doc = parsed as Record<string, unknown> | undefined;
-        const unusable = target === 'STACK' ? typeof doc?.template !== 'string' || doc.template.trim() === '' : !Array.isArray(doc?.changedResources);
+        // The Java runtime's form is read too: a field in any case, a template as a JSON object.
+        const field = (name: string): unknown => (!isDocument || doc === undefined ? undefined : doc[name] ?? doc[Object.keys(doc).find((k) => k.toLowerCase() === name.toLowerCase()) ?? '']);
+        const template = field('template');
+        const hasTemplate = (typeof template === 'string' && template.trim() !== '') || (template !== null && typeof template === 'object' && !Array.isArray(template));
+        const unusable = target === 'STACK' ? !hasTemplate : !Array.isArray(field('changedResources'));
         if (unusable && answer.hookStatus !== 'FAILED') throw new Violation('a payload without a template or change list passed');
       }),
       { seed, numRuns: runs(400) },
