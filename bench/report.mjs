@@ -669,7 +669,7 @@ The same ${int(p.files)} files (the corpus repeated), one process per run, ${p.r
 ${table(['tool', 'files', 'wall', 'templates/s', 'peak RSS'], rows)}
 
 ${p.speedupOverGuard !== undefined ? `**${x(p.speedupOverGuard)} faster than native cfn-guard** on the same files (the target is at least 2×).` : ''} The checker
-skips files without \`AWS::ECS::\` unparsed, reads JSON with \`JSON.parse\`, YAML with js-yaml when it can only agree with the
+skips files without \`AWS::ECS::\` (or an escape that could spell it) unparsed, reads JSON with \`JSON.parse\`, YAML with js-yaml when it can only agree with the
 \`yaml\` package (which reads the rest and words the errors), and spreads large runs over worker threads.
 
 Linear in files (${int(p.linearInFiles.msPerFile * 1000)} µs per file, R² ${p.linearInFiles.r2.toFixed(4)}):

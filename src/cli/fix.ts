@@ -6,7 +6,7 @@
 import { createTwoFilesPatch } from 'diff';
 import type { PolicyConfig } from '../policy';
 import { safeName } from '../policy';
-import { type FixContainer, fixTemplate, looksLikeTemplate } from '../template';
+import { type FixContainer, fixTemplate, looksLikeTemplate, mayHoldEcsType } from '../template';
 import type { Input } from './files';
 import { readInput } from './files';
 import { EXIT, printablePath } from './results';
@@ -55,7 +55,7 @@ export function runFix(inputs: readonly Input[], options: FixOptions, io: FixIo)
       continue;
     }
     const text = Buffer.from(read.bytes).toString('utf8');
-    if (!text.includes('AWS::ECS::')) {
+    if (!mayHoldEcsType(text)) {
       if (input.explicit) say(`SKIP ${path}: ${looksLikeTemplate(text) ? 'no ECS task definitions' : 'not a CloudFormation template'}\n`);
       if (looksLikeTemplate(text)) templates++;
       continue;

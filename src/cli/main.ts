@@ -265,8 +265,16 @@ function warnAbout(seen: Seen, paths: readonly string[], parameters: ReadonlyMap
 }
 
 export function processIo(): Io {
+  // A reader that stops early (`| head`) closes the pipe: the run goes on unprinted, to its exit code.
+  let stdoutClosed = false;
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE') throw error;
+    stdoutClosed = true;
+  });
   return {
-    stdout: (text) => process.stdout.write(text),
+    stdout: (text) => {
+      if (!stdoutClosed) process.stdout.write(text);
+    },
     stderr: (text) => process.stderr.write(text),
     stdin: readStdin,
     isTty: process.stdout.isTTY === true,

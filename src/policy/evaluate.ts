@@ -81,11 +81,20 @@ export function findExemption(name: string | null, image: unknown, config: Polic
   return undefined;
 }
 
+/**
+ * A name or image as CloudFormation hands it to the hook: text. A template read from a file may hold
+ * a number or a boolean there (`Name: 2048`), which CloudFormation turns into its text.
+ */
+function asText(value: unknown): unknown {
+  return (typeof value === 'number' && Number.isSafeInteger(value)) || typeof value === 'boolean' ? String(value) : value;
+}
+
 /** Judges one entry of ContainerDefinitions. */
 export function evaluateContainer(entry: unknown, index: number, config: PolicyConfig): ContainerResult {
   if (!isRecord(entry)) return { index, name: null, status: 'FAIL', reason: 'malformed' };
-  const name = typeof entry.Name === 'string' && entry.Name.length > 0 ? entry.Name : null;
-  const exemptedBy = findExemption(name, entry.Image, config);
+  const text = asText(entry.Name);
+  const name = typeof text === 'string' && text.length > 0 ? text : null;
+  const exemptedBy = findExemption(name, asText(entry.Image), config);
   if (exemptedBy) return { index, name, status: 'EXEMPT', exemptedBy };
   const verdict = classifyReadonlyRootFilesystem(entry.ReadonlyRootFilesystem);
   return verdict === 'compliant' ? { index, name, status: 'PASS' } : { index, name, status: 'FAIL', reason: verdict };

@@ -10,7 +10,7 @@
 import { CORE_SCHEMA, load, type LoadOptions, Type, type State } from 'js-yaml';
 import { LIMITS } from './limits';
 import { lineStartsOf, type Position, positionAt, SourceMap } from './source-map';
-import { FN_SHORT_FORMS, longName, scalarValue } from './tags';
+import { FN_SHORT_FORMS, longName, scalarValue, YAML11_BOOLEAN, yaml11Boolean } from './tags';
 
 const TAG_TYPES = ['Ref', 'Condition', ...FN_SHORT_FORMS].flatMap((short) => {
   const name = longName(short);
@@ -20,7 +20,15 @@ const TAG_TYPES = ['Ref', 'Condition', ...FN_SHORT_FORMS].flatMap((short) => {
   );
 });
 
-const SCHEMA = CORE_SCHEMA.extend(TAG_TYPES);
+// Replaces the core schema's boolean (js-yaml keeps one implicit type per tag), as the full reader does.
+const BOOLEAN = new Type('tag:yaml.org,2002:bool', {
+  kind: 'scalar',
+  resolve: (data: string | null) => data !== null && YAML11_BOOLEAN.test(data),
+  construct: yaml11Boolean,
+  predicate: (value: unknown) => typeof value === 'boolean',
+});
+
+const SCHEMA = CORE_SCHEMA.extend({ implicit: [BOOLEAN], explicit: TAG_TYPES });
 
 /**
  * Text left to the full reader before reading it: an explicit tag (js-yaml places a tagged node at

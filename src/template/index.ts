@@ -7,6 +7,7 @@ export {
   deploymentsOf,
   isTemplateDocument,
   looksLikeTemplate,
+  mayHoldEcsType,
   type Deployment,
   type DeploymentCount,
   type SkipReason,

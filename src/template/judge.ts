@@ -516,6 +516,14 @@ export function isTemplateDocument(root: unknown): boolean {
 }
 
 /**
+ * Whether text can hold an ECS resource type, so is worth parsing: `AWS::ECS::` as written, or an
+ * escape that could spell it (JSON's `\u`; YAML's `\x`, `\u`, `\U` and escaped line breaks).
+ */
+export function mayHoldEcsType(text: string): boolean {
+  return text.includes('AWS::ECS::') || /\\[uxU\r\n]/.test(text);
+}
+
+/**
  * For text that is not parsed (no `AWS::ECS::` in it) or does not parse: whether it reads like a
  * template. `AWSTemplateFormatVersion`, or a top-level `Resources:` key (YAML, column 1) or a
  * `"Resources"` key beside a `"Type": "X::Y"` (JSON).
@@ -563,7 +571,7 @@ export function validateTemplate(source: string | Uint8Array, options: ValidateO
     const text = templateText(source);
     if (typeof text !== 'string') return { status: 'ERROR', error: text.error, resources: [] };
     // With parameter values given, a template's declared parameters are needed for the warnings: parse it.
-    if (options.onlyTemplates && !text.includes('AWS::ECS::') && (given(options.parameters).size === 0 || !looksLikeTemplate(text))) {
+    if (options.onlyTemplates && !mayHoldEcsType(text) && (given(options.parameters).size === 0 || !looksLikeTemplate(text))) {
       // Nothing here can be an ECS task definition: not worth parsing.
       return { status: 'SKIP', skipReason: looksLikeTemplate(text) ? 'no-task-definitions' : 'not-a-template', resources: [] };
     }

@@ -59,4 +59,25 @@ function tagsFor(short: string): (ScalarTag | CollectionTag)[] {
   ];
 }
 
-export const CLOUDFORMATION_TAGS: (ScalarTag | CollectionTag)[] = ['Ref', 'Condition', ...FN_SHORT_FORMS].flatMap(tagsFor);
+/**
+ * YAML 1.1's booleans, which CloudFormation's reader keeps (an unquoted `yes` or `off` reaches the hook
+ * as "true" or "false": aws/aws-cli#5257), in YAML 1.2's place. `y` and `n` are left strings, as
+ * YAML 1.1 readers resolving implicitly (SnakeYAML, PyYAML) leave them.
+ */
+export const YAML11_BOOLEAN = /^(?:true|True|TRUE|false|False|FALSE|yes|Yes|YES|no|No|NO|on|On|ON|off|Off|OFF)$/;
+
+/** The value of a plain scalar YAML11_BOOLEAN matches. */
+export function yaml11Boolean(source: string): boolean {
+  const first = source[0];
+  return first === 't' || first === 'T' || first === 'y' || first === 'Y' || source.toLowerCase() === 'on';
+}
+
+const YAML11_BOOLEAN_TAG: ScalarTag = {
+  tag: 'tag:yaml.org,2002:bool',
+  default: true,
+  test: YAML11_BOOLEAN,
+  identify: (value) => typeof value === 'boolean',
+  resolve: yaml11Boolean,
+};
+
+export const CLOUDFORMATION_TAGS: (ScalarTag | CollectionTag)[] = [...['Ref', 'Condition', ...FN_SHORT_FORMS].flatMap(tagsFor), YAML11_BOOLEAN_TAG];

@@ -1,8 +1,9 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { version } from '../../package.json';
-import { cli, ROOT } from './support';
+import { CLI, cli, ROOT, TEMPLATES } from './support';
 
 describe('ecs-readonly-rootfs (built dist/cli.js)', () => {
   it('prints its version and help', () => {
@@ -147,6 +148,56 @@ describe('ecs-readonly-rootfs (built dist/cli.js)', () => {
     expect(r.stdout).toContain(
       "valid/intrinsics.yaml:65:11: FAIL 'app': can write to its root filesystem: value unknown before deployment (parameter 'ReadOnly' has no value: pass --parameter ReadOnly=VALUE or a parameter file)",
     );
+  });
+
+  it("reads YAML 1.1's booleans as CloudFormation does: unquoted yes and On are true, off is false, y and a quoted yes are text", () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cli-'));
+    try {
+      const file = join(dir, 'yaml11.yaml');
+      const flags = ['yes', 'On', 'off', 'y', '"yes"'];
+      writeFileSync(file, `Resources:\n  T:\n    Type: AWS::ECS::TaskDefinition\n    Properties:\n      ContainerDefinitions:\n${flags.map((f, i) => `        - Name: c${i}\n          ReadonlyRootFilesystem: ${f}\n`).join('')}`);
+      const r = cli(['validate', file]);
+      expect(r.status).toBe(19);
+      expect(r.stdout.split('\n').slice(1, 7)).toEqual([
+        `  ${file}:2:3: T (AWS::ECS::TaskDefinition) FAIL: 3 of 5 containers can write to their root filesystem`,
+        `    ${file}:7:11: 'c0': read-only root filesystem`,
+        `    ${file}:9:11: 'c1': read-only root filesystem`,
+        `    ${file}:11:11: FAIL 'c2': can write to its root filesystem: false`,
+        `    ${file}:13:11: FAIL 'c3': can write to its root filesystem: not true or false`,
+        `    ${file}:15:11: FAIL 'c4': can write to its root filesystem: not true or false`,
+      ]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('parses text whose ECS type is spelt with escapes (JSON \\u, a YAML escaped line break): never skipped unread', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cli-'));
+    try {
+      const json = join(dir, 'escaped.json');
+      writeFileSync(json, '{"Resources": {"T": {"Type": "AWS::\\u0045CS::TaskDefinition", "Properties": {"ContainerDefinitions": [{"Name": "app"}]}}}}\n');
+      const yaml = join(dir, 'escaped.yaml');
+      writeFileSync(yaml, 'Resources:\n  T:\n    Type: "AWS::\\\n      ECS::TaskDefinition"\n    Properties:\n      ContainerDefinitions:\n        - Name: app\n');
+      const other = join(dir, 'pattern.yaml');
+      writeFileSync(other, 'Parameters:\n  P: {Type: String, AllowedPattern: "^\\d+$"}\nResources:\n  B: {Type: AWS::S3::Bucket}\n');
+      const r = cli(['validate', json, yaml, other]);
+      expect(r.status).toBe(19);
+      expect(r.stdout).toContain(`    ${json}:1:103: FAIL 'app': can write to its root filesystem: ReadonlyRootFilesystem missing`);
+      expect(r.stdout).toContain(`    ${yaml}:7:11: FAIL 'app': can write to its root filesystem: ReadonlyRootFilesystem missing`);
+      expect(r.stdout).toContain(`SKIP ${other}: no ECS task definitions`);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('a reader that closes the pipe early (| head -1): no crash, the run ends with its verdict', async () => {
+    const files = Array.from({ length: 300 }, () => join(ROOT, 'examples', 'noncompliant.yml'));
+    const child = spawn(process.execPath, [CLI, 'validate', ...files], { cwd: TEMPLATES, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.stdout.once('data', () => child.stdout.destroy());
+    const status = await new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
+    expect({ status, stderr }).toEqual({ status: 19, stderr: '' });
   });
 
   it('writes the report to --output', () => {

@@ -59,6 +59,7 @@ describe('evaluateTaskDefinition', () => {
           { ReadonlyRootFilesystem: 'yes' },
           { Name: '', ReadonlyRootFilesystem: true },
           { Name: 42, ReadonlyRootFilesystem: null },
+          { Name: { Ref: 'N' } },
         ],
       },
       EMPTY_CONFIG,
@@ -69,7 +70,8 @@ describe('evaluateTaskDefinition', () => {
       { index: 2, name: 'proxy', status: 'PASS' },
       { index: 3, name: null, status: 'FAIL', reason: 'invalid' },
       { index: 4, name: null, status: 'PASS' },
-      { index: 5, name: null, status: 'FAIL', reason: 'missing' },
+      { index: 5, name: '42', status: 'FAIL', reason: 'missing' },
+      { index: 6, name: null, status: 'FAIL', reason: 'missing' },
     ]);
     expect(isCompliant(result)).toBe(false);
   });
@@ -162,9 +164,21 @@ describe('evaluateTaskDefinition', () => {
     ]);
   });
 
+  it('reads an integer or boolean name or image as CloudFormation hands it to the hook: as its text', () => {
+    const config = parsePolicyConfig({ ExemptContainerNames: ['2048'], ExemptImages: ['true'] });
+    const result = evaluateTaskDefinition({ ContainerDefinitions: [{ Name: 2048 }, { Name: 'x', Image: true }, { Name: 2049 }, { Name: 2048.5 }, { Name: false }] }, config);
+    expect(checked(result)).toEqual([
+      { index: 0, name: '2048', status: 'EXEMPT', exemptedBy: { property: 'ExemptContainerNames', pattern: '2048' } },
+      { index: 1, name: 'x', status: 'EXEMPT', exemptedBy: { property: 'ExemptImages', pattern: 'true' } },
+      { index: 2, name: '2049', status: 'FAIL', reason: 'missing' },
+      { index: 3, name: null, status: 'FAIL', reason: 'missing' },
+      { index: 4, name: 'false', status: 'FAIL', reason: 'missing' },
+    ]);
+  });
+
   it('exempts by name only a container that has a name, and by image only a non-empty image string', () => {
     const config = parsePolicyConfig({ ExemptContainerNames: ['*'], ExemptImages: ['*'] });
-    const names = evaluateTaskDefinition({ ContainerDefinitions: [{ Image: '' }, { Image: 7 }, { Name: '' }, {}] }, config);
+    const names = evaluateTaskDefinition({ ContainerDefinitions: [{ Image: '' }, { Image: 7.5 }, { Name: '' }, {}] }, config);
     expect(checked(names).map((c) => c.status)).toEqual(['FAIL', 'FAIL', 'FAIL', 'FAIL']);
     expect(isCompliant(names)).toBe(false);
     const image = evaluateTaskDefinition({ ContainerDefinitions: [{ Image: 'x' }] }, config);

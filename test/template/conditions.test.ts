@@ -302,15 +302,17 @@ Conditions:
   it('follows Condition only to a declared condition named by a string, alone in its object', () => {
     const c = conditionsOf(`Conditions:
   '123': true
-  Yes: true
+  'Yes': true
   ByNumber: !Not [{Condition: 123}]
-  ByName: !Not [{Condition: Yes}]
+  ByName: !Not [{Condition: 'Yes'}]
   Undeclared: !Not [{Condition: Nope}]
-  WithMore: !Not [{Condition: Yes, Extra: 1}]
+  WithMore: !Not [{Condition: 'Yes', Extra: 1}]
+  ByBoolean: !Not [{Condition: Yes}]
 `);
     expect(c.has('123')).toBe(true);
     expect(c.has('Nope')).toBe(false);
-    expect(values(c, ['ByNumber', 'ByName', 'Undeclared', 'WithMore'])).toEqual([undefined, false, undefined, undefined]);
+    // An unquoted Yes is YAML 1.1's boolean true, as CloudFormation reads it: not a name.
+    expect(values(c, ['ByNumber', 'ByName', 'Undeclared', 'WithMore', 'ByBoolean'])).toEqual([undefined, false, undefined, undefined, undefined]);
   });
 
   it('decides nothing in a cycle, and answers again the same', () => {

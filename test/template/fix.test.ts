@@ -212,9 +212,12 @@ describe('which containers are fixed: the value as written', () => {
   it('a template with nothing to fix comes back as given, with no edits', () => {
     const text = task("        - Name: a\n          ReadonlyRootFilesystem: true\n        - Name: b\n          ReadonlyRootFilesystem: 'true'\n");
     expect(fixTemplate(text)).toEqual({ ok: true, text, edits: [], fixed: [], left: [] });
-    expect(fixTemplate(task('        - Name: odd\n          ReadonlyRootFilesystem: yes\n'))).toEqual({
+    // YAML 1.1's yes and On are true, as CloudFormation reads them; y is the string "y".
+    const yes = task('        - Name: a\n          ReadonlyRootFilesystem: yes\n        - Name: b\n          ReadonlyRootFilesystem: On\n');
+    expect(fixTemplate(yes)).toEqual({ ok: true, text: yes, edits: [], fixed: [], left: [] });
+    expect(fixTemplate(task('        - Name: odd\n          ReadonlyRootFilesystem: y\n'))).toEqual({
       ok: true,
-      text: task('        - Name: odd\n          ReadonlyRootFilesystem: yes\n'),
+      text: task('        - Name: odd\n          ReadonlyRootFilesystem: y\n'),
       edits: [],
       fixed: [],
       left: [{ logicalId: 'T', name: 'odd', index: 0, line: 6, column: 11, writes: OTHER, why: 'ReadonlyRootFilesystem is neither true nor false: set it by hand' }],
@@ -225,6 +228,8 @@ describe('which containers are fixed: the value as written', () => {
 describe('replacing a value keeps its quotes and what follows it', () => {
   it.each([
     ['false', 'true'],
+    ['no', 'true'],
+    ['OFF', 'true'],
     ['"false"', '"true"'],
     ["'false'", "'true'"],
     ["'False' # a comment", "'true' # a comment"],

@@ -36,7 +36,10 @@ describe('a container is blocked only when it fails in every scenario', () => {
     ['a parameter with a default', '!Ref P', 'LEFT'],
     ['Fn::Sub', '!Sub "${P}"', 'LEFT'],
     ['a dynamic reference', "'{{resolve:ssm:/ro}}'", 'LEFT'],
-    ['"yes" (YAML readers differ)', 'yes', 'LEFT'],
+    ['yes (YAML 1.1\'s true, as CloudFormation reads it)', 'yes', 'PASS'],
+    ['off (YAML 1.1\'s false)', 'off', 'FAIL:false'],
+    ['"yes" (quoted: a string)', '"yes"', 'LEFT'],
+    ['y (a string)', 'y', 'LEFT'],
     ['1', '1', 'LEFT'],
     ['null', 'null', 'LEFT'],
   ])('%s', (_name, flag, expected) => {
