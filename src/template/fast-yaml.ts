@@ -35,9 +35,9 @@ const SCHEMA = CORE_SCHEMA.extend({ implicit: [BOOLEAN], explicit: TAG_TYPES });
  * its tag, the full reader at its value), a directive (`%TAG` can make any tag one), a tab in a
  * line's indentation or among the block indicators (`- `, `? `, `: `) that open it (the full
  * reader refuses a tab in indentation, and after a dash before a tag: `-\t!Ref x`, `: -\t!Ref x`;
- * js-yaml takes both).
+ * js-yaml takes both), or what may be a merge key (`<<:`, which the full reader merges).
  */
-const FULL_READER_TEXT = /(?:^|[\s[{,])![!<]|^%|^[ ?:-]*\t/m;
+const FULL_READER_TEXT = /(?:^|[\s[{,])![!<]|^%|^[ ?:-]*\t|<<[ \t]*:/m;
 
 class Unaccounted extends Error {}
 

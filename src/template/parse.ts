@@ -3,7 +3,7 @@
  * SourceMap. Never throws: every problem becomes a ParseFailure with, for YAML, the parser's own words
  * (cut where they would quote the input, which may hold secrets) and, where known, a position.
  */
-import { isAlias, isMap, isScalar, LineCounter, parseDocument, visit, type Alias, type Document, type Node, type YAMLError } from 'yaml';
+import { isAlias, isMap, isScalar, LineCounter, parseDocument, Scalar, visit, type Alias, type Document, type Node, type YAMLError } from 'yaml';
 import { locateJsonError } from './json-error';
 import { readYamlFast } from './fast-yaml';
 import { JsonScanError, JsonSourceMap } from './json-source-map';
@@ -127,6 +127,21 @@ class Walker {
   }
 
   /**
+   * A merge key (`<<: *base`, or a list of them), which `aws cloudformation package` and SAM resolve
+   * before CloudFormation sees the template: the mapping's own keys win, then earlier sources.
+   */
+  private merge(out: Record<string, unknown>, value: unknown, at: Position): void {
+    for (const source of Array.isArray(value) ? value : [value]) {
+      if (typeof source !== 'object' || source === null || Array.isArray(source)) throw new ReadError('a merge key (<<) takes a mapping or a list of mappings', at);
+      for (const [name, item] of Object.entries(source)) {
+        if (Object.prototype.hasOwnProperty.call(out, name)) continue;
+        put(out, name, item);
+        this.map.setChild(out, name, this.map.child(source, name) ?? at);
+      }
+    }
+  }
+
+  /**
    * Every node the yaml composer places in a document or collection has a range (the composer reads
    * each one's end itself); a missing value (`? a`, `b:`, an empty document) is null.
    */
@@ -159,10 +174,16 @@ class Walker {
       this.active.add(node);
       const out: Record<string, unknown> = {};
       this.map.set(out, at);
+      let merged: { value: unknown; at: Position } | undefined;
       for (const pair of node.items) {
         const key = pair.key;
         const keyAt = this.pos((key as Node).range![0]);
         if (!isScalar(key)) throw new ReadError('a mapping key is not a plain value', keyAt);
+        if (key.type === Scalar.PLAIN && key.value === '<<') {
+          if (merged !== undefined) throw new ReadError("duplicate mapping key '<<'", keyAt);
+          merged = { value: this.walk(pair.value as Node | null, depth + 1), at: keyAt };
+          continue;
+        }
         const name = key.value === null ? '' : String(key.value);
         if (Object.prototype.hasOwnProperty.call(out, name)) {
           throw new ReadError(`duplicate mapping key '${safeName(name)}'`, keyAt);
@@ -170,6 +191,7 @@ class Walker {
         put(out, name, this.walk(pair.value as Node | null, depth + 1));
         this.map.setChild(out, name, keyAt);
       }
+      if (merged !== undefined) this.merge(out, merged.value, merged.at);
       this.active.delete(node);
       return out;
     }

@@ -327,6 +327,8 @@ describe('readYamlFast leaves to the full reader what it could answer differentl
     ['an empty item', '- a\n-\n- b\n'],
     ['an explicit key with no value', 'b: 1\n? a\nc: 2\n'],
     ['an empty item in a nested list', 'a:\n  - [1]\n  -\n  - {b: 2}\n'],
+    ['a merge key on an inline mapping', 'a:\n  <<: {b: 1}\n  c: 2\n'],
+    ['a merge key in a flow mapping', 'a: {<<: {b: 1}, c: 2}\n'],
   ])('%s (the full reader reads it)', (_, text) => {
     expect(readYamlFast(text)).toBeUndefined();
     expect(parseTemplateText(text, 't.yaml').ok).toBe(true);

@@ -371,6 +371,41 @@ describe('bad input is an error, never a crash', () => {
   });
 });
 
+describe('YAML merge keys, as aws cloudformation package and SAM resolve them before CloudFormation reads the template', () => {
+  const read = (text: string): Record<string, unknown> => {
+    const parsed = parseTemplateText(text, 't.yaml');
+    if (!parsed.ok) throw new Error(parsed.message);
+    return parsed.root as Record<string, unknown>;
+  };
+
+  it("merges an alias's mapping: the mapping's own keys win wherever they stand, positions are the source's", () => {
+    const parsed = parseTemplateText('base: &b {Name: app, ReadonlyRootFilesystem: false, Image: x}\nc:\n  ReadonlyRootFilesystem: true\n  <<: *b\n  Name: app2\n', 't.yaml');
+    if (!parsed.ok) throw new Error(parsed.message);
+    const c = (parsed.root as Record<string, Record<string, unknown>>).c!;
+    expect(c).toEqual({ ReadonlyRootFilesystem: true, Name: 'app2', Image: 'x' });
+    expect(Object.keys(c)).toEqual(['ReadonlyRootFilesystem', 'Name', 'Image']);
+    expect(parsed.sourceMap.child(c, 'Image')).toEqual({ line: 1, column: 53 });
+    expect(parsed.sourceMap.child(c, 'Name')).toEqual({ line: 5, column: 3 });
+  });
+
+  it('merges a list of mappings, earlier ones first, and an inline mapping', () => {
+    expect(read('a: &a {k: 1, x: a}\nb: &b {k: 2, y: b}\nc: {<<: [*a, *b], z: c}\nd:\n  <<: {k: 3}\n').c).toEqual({ k: 1, x: 'a', y: 'b', z: 'c' });
+    expect(read('d:\n  <<: {k: 3}\n').d).toEqual({ k: 3 });
+  });
+
+  it('a quoted "<<" is an ordinary key', () => {
+    expect(read('a: {"<<": {k: 1}}\n').a).toEqual({ '<<': { k: 1 } });
+  });
+
+  it.each([
+    ['a merge of a scalar', 'a: &x 1\nb:\n  <<: *x\n', 'a merge key (<<) takes a mapping or a list of mappings', { line: 3, column: 3 }],
+    ['a merge of a list holding a scalar', 'a: {k: 1}\nb:\n  <<: [1]\n', 'a merge key (<<) takes a mapping or a list of mappings', { line: 3, column: 3 }],
+    ['two merge keys in one mapping', 'b:\n  <<: {k: 1}\n  <<: {j: 2}\n', "duplicate mapping key '<<'", { line: 3, column: 3 }],
+  ])('%s: an error at the key', (_name, text, message, position) => {
+    expect(parseTemplateText(text, 't.yaml')).toEqual({ ok: false, message, position });
+  });
+});
+
 describe('the fast YAML reader agrees with the full one', () => {
   const root = join(__dirname, '..', 'fixtures', 'templates');
   const files = ['valid', 'fix', 'repo/infra', '../../../examples'].flatMap((d) =>
