@@ -250,11 +250,14 @@ export interface Deployment {
 export function deploymentsOf(site: TaskDefinitionSite): { open: string[]; deployments: Deployment[] } | { open: string[]; deployments?: undefined } {
   const deciding = decidingConditions(site.resource.Properties);
   const conditions = site.scope.conditions;
+  const own = site.resource.Condition;
   const fixed = new Map<string, boolean>();
+  // The resource exists only when its Condition holds: combinations that contradict it are left out
+  // too (Condition IsProd with an Fn::If on IsNotProd: !Not [!Condition IsProd]).
+  if (typeof own === 'string') fixed.set(own, conditions.value(own) ?? true);
   for (const c of deciding) {
     const v = conditions.value(c);
     if (v !== undefined) fixed.set(c, v);
-    else if (c === site.resource.Condition) fixed.set(c, true);
   }
   const open = deciding.filter((c) => !fixed.has(c));
   if (open.length > LIMITS.maxConditions) return { open };
@@ -367,7 +370,8 @@ export function judgeTaskDefinition(site: TaskDefinitionSite, sourceMap: SourceM
     const usedPlatform = new Set(used0);
     const platform = r.unwrap(p.RuntimePlatform, usedPlatform);
     const family = isRecord(platform) ? r.resolve(platform.OperatingSystemFamily, usedPlatform) : undefined;
-    const usedList = new Set(used0);
+    // The OS family decides whether the containers are judged at all: its conditions are theirs too.
+    const usedList = new Set(usedPlatform);
     const list = r.unwrap(p.ContainerDefinitions, usedList);
     const listAt = sourceMap.child(p, 'ContainerDefinitions') ?? site.position;
 

@@ -258,24 +258,53 @@ export class Resolver {
   }
 }
 
+/** The condition and branches of a well-formed Fn::If (the resolver treats any other as unresolved). */
+function ifOf(value: unknown): [string, unknown, unknown] | undefined {
+  const fn = intrinsicOf(value);
+  if (!fn || fn[0] !== 'Fn::If') return undefined;
+  const arg = fn[1];
+  return Array.isArray(arg) && arg.length === 3 && typeof arg[0] === 'string' ? [arg[0], arg[1], arg[2]] : undefined;
+}
+
 /**
  * The conditions of the Fn::If functions that decide what the policy reads: around Properties,
- * ContainerDefinitions, each entry, and each entry's Name, Image and ReadonlyRootFilesystem, and
- * RuntimePlatform.OperatingSystemFamily. Others take their true branch: they cannot change a verdict.
+ * ContainerDefinitions, each entry and RuntimePlatform, and anywhere inside each entry's Name, Image
+ * and ReadonlyRootFilesystem, RuntimePlatform.OperatingSystemFamily, or any other intrinsic standing
+ * for one of those (e.g. `!Select [0, !If [C, ["true"], ["false"]]]`). Others take their true branch:
+ * they cannot change a verdict.
  */
 export function decidingConditions(properties: unknown): string[] {
   const found = new Set<string>();
-  const through = (value: unknown, inner: (v: unknown) => void, hops = 0): void => {
-    const fn = intrinsicOf(value);
-    if (fn && fn[0] === 'Fn::If' && Array.isArray(fn[1]) && fn[1].length === 3 && typeof fn[1][0] === 'string' && hops < 64) {
-      found.add(fn[1][0]);
-      through(fn[1][1], inner, hops + 1);
-      through(fn[1][2], inner, hops + 1);
+  // Every Fn::If in a value the resolver evaluates whole. The reader nests no deeper than
+  // LIMITS.maxDepth, and past it the resolver answers unresolved: the bound only guards API callers.
+  const within = (value: unknown, depth = 0, hops = 0): void => {
+    if (depth > LIMITS.maxDepth || typeof value !== 'object' || value === null) return;
+    const branches = ifOf(value);
+    if (branches) {
+      // At most 64 Fn::If followed in a row, as Resolver.unwrap follows them.
+      if (hops >= 64) return;
+      found.add(branches[0]);
+      within(branches[1], depth + 1, hops + 1);
+      within(branches[2], depth + 1, hops + 1);
       return;
     }
-    inner(value);
+    // A malformed Fn::If is unresolved whatever its arguments.
+    if (intrinsicOf(value)?.[0] === 'Fn::If') return;
+    for (const item of Array.isArray(value) ? value : Object.values(value)) within(item, depth + 1);
   };
-  const none = (): void => undefined;
+  // A mapping or list the policy looks into: Fn::If at its top is followed, any other intrinsic is evaluated whole.
+  const through = (value: unknown, inner: (v: unknown) => void, hops = 0): void => {
+    const branches = ifOf(value);
+    if (branches) {
+      if (hops >= 64) return;
+      found.add(branches[0]);
+      through(branches[1], inner, hops + 1);
+      through(branches[2], inner, hops + 1);
+      return;
+    }
+    if (intrinsicOf(value)) within(value);
+    else inner(value);
+  };
   through(properties, (p) => {
     if (!isRecord(p)) return;
     through(p.ContainerDefinitions, (list) => {
@@ -283,14 +312,14 @@ export function decidingConditions(properties: unknown): string[] {
       for (const entry of list) {
         through(entry, (e) => {
           if (!isRecord(e)) return;
-          through(e.Name, none);
-          through(e.Image, none);
-          through(e.ReadonlyRootFilesystem, none);
+          within(e.Name);
+          within(e.Image);
+          within(e.ReadonlyRootFilesystem);
         });
       }
     });
     through(p.RuntimePlatform, (rp) => {
-      if (isRecord(rp)) through(rp.OperatingSystemFamily, none);
+      if (isRecord(rp)) within(rp.OperatingSystemFamily);
     });
   });
   return [...found];

@@ -220,3 +220,187 @@ describe('ecs-readonly-rootfs (built dist/cli.js)', () => {
     }
   });
 });
+
+describe('Fn::If nested in other intrinsics: every branch without parameter values, the chosen one with them', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'nested-if-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  // The task definition T is at 12:3; its first container's ReadonlyRootFilesystem (or entry) at 18:11.
+  const HEAD = `Parameters:
+  Env: {Type: String, AllowedValues: [prod, dev]}
+  OS: {Type: String, AllowedValues: [windows, linux]}
+Conditions:
+  IsProd: !Equals [!Ref Env, prod]
+  IsNotProd: !Not [!Condition IsProd]
+  IsWin: !Equals [!Ref OS, windows]
+Mappings:
+  Flags: {prod: {ro: 'true'}, dev: {ro: 'false'}}
+  Family: {windows: {v: WINDOWS_SERVER_2022_CORE}, linux: {v: LINUX}}
+Resources:
+  T:
+    Type: AWS::ECS::TaskDefinition
+`;
+  const FIX = '  fix: Set ReadonlyRootFilesystem: true on each container and mount a volume at any path it must write.';
+  const run = (file: string, properties: string, args: string[] = []) => {
+    writeFileSync(join(dir, file), `${HEAD}    Properties:\n${properties}`);
+    return cli(['validate', ...args, file], { cwd: dir });
+  };
+  const lines = (...l: string[]) => `${l.join('\n')}\n`;
+  const flag = (expr: string) => `      ContainerDefinitions:\n        - Name: app\n          Image: nginx\n          ReadonlyRootFilesystem: ${expr}\n`;
+
+  it.each([
+    ['select.yaml', "!Select [0, !If [IsProd, ['true'], ['false']]]"],
+    ['findinmap.yaml', '!FindInMap [Flags, !If [IsProd, prod, dev], ro]'],
+    ['join.yaml', "!Join ['', [!If [IsProd, tru, fals], e]]"],
+    ['sub.yaml', "!Sub ['${v}', {v: !If [IsProd, 'true', 'false']}]"],
+    ['list.yaml', "!Select [1, ['false', !If [IsProd, 'true', 'false']]]"],
+  ])('%s: FAIL naming the condition, PASS with -p Env=prod, FAIL with -p Env=dev', (file, expr) => {
+    const failing = (reason: string) =>
+      lines(
+        `FAIL ${file}`,
+        `  ${file}:12:3: T (AWS::ECS::TaskDefinition) FAIL: 1 of 1 container can write to its root filesystem`,
+        `    ${file}:18:11: FAIL 'app': can write to its root filesystem: ${reason}`,
+        FIX,
+        '1 file: 0 PASS, 1 FAIL, 0 SKIP, 0 ERROR; 1 task definition, 1 non-compliant; containers: 1 failing, 0 passing, 0 exempt, 0 suppressed',
+      );
+    expect(run(file, flag(expr))).toEqual({ status: 19, stdout: failing('false when condition IsProd is false'), stderr: '' });
+    expect(run(file, flag(expr), ['-p', 'Env=prod'])).toEqual({
+      status: 0,
+      stdout: lines(
+        `PASS ${file}`,
+        `  ${file}:12:3: T (AWS::ECS::TaskDefinition) PASS: 1 container checked, all read-only`,
+        '1 file: 1 PASS, 0 FAIL, 0 SKIP, 0 ERROR; 1 task definition, 0 non-compliant; containers: 0 failing, 1 passing, 0 exempt, 0 suppressed',
+      ),
+      stderr: '',
+    });
+    expect(run(file, flag(expr), ['-p', 'Env=dev'])).toEqual({ status: 19, stdout: failing('false'), stderr: '' });
+  });
+
+  it('judges the Linux deployment of an OS family chosen inside Fn::FindInMap, and skips only the Windows one', () => {
+    const os = '      RuntimePlatform:\n        OperatingSystemFamily: !FindInMap [Family, !If [IsWin, windows, linux], v]\n      ContainerDefinitions:\n        - Name: app\n          Image: nginx\n';
+    const failing = (when: string) =>
+      lines(
+        'FAIL os.yaml',
+        '  os.yaml:12:3: T (AWS::ECS::TaskDefinition) FAIL: 1 of 1 container can write to its root filesystem',
+        `    os.yaml:18:11: FAIL 'app': can write to its root filesystem: ReadonlyRootFilesystem missing${when}`,
+        FIX,
+        '1 file: 0 PASS, 1 FAIL, 0 SKIP, 0 ERROR; 1 task definition, 1 non-compliant; containers: 1 failing, 0 passing, 0 exempt, 0 suppressed',
+      );
+    expect(run('os.yaml', os)).toEqual({ status: 19, stdout: failing(' when condition IsWin is false'), stderr: '' });
+    expect(run('os.yaml', os, ['-p', 'OS=windows'])).toEqual({
+      status: 0,
+      stdout: lines(
+        'PASS os.yaml',
+        '  os.yaml:12:3: T (AWS::ECS::TaskDefinition) SKIP: Windows containers cannot use a read-only root filesystem, skipped',
+        '1 file: 1 PASS, 0 FAIL, 0 SKIP, 0 ERROR; 1 task definition, 0 non-compliant; containers: 0 failing, 0 passing, 0 exempt, 0 suppressed',
+      ),
+      stderr: '',
+    });
+    expect(run('os.yaml', os, ['-p', 'OS=linux'])).toEqual({ status: 19, stdout: failing(''), stderr: '' });
+  });
+
+  it('matches exemptions on a Name or Image built around an Fn::If in each branch', () => {
+    const named =
+      "      ContainerDefinitions:\n        - Name: !Join ['_', [!If [IsProd, log, app], router]]\n          Image: nginx\n" +
+      "        - Name: agent\n          Image: !Sub ['${r}/agent:7', {r: !If [IsProd, datadog, acme]}]\n";
+    const config = ['-c', join(TEMPLATES, 'params', 'config.json')];
+    expect(run('named.yaml', named, config)).toEqual({
+      status: 19,
+      stdout: lines(
+        'FAIL named.yaml',
+        '  named.yaml:12:3: T (AWS::ECS::TaskDefinition) FAIL: 2 of 2 containers can write to their root filesystem (3 across Fn::If branches)',
+        "    named.yaml:16:11: EXEMPT 'log_router': exempt by ExemptContainerNames pattern 'log_router'",
+        "    named.yaml:16:11: FAIL 'app_router': can write to its root filesystem: ReadonlyRootFilesystem missing when condition IsProd is false",
+        "    named.yaml:18:11: FAIL 'agent': can write to its root filesystem: ReadonlyRootFilesystem missing when condition IsProd is false",
+        FIX,
+        '1 file: 0 PASS, 1 FAIL, 0 SKIP, 0 ERROR; 1 task definition, 1 non-compliant; containers: 2 failing, 0 passing, 1 exempt, 0 suppressed',
+      ),
+      stderr: '',
+    });
+    expect(run('named.yaml', named, [...config, '-p', 'Env=prod'])).toEqual({
+      status: 0,
+      stdout: lines(
+        'PASS named.yaml',
+        '  named.yaml:12:3: T (AWS::ECS::TaskDefinition) PASS: 0 containers checked, all read-only, 2 exempt',
+        "    named.yaml:16:11: EXEMPT 'log_router': exempt by ExemptContainerNames pattern 'log_router'",
+        "    named.yaml:18:11: EXEMPT 'agent': exempt by ExemptImages pattern 'datadog/agent:*'",
+        '1 file: 1 PASS, 0 FAIL, 0 SKIP, 0 ERROR; 1 task definition, 0 non-compliant; containers: 0 failing, 0 passing, 2 exempt, 0 suppressed',
+      ),
+      stderr: '',
+    });
+    expect(run('named.yaml', named, [...config, '-p', 'Env=dev'])).toEqual({
+      status: 19,
+      stdout: lines(
+        'FAIL named.yaml',
+        '  named.yaml:12:3: T (AWS::ECS::TaskDefinition) FAIL: 2 of 2 containers can write to their root filesystem',
+        "    named.yaml:16:11: FAIL 'app_router': can write to its root filesystem: ReadonlyRootFilesystem missing",
+        "    named.yaml:18:11: FAIL 'agent': can write to its root filesystem: ReadonlyRootFilesystem missing",
+        FIX,
+        '1 file: 0 PASS, 1 FAIL, 0 SKIP, 0 ERROR; 1 task definition, 1 non-compliant; containers: 2 failing, 0 passing, 0 exempt, 0 suppressed',
+      ),
+      stderr: '',
+    });
+  });
+
+  it('counts failing containers per deployment, never across branches', () => {
+    const two =
+      "      ContainerDefinitions:\n        - Name: a\n          Image: nginx\n          ReadonlyRootFilesystem: !Select [0, !If [IsProd, ['true'], ['false']]]\n" +
+      "        - Name: b\n          Image: nginx\n          ReadonlyRootFilesystem: !Select [0, !If [IsNotProd, ['true'], ['false']]]\n";
+    expect(run('two.yaml', two)).toEqual({
+      status: 19,
+      stdout: lines(
+        'FAIL two.yaml',
+        '  two.yaml:12:3: T (AWS::ECS::TaskDefinition) FAIL: 1 of 2 containers can write to their root filesystem',
+        "    two.yaml:18:11: FAIL 'a': can write to its root filesystem: false when condition IsProd is false",
+        "    two.yaml:21:11: FAIL 'b': can write to its root filesystem: false when condition IsNotProd is false",
+        FIX,
+        '1 file: 0 PASS, 1 FAIL, 0 SKIP, 0 ERROR; 1 task definition, 1 non-compliant; containers: 2 failing, 0 passing, 0 exempt, 0 suppressed',
+      ),
+      stderr: '',
+    });
+    expect(run('two.yaml', two, ['-p', 'Env=prod']).stdout).toContain("two.yaml:21:11: FAIL 'b': can write to its root filesystem: false\n");
+  });
+
+  it('says a value stays unknown before deployment in the branch that needs it', () => {
+    const unknown = "      ContainerDefinitions:\n        - Name: app\n          Image: nginx\n          ReadonlyRootFilesystem: !Select [0, !If [IsProd, [!Ref Flag], ['true']]]\n";
+    const text = (args: string[]) => {
+      writeFileSync(join(dir, 'unknown.yaml'), `${HEAD.replace('  OS:', '  Flag: {Type: String}\n  OS:')}    Properties:\n${unknown}`);
+      return cli(['validate', ...args, 'unknown.yaml'], { cwd: dir });
+    };
+    const failing = (when: string) =>
+      lines(
+        'FAIL unknown.yaml',
+        '  unknown.yaml:13:3: T (AWS::ECS::TaskDefinition) FAIL: 1 of 1 container can write to its root filesystem',
+        `    unknown.yaml:19:11: FAIL 'app': can write to its root filesystem: value unknown before deployment (parameter 'Flag' has no value: pass --parameter Flag=VALUE or a parameter file)${when}`,
+        FIX,
+        '1 file: 0 PASS, 1 FAIL, 0 SKIP, 0 ERROR; 1 task definition, 1 non-compliant; containers: 1 failing, 0 passing, 0 exempt, 0 suppressed',
+      );
+    expect(text([])).toEqual({ status: 19, stdout: failing(' when condition IsProd is true'), stderr: '' });
+    expect(text(['-p', 'Env=prod'])).toEqual({ status: 19, stdout: failing(''), stderr: '' });
+    expect(text(['-p', 'Env=prod', '-p', 'Flag=true']).status).toBe(0);
+    expect(text(['-p', 'Env=dev']).status).toBe(0);
+  });
+
+  it('judges a resource only where its own Condition holds, also through a condition that negates it', () => {
+    const own = '      ContainerDefinitions:\n        - Name: app\n          Image: nginx\n          ReadonlyRootFilesystem: !If [IsNotProd, false, true]\n';
+    const pass = lines(
+      'PASS own.yaml',
+      '  own.yaml:12:3: T (AWS::ECS::TaskDefinition) PASS: 1 container checked, all read-only',
+      '1 file: 1 PASS, 0 FAIL, 0 SKIP, 0 ERROR; 1 task definition, 0 non-compliant; containers: 0 failing, 1 passing, 0 exempt, 0 suppressed',
+    );
+    const text = (args: string[]) => {
+      writeFileSync(join(dir, 'own.yaml'), `${HEAD}    Condition: IsProd\n    Properties:\n${own}`);
+      return cli(['validate', ...args, 'own.yaml'], { cwd: dir });
+    };
+    expect(text([])).toEqual({ status: 0, stdout: pass, stderr: '' });
+    expect(text(['-p', 'Env=prod'])).toEqual({ status: 0, stdout: pass, stderr: '' });
+    expect(text(['-p', 'Env=dev'])).toEqual({
+      status: 0,
+      stdout: lines(
+        'PASS own.yaml',
+        '  own.yaml:12:3: T (AWS::ECS::TaskDefinition) SKIP: not created: its Condition IsProd is false',
+        '1 file: 1 PASS, 0 FAIL, 0 SKIP, 0 ERROR; 1 task definition, 0 non-compliant; containers: 0 failing, 0 passing, 0 exempt, 0 suppressed',
+      ),
+      stderr: '',
+    });
+  });
+});

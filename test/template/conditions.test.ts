@@ -2,6 +2,7 @@
 // container counted once per deployment.
 import { Conditions, type ContainerFinding, parseTemplateText, type ResourceFinding, type TemplateResult, validateTemplate, type ValidateOptions } from '../../src/template';
 import { parameterValues } from '../../src/template/resolve';
+import { parsePolicyConfig } from '../../src/policy';
 
 const TEMPLATE = `AWSTemplateFormatVersion: '2010-09-09'
 Parameters:
@@ -116,6 +117,116 @@ describe('with parameter values: Conditions decided', () => {
 
   it('judges every branch again with evaluateConditions: false', () => {
     expect(resource(judge({ parameters: { Env: 'prod' }, evaluateConditions: false }), 'ListChoice').status).toBe('FAIL');
+  });
+});
+
+describe('Fn::If nested in other intrinsics: deciding as at the top', () => {
+  const NESTED = `Parameters:
+  Env: {Type: String, AllowedValues: [prod, dev]}
+  OS: {Type: String, AllowedValues: [windows, linux]}
+  Flag: {Type: String}
+Conditions:
+  IsProd: !Equals [!Ref Env, prod]
+  IsNotProd: !Not [!Condition IsProd]
+  IsWin: !Equals [!Ref OS, windows]
+Mappings:
+  Flags: {prod: {ro: 'true'}, dev: {ro: 'false'}}
+  Family: {windows: {v: WINDOWS_SERVER_2022_CORE}, linux: {v: LINUX}}
+Resources:
+  Nested:
+    Type: AWS::ECS::TaskDefinition
+    Properties:
+      ContainerDefinitions:
+        - {Name: sel, Image: x, ReadonlyRootFilesystem: !Select [0, !If [IsProd, ['true'], ['false']]]}
+        - {Name: map, Image: x, ReadonlyRootFilesystem: !FindInMap [Flags, !If [IsProd, prod, dev], ro]}
+        - {Name: join, Image: x, ReadonlyRootFilesystem: !Join ['', [!If [IsProd, tru, fals], e]]}
+        - {Name: sub, Image: x, ReadonlyRootFilesystem: !Sub ['\${v}', {v: !If [IsProd, 'true', 'false']}]}
+        - {Name: list, Image: x, ReadonlyRootFilesystem: !Select [1, ['false', !If [IsProd, 'true', 'false']]]}
+        - {Name: prod, Image: x, ReadonlyRootFilesystem: !Select [0, !If [IsNotProd, ['true'], ['false']]]}
+  Platform:
+    Type: AWS::ECS::TaskDefinition
+    Properties:
+      RuntimePlatform: {OperatingSystemFamily: !FindInMap [Family, !If [IsWin, windows, linux], v]}
+      ContainerDefinitions: [{Name: app, Image: x}]
+  Named:
+    Type: AWS::ECS::TaskDefinition
+    Properties:
+      ContainerDefinitions:
+        - {Name: !Join ['_', [!If [IsProd, log, app], router]], Image: x}
+        - {Name: agent, Image: !Sub ['\${r}/agent:7', {r: !If [IsProd, datadog, acme]}]}
+  Unknown:
+    Type: AWS::ECS::TaskDefinition
+    Properties:
+      ContainerDefinitions:
+        - {Name: param, Image: x, ReadonlyRootFilesystem: !Select [0, !If [IsProd, [!Ref Flag], ['true']]]}
+        - {Name: import, Image: x, ReadonlyRootFilesystem: {'Fn::ImportValue': !Sub ['\${e}-ro', {e: !If [IsProd, prod, dev]}]}}
+  ProdOnly:
+    Type: AWS::ECS::TaskDefinition
+    Condition: IsProd
+    Properties:
+      ContainerDefinitions: [{Name: app, Image: x, ReadonlyRootFilesystem: !If [IsNotProd, false, true]}]
+`;
+  const config = { ExemptContainerNames: ['log_router'], ExemptImages: ['datadog/agent:*'] };
+  const nested = (options: ValidateOptions = {}) => judge({ config: parsePolicyConfig(config), ...options }, NESTED);
+  const notProd = [{ condition: 'IsProd', value: false }];
+
+  it('judges every branch of an Fn::If inside Fn::Select, Fn::FindInMap, Fn::Join, Fn::Sub and a list, counted per deployment', () => {
+    const r = resource(nested(), 'Nested');
+    expect(r.containers.map(brief)).toEqual([
+      ['sel', 'FAIL', 'false', notProd, undefined],
+      ['map', 'FAIL', 'false', notProd, undefined],
+      ['join', 'FAIL', 'false', notProd, undefined],
+      ['sub', 'FAIL', 'false', notProd, undefined],
+      ['list', 'FAIL', 'false', notProd, undefined],
+      ['prod', 'FAIL', 'false', [{ condition: 'IsNotProd', value: false }], undefined],
+    ]);
+    // IsProd and IsNotProd are never both true: five fail in one deployment, one in the other.
+    expect(r.deployment).toEqual({ containers: 6, failing: 5 });
+  });
+
+  it('judges only the chosen branch with parameter values', () => {
+    const prod = resource(nested({ parameters: { Env: 'prod' } }), 'Nested');
+    expect(prod.containers.map(brief).filter((c) => c[1] === 'FAIL')).toEqual([['prod', 'FAIL', 'false', undefined, undefined]]);
+    expect(prod.deployment).toEqual({ containers: 6, failing: 1 });
+    const dev = resource(nested({ parameters: { Env: 'dev' } }), 'Nested');
+    expect(dev.containers.map((c) => [c.name, c.status, c.conditions])).toEqual(['sel', 'map', 'join', 'sub', 'list'].map((n) => [n, 'FAIL', undefined]).concat([['prod', 'PASS', undefined]]));
+  });
+
+  it('judges the Linux deployment of an OS family chosen inside Fn::FindInMap, naming the condition', () => {
+    expect(resource(nested(), 'Platform')).toMatchObject({ status: 'FAIL', deployment: { containers: 1, failing: 1 } });
+    expect(resource(nested(), 'Platform').containers.map(brief)).toEqual([['app', 'FAIL', 'missing', [{ condition: 'IsWin', value: false }], undefined]]);
+    expect(resource(nested({ parameters: { OS: 'windows' } }), 'Platform')).toMatchObject({ status: 'SKIP', reason: 'windows', containers: [] });
+    expect(resource(nested({ parameters: { OS: 'linux' } }), 'Platform').containers.map(brief)).toEqual([['app', 'FAIL', 'missing', undefined, undefined]]);
+  });
+
+  it('matches exemptions on a Name or Image built around an Fn::If in each branch', () => {
+    expect(resource(nested(), 'Named').containers.map(brief)).toEqual([
+      ['log_router', 'EXEMPT', undefined, undefined, undefined],
+      ['app_router', 'FAIL', 'missing', notProd, undefined],
+      ['agent', 'FAIL', 'missing', notProd, undefined],
+    ]);
+    expect(resource(nested({ parameters: { Env: 'prod' } }), 'Named')).toMatchObject({ status: 'PASS', deployment: { containers: 2, failing: 0 } });
+    expect(resource(nested({ parameters: { Env: 'dev' } }), 'Named').containers.map(brief)).toEqual([
+      ['app_router', 'FAIL', 'missing', undefined, undefined],
+      ['agent', 'FAIL', 'missing', undefined, undefined],
+    ]);
+  });
+
+  it('says a value stays unknown before deployment in the branch that needs it', () => {
+    expect(resource(nested(), 'Unknown').containers.map((c) => [c.name, c.reason, c.detail, c.conditions])).toEqual([
+      ['param', 'unresolved', "parameter 'Flag' has no value: pass --parameter Flag=VALUE or a parameter file", [{ condition: 'IsProd', value: true }]],
+      ['import', 'unresolved', 'Fn::ImportValue cannot be evaluated before deployment', undefined],
+    ]);
+    expect(resource(nested({ parameters: { Env: 'prod', Flag: 'true' } }), 'Unknown').containers.map((c) => [c.name, c.status])).toEqual([
+      ['param', 'PASS'],
+      ['import', 'FAIL'],
+    ]);
+  });
+
+  it('judges a resource only where its own Condition holds, also through a condition that negates it', () => {
+    expect(resource(nested(), 'ProdOnly')).toMatchObject({ status: 'PASS', deployment: { containers: 1, failing: 0 } });
+    expect(resource(nested({ parameters: { Env: 'prod' } }), 'ProdOnly').status).toBe('PASS');
+    expect(resource(nested({ parameters: { Env: 'dev' } }), 'ProdOnly')).toMatchObject({ status: 'SKIP', reason: 'condition' });
   });
 });
 

@@ -267,8 +267,8 @@ describe('a resource as a whole', () => {
       ...HEAD,
       status: 'FAIL',
       deployment: { containers: 1, failing: 1 },
-      // Where RuntimePlatform decides, the container is judged where it is not Windows; no condition is named.
-      containers: [{ name: 'a', index: 0, status: 'FAIL', reason: 'missing', line: 6, column: 30 }],
+      // Where RuntimePlatform decides, the container is judged where it is not Windows, and fails only there.
+      containers: [{ name: 'a', index: 0, status: 'FAIL', reason: 'missing', line: 6, column: 30, conditions: [{ condition: 'W', value: false }] }],
     });
     expect(only(task(`      RuntimePlatform: !If [W, ${windows}, {OperatingSystemFamily: LINUX}]\n      ContainerDefinitions: [{Name: a, ReadonlyRootFilesystem: true}]\n`))).toStrictEqual({
       ...HEAD,

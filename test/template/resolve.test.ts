@@ -11,6 +11,7 @@ import {
   type ValidateOptions,
 } from '../../src/template';
 import { Conditions } from '../../src/template/conditions';
+import { LIMITS } from '../../src/template/limits';
 import {
   decidingConditions,
   intrinsicOf,
@@ -429,6 +430,55 @@ describe('the conditions that decide the containers', () => {
     expect(decidingConditions(nestElse(64))).toHaveLength(65);
     expect(decidingConditions(nestElse(65))).toHaveLength(64);
     expect(decidingConditions(nestElse(65))).not.toContain('C1');
+  });
+
+  it('include every Fn::If inside another intrinsic standing for a value the policy reads, and none elsewhere', () => {
+    const text = `Resources:
+  T:
+    Type: AWS::ECS::TaskDefinition
+    Properties:
+      RuntimePlatform: {OperatingSystemFamily: !FindInMap [Family, !If [O, windows, linux], v]}
+      Cpu: !Select [0, !If [Cpu, ['1'], ['2']]]
+      ContainerDefinitions:
+        - Name: !Join ['_', [!If [N, log, app], router]]
+          Image: !Sub ['\${r}/agent', {r: !If [I, a, b]}]
+          ReadonlyRootFilesystem: !Select [0, !If [S, ['true'], ['false']]]
+          Environment: [{Name: X, Value: !Select [0, !If [Env, [a], [b]]]}]
+        - ReadonlyRootFilesystem: {'Fn::Base64': {'Fn::ImportValue': !Sub ['\${e}', {e: !If [B, x, y]}]}}
+        - !Select [0, [!If [E, {Name: a, Environment: !If [Env2, [], []]}, {Name: b}]]]
+        - ReadonlyRootFilesystem: {'Fn::FindInMap': [M, {'Fn::If': [Bad, a]}, !If [K, [a, !If [K2, b, c]], x]]}
+`;
+    const parsed = parseTemplateText(text);
+    if (!parsed.ok) throw new Error(parsed.message);
+    // An intrinsic in place of an entry is evaluated whole: every Fn::If in it counts (Env2 too).
+    expect(decidingConditions((parsed.root as { Resources: { T: { Properties: unknown } } }).Resources.T.Properties)).toEqual([
+      'N',
+      'I',
+      'S',
+      'B',
+      'E',
+      'Env2',
+      'K',
+      'K2',
+      'O',
+    ]);
+    // An intrinsic in place of ContainerDefinitions or Properties likewise.
+    expect(decidingConditions({ ContainerDefinitions: { 'Fn::Select': [0, { 'Fn::If': ['L', [[]], [[]]] }] } })).toEqual(['L']);
+    expect(decidingConditions({ 'Fn::FindInMap': ['M', { 'Fn::If': ['P', 'a', 'b'] }, 'k'] })).toEqual(['P']);
+  });
+
+  it('inside another intrinsic, follow 64 Fn::If in a row as at the top, and stop at the nesting the reader allows', () => {
+    const chain = (n: number, leaf: unknown, name = 'C'): unknown => (n === 0 ? leaf : { 'Fn::If': [`${name}${n}`, chain(n - 1, leaf, name), 'x'] });
+    const flag = (value: unknown) => decidingConditions({ ContainerDefinitions: [{ ReadonlyRootFilesystem: { 'Fn::Select': [0, [value]] } }] });
+    expect(flag(chain(64, 'true'))).toHaveLength(64);
+    expect(flag(chain(65, 'true'))).toHaveLength(64);
+    expect(flag(chain(65, 'true'))).not.toContain('C1');
+    // A chain starts again past any other node, as Resolver.unwrap's does.
+    expect(flag(chain(64, [chain(2, 'true', 'D')]))).toHaveLength(66);
+    // The Fn::If sits three levels below the flag's value (Fn::Select, its arguments, the list).
+    const deep = (n: number): unknown => (n === 0 ? { 'Fn::If': ['Deep', 'a', 'b'] } : [deep(n - 1)]);
+    expect(flag(deep(LIMITS.maxDepth - 3))).toEqual(['Deep']);
+    expect(flag(deep(LIMITS.maxDepth - 2))).toEqual([]);
   });
 
   it('are judged in every combination, all true first', () => {
