@@ -73,6 +73,7 @@ export interface ContainerFinding {
 export interface DeploymentCount {
   readonly containers: number;
   readonly failing: number;
+  readonly exempt: number;
 }
 
 export interface ResourceFinding {
@@ -437,6 +438,7 @@ export function judgeTaskDefinition(site: TaskDefinitionSite, sourceMap: SourceM
     const count: DeploymentCount = {
       containers: evaluation.containers.length,
       failing: evaluation.containers.filter((c) => c.status === 'FAIL').length,
+      exempt: evaluation.containers.filter((c) => c.status === 'EXEMPT').length,
     };
     if (!worst || count.failing > worst.failing || (count.failing === worst.failing && count.containers > worst.containers)) worst = count;
     evaluation.containers.forEach((c, i) => {

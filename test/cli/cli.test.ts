@@ -312,7 +312,8 @@ Resources:
         "    named.yaml:16:11: FAIL 'app_router': can write to its root filesystem: ReadonlyRootFilesystem missing when condition IsProd is false",
         "    named.yaml:18:11: FAIL 'agent': can write to its root filesystem: ReadonlyRootFilesystem missing when condition IsProd is false",
         FIX,
-        '1 file: 0 PASS, 1 FAIL, 0 SKIP, 0 ERROR; 1 task definition, 1 non-compliant; containers: 2 failing, 0 passing, 1 exempt, 0 suppressed',
+        // Counted in the deployment with the most failing containers (IsProd false), as the resource's line.
+        '1 file: 0 PASS, 1 FAIL, 0 SKIP, 0 ERROR; 1 task definition, 1 non-compliant; containers: 2 failing, 0 passing, 0 exempt, 0 suppressed',
       ),
       stderr: '',
     });
@@ -353,7 +354,7 @@ Resources:
         "    two.yaml:18:11: FAIL 'a': can write to its root filesystem: false when condition IsProd is false",
         "    two.yaml:21:11: FAIL 'b': can write to its root filesystem: false when condition IsNotProd is false",
         FIX,
-        '1 file: 0 PASS, 1 FAIL, 0 SKIP, 0 ERROR; 1 task definition, 1 non-compliant; containers: 2 failing, 0 passing, 0 exempt, 0 suppressed',
+        '1 file: 0 PASS, 1 FAIL, 0 SKIP, 0 ERROR; 1 task definition, 1 non-compliant; containers: 1 failing, 1 passing, 0 exempt, 0 suppressed',
       ),
       stderr: '',
     });

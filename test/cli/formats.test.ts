@@ -24,7 +24,7 @@ describe('json', () => {
       error: 1,
       resources: 8,
       failingResources: 6,
-      containers: { pass: 4, fail: 6, exempt: 0, suppressed: 0 },
+      containers: { pass: 3, fail: 6, exempt: 0, suppressed: 0 },
     });
     expect(report.files[1]).toEqual({ path: 'bad/invalid.json', status: 'ERROR', error: 'invalid JSON: expected a property name in double quotes', line: 5, column: 5, resources: [] });
     expect(report.files[2]).toEqual({ path: 'valid/no-tasks.yaml', status: 'SKIP', skipReason: 'no-task-definitions', resources: [] });
@@ -34,7 +34,7 @@ describe('json', () => {
       status: 'FAIL',
       line: 23,
       column: 3,
-      deployment: { containers: 2, failing: 1 },
+      deployment: { containers: 2, failing: 1, exempt: 0 },
       containers: [
         { name: 'app', index: 0, status: 'PASS', line: 29, column: 11 },
         { name: 'envoy', index: 1, status: 'FAIL', reason: 'missing', line: 32, column: 13, conditions: [{ condition: 'UseSidecar', value: true }] },

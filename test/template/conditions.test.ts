@@ -73,7 +73,7 @@ describe('without parameter values: every branch, each container once', () => {
       ['sidecar', 'PASS', undefined, undefined, undefined],
       ['app', 'FAIL', 'missing', [{ condition: 'IsProd', value: false }], undefined],
     ]);
-    expect(r.deployment).toEqual({ containers: 1, failing: 1 });
+    expect(r.deployment).toEqual({ containers: 1, failing: 1, exempt: 0 });
   });
 
   it('follows nested Fn::If and conditions made of conditions', () => {
@@ -96,7 +96,7 @@ describe('with parameter values: Conditions decided', () => {
     const prod = resource(judge({ parameters: { Env: 'prod' } }), 'ListChoice');
     expect(prod.status).toBe('PASS');
     expect(prod.containers.map((c) => c.name)).toEqual(['app', 'sidecar']);
-    expect(prod.deployment).toEqual({ containers: 2, failing: 0 });
+    expect(prod.deployment).toEqual({ containers: 2, failing: 0, exempt: 0 });
     const dev = resource(judge({ parameters: { Env: 'dev' } }), 'ListChoice');
     expect(dev.containers.map(brief)).toEqual([['app', 'FAIL', 'missing', undefined, undefined]]);
   });
@@ -181,19 +181,19 @@ Resources:
       ['prod', 'FAIL', 'false', [{ condition: 'IsNotProd', value: false }], undefined],
     ]);
     // IsProd and IsNotProd are never both true: five fail in one deployment, one in the other.
-    expect(r.deployment).toEqual({ containers: 6, failing: 5 });
+    expect(r.deployment).toEqual({ containers: 6, failing: 5, exempt: 0 });
   });
 
   it('judges only the chosen branch with parameter values', () => {
     const prod = resource(nested({ parameters: { Env: 'prod' } }), 'Nested');
     expect(prod.containers.map(brief).filter((c) => c[1] === 'FAIL')).toEqual([['prod', 'FAIL', 'false', undefined, undefined]]);
-    expect(prod.deployment).toEqual({ containers: 6, failing: 1 });
+    expect(prod.deployment).toEqual({ containers: 6, failing: 1, exempt: 0 });
     const dev = resource(nested({ parameters: { Env: 'dev' } }), 'Nested');
     expect(dev.containers.map((c) => [c.name, c.status, c.conditions])).toEqual(['sel', 'map', 'join', 'sub', 'list'].map((n) => [n, 'FAIL', undefined]).concat([['prod', 'PASS', undefined]]));
   });
 
   it('judges the Linux deployment of an OS family chosen inside Fn::FindInMap, naming the condition', () => {
-    expect(resource(nested(), 'Platform')).toMatchObject({ status: 'FAIL', deployment: { containers: 1, failing: 1 } });
+    expect(resource(nested(), 'Platform')).toMatchObject({ status: 'FAIL', deployment: { containers: 1, failing: 1, exempt: 0 } });
     expect(resource(nested(), 'Platform').containers.map(brief)).toEqual([['app', 'FAIL', 'missing', [{ condition: 'IsWin', value: false }], undefined]]);
     expect(resource(nested({ parameters: { OS: 'windows' } }), 'Platform')).toMatchObject({ status: 'SKIP', reason: 'windows', containers: [] });
     expect(resource(nested({ parameters: { OS: 'linux' } }), 'Platform').containers.map(brief)).toEqual([['app', 'FAIL', 'missing', undefined, undefined]]);
@@ -205,7 +205,7 @@ Resources:
       ['app_router', 'FAIL', 'missing', notProd, undefined],
       ['agent', 'FAIL', 'missing', notProd, undefined],
     ]);
-    expect(resource(nested({ parameters: { Env: 'prod' } }), 'Named')).toMatchObject({ status: 'PASS', deployment: { containers: 2, failing: 0 } });
+    expect(resource(nested({ parameters: { Env: 'prod' } }), 'Named')).toMatchObject({ status: 'PASS', deployment: { containers: 2, failing: 0, exempt: 2 } });
     expect(resource(nested({ parameters: { Env: 'dev' } }), 'Named').containers.map(brief)).toEqual([
       ['app_router', 'FAIL', 'missing', undefined, undefined],
       ['agent', 'FAIL', 'missing', undefined, undefined],
@@ -224,7 +224,7 @@ Resources:
   });
 
   it('judges a resource only where its own Condition holds, also through a condition that negates it', () => {
-    expect(resource(nested(), 'ProdOnly')).toMatchObject({ status: 'PASS', deployment: { containers: 1, failing: 0 } });
+    expect(resource(nested(), 'ProdOnly')).toMatchObject({ status: 'PASS', deployment: { containers: 1, failing: 0, exempt: 0 } });
     expect(resource(nested({ parameters: { Env: 'prod' } }), 'ProdOnly').status).toBe('PASS');
     expect(resource(nested({ parameters: { Env: 'dev' } }), 'ProdOnly')).toMatchObject({ status: 'SKIP', reason: 'condition' });
   });
@@ -281,7 +281,7 @@ Conditions:
       ['log', 'PASS', undefined, undefined, undefined],
       ['db', 'PASS', undefined, undefined, undefined],
     ]);
-    expect(r.deployment).toEqual({ containers: 3, failing: 1 });
+    expect(r.deployment).toEqual({ containers: 3, failing: 1, exempt: 0 });
   });
 
   it('lists each combination when a container fails under several that do not merge', () => {

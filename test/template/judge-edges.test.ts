@@ -226,7 +226,7 @@ describe('a resource as a whole', () => {
       reason: 'not-a-list',
       detail: 'Properties is not a mapping',
       conditions: [{ condition: 'C', value: false }],
-      deployment: { containers: 1, failing: 0 },
+      deployment: { containers: 1, failing: 0, exempt: 0 },
       containers: [{ name: 'a', index: 0, status: 'PASS', line: 4, column: 59 }],
     });
   });
@@ -266,14 +266,14 @@ describe('a resource as a whole', () => {
     expect(only(task(`      RuntimePlatform: !If [W, ${windows}, {OperatingSystemFamily: LINUX}]\n      ContainerDefinitions: [{Name: a}]\n`))).toStrictEqual({
       ...HEAD,
       status: 'FAIL',
-      deployment: { containers: 1, failing: 1 },
+      deployment: { containers: 1, failing: 1, exempt: 0 },
       // Where RuntimePlatform decides, the container is judged where it is not Windows, and fails only there.
       containers: [{ name: 'a', index: 0, status: 'FAIL', reason: 'missing', line: 6, column: 30, conditions: [{ condition: 'W', value: false }] }],
     });
     expect(only(task(`      RuntimePlatform: !If [W, ${windows}, {OperatingSystemFamily: LINUX}]\n      ContainerDefinitions: [{Name: a, ReadonlyRootFilesystem: true}]\n`))).toStrictEqual({
       ...HEAD,
       status: 'PASS',
-      deployment: { containers: 1, failing: 0 },
+      deployment: { containers: 1, failing: 0, exempt: 0 },
       containers: [{ name: 'a', index: 0, status: 'PASS', line: 6, column: 40 }],
     });
   });
@@ -313,7 +313,7 @@ describe('containers', () => {
       { name: null, index: 3, status: 'FAIL', reason: 'malformed', line: 12, column: 11 },
       { name: null, index: 4, status: 'FAIL', reason: 'malformed', line: 13, column: 11 },
     ]);
-    expect(r.deployment).toEqual({ containers: 5, failing: 5 });
+    expect(r.deployment).toEqual({ containers: 5, failing: 5, exempt: 0 });
   });
 
   it('reports entries that share a position (a list made by Fn::Split) one by one, at the list', () => {
@@ -348,7 +348,7 @@ describe('containers', () => {
       [null, 2, 'PASS'],
       [null, 3, 'FAIL'],
     ]);
-    expect(r.deployment).toEqual({ containers: 4, failing: 2 });
+    expect(r.deployment).toEqual({ containers: 4, failing: 2, exempt: 0 });
   });
 
   it('is one container in every branch that defines it, named or not', () => {
@@ -367,7 +367,7 @@ describe('containers', () => {
       { name: null, index: 1, status: 'FAIL', reason: 'false', line: 8, column: 11, conditions: [{ condition: 'Extra', value: false }] },
       { name: 'app', index: 2, status: 'FAIL', reason: 'false', line: 10, column: 11, conditions: [{ condition: 'Extra', value: false }] },
     ]);
-    expect(r.deployment).toEqual({ containers: 2, failing: 2 });
+    expect(r.deployment).toEqual({ containers: 2, failing: 2, exempt: 0 });
   });
 
   it('keys an entry without a Name (absent or empty) by its place in the template, not by its rank among others', () => {
@@ -559,19 +559,19 @@ describe('deployments', () => {
   const count = (list: string) => only(task(`      ContainerDefinitions: ${list}\n`)).deployment;
 
   it('counts the deployment with the most failing containers, then the most containers', () => {
-    expect(count('!If [C, [{Name: a}], [{Name: a, ReadonlyRootFilesystem: true}, {Name: b, ReadonlyRootFilesystem: true}]]')).toEqual({ containers: 1, failing: 1 });
-    expect(count('!If [C, [{Name: a, ReadonlyRootFilesystem: true}, {Name: b, ReadonlyRootFilesystem: true}], [{Name: a}]]')).toEqual({ containers: 1, failing: 1 });
-    expect(count('!If [C, [{Name: a}], [{Name: a, ReadonlyRootFilesystem: true}, {Name: b, ReadonlyRootFilesystem: true}, {Name: c, ReadonlyRootFilesystem: true}]]')).toEqual({ containers: 1, failing: 1 });
-    expect(count('!If [C, [{Name: a}], [{Name: a}, {Name: b, ReadonlyRootFilesystem: true}]]')).toEqual({ containers: 2, failing: 1 });
-    expect(count('!If [C, [{Name: a}, {Name: b, ReadonlyRootFilesystem: true}], [{Name: a}]]')).toEqual({ containers: 2, failing: 1 });
-    expect(count('!If [C, [{Name: a, ReadonlyRootFilesystem: true}], [{Name: a, ReadonlyRootFilesystem: true}, {Name: b, ReadonlyRootFilesystem: true}]]')).toEqual({ containers: 2, failing: 0 });
-    expect(count('!If [C, [{Name: a}, {Name: b}], [{Name: a}]]')).toEqual({ containers: 2, failing: 2 });
+    expect(count('!If [C, [{Name: a}], [{Name: a, ReadonlyRootFilesystem: true}, {Name: b, ReadonlyRootFilesystem: true}]]')).toEqual({ containers: 1, failing: 1, exempt: 0 });
+    expect(count('!If [C, [{Name: a, ReadonlyRootFilesystem: true}, {Name: b, ReadonlyRootFilesystem: true}], [{Name: a}]]')).toEqual({ containers: 1, failing: 1, exempt: 0 });
+    expect(count('!If [C, [{Name: a}], [{Name: a, ReadonlyRootFilesystem: true}, {Name: b, ReadonlyRootFilesystem: true}, {Name: c, ReadonlyRootFilesystem: true}]]')).toEqual({ containers: 1, failing: 1, exempt: 0 });
+    expect(count('!If [C, [{Name: a}], [{Name: a}, {Name: b, ReadonlyRootFilesystem: true}]]')).toEqual({ containers: 2, failing: 1, exempt: 0 });
+    expect(count('!If [C, [{Name: a}, {Name: b, ReadonlyRootFilesystem: true}], [{Name: a}]]')).toEqual({ containers: 2, failing: 1, exempt: 0 });
+    expect(count('!If [C, [{Name: a, ReadonlyRootFilesystem: true}], [{Name: a, ReadonlyRootFilesystem: true}, {Name: b, ReadonlyRootFilesystem: true}]]')).toEqual({ containers: 2, failing: 0, exempt: 0 });
+    expect(count('!If [C, [{Name: a}, {Name: b}], [{Name: a}]]')).toEqual({ containers: 2, failing: 2, exempt: 0 });
   });
 
   it('judges every combination of up to eight open conditions, and refuses more', () => {
     const entries = (n: number) => Array.from({ length: n }, (_, i) => `        - Name: c${i}\n          ReadonlyRootFilesystem: !If [C${i}, true, 'true']`).join('\n');
     const eight = only(task(`      ContainerDefinitions:\n${entries(LIMITS.maxConditions)}\n`));
-    expect([eight.status, eight.reason, eight.deployment]).toEqual(['PASS', undefined, { containers: 8, failing: 0 }]);
+    expect([eight.status, eight.reason, eight.deployment]).toEqual(['PASS', undefined, { containers: 8, failing: 0, exempt: 0 }]);
     const site = findTaskDefinitions(readTemplate(task(`      ContainerDefinitions:\n${entries(LIMITS.maxConditions)}\n`)) as never)[0]!;
     expect(deploymentsOf(site).deployments).toHaveLength(2 ** LIMITS.maxConditions);
     const nine = task(`      ContainerDefinitions:\n${entries(LIMITS.maxConditions + 1)}\n`);
@@ -584,7 +584,7 @@ describe('deployments', () => {
     });
     // One of the nine decided by a parameter value: eight left open, all judged.
     const decided = `Parameters:\n  P: {Type: String}\nConditions:\n  C0: !Equals [!Ref P, x]\n${nine}`;
-    expect(only(decided, { parameters: { P: 'x' } })).toMatchObject({ status: 'PASS', deployment: { containers: 9, failing: 0 } });
+    expect(only(decided, { parameters: { P: 'x' } })).toMatchObject({ status: 'PASS', deployment: { containers: 9, failing: 0, exempt: 0 } });
     expect(deploymentsOf(findTaskDefinitions(readTemplate(decided) as never, { parameters: { P: 'x' } })[0]!)).toEqual({
       open: Array.from({ length: 8 }, (_, i) => `C${i + 1}`),
       deployments: expect.any(Array),
@@ -625,7 +625,7 @@ describe('suppression', () => {
           ...HEAD,
           status: 'SUPPRESSED',
           suppressed: true,
-          deployment: { containers: 1, failing: 1 },
+          deployment: { containers: 1, failing: 1, exempt: 0 },
           containers: [{ name: 'a', index: 0, status: 'SUPPRESSED', reason: 'missing', line: 8, column: 30 }],
         },
       ],
@@ -637,7 +637,7 @@ describe('suppression', () => {
           ...HEAD,
           status: 'FAIL',
           suppressionIgnored: true,
-          deployment: { containers: 1, failing: 1 },
+          deployment: { containers: 1, failing: 1, exempt: 0 },
           containers: [{ name: 'a', index: 0, status: 'FAIL', reason: 'missing', line: 8, column: 30 }],
         },
       ],
@@ -650,7 +650,7 @@ describe('suppression', () => {
       expect(only(text, { strict })).toStrictEqual({
         ...HEAD,
         status: 'PASS',
-        deployment: { containers: 1, failing: 0 },
+        deployment: { containers: 1, failing: 0, exempt: 0 },
         containers: [{ name: 'a', index: 0, status: 'PASS', line: 8, column: 40 }],
       });
     }
@@ -708,7 +708,7 @@ Resources:
       status: 'PASS',
       declaredParameters: ['Env'],
       resources: [
-        { logicalId: 'Always', type: 'AWS::ECS::TaskDefinition', status: 'PASS', line: 7, column: 3, deployment: { containers: 1, failing: 0 }, containers: [{ name: 'a', index: 0, status: 'PASS', line: 9, column: 51 }] },
+        { logicalId: 'Always', type: 'AWS::ECS::TaskDefinition', status: 'PASS', line: 7, column: 3, deployment: { containers: 1, failing: 0, exempt: 0 }, containers: [{ name: 'a', index: 0, status: 'PASS', line: 9, column: 51 }] },
         { logicalId: 'ProdOnly', type: 'AWS::ECS::TaskDefinition', status: 'SKIP', line: 10, column: 3, reason: 'condition', conditions: [{ condition: 'IsProd', value: false }], containers: [] },
       ],
     });

@@ -29,7 +29,7 @@ describe('intrinsic functions', () => {
       status: 'FAIL',
       line: 16,
       column: 3,
-      deployment: { containers: 1, failing: 1 },
+      deployment: { containers: 1, failing: 1, exempt: 0 },
       containers: [
         { name: 'app', index: 0, status: 'FAIL', reason: 'false', line: 22, column: 11, conditions: [{ condition: 'Strict', value: false }] },
       ],
