@@ -471,4 +471,19 @@ describe('fix: writing', () => {
     expect(bytesOf('locked.yaml')).toEqual(bytes);
     expect(bytesOf('open.yaml').toString('utf8')).toBe(text.replace(/( +)- Name: (a|b)\n/g, '$1- Name: $2\n$1  ReadonlyRootFilesystem: true\n'));
   });
+
+  it('-f and -o are not options of fix: a usage error, exit 2, nothing written', () => {
+    const text = 'Resources:\n  T:\n    Type: AWS::ECS::TaskDefinition\n    Properties:\n      ContainerDefinitions:\n        - Name: a\n';
+    const bytes = put('usage.yaml', text);
+    const r = run(['fix', '-f', 'json', '-o', 'out.json', 'fix/usage.yaml']);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toBe(
+      "ecs-readonly-rootfs: fix does not take --format or --output: it edits the files and lists what it did as text (with --dry-run, the diff on standard output)\nTry 'ecs-readonly-rootfs --help'.\n",
+    );
+    expect(r.status).toBe(2);
+    expect(run(['fix', '--dry-run', '--format', 'text', 'fix/usage.yaml']).stderr).toContain('fix does not take --format:');
+    expect(run(['fix', '-o', 'out.json', 'fix/usage.yaml']).stderr).toContain('fix does not take --output:');
+    expect(readdirSync(root)).not.toContain('out.json');
+    expect(bytesOf('usage.yaml')).toEqual(bytes);
+  });
 });
