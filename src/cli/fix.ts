@@ -5,8 +5,7 @@
  */
 import { createTwoFilesPatch } from 'diff';
 import type { PolicyConfig } from '../policy';
-import { safeName } from '../policy';
-import { type FixContainer, fixTemplate, looksLikeTemplate, mayHoldEcsType } from '../template';
+import { fixLabel, fixTemplate } from '../template';
 import type { Input } from './files';
 import { readInput } from './files';
 import { EXIT, printablePath } from './results';
@@ -28,10 +27,6 @@ export interface FixIo {
 export const MOUNT_HINT =
   'A read-only root filesystem makes every write outside a volume fail: mount a volume (Volumes + MountPoints) at each path each fixed container writes (docs/cli.md, "After fix"):';
 
-function label(c: FixContainer): string {
-  return `'${safeName(c.name ?? `ContainerDefinitions[${c.index}]`)}' in ${safeName(c.logicalId, 128)}`;
-}
-
 export function runFix(inputs: readonly Input[], options: FixOptions, io: FixIo): number {
   // With --dry-run the diff alone goes to standard output (it can be applied with patch).
   const say = options.dryRun ? io.stderr : io.stdout;
@@ -40,6 +35,7 @@ export function runFix(inputs: readonly Input[], options: FixOptions, io: FixIo)
   let leftFailing = 0;
   let errors = 0;
   let templates = 0;
+  let failing = false;
   const hints: string[] = [];
   for (const input of inputs) {
     const path = printablePath(input.path);
@@ -54,45 +50,45 @@ export function runFix(inputs: readonly Input[], options: FixOptions, io: FixIo)
       errors++;
       continue;
     }
-    const text = Buffer.from(read.bytes).toString('utf8');
-    if (!mayHoldEcsType(text)) {
-      if (input.explicit) say(`SKIP ${path}: ${looksLikeTemplate(text) ? 'no ECS task definitions' : 'not a CloudFormation template'}\n`);
-      if (looksLikeTemplate(text)) templates++;
-      continue;
-    }
-    const result = fixTemplate(text, { fileName: input.path, parameters: options.parameters, config: options.config, strict: options.strict, onlyTemplates: true });
+    // The bytes, decoded, judged and skipped as validate does.
+    const result = fixTemplate(read.bytes, { fileName: input.path, parameters: options.parameters, config: options.config, strict: options.strict, onlyTemplates: true });
     if (!result.ok) {
-      if (!looksLikeTemplate(text)) {
-        if (input.explicit) say(`SKIP ${path}: not a CloudFormation template\n`);
-        continue;
-      }
-      templates++;
       const at = result.error.line !== undefined ? `:${result.error.line}:${result.error.column ?? 1}` : '';
       say(`ERROR ${path}${at}: ${result.error.message}; left as it was\n`);
       errors++;
       continue;
     }
+    if (result.status === 'SKIP') {
+      if (result.skipReason !== 'not-a-template') templates++;
+      if (input.explicit) say(`SKIP ${path}: ${result.skipReason === 'not-a-template' ? 'not a CloudFormation template' : 'no ECS task definitions'}\n`);
+      continue;
+    }
     templates++;
+    if (result.fixed.length > 0 && !options.dryRun) {
+      try {
+        io.writeFile(input.path, result.text);
+      } catch {
+        // Nothing was fixed: the file is as it was.
+        say(`ERROR ${path}: cannot write the file; left as it was\n`);
+        errors++;
+        continue;
+      }
+    }
+    if (result.status === 'FAIL') failing = true;
     for (const c of result.left) {
-      say(`LEFT ${path}:${c.line}:${c.column}: ${label(c)}: ${c.why ?? 'left as it was'}\n`);
+      say(`LEFT ${path}:${c.line}:${c.column}: ${fixLabel(c)}: ${c.why ?? 'left as it was'}\n`);
       if (!c.passes) leftFailing++;
     }
     if (result.fixed.length === 0) continue;
     files++;
     fixedCount += result.fixed.length;
     for (const c of result.fixed) {
-      say(`${options.dryRun ? 'WOULD FIX' : 'FIXED'} ${path}:${c.line}:${c.column}: ${label(c)}: ReadonlyRootFilesystem: true\n`);
-      hints.push(`  ${label(c)}: ${c.writes}`);
+      say(`${options.dryRun ? 'WOULD FIX' : 'FIXED'} ${path}:${c.line}:${c.column}: ${fixLabel(c)}: ReadonlyRootFilesystem: true\n`);
+      hints.push(`  ${fixLabel(c)}: ${c.writes}`);
     }
     if (options.dryRun) {
-      io.stdout(createTwoFilesPatch(`a/${input.path}`, `b/${input.path}`, text, result.text, undefined, undefined, { context: 3 }).replace(/^={67}\n/, ''));
-      continue;
-    }
-    try {
-      io.writeFile(input.path, result.text);
-    } catch {
-      say(`ERROR ${path}: cannot write the file; left as it was\n`);
-      errors++;
+      const before = Buffer.from(read.bytes).toString('utf8');
+      io.stdout(createTwoFilesPatch(`a/${input.path}`, `b/${input.path}`, before, result.text, undefined, undefined, { context: 3 }).replace(/^={67}\n/, ''));
     }
   }
   if (hints.length > 0) say(`${MOUNT_HINT}\n${hints.join('\n')}\n`);
@@ -101,6 +97,7 @@ export function runFix(inputs: readonly Input[], options: FixOptions, io: FixIo)
       `; ${leftFailing} left as ${leftFailing === 1 ? 'it was' : 'they were'}${errors ? `; ${errors} file${errors === 1 ? '' : 's'} not fixed` : ''}\n`,
   );
   if (templates === 0 && errors === 0) io.stderr(`ecs-readonly-rootfs: warning: no CloudFormation template found under the paths given\n`);
+  // validate's exit code on the files as they now are (as they would be, with --dry-run).
   if (errors > 0) return EXIT.unreadable;
-  return leftFailing > 0 ? EXIT.nonCompliant : EXIT.ok;
+  return failing ? EXIT.nonCompliant : EXIT.ok;
 }

@@ -38,8 +38,8 @@ PATH is a template file, a directory (searched for *.yaml, *.yml, *.json, *.temp
 are not CloudFormation templates are skipped and counted) or - for standard input (validate only).
 
 Options:
-  -f, --format FORMAT          text (default), json, sarif or junit
-  -o, --output FILE            write the report to FILE instead of standard output
+  -f, --format FORMAT          validate: text (default), json, sarif or junit
+  -o, --output FILE            validate: write the report to FILE instead of standard output
   -p, --parameter NAME=VALUE   a template parameter's value (repeatable)
       --parameters-file FILE   parameter values: [{"ParameterKey","ParameterValue"}], ["Name=Value"],
                                {"Parameters":{...}} or Name=Value lines (repeatable)
@@ -58,8 +58,8 @@ Options:
   -v, --version                show the version
 
 Exit codes: 0 all compliant, 19 any non-compliant, 5 any file unreadable or unparsable, 2 usage error.
-fix: 0 when every failing container was fixed (or there was none), 19 when some are left, 5 when
-a file could not be read or fixed.
+fix: validate's exit code on the files as fix leaves them: 0 when nothing fails any more, 19 when
+some containers are left failing (listed), 5 when a file could not be read, fixed or written.
 Colour only on a terminal; NO_COLOR turns it off.
 `;
 
@@ -128,7 +128,7 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
       allowPositionals: true,
       strict: true,
       options: {
-        format: { type: 'string', short: 'f', default: 'text' },
+        format: { type: 'string', short: 'f' },
         output: { type: 'string', short: 'o' },
         parameter: { type: 'string', short: 'p', multiple: true, default: [] },
         'parameters-file': { type: 'string', multiple: true, default: [] },
@@ -156,7 +156,12 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
     if (paths.length === 0) throw new UsageError(command === 'fix' ? 'no PATH given' : 'no PATH given (use - for standard input)');
     if (values['allow-suppressions'] && values.strict) throw new UsageError('--allow-suppressions and --strict contradict each other');
     if (values['dry-run'] && command !== 'fix') throw new UsageError('--dry-run is an option of fix');
-    const format = values.format as Format;
+    // fix has no report to format or send elsewhere: it edits the files and lists what it did.
+    const reportOptions = [values.format !== undefined ? '--format' : '', values.output !== undefined ? '--output' : ''].filter((o) => o !== '');
+    if (command === 'fix' && reportOptions.length > 0) {
+      throw new UsageError(`fix does not take ${reportOptions.join(' or ')}: it edits the files and lists what it did as text (with --dry-run, the diff on standard output)`);
+    }
+    const format = (values.format ?? 'text') as Format;
     if (!FORMATS.includes(format)) throw new UsageError(`unknown format '${printablePath(String(values.format).slice(0, 32))}'; use ${FORMATS.join(', ')}`);
     const parameters = parameterMap(values.parameter, values['parameters-file'], io);
     const config = loadConfig(values.config, io);

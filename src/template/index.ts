@@ -43,4 +43,4 @@ export { SourceMap, type Position } from './source-map';
 export { Unresolved, GIVEN_PSEUDO_PARAMETERS, type UnresolvedKind } from './resolve';
 export { Conditions } from './conditions';
 export { LIMITS } from './limits';
-export { fixTemplate, USUAL_WRITES, type FixContainer, type FixResult, type TextEdit } from './fix';
+export { fixTemplate, fixLabel, USUAL_WRITES, type FixContainer, type FixResult, type TextEdit } from './fix';

@@ -135,3 +135,355 @@ describe('fix', () => {
     expect(allowed.stdout).toContain("LEFT fix/suppressed.yaml:11:11: 'legacy' in LegacyTask: suppressed by Metadata guard SuppressedRules (--allow-suppressions)");
   });
 });
+
+/** Writes a template into the work folder; returns its bytes, to compare with what is there afterwards. */
+function put(name: string, content: string | Buffer): Buffer {
+  const bytes = Buffer.isBuffer(content) ? content : Buffer.from(content, 'utf8');
+  writeFileSync(join(work, name), bytes);
+  return bytes;
+}
+const bytesOf = (name: string): Buffer => readFileSync(join(work, name));
+
+/** Runs fix twice: the second run prints and exits as the first, and changes no byte. */
+function fixTwice(args: string[]): { status: number | null; stdout: string; stderr: string } {
+  const first = run(['fix', ...args]);
+  const names = args.filter((a) => a.startsWith('fix/') && !a.endsWith('cfg.json'));
+  const after = names.map((n) => readFileSync(join(root, n)));
+  const second = run(['fix', ...args]);
+  expect(second.stdout.split('\n').filter((l) => l.startsWith('FIXED'))).toEqual([]);
+  expect(names.map((n) => readFileSync(join(root, n)))).toEqual(after);
+  expect(second.status).toBe(first.status);
+  return first;
+}
+
+const ANCHOR_PRIVILEGED = `Resources:
+  T:
+    Type: AWS::ECS::TaskDefinition
+    Properties:
+      ContainerDefinitions:
+        - Name: app
+          Image: nginx
+          ReadonlyRootFilesystem: &off false
+        - Name: tools
+          Image: busybox
+          ReadonlyRootFilesystem: true
+          Privileged: *off
+`;
+
+const WINDOWS_ALIAS = `Resources:
+  Linux:
+    Type: AWS::ECS::TaskDefinition
+    Properties:
+      ContainerDefinitions:
+        - &agent
+          Name: agent
+          Image: datadog/agent
+  Win:
+    Type: AWS::ECS::TaskDefinition
+    Properties:
+      RuntimePlatform: {OperatingSystemFamily: WINDOWS_SERVER_2019_CORE}
+      ContainerDefinitions:
+        - *agent
+`;
+
+describe('fix: YAML anchors', () => {
+  it('an edit inside a node an alias refers to is not made: the value, the container; listed as left naming the anchor; exit 19', () => {
+    const a = put('anchor-privileged.yaml', ANCHOR_PRIVILEGED);
+    const w = put('win-alias.yaml', WINDOWS_ALIAS);
+    const r = fixTwice(['fix/anchor-privileged.yaml', 'fix/win-alias.yaml']);
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toBe(
+      [
+        "LEFT fix/anchor-privileged.yaml:6:11: 'app' in T: shared through the YAML anchor &off: fix it by hand",
+        "LEFT fix/win-alias.yaml:7:11: 'agent' in Linux: shared through the YAML anchor &agent: fix it by hand",
+        '0 containers fixed in 0 files; 2 left as they were',
+        '',
+      ].join('\n'),
+    );
+    expect(r.status).toBe(19);
+    expect(bytesOf('anchor-privileged.yaml')).toEqual(a);
+    expect(bytesOf('win-alias.yaml')).toEqual(w);
+  });
+
+  it('an anchor nobody aliases is harmless; an alias as the value is left, and the anchor it names too', () => {
+    const text = `Metadata:
+  no: &f false
+Resources:
+  T:
+    Type: AWS::ECS::TaskDefinition
+    Properties:
+      ContainerDefinitions:
+        - &lone
+          Name: app
+          ReadonlyRootFilesystem: &lonely false
+        - Name: alias
+          ReadonlyRootFilesystem: *f
+`;
+    put('anchors.yaml', text);
+    const r = fixTwice(['fix/anchors.yaml']);
+    expect(r.stdout.split('\n')).toEqual([
+      "LEFT fix/anchors.yaml:11:11: 'alias' in T: set through the YAML alias *f: fix it by hand",
+      "FIXED fix/anchors.yaml:9:11: 'app' in T: ReadonlyRootFilesystem: true",
+      expect.stringMatching(/^A read-only root filesystem/),
+      "  'app' in T: /tmp and any directory it writes at run time",
+      '1 container fixed in 1 file; 1 left as it was',
+      '',
+    ]);
+    expect(r.status).toBe(19);
+    expect(bytesOf('anchors.yaml').toString('utf8')).toBe(text.replace('&lonely false', '&lonely true'));
+  });
+});
+
+describe('fix: read and decoded as validate reads them', () => {
+  const head = 'Resources:\n  T:\n    Type: AWS::ECS::TaskDefinition\n    Properties:\n      ContainerDefinitions:\n';
+
+  it('not UTF-8, or binary: the same error as validate, exit 5, the bytes untouched', () => {
+    const latin1 = put('latin1.yaml', Buffer.concat([Buffer.from(`${head}        - Name: app # caf`), Buffer.from([0xe9]), Buffer.from('\n          Image: x\n')]));
+    const nul = put('nul.yaml', Buffer.from(`${head}        - Name: app # \u0000\n          Image: x\n`));
+    const r = run(['fix', 'fix/latin1.yaml', 'fix/nul.yaml']);
+    expect(r.stdout).toBe(
+      [
+        'ERROR fix/latin1.yaml: not valid UTF-8 text (invalid byte at offset 120); left as it was',
+        'ERROR fix/nul.yaml: binary file (NUL byte at offset 117), not a template; left as it was',
+        '0 containers fixed in 0 files; 0 left as they were; 2 files not fixed',
+        '',
+      ].join('\n'),
+    );
+    expect(r.status).toBe(5);
+    expect(bytesOf('latin1.yaml')).toEqual(latin1);
+    expect(bytesOf('nul.yaml')).toEqual(nul);
+    const v = run(['validate', 'fix/latin1.yaml', 'fix/nul.yaml']);
+    expect(v.status).toBe(5);
+    expect(v.stdout).toContain('ERROR fix/latin1.yaml: not valid UTF-8 text (invalid byte at offset 120)\n');
+    expect(v.stdout).toContain('ERROR fix/nul.yaml: binary file (NUL byte at offset 117), not a template\n');
+  });
+
+  it('a byte order mark, CRLF and characters beyond ASCII: the only bytes that change are those inserted', () => {
+    const before = Buffer.from(`\ufeff${head}        - Name: café # naïve ☕ 𝄞\n          Image: x\n`.replace(/\n/g, '\r\n'));
+    put('bom.yaml', before);
+    const r = fixTwice(['fix/bom.yaml']);
+    expect(r.status).toBe(0);
+    const inserted = Buffer.from('          ReadonlyRootFilesystem: true\r\n');
+    const at = before.indexOf('          Image');
+    expect(bytesOf('bom.yaml')).toEqual(Buffer.concat([before.subarray(0, at), inserted, before.subarray(at)]));
+  });
+});
+
+describe('fix: every container validate still fails is listed, and the exit code is validate\'s', () => {
+  it('a container entry set by an intrinsic function, and a list set by Ref: listed with the reason, exit 19', () => {
+    const text = `AWSTemplateFormatVersion: '2010-09-09'
+Parameters:
+  Defs:
+    Type: String
+Resources:
+  T:
+    Type: AWS::ECS::TaskDefinition
+    Properties:
+      ContainerDefinitions:
+        - !Select [0, [{Name: app, Image: x}]]
+  T2:
+    Type: AWS::ECS::TaskDefinition
+    Properties:
+      ContainerDefinitions: !Ref Defs
+`;
+    const bytes = put('entry.yaml', text);
+    const r = fixTwice(['fix/entry.yaml']);
+    expect(r.stdout).toBe(
+      [
+        "LEFT fix/entry.yaml:10:19: 'app' in T: the container is set by Fn::Select: change the value it comes from",
+        "LEFT fix/entry.yaml:11:3: T2: containers unknown before deployment (parameter 'Defs' has no value: pass --parameter Defs=VALUE or a parameter file): fix it by hand",
+        '0 containers fixed in 0 files; 2 left as they were',
+        '',
+      ].join('\n'),
+    );
+    expect(r.status).toBe(19);
+    expect(run(['validate', 'fix/entry.yaml']).status).toBe(19);
+    expect(bytesOf('entry.yaml')).toEqual(bytes);
+  });
+
+  const FOREACH = `AWSTemplateFormatVersion: '2010-09-09'
+Transform: AWS::LanguageExtensions
+Resources:
+  Fn::ForEach::Tasks:
+    - Svc
+    - [log_router, app]
+    - Task\${Svc}:
+        Type: AWS::ECS::TaskDefinition
+        Properties:
+          ContainerDefinitions:
+            - Name: !Ref Svc
+              Image: nginx
+`;
+
+  it('Fn::ForEach: each copy is judged; one text shared by an exempt copy and a failing one is left, exit 19', () => {
+    const bytes = put('foreach.yaml', FOREACH);
+    put('cfg.json', '{"ExemptContainerNames": ["log_router"]}\n');
+    const r = fixTwice(['-c', 'fix/cfg.json', 'fix/foreach.yaml']);
+    expect(r.stdout).toBe(
+      [
+        "LEFT fix/foreach.yaml:11:15: 'log_router' in Tasklog_router: exempt by ExemptContainerNames pattern 'log_router'",
+        "LEFT fix/foreach.yaml:11:15: 'app' in Taskapp: written once for several Fn::ForEach copies, not all of them to be fixed (exempt or Windows): fix it by hand",
+        '0 containers fixed in 0 files; 1 left as it was',
+        '',
+      ].join('\n'),
+    );
+    expect(r.status).toBe(19);
+    expect(run(['validate', '-c', 'fix/cfg.json', 'fix/foreach.yaml']).status).toBe(19);
+    expect(bytesOf('foreach.yaml')).toEqual(bytes);
+  });
+
+  it('Fn::ForEach without exemptions: the one edit fixes every copy, each listed; validate then passes, exit 0', () => {
+    put('foreach.yaml', FOREACH);
+    const r = fixTwice(['fix/foreach.yaml']);
+    expect(r.stdout.split('\n').filter((l) => !l.startsWith(' ') && !l.startsWith('A read-only'))).toEqual([
+      "FIXED fix/foreach.yaml:11:15: 'log_router' in Tasklog_router: ReadonlyRootFilesystem: true",
+      "FIXED fix/foreach.yaml:11:15: 'app' in Taskapp: ReadonlyRootFilesystem: true",
+      '2 containers fixed in 1 file; 0 left as they were',
+      '',
+    ]);
+    expect(r.status).toBe(0);
+    expect(bytesOf('foreach.yaml').toString('utf8')).toBe(FOREACH.replace('              Image: nginx\n', '              ReadonlyRootFilesystem: true\n              Image: nginx\n'));
+    expect(run(['validate', 'fix/foreach.yaml']).status).toBe(0);
+  });
+
+  it('a value set by a parameter that reads true is not listed, and does not fail the run', () => {
+    const text = `Parameters:\n  Ro: {Type: String, Default: 'true'}\nResources:\n  T:\n    Type: AWS::ECS::TaskDefinition\n    Properties:\n      ContainerDefinitions:\n        - Name: a\n          ReadonlyRootFilesystem: !Ref Ro\n`;
+    const bytes = put('param.yaml', text);
+    const r = run(['fix', 'fix/param.yaml']);
+    expect(r.stdout).toBe('0 containers fixed in 0 files; 0 left as they were\n');
+    expect(r.status).toBe(0);
+    const given = run(['fix', '-p', 'Ro=false', 'fix/param.yaml']);
+    expect(given.stdout).toBe("LEFT fix/param.yaml:8:11: 'a' in T: set by Ref: change the value it comes from\n0 containers fixed in 0 files; 1 left as it was\n");
+    expect(given.status).toBe(19);
+    expect(bytesOf('param.yaml')).toEqual(bytes);
+  });
+});
+
+describe('fix: a container that cannot be edited safely is left, naming it; the others are fixed', () => {
+  it('layouts of every kind beside an alias and a key without a colon; an empty JSON object', () => {
+    const layouts = `Metadata:
+  no: &f false
+Resources:
+  T:
+    Type: AWS::ECS::TaskDefinition
+    Properties:
+      ContainerDefinitions:
+        -   Name: spaced
+            Image: x
+        - Name:
+            multi
+          Image: y
+        - {
+            Name: flowml,
+            Image: x
+          }
+        - Name: alias
+          Image: x
+          ReadonlyRootFilesystem: *f
+        - Name: nul
+          ReadonlyRootFilesystem: null
+          Image: x
+        - {Name: empty, ReadonlyRootFilesystem: }
+        - {Name: nocolon, ReadonlyRootFilesystem}
+        - ? Name
+          : complex
+          Image: z
+        - Image: last
+          Name: >-
+            folded
+`;
+    const oneliner =
+      '{"Resources":{"T":{"Type":"AWS::ECS::TaskDefinition","Properties":{"ContainerDefinitions":[{"Name":"a","Image":"x"},{"Name":"b","Image":"x","ReadonlyRootFilesystem":false},{"Name":"c","Image":"x","ReadonlyRootFilesystem":"False"},{}]}}}}\n';
+    put('layouts.yaml', layouts);
+    put('oneliner.json', oneliner);
+    const r = fixTwice(['fix/layouts.yaml', 'fix/oneliner.json']);
+    expect(r.stdout.split('\n').filter((l) => !l.startsWith(' ') && !l.startsWith('A read-only'))).toEqual([
+      "LEFT fix/layouts.yaml:17:11: 'alias' in T: set through the YAML alias *f: fix it by hand",
+      "LEFT fix/layouts.yaml:24:11: 'nocolon' in T: its ReadonlyRootFilesystem could not be located",
+      "FIXED fix/layouts.yaml:8:13: 'spaced' in T: ReadonlyRootFilesystem: true",
+      "FIXED fix/layouts.yaml:10:11: 'multi' in T: ReadonlyRootFilesystem: true",
+      "FIXED fix/layouts.yaml:13:11: 'flowml' in T: ReadonlyRootFilesystem: true",
+      "FIXED fix/layouts.yaml:20:11: 'nul' in T: ReadonlyRootFilesystem: true",
+      "FIXED fix/layouts.yaml:23:11: 'empty' in T: ReadonlyRootFilesystem: true",
+      "FIXED fix/layouts.yaml:25:11: 'complex' in T: ReadonlyRootFilesystem: true",
+      "FIXED fix/layouts.yaml:28:11: 'folded' in T: ReadonlyRootFilesystem: true",
+      "FIXED fix/oneliner.json:1:92: 'a' in T: ReadonlyRootFilesystem: true",
+      "FIXED fix/oneliner.json:1:117: 'b' in T: ReadonlyRootFilesystem: true",
+      "FIXED fix/oneliner.json:1:173: 'c' in T: ReadonlyRootFilesystem: true",
+      "FIXED fix/oneliner.json:1:231: 'ContainerDefinitions[3]' in T: ReadonlyRootFilesystem: true",
+      '11 containers fixed in 2 files; 2 left as they were',
+      '',
+    ]);
+    expect(r.status).toBe(19);
+    expect(bytesOf('layouts.yaml').toString('utf8')).toBe(
+      layouts
+        .replace('        -   Name: spaced\n', '        -   Name: spaced\n            ReadonlyRootFilesystem: true\n')
+        .replace('          Image: y\n', '          Image: y\n          ReadonlyRootFilesystem: true\n')
+        .replace('        - {\n', '        - {\n            ReadonlyRootFilesystem: true,\n')
+        .replace('ReadonlyRootFilesystem: null', 'ReadonlyRootFilesystem: true')
+        .replace('{Name: empty, ReadonlyRootFilesystem: }', '{Name: empty, ReadonlyRootFilesystem: true }')
+        .replace('          Image: z\n', '          Image: z\n          ReadonlyRootFilesystem: true\n')
+        .replace('        - Image: last\n', '        - Image: last\n          ReadonlyRootFilesystem: true\n'),
+    );
+    expect(bytesOf('oneliner.json').toString('utf8')).toBe(
+      '{"Resources":{"T":{"Type":"AWS::ECS::TaskDefinition","Properties":{"ContainerDefinitions":[{"Name":"a","Image":"x", "ReadonlyRootFilesystem":true},{"Name":"b","Image":"x","ReadonlyRootFilesystem":true},{"Name":"c","Image":"x","ReadonlyRootFilesystem":"true"},{"ReadonlyRootFilesystem": true}]}}}}\n',
+    );
+    expect(run(['validate', 'fix/layouts.yaml', 'fix/oneliner.json']).status).toBe(19);
+  });
+
+  it('an edit the re-check refuses leaves its container, naming it, and the others are fixed', () => {
+    const text = `${'Resources:\n  T:\n    Type: AWS::ECS::TaskDefinition\n    Properties:\n      ContainerDefinitions:\n'}        - Name: a\n          ReadonlyRootFilesystem: |-\n            false\n          Image: b\n        - Name: c\n`;
+    put('block.yaml', text);
+    const r = fixTwice(['fix/block.yaml']);
+    expect(r.stdout.split('\n').filter((l) => !l.startsWith(' ') && !l.startsWith('A read-only'))).toEqual([
+      "LEFT fix/block.yaml:6:11: 'a' in T: its edit did not pass the re-check (the file would not parse: invalid YAML: Nested mappings are not allowed in compact mappings): fix it by hand",
+      "FIXED fix/block.yaml:10:11: 'c' in T: ReadonlyRootFilesystem: true",
+      '1 container fixed in 1 file; 1 left as it was',
+      '',
+    ]);
+    expect(r.status).toBe(19);
+    expect(bytesOf('block.yaml').toString('utf8')).toBe(`${text}          ReadonlyRootFilesystem: true\n`);
+  });
+});
+
+describe('fix: writing', () => {
+  it('a file that cannot be written is not counted as fixed, and the run exits 5', () => {
+    const text = 'Resources:\n  T:\n    Type: AWS::ECS::TaskDefinition\n    Properties:\n      ContainerDefinitions:\n        - Name: a\n        - Name: b\n';
+    const bytes = put('locked.yaml', text);
+    put('open.yaml', text);
+    // Tests may run as root, whom file modes do not stop: the write itself is refused.
+    const deny = join(root, 'deny-write.js');
+    writeFileSync(deny, `const fs = require('node:fs');\nconst write = fs.writeFileSync;\nfs.writeFileSync = (path, ...rest) => {\n  if (String(path).endsWith('locked.yaml')) throw Object.assign(new Error('EACCES'), { code: 'EACCES' });\n  return write(path, ...rest);\n};\n`);
+    const r = cli(['fix', 'fix/locked.yaml', 'fix/open.yaml'], { cwd: root, env: { NODE_OPTIONS: `--require ${deny}` } });
+    expect(r.stdout).toBe(
+      [
+        'ERROR fix/locked.yaml: cannot write the file; left as it was',
+        "FIXED fix/open.yaml:6:11: 'a' in T: ReadonlyRootFilesystem: true",
+        "FIXED fix/open.yaml:7:11: 'b' in T: ReadonlyRootFilesystem: true",
+        'A read-only root filesystem makes every write outside a volume fail: mount a volume (Volumes + MountPoints) at each path each fixed container writes (docs/cli.md, "After fix"):',
+        "  'a' in T: /tmp and any directory it writes at run time",
+        "  'b' in T: /tmp and any directory it writes at run time",
+        '2 containers fixed in 1 file; 0 left as they were; 1 file not fixed',
+        '',
+      ].join('\n'),
+    );
+    expect(r.status).toBe(5);
+    expect(bytesOf('locked.yaml')).toEqual(bytes);
+    expect(bytesOf('open.yaml').toString('utf8')).toBe(text.replace(/( +)- Name: (a|b)\n/g, '$1- Name: $2\n$1  ReadonlyRootFilesystem: true\n'));
+  });
+
+  it('-f and -o are not options of fix: a usage error, exit 2, nothing written', () => {
+    const text = 'Resources:\n  T:\n    Type: AWS::ECS::TaskDefinition\n    Properties:\n      ContainerDefinitions:\n        - Name: a\n';
+    const bytes = put('usage.yaml', text);
+    const r = run(['fix', '-f', 'json', '-o', 'out.json', 'fix/usage.yaml']);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toBe(
+      "ecs-readonly-rootfs: fix does not take --format or --output: it edits the files and lists what it did as text (with --dry-run, the diff on standard output)\nTry 'ecs-readonly-rootfs --help'.\n",
+    );
+    expect(r.status).toBe(2);
+    expect(run(['fix', '--dry-run', '--format', 'text', 'fix/usage.yaml']).stderr).toContain('fix does not take --format:');
+    expect(run(['fix', '-o', 'out.json', 'fix/usage.yaml']).stderr).toContain('fix does not take --output:');
+    expect(readdirSync(root)).not.toContain('out.json');
+    expect(bytesOf('usage.yaml')).toEqual(bytes);
+  });
+});
