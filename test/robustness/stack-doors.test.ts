@@ -176,7 +176,9 @@ function labelAfterResolution(properties: Value, label: string, conditions: Reco
     if (resolved !== NO_VALUE) index += 1;
     if (i === Number(at[1])) entry = resolved;
   }
-  const name = entry !== null && typeof entry === 'object' ? (entry as Record<string, unknown>).Name : undefined;
+  const given = entry !== null && typeof entry === 'object' ? (entry as Record<string, unknown>).Name : undefined;
+  // An integer or boolean name is named by its text, as the resource-level check names it.
+  const name = (typeof given === 'number' && Number.isSafeInteger(given)) || typeof given === 'boolean' ? String(given) : given;
   return typeof name === 'string' && name !== '' ? name : `ContainerDefinitions[${index}]`;
 }
 

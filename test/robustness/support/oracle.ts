@@ -61,8 +61,10 @@ export function configOracle(raw: unknown): ConfigOracle {
 
 export type ContainerVerdict = 'PASS' | 'FAIL' | 'EXEMPT';
 
+/** A name or image as text: an integer or a boolean counts as its text, as CloudFormation would hand it. */
 function usable(value: unknown): string | undefined {
-  return typeof value === 'string' && value.length > 0 ? value : undefined;
+  const text = (typeof value === 'number' && Number.isSafeInteger(value)) || typeof value === 'boolean' ? String(value) : value;
+  return typeof text === 'string' && text.length > 0 ? text : undefined;
 }
 
 export function readonlyIsTrue(value: unknown): boolean {
