@@ -86,7 +86,7 @@ export function findExemption(name: string | null, image: unknown, config: Polic
  * a number or a boolean there (`Name: 2048`), which CloudFormation turns into its text.
  */
 function asText(value: unknown): unknown {
-  return (typeof value === 'number' && Number.isSafeInteger(value)) || typeof value === 'boolean' ? String(value) : value;
+  return Number.isSafeInteger(value) || typeof value === 'boolean' ? String(value) : value;
 }
 
 /** Judges one entry of ContainerDefinitions. */

@@ -23,9 +23,9 @@ const TAG_TYPES = ['Ref', 'Condition', ...FN_SHORT_FORMS].flatMap((short) => {
 // Replaces the core schema's boolean (js-yaml keeps one implicit type per tag), as the full reader does.
 const BOOLEAN = new Type('tag:yaml.org,2002:bool', {
   kind: 'scalar',
-  resolve: (data: string | null) => data !== null && YAML11_BOOLEAN.test(data),
+  // An empty scalar comes as null: String(null) is no boolean.
+  resolve: (data: string | null) => YAML11_BOOLEAN.test(String(data)),
   construct: yaml11Boolean,
-  predicate: (value: unknown) => typeof value === 'boolean',
 });
 
 const SCHEMA = CORE_SCHEMA.extend({ implicit: [BOOLEAN], explicit: TAG_TYPES });

@@ -76,7 +76,6 @@ const YAML11_BOOLEAN_TAG: ScalarTag = {
   tag: 'tag:yaml.org,2002:bool',
   default: true,
   test: YAML11_BOOLEAN,
-  identify: (value) => typeof value === 'boolean',
   resolve: yaml11Boolean,
 };
 

@@ -329,6 +329,7 @@ describe('readYamlFast leaves to the full reader what it could answer differentl
     ['an empty item in a nested list', 'a:\n  - [1]\n  -\n  - {b: 2}\n'],
     ['a merge key on an inline mapping', 'a:\n  <<: {b: 1}\n  c: 2\n'],
     ['a merge key in a flow mapping', 'a: {<<: {b: 1}, c: 2}\n'],
+    ['a merge key with a space before its colon', 'a:\n  << : {b: 1}\n'],
   ])('%s (the full reader reads it)', (_, text) => {
     expect(readYamlFast(text)).toBeUndefined();
     expect(parseTemplateText(text, 't.yaml').ok).toBe(true);

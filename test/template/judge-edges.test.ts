@@ -846,6 +846,16 @@ describe('what a directory walk skips (onlyTemplates)', () => {
     expect(validateTemplate('Resources:\n  A: [\n').status).toBe('ERROR');
   });
 
+  it('parses text whose escapes could spell the ECS type (\\u, \\x, \\U, an escaped line break), and only those', () => {
+    // Broken text shows which were parsed: those come back ERROR.
+    for (const escape of ['\\u0045', '\\x45', '\\U00000045', '\\\n', '\\\r\n']) {
+      expect([escape, walk(`Resources:\n  A: ["${escape}", [\n`).status]).toEqual([escape, 'ERROR']);
+    }
+    for (const escape of ['\\d', '\\t', '\\\\', '\\"', '\\/']) {
+      expect([escape, walk(`Resources:\n  A: ["${escape}", [\n`)]).toStrictEqual([escape, { status: 'SKIP', skipReason: 'no-task-definitions', resources: [] }]);
+    }
+  });
+
   it('parses a template without task definitions when parameter values are given, for their warnings', () => {
     expect(walk('Parameters:\n  P: {Type: String}\nResources:\n  B: {Type: AWS::S3::Bucket}\n', { P: 'x' })).toStrictEqual({
       status: 'SKIP',

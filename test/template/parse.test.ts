@@ -371,6 +371,25 @@ describe('bad input is an error, never a crash', () => {
   });
 });
 
+describe("YAML 1.1's booleans, as CloudFormation reads them, to either reader", () => {
+  const both = (text: string): unknown[] =>
+    [parseTemplateText(text, 't.yaml'), parseTemplateText(text, 't.yaml', { fullReader: true })].map((p) => (p.ok ? p.root : p.message));
+
+  it('true and false in their three casings, yes/no and on/off too; y, n, other casings and quoted words are text', () => {
+    const words = ['true', 'True', 'TRUE', 'yes', 'Yes', 'YES', 'on', 'On', 'ON', 'false', 'False', 'FALSE', 'no', 'No', 'NO', 'off', 'Off', 'OFF', 'y', 'n', 'YeS', 'oN', '"yes"', "'off'", 'yess', 'onn'];
+    const text = words.map((w, i) => `k${i}: ${w}\n`).join('');
+    const values = [...Array(9).fill(true), ...Array(9).fill(false), 'y', 'n', 'YeS', 'oN', 'yes', 'off', 'yess', 'onn'];
+    const expected = Object.fromEntries(values.map((v, i) => [`k${i}`, v]));
+    expect(both(text)).toEqual([expected, expected]);
+  });
+
+  it('an explicit !!bool tag reads them too; an empty value stays null', () => {
+    const full = parseTemplateText('a: !!bool yes\nb: !!bool Off\n', 't.yaml');
+    expect(full.ok && full.root).toEqual({ a: true, b: false });
+    expect(both('a:\nb: [~, null]\n')).toEqual([{ a: null, b: [null, null] }, { a: null, b: [null, null] }]);
+  });
+});
+
 describe('YAML merge keys, as aws cloudformation package and SAM resolve them before CloudFormation reads the template', () => {
   const read = (text: string): Record<string, unknown> => {
     const parsed = parseTemplateText(text, 't.yaml');
@@ -393,14 +412,26 @@ describe('YAML merge keys, as aws cloudformation package and SAM resolve them be
     expect(read('d:\n  <<: {k: 3}\n').d).toEqual({ k: 3 });
   });
 
-  it('a quoted "<<" is an ordinary key', () => {
+  it('a quoted "<<" is an ordinary key, to either reader', () => {
     expect(read('a: {"<<": {k: 1}}\n').a).toEqual({ '<<': { k: 1 } });
+    const full = parseTemplateText("a: {'<<': {k: 1}}\nb: {\"<<\": {j: 2}}\n", 't.yaml', { fullReader: true });
+    expect(full.ok && full.root).toEqual({ a: { '<<': { k: 1 } }, b: { '<<': { j: 2 } } });
+  });
+
+  it('counts what a merge key takes toward the nesting limit, as any value', () => {
+    const nested = (n: number): string => (n === 0 ? '1' : `{k: ${nested(n - 1)}}`);
+    // The root mapping is level 0, its value `a` level 1, what `<<` takes level 2.
+    const at = (levels: number) => parseTemplateText(`a: {<<: ${nested(levels)}}\n`, 't.yaml');
+    expect(at(LIMITS.maxDepth - 2).ok).toBe(true);
+    expect(at(LIMITS.maxDepth - 1)).toMatchObject({ ok: false, message: `nesting deeper than ${LIMITS.maxDepth} levels` });
   });
 
   it.each([
     ['a merge of a scalar', 'a: &x 1\nb:\n  <<: *x\n', 'a merge key (<<) takes a mapping or a list of mappings', { line: 3, column: 3 }],
     ['a merge of a list holding a scalar', 'a: {k: 1}\nb:\n  <<: [1]\n', 'a merge key (<<) takes a mapping or a list of mappings', { line: 3, column: 3 }],
     ['two merge keys in one mapping', 'b:\n  <<: {k: 1}\n  <<: {j: 2}\n', "duplicate mapping key '<<'", { line: 3, column: 3 }],
+    ['a merge of nothing', 'b:\n  <<:\n  c: 1\n', 'a merge key (<<) takes a mapping or a list of mappings', { line: 2, column: 3 }],
+    ['a merge of a list holding nothing', 'b:\n  <<: [~]\n', 'a merge key (<<) takes a mapping or a list of mappings', { line: 2, column: 3 }],
   ])('%s: an error at the key', (_name, text, message, position) => {
     expect(parseTemplateText(text, 't.yaml')).toEqual({ ok: false, message, position });
   });

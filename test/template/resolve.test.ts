@@ -479,6 +479,22 @@ describe('the conditions that decide the containers', () => {
     const deep = (n: number): unknown => (n === 0 ? { 'Fn::If': ['Deep', 'a', 'b'] } : [deep(n - 1)]);
     expect(flag(deep(LIMITS.maxDepth - 3))).toEqual(['Deep']);
     expect(flag(deep(LIMITS.maxDepth - 2))).toEqual([]);
+    // Through either branch, 64 in a row; each branch is a level deeper, a list in it one more.
+    const elseChain = (n: number): unknown => (n === 0 ? 'true' : { 'Fn::If': [`E${n}`, 'x', elseChain(n - 1)] });
+    expect(flag(elseChain(65))).toHaveLength(64);
+    expect(flag(elseChain(65))).not.toContain('E1');
+    const inThen = (n: number): unknown => (n === 0 ? { 'Fn::If': ['Deep', 'a', 'b'] } : { 'Fn::If': [`T${n}`, [inThen(n - 1)], 'x'] });
+    const inElse = (n: number): unknown => (n === 0 ? { 'Fn::If': ['Deep', 'a', 'b'] } : { 'Fn::If': [`F${n}`, 'x', [inElse(n - 1)]] });
+    for (const nest of [inThen, inElse]) {
+      expect(flag(nest(40))).toContain('Deep');
+      expect(flag(nest(60))).not.toContain('Deep');
+    }
+  });
+
+  it('inside another intrinsic, a malformed Fn::If is unresolved whole: nothing in it decides', () => {
+    const flag = (value: unknown) => decidingConditions({ ContainerDefinitions: [{ ReadonlyRootFilesystem: { 'Fn::Select': [0, [value]] } }] });
+    expect(flag({ 'Fn::If': ['Bad', { 'Fn::If': ['Inner', 'a', 'b'] }] })).toEqual([]);
+    expect(flag({ 'Fn::Join': ['', [{ 'Fn::If': ['Good', 'a', 'b'] }]] })).toEqual(['Good']);
   });
 
   it('are judged in every combination, all true first', () => {
