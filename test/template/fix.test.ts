@@ -1,6 +1,6 @@
 // fixTemplate in process: the exact fixed text, edits and listings the `fix` command prints and
 // writes (docs/cli.md, "fix"), for every way a container can be written.
-import { readConfigDocument, type FixContainer, type FixResult, fixTemplate, USUAL_WRITES, validateTemplate, type ValidateOptions } from '../../src/template';
+import { fixLabel, readConfigDocument, type FixContainer, type FixResult, fixTemplate, USUAL_WRITES, validateTemplate, type ValidateOptions } from '../../src/template';
 import { fixture } from './support';
 
 type Fixed = Extract<FixResult, { ok: true }>;
@@ -832,5 +832,271 @@ describe('the re-check reads the fixed text as validate does', () => {
     expect(text.length).toBe(limit);
     expect(validateTemplate(text).status).toBe('FAIL');
     expect(refusal(text)).toEqual({ message: `the fixed template did not pass the re-check (template is over the ${limit}-byte limit); nothing was changed` });
+  });
+});
+
+/** A task definition T whose guard suppresses this check, with these ContainerDefinitions (YAML lines, 8 spaces in). */
+function suppressedTask(containers: string, before = ''): string {
+  return task(containers, before).replace('    Properties:\n', '    Metadata:\n      guard:\n        SuppressedRules: [ECS_READONLY_ROOT_FILESYSTEM]\n    Properties:\n');
+}
+const SUPPRESSED_WHY = 'suppressed by Metadata guard SuppressedRules (--allow-suppressions)';
+
+describe('container entries set by an intrinsic function, or not an object', () => {
+  const entries = '        - !Ref AWS::NoValue\n        - !Select [0, [{Name: ok, ReadonlyRootFilesystem: true}]]\n        - !Select [0, [{Name: bad, Image: nginx}]]\n        - 5\n';
+
+  it('without a suppression: one that reads as a failing container is listed with the function that sets it; one that complies or is AWS::NoValue is not', () => {
+    const text = task(entries);
+    expect(fixTemplate(text)).toEqual({
+      ok: true,
+      text,
+      edits: [],
+      fixed: [],
+      left: [
+        { logicalId: 'T', name: 'bad', index: 2, line: 8, column: 19, writes: NGINX, why: 'the container is set by Fn::Select: change the value it comes from' },
+        { logicalId: 'T', name: null, index: 3, line: 9, column: 11, writes: OTHER, why: 'not a container definition object: fix it by hand' },
+      ],
+      status: 'FAIL',
+    });
+  });
+
+  it('in a suppressed task definition: the failing ones are listed as passing, with the suppression; the others are not listed', () => {
+    const text = suppressedTask(entries);
+    expect(fixTemplate(text)).toEqual({
+      ok: true,
+      text,
+      edits: [],
+      fixed: [],
+      left: [
+        { logicalId: 'T', name: 'bad', index: 2, line: 11, column: 19, writes: NGINX, passes: true, why: SUPPRESSED_WHY },
+        { logicalId: 'T', name: null, index: 3, line: 12, column: 11, writes: OTHER, passes: true, why: SUPPRESSED_WHY },
+      ],
+      status: 'PASS',
+    });
+  });
+
+  it('a suppressed task definition whose list is set by Ref is not listed: validate does not fail it', () => {
+    const text = suppressedTask('', 'Parameters:\n  Defs: {Type: String}\n').replace('ContainerDefinitions:\n', 'ContainerDefinitions: !Ref Defs\n');
+    expect(fixTemplate(text)).toEqual({ ok: true, text, edits: [], fixed: [], left: [], status: 'PASS' });
+  });
+});
+
+describe('merge keys (<<): the value the container reads, and the text that holds it', () => {
+  it('a ReadonlyRootFilesystem: true merged in is left as it is, and nothing is written', () => {
+    const text = task('        - <<: {ReadonlyRootFilesystem: true}\n          Name: a\n');
+    expect(fixTemplate(text)).toEqual({ ok: true, text, edits: [], fixed: [], left: [], status: 'PASS' });
+  });
+
+  it('a ReadonlyRootFilesystem: false merged in has no pair of its own to replace: left, saying so', () => {
+    const text = task('        - <<: {ReadonlyRootFilesystem: false}\n          Name: a\n');
+    expect(fixTemplate(text)).toEqual({
+      ok: true,
+      text,
+      edits: [],
+      fixed: [],
+      left: [{ logicalId: 'T', name: 'a', index: 0, line: 6, column: 11, writes: OTHER, why: 'its ReadonlyRootFilesystem could not be located' }],
+      status: 'FAIL',
+    });
+  });
+});
+
+describe('the re-check compares the fixed template with the template as given', () => {
+  const recheck = (why: string) => `its edit did not pass the re-check (${why}): fix it by hand`;
+
+  it('an empty value with an anchor or a tag would read "true &a" or "true !!null": not true, so left; a container before it that complies is compared too', () => {
+    for (const value of ['&a', '!!null']) {
+      const text = task(`        - Name: ok\n          ReadonlyRootFilesystem: true\n        - Name: b\n          ReadonlyRootFilesystem: ${value}\n        - Name: c\n`);
+      expect(fixTemplate(text)).toEqual({
+        ok: true,
+        text: text.replace('        - Name: c\n', '        - Name: c\n          ReadonlyRootFilesystem: true\n'),
+        edits: [{ offset: text.length, remove: 0, insert: '          ReadonlyRootFilesystem: true\n' }],
+        fixed: [{ logicalId: 'T', name: 'c', index: 2, line: 10, column: 11, writes: OTHER }],
+        left: [{ logicalId: 'T', name: 'b', index: 1, line: 8, column: 11, writes: OTHER, why: recheck('it would not read ReadonlyRootFilesystem: true') }],
+        status: 'FAIL',
+      });
+    }
+  });
+
+  it('a block scalar false followed by a list item would swallow the item: it would change more than ReadonlyRootFilesystem', () => {
+    const text = task('        - Name: a\n          ReadonlyRootFilesystem: |-\n            false\n        - 5\n');
+    expect(fixTemplate(text)).toEqual({
+      ok: true,
+      text,
+      edits: [],
+      fixed: [],
+      left: [
+        { logicalId: 'T', name: 'a', index: 0, line: 6, column: 11, writes: OTHER, why: recheck('it would change more than ReadonlyRootFilesystem') },
+        { logicalId: 'T', name: null, index: 1, line: 9, column: 11, writes: OTHER, why: 'not a container definition object: fix it by hand' },
+      ],
+      status: 'FAIL',
+    });
+  });
+
+  it('edits that pass alone but not together (the node limit): nothing is changed, and the failure names every container', () => {
+    // Aliases expand 990 copies of a 999-item list: with `extra` more items the template is one node under the limit.
+    const build = (extra: number): string =>
+      `${task('        - Name: a\n        - Name: b\n')}Metadata:\n  L: &l [${Array(999).fill(0).join(', ')}]\n  M: [${Array(990).fill('*l').join(', ')}]\n  R: [${Array(extra).fill(0).join(', ')}]\n`;
+    const extra = 7996;
+    expect(validateTemplate(build(extra + 1)).status).toBe('FAIL');
+    expect(validateTemplate(build(extra + 2))).toEqual({
+      status: 'ERROR',
+      error: { message: 'more than 1000000 values once aliases are expanded (an alias bomb?)', line: 11, column: 23998 },
+      resources: [],
+    });
+    expect(fixTemplate(build(extra))).toEqual({
+      ok: false,
+      error: {
+        message:
+          "the fixed template did not pass the re-check (the file would not parse: more than 1000000 values once aliases are expanded (an alias bomb?), with 'a' in T, 'b' in T fixed together); nothing was changed",
+      },
+    });
+  });
+});
+
+describe('what validate fails decides what is listed', () => {
+  const before = 'Parameters:\n  P: {Type: String}\n  Q: {Type: String}\n  Ro: {Type: String, Default: \'true\'}\nConditions:\n  C: !Equals [!Ref P, x]\n';
+  const config = readConfigDocument('ExemptContainerNames: [sidecar]\n').config;
+  const unknownQ = "parameter 'Q' has no value: pass --parameter Q=VALUE or a parameter file";
+
+  it('a value set by a parameter that reads true is not listed', () => {
+    const text = task('        - Name: a\n          ReadonlyRootFilesystem: !Ref Ro\n', before);
+    expect(fixTemplate(text)).toEqual({ ok: true, text, edits: [], fixed: [], left: [], status: 'PASS' });
+    expect(fixTemplate(text, { parameters: { Ro: 'false' } })).toEqual({
+      ok: true,
+      text,
+      edits: [],
+      fixed: [],
+      left: [{ logicalId: 'T', name: 'a', index: 0, line: 12, column: 11, writes: OTHER, why: 'set by Ref: change the value it comes from' }],
+      status: 'FAIL',
+    });
+  });
+
+  it('a container exempt by the name fix reads, failing by a name another deployment gives it: listed with validate\'s reason, named and unnamed', () => {
+    const text = task(
+      '        - Name: !If [C, sidecar, other]\n        - Name: !If [C, sidecar, !Ref AWS::NoValue]\n          ReadonlyRootFilesystem: !Ref Q\n        - Image: x\n          ReadonlyRootFilesystem: !Ref Q\n',
+      before,
+    );
+    expect(fixTemplate(text, { config })).toEqual({
+      ok: true,
+      text,
+      edits: [],
+      fixed: [],
+      left: [
+        { logicalId: 'T', name: 'other', index: 0, line: 12, column: 11, writes: OTHER, why: 'ReadonlyRootFilesystem missing: fix it by hand' },
+        { logicalId: 'T', name: 'sidecar', index: 0, line: 12, column: 11, writes: OTHER, passes: true, why: "exempt by ExemptContainerNames pattern 'sidecar'" },
+        { logicalId: 'T', name: 'sidecar', index: 1, line: 13, column: 11, writes: OTHER, passes: true, why: "exempt by ExemptContainerNames pattern 'sidecar'" },
+        { logicalId: 'T', name: null, index: 1, line: 14, column: 11, writes: OTHER, why: `value unknown before deployment (${unknownQ}): fix it by hand` },
+        { logicalId: 'T', name: null, index: 2, line: 15, column: 11, writes: OTHER, why: 'set by Ref: change the value it comes from' },
+      ],
+      status: 'FAIL',
+    });
+  });
+
+  it('on one line: matched by line and column, and listed in the order of their columns', () => {
+    const text = task('', before).replace('ContainerDefinitions:\n', 'ContainerDefinitions: [{Image: x, ReadonlyRootFilesystem: !Ref Q}, {Name: !If [C, sidecar, other]}]\n');
+    expect(fixTemplate(text, { config })).toEqual({
+      ok: true,
+      text,
+      edits: [],
+      fixed: [],
+      left: [
+        { logicalId: 'T', name: null, index: 0, line: 11, column: 30, writes: OTHER, why: 'set by Ref: change the value it comes from' },
+        { logicalId: 'T', name: 'other', index: 1, line: 11, column: 74, writes: OTHER, why: 'ReadonlyRootFilesystem missing: fix it by hand' },
+        { logicalId: 'T', name: 'sidecar', index: 1, line: 11, column: 74, writes: OTHER, passes: true, why: "exempt by ExemptContainerNames pattern 'sidecar'" },
+      ],
+      status: 'FAIL',
+    });
+  });
+
+  it('a container of another task definition with the same name does not stand for it', () => {
+    const text = `${task('        - Name: !If [C, sidecar, other]\n', before)}  U:\n    Type: AWS::ECS::TaskDefinition\n    Properties:\n      ContainerDefinitions:\n        - Name: other\n          ReadonlyRootFilesystem: !Ref Q\n`;
+    expect(fixTemplate(text, { config })).toEqual({
+      ok: true,
+      text,
+      edits: [],
+      fixed: [],
+      left: [
+        { logicalId: 'T', name: 'other', index: 0, line: 12, column: 11, writes: OTHER, why: 'ReadonlyRootFilesystem missing: fix it by hand' },
+        { logicalId: 'T', name: 'sidecar', index: 0, line: 12, column: 11, writes: OTHER, passes: true, why: "exempt by ExemptContainerNames pattern 'sidecar'" },
+        { logicalId: 'U', name: 'other', index: 0, line: 17, column: 11, writes: OTHER, why: 'set by Ref: change the value it comes from' },
+      ],
+      status: 'FAIL',
+    });
+  });
+
+  it('a list set by Ref in one deployment: the task definition as a whole, beside the containers of the other', () => {
+    const text = task('', before).replace('ContainerDefinitions:\n', 'ContainerDefinitions: !If [C, [{Name: a, ReadonlyRootFilesystem: !Ref Q}], !Ref Q]\n');
+    expect(fixTemplate(text)).toEqual({
+      ok: true,
+      text,
+      edits: [],
+      fixed: [],
+      left: [
+        { logicalId: 'T', name: null, index: 0, line: 8, column: 3, taskDefinition: true, writes: OTHER, why: `containers unknown before deployment (${unknownQ}): fix it by hand` },
+        { logicalId: 'T', name: 'a', index: 0, line: 11, column: 38, writes: OTHER, why: 'set by Ref: change the value it comes from' },
+      ],
+      status: 'FAIL',
+    });
+  });
+});
+
+describe('fixLabel: how the command line names a listed container', () => {
+  const c: FixContainer = { logicalId: 'T', name: 'app', index: 2, line: 1, column: 1, writes: OTHER };
+
+  it("'name' in LogicalId; the entry's index when it has no name; the logical id alone for a whole task definition", () => {
+    expect(fixLabel(c)).toBe("'app' in T");
+    expect(fixLabel({ ...c, name: null })).toBe("'ContainerDefinitions[2]' in T");
+    expect(fixLabel({ ...c, taskDefinition: true })).toBe('T');
+  });
+});
+
+describe('bytes, decoded as validate decodes them', () => {
+  const text = task('        - Name: a\n');
+  const fixedText = `${text}          ReadonlyRootFilesystem: true\n`;
+
+  it('UTF-8 bytes are fixed as their text; a byte order mark is kept in front', () => {
+    expect(fixTemplate(Buffer.from(text))).toEqual({
+      ok: true,
+      text: fixedText,
+      edits: [{ offset: text.length, remove: 0, insert: '          ReadonlyRootFilesystem: true\n' }],
+      fixed: [{ logicalId: 'T', name: 'a', index: 0, line: 6, column: 11, writes: OTHER }],
+      left: [],
+      status: 'PASS',
+    });
+    const bom = fixTemplate(Buffer.from(`\ufeff${text}`));
+    expect(bom.ok && [bom.text, bom.edits]).toEqual([`\ufeff${fixedText}`, [{ offset: text.length, remove: 0, insert: '          ReadonlyRootFilesystem: true\n' }]]);
+  });
+
+  it('only the three bytes EF BB BF make a byte order mark', () => {
+    // EF 8E BF, E3 BB BF, EF BB 80 and C2 BF as the second and third bytes: none is a byte order mark.
+    for (const start of ['\uf3bf', '\u3eff', '\ufec0', 'R\u00bf']) {
+      const bytes = Buffer.from(`${start}\n`);
+      expect([start, fixTemplate(bytes)]).toEqual([start, { ok: true, text: `${start}\n`, edits: [], fixed: [], left: [], status: 'SKIP', skipReason: 'not-a-template' }]);
+    }
+  });
+
+  it('not UTF-8, or binary: the decoder\'s error', () => {
+    const latin1 = Buffer.concat([Buffer.from(`${task('        - Name: app # caf')}`), Buffer.from([0xe9]), Buffer.from('\n')]);
+    expect(fixTemplate(latin1)).toEqual({ ok: false, error: { message: 'not valid UTF-8 text (invalid byte at offset 120)' } });
+    expect(fixTemplate(Buffer.from(`${task('        - Name: app # \u0000\n')}`))).toEqual({ ok: false, error: { message: 'binary file (NUL byte at offset 117), not a template' } });
+  });
+});
+
+describe('what validate refuses, and failures inside the fixer', () => {
+  it('a template over the size limit is refused with validate\'s error, before any edit is planned', () => {
+    const limit = 5 * 1024 * 1024;
+    const text = `${task('        - Name: a\n')}#${'x'.repeat(limit)}\n`;
+    expect(fixTemplate(text)).toEqual({ ok: false, error: { message: `template is over the ${limit}-byte limit` } });
+  });
+
+  it('an exception while fixing is an internal error, and nothing is changed', () => {
+    // Options whose file name can be read by validate only: the fixer's own read throws.
+    const options: ValidateOptions = {};
+    Object.defineProperty(options, 'fileName', {
+      get: () => {
+        if (new Error().stack?.includes('validateTemplate')) return undefined;
+        throw new Error('not here');
+      },
+    });
+    expect(fixTemplate(task('        - Name: a\n'), options)).toEqual({ ok: false, error: { message: 'internal error while fixing the template; nothing was changed' } });
   });
 });
