@@ -85,7 +85,7 @@ export function findExemption(name: string | null, image: unknown, config: Polic
  * A name or image as CloudFormation hands it to the hook: text. A template read from a file may hold
  * a number or a boolean there (`Name: 2048`), which CloudFormation turns into its text.
  */
-function asText(value: unknown): unknown {
+export function asText(value: unknown): unknown {
   return Number.isSafeInteger(value) || typeof value === 'boolean' ? String(value) : value;
 }
 

@@ -5,7 +5,7 @@
  * hold (or now hold) ReadonlyRootFilesystem change.
  */
 import { isAlias, isMap, isScalar, parseDocument, visit, type Node, type Pair, type YAMLMap } from 'yaml';
-import { EMPTY_CONFIG, findExemption, REASON_TEXT, RULE_ID, safeName, windowsFamily } from '../policy';
+import { asText, EMPTY_CONFIG, findExemption, REASON_TEXT, RULE_ID, safeName, windowsFamily } from '../policy';
 import { decodeTemplate } from './decode';
 import {
   type FileStatus,
@@ -19,7 +19,7 @@ import {
 } from './judge';
 import { type ParsedTemplate, parseTemplateText } from './parse';
 import { intrinsicOf, isRecord, NO_VALUE, Resolver } from './resolve';
-import { lineStartsOf, type Position } from './source-map';
+import { lineStartsOf, type Position, withLineFeeds } from './source-map';
 import { CLOUDFORMATION_TAGS } from './tags';
 
 const KEY = 'ReadonlyRootFilesystem';
@@ -120,7 +120,15 @@ function containerEntries(parsed: ParsedTemplate, options: ValidateOptions): { e
       const windows = windowsFamily({ RuntimePlatform: platform }) !== undefined;
       branches(props.ContainerDefinitions, (list) => {
         if (!Array.isArray(list)) return;
-        list.forEach((item, index) => {
+        // Numbered as validate numbers them: entries that are never there (AWS::NoValue) take no place.
+        let place = 0;
+        list.forEach((item, literal) => {
+          const index = place;
+          let present = false;
+          branches(item, (entry) => {
+            if (resolver.unwrap(entry, new Set()) !== NO_VALUE) present = true;
+          });
+          if (present) place += 1;
           branches(item, (entry) => {
             if (windows) {
               if (isRecord(entry)) untouchable.add(entry);
@@ -129,7 +137,7 @@ function containerEntries(parsed: ParsedTemplate, options: ValidateOptions): { e
             if (!isRecord(entry) || intrinsicOf(entry)) {
               const resolved = resolver.unwrap(entry, new Set());
               if (resolved === NO_VALUE || (isRecord(resolved) && verdictOf(resolved).kind === 'ok')) return;
-              const at = parsed.sourceMap.of(resolved) ?? parsed.sourceMap.child(list, index) ?? site.position;
+              const at = parsed.sourceMap.of(resolved) ?? parsed.sourceMap.child(list, literal) ?? site.position;
               const info = describe(site, isRecord(resolved) ? resolved : {}, index, at, resolver);
               const fn = intrinsicOf(entry);
               const why = fn ? `the container is set by ${fn[0]}: change the value it comes from` : 'not a container definition object: fix it by hand';
@@ -165,8 +173,8 @@ function writesOf(name: unknown, image: unknown, entry: Record<string, unknown>)
 }
 
 function describe(site: TaskDefinitionSite, entry: Record<string, unknown>, index: number, position: Position, resolver: Resolver): Listed {
-  const name = resolver.resolve(entry.Name, new Set());
-  const image = resolver.resolve(entry.Image, new Set());
+  const name = asText(resolver.resolve(entry.Name, new Set()));
+  const image = asText(resolver.resolve(entry.Image, new Set()));
   return {
     logicalId: site.logicalId,
     name: typeof name === 'string' && name !== '' ? name : null,
@@ -327,10 +335,9 @@ interface Plan {
   readonly left: Listed[];
 }
 
-function plan(text: string, parsed: ParsedTemplate, options: ValidateOptions): Plan {
+function plan(text: string, parsed: ParsedTemplate, options: ValidateOptions, eol: string): Plan {
   const view = new YamlView(text);
   const starts = lineStartsOf(text);
-  const eol = /\r\n/.test(text) ? '\r\n' : '\n';
   const config = options.config ?? EMPTY_CONFIG;
   const { entries, left, untouchable } = containerEntries(parsed, options);
   const decided: { e: Entry; info: Listed; verdict: Verdict }[] = [];
@@ -338,7 +345,7 @@ function plan(text: string, parsed: ParsedTemplate, options: ValidateOptions): P
     const info = describe(e.site, e.entry, e.index, e.position, e.resolver);
     const rrfAt = Object.prototype.hasOwnProperty.call(e.entry, KEY) ? parsed.sourceMap.child(e.entry, KEY) : undefined;
     const listed: Listed = rrfAt ? { ...info, at: [...info.at, rrfAt] } : info;
-    const exemption = findExemption(info.name, e.resolver.resolve(e.entry.Image, new Set()), config);
+    const exemption = findExemption(info.name, asText(e.resolver.resolve(e.entry.Image, new Set())), config);
     if (exemption) {
       left.push({ ...listed, passes: true, why: `exempt by ${exemption.property} pattern '${safeName(exemption.pattern, 128)}'` });
       untouchable.add(e.entry);
@@ -486,14 +493,18 @@ export function fixTemplate(source: string | Uint8Array, options: ValidateOption
       text = decoded.text;
       bom = source[0] === 0xef && source[1] === 0xbb && source[2] === 0xbf ? '\ufeff' : '';
     }
-    // Read, judged and skipped as validate does.
+    // Read as validate reads it (a lone CR is a line break); edits go into the text as given, at the same offsets.
+    const given = text;
+    text = withLineFeeds(text);
     const was = validateTemplate(text, options);
     if (was.status === 'ERROR') return { ok: false, error: was.error ?? { message: 'the file could not be read as a template' } };
-    const unchanged = (left: readonly FixContainer[], status: Exclude<FileStatus, 'ERROR'>) => ({ ok: true as const, text: bom + text, edits: [], fixed: [], left, status });
+    const unchanged = (left: readonly FixContainer[], status: Exclude<FileStatus, 'ERROR'>) => ({ ok: true as const, text: bom + given, edits: [], fixed: [], left, status });
     if (was.status === 'SKIP') return { ...unchanged([], 'SKIP'), ...(was.skipReason ? { skipReason: was.skipReason } : {}) };
     const parsed = parseTemplateText(text, options.fileName);
     if (!parsed.ok) return { ok: false, error: { message: parsed.message, ...(parsed.position ?? {}) } };
-    const planned = plan(text, parsed, options);
+    // Lines written end as the file's lines do.
+    const eol = /\r\n/.test(given) ? '\r\n' : given.includes('\r') && !given.includes('\n') ? '\r' : '\n';
+    const planned = plan(text, parsed, options, eol);
     const left = planned.left;
     let kept = planned.candidates;
     if (kept.length > 0 && recheck(text, parsed, kept, options.fileName) !== undefined) {
@@ -519,7 +530,7 @@ export function fixTemplate(source: string | Uint8Array, options: ValidateOption
     if (now.status === 'ERROR') return { ok: false, error: { message: `the fixed template did not pass the re-check (${now.error?.message ?? 'unreadable'}); nothing was changed` } };
     const listed = reconcile(now, left).map(plain).sort(byPosition);
     if (edits.length === 0) return unchanged(listed, now.status);
-    return { ok: true, text: bom + next, edits, fixed: kept.flatMap((c) => c.containers.map(plain)), left: listed, status: now.status };
+    return { ok: true, text: bom + (given === text ? next : apply(given, edits)), edits, fixed: kept.flatMap((c) => c.containers.map(plain)), left: listed, status: now.status };
   } catch {
     return { ok: false, error: { message: 'internal error while fixing the template; nothing was changed' } };
   }

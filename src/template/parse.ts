@@ -8,7 +8,7 @@ import { locateJsonError } from './json-error';
 import { readYamlFast } from './fast-yaml';
 import { JsonScanError, JsonSourceMap } from './json-source-map';
 import { LIMITS, MAX_RAW_BRACKET_DEPTH } from './limits';
-import { lineStartsOf, type Position, positionAt, SourceMap } from './source-map';
+import { lineStartsOf, type Position, positionAt, SourceMap, withLineFeeds } from './source-map';
 import { CLOUDFORMATION_TAGS } from './tags';
 import { safeName } from '../policy/text';
 
@@ -238,8 +238,9 @@ function jsonTemplate(text: string, root: unknown): ParsedTemplate | ParseFailur
  * `name` (a file name) only decides whether text that is not valid JSON may still be read as YAML:
  * a `.json` file must be JSON.
  */
-export function parseTemplateText(text: string, name = '', options: { readonly fullReader?: boolean } = {}): ParsedTemplate | ParseFailure {
+export function parseTemplateText(given: string, name = '', options: { readonly fullReader?: boolean } = {}): ParsedTemplate | ParseFailure {
   try {
+    const text = withLineFeeds(given);
     const lines = new LineCounter();
     if (rawBracketDepth(text) > MAX_RAW_BRACKET_DEPTH) {
       return { ok: false, message: `nesting deeper than ${LIMITS.maxDepth} levels` };

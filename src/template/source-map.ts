@@ -39,7 +39,15 @@ export class SourceMap {
   }
 }
 
-/** Where each line of the text starts (offsets), for positionAt. */
+/**
+ * The text with each lone CR turned into LF. YAML (and CloudFormation's reader) take a lone CR as a
+ * line break; the yaml package does not. Same length, so every offset stays as it was.
+ */
+export function withLineFeeds(text: string): string {
+  return text.includes('\r') ? text.replace(/\r(?!\n)/g, '\n') : text;
+}
+
+/** Where each line of the text starts (offsets), for positionAt; the text has gone through withLineFeeds. */
 export function lineStartsOf(text: string): number[] {
   const starts = [0];
   for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) starts.push(i + 1);

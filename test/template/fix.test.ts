@@ -157,6 +157,20 @@ describe('the fixtures (what test/cli/fix.test.ts runs through the command line)
     expect(r.fixed).toEqual([{ logicalId: 'Crlf', name: 'app', index: 0, line: 6, column: 11, writes: NGINX }]);
     expectIdempotent(r);
   });
+
+  it('a file whose lines end with a lone CR: read as lines (as YAML and validate read it), the inserted line ends with CR too', () => {
+    const cr = 'Resources:\r  Cr:\r    Type: AWS::ECS::TaskDefinition\r    Properties:\r      ContainerDefinitions:\r        - Name: app\r          Image: nginx\r';
+    const r = fix(cr);
+    expect(r.text).toBe(
+      'Resources:\r  Cr:\r    Type: AWS::ECS::TaskDefinition\r    Properties:\r      ContainerDefinitions:\r        - Name: app\r          ReadonlyRootFilesystem: true\r          Image: nginx\r',
+    );
+    expect(r.edits).toEqual([{ offset: 116, remove: 0, insert: '          ReadonlyRootFilesystem: true\r' }]);
+    expect(r.fixed).toEqual([{ logicalId: 'Cr', name: 'app', index: 0, line: 6, column: 11, writes: NGINX }]);
+    expect(r.status).toBe('PASS');
+    expectIdempotent(r);
+    // Nothing to fix: the text comes back as given, CRs and all.
+    expect(fix(r.text).text).toBe(r.text);
+  });
 });
 
 describe('which containers are fixed: the value as written', () => {
@@ -490,8 +504,8 @@ describe('which containers are reached', () => {
         '8:15 T/[0]: the container is set by Fn::If: change the value it comes from',
         '9:15 T/[1]: the container is set by Fn::If: change the value it comes from',
         '10:22 T/[2]: the container is set by Fn::FindInMap: change the value it comes from',
-        '12:11 T/[4]: not a container definition object: fix it by hand',
-        '13:11 T/[5]: not a container definition object: fix it by hand',
+        '12:11 T/[3]: not a container definition object: fix it by hand',
+        '13:11 T/[4]: not a container definition object: fix it by hand',
       ],
       status: 'FAIL',
     });
@@ -658,10 +672,10 @@ describe('names and the paths each fixed container usually writes (docs/cli.md, 
     expect(r.fixed.map((c) => c.writes)).toEqual([writes]);
   });
 
-  it('the name is the literal or resolved Name; null when it is empty or does not resolve to a string', () => {
+  it('the name is the literal or resolved Name (a number as its text); null when it is empty or does not resolve to text', () => {
     const before = 'Parameters:\n  N: {Type: String, Default: from-default}\n  Free: {Type: String}\n';
     const r = fix(task("        - {Name: !Ref N}\n        - {Name: ''}\n        - {Name: !Ref Free}\n        - {Name: [a]}\n        - {Name: 12}\n", before));
-    expect(r.fixed.map((c) => c.name)).toEqual(['from-default', null, null, null, null]);
+    expect(r.fixed.map((c) => c.name)).toEqual(['from-default', null, null, null, '12']);
     expect(fix(task('        - {Name: !Ref N}\n', before), { parameters: { N: 'given-nginx' } }).fixed).toEqual([
       { logicalId: 'T', name: 'given-nginx', index: 0, line: 9, column: 11, writes: NGINX },
     ]);
@@ -852,11 +866,16 @@ describe('container entries set by an intrinsic function, or not an object', () 
       edits: [],
       fixed: [],
       left: [
-        { logicalId: 'T', name: 'bad', index: 2, line: 8, column: 19, writes: NGINX, why: 'the container is set by Fn::Select: change the value it comes from' },
-        { logicalId: 'T', name: null, index: 3, line: 9, column: 11, writes: OTHER, why: 'not a container definition object: fix it by hand' },
+        { logicalId: 'T', name: 'bad', index: 1, line: 8, column: 19, writes: NGINX, why: 'the container is set by Fn::Select: change the value it comes from' },
+        { logicalId: 'T', name: null, index: 2, line: 9, column: 11, writes: OTHER, why: 'not a container definition object: fix it by hand' },
       ],
       status: 'FAIL',
     });
+    expect(validateTemplate(text).resources[0]!.containers.map((c) => [c.name, c.index])).toEqual([
+      ['ok', 0],
+      ['bad', 1],
+      [null, 2],
+    ]);
   });
 
   it('in a suppressed task definition: the failing ones are listed as passing, with the suppression; the others are not listed', () => {
@@ -867,8 +886,8 @@ describe('container entries set by an intrinsic function, or not an object', () 
       edits: [],
       fixed: [],
       left: [
-        { logicalId: 'T', name: 'bad', index: 2, line: 11, column: 19, writes: NGINX, passes: true, why: SUPPRESSED_WHY },
-        { logicalId: 'T', name: null, index: 3, line: 12, column: 11, writes: OTHER, passes: true, why: SUPPRESSED_WHY },
+        { logicalId: 'T', name: 'bad', index: 1, line: 11, column: 19, writes: NGINX, passes: true, why: SUPPRESSED_WHY },
+        { logicalId: 'T', name: null, index: 2, line: 12, column: 11, writes: OTHER, passes: true, why: SUPPRESSED_WHY },
       ],
       status: 'PASS',
     });
@@ -1046,6 +1065,27 @@ describe('fixLabel: how the command line names a listed container', () => {
     expect(fixLabel(c)).toBe("'app' in T");
     expect(fixLabel({ ...c, name: null })).toBe("'ContainerDefinitions[2]' in T");
     expect(fixLabel({ ...c, taskDefinition: true })).toBe('T');
+  });
+
+  /** How validate names each container of the template, in order. */
+  function validateNames(text: string): (string | number)[] {
+    const r = validateTemplate(text, {});
+    return r.resources.flatMap((res) => res.containers.map((k) => k.name ?? k.index));
+  }
+
+  it('a Name or Image that is a number or a boolean is its text, as validate and the exemptions read it', () => {
+    const text = task('        - Name: 2048\n          Image: app\n        - Name: true\n          Image: 7\n');
+    const r = fix(text, { config: { exemptContainerNames: [], exemptImages: ['7'] } });
+    expect(r.fixed.map((k) => k.name)).toEqual(['2048']);
+    expect(r.left.map(listed)).toEqual([`8:11 T/true: exempt by ExemptImages pattern '7' (passes)`]);
+    expect(validateNames(text)).toEqual(['2048', 'true']);
+  });
+
+  it('an entry that is never there (AWS::NoValue) takes no place in the numbering, as in validate', () => {
+    const text = task('        - !Ref AWS::NoValue\n        - !If [C, !Ref AWS::NoValue, !Ref AWS::NoValue]\n        - Image: app\n        - !If [C, {Image: b}, !Ref AWS::NoValue]\n        - Image: c\n', 'Parameters:\n  P: {Type: String}\nConditions:\n  C: !Equals [!Ref P, b]\n');
+    const r = fix(text);
+    expect(r.fixed.map((k) => k.index)).toEqual([0, 1, 2]);
+    expect(validateNames(text)).toEqual([0, 1, 2]);
   });
 });
 

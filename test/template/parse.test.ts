@@ -548,3 +548,23 @@ describe('the full reader', () => {
     expect(full(text)).toEqual({ ok: false, message: `nesting deeper than ${LIMITS.maxDepth} levels`, position: { line: 3, column: 5 } });
   });
 });
+
+describe('line breaks', () => {
+  const lf = 'Resources:\n  T:\n    Type: AWS::ECS::TaskDefinition\n    Properties:\n      ContainerDefinitions:\n        - Name: app # a comment\n          Image: "x\n            y"\n';
+
+  it.each([
+    ['CR LF', '\r\n'],
+    ['a lone CR', '\r'],
+  ])('lines ending with %s read as with LF, by both readers, at the same lines and columns', (_, eol) => {
+    const text = lf.replace(/\n/g, eol);
+    for (const fullReader of [false, true]) {
+      const want = parseTemplateText(lf, 't.yaml', { fullReader }) as ParsedTemplate & { ok: true };
+      const got = parseTemplateText(text, 't.yaml', { fullReader }) as ParsedTemplate & { ok: true };
+      expect(got.ok).toBe(true);
+      expect(got.root).toEqual(want.root);
+      const entry = (got.root as { Resources: { T: { Properties: { ContainerDefinitions: object[] } } } }).Resources.T.Properties.ContainerDefinitions[0];
+      expect(got.sourceMap.child(entry, 'Image')).toEqual({ line: 7, column: 11 });
+    }
+    expect(validateTemplate(text).resources[0]!.containers[0]).toEqual(expect.objectContaining({ name: 'app', line: 6, column: 11 }));
+  });
+});
