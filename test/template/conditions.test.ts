@@ -228,6 +228,29 @@ Resources:
     expect(resource(nested({ parameters: { Env: 'prod' } }), 'ProdOnly').status).toBe('PASS');
     expect(resource(nested({ parameters: { Env: 'dev' } }), 'ProdOnly')).toMatchObject({ status: 'SKIP', reason: 'condition' });
   });
+
+  it('a resource without a Condition is not bound by a condition whose name is its text ("undefined", "[object Object]")', () => {
+    const text = `Parameters:
+  Env: {Type: String}
+Conditions:
+  IsProd: !Equals [!Ref Env, prod]
+  undefined: !Not [!Condition IsProd]
+  '[object Object]': !Not [!Condition IsProd]
+Resources:
+  NoCondition:
+    Type: AWS::ECS::TaskDefinition
+    Properties:
+      ContainerDefinitions: [{Name: app, Image: x, ReadonlyRootFilesystem: !If [IsProd, false, true]}]
+  ObjectCondition:
+    Type: AWS::ECS::TaskDefinition
+    Condition: {Ref: Env}
+    Properties:
+      ContainerDefinitions: [{Name: app, Image: x, ReadonlyRootFilesystem: !If [IsProd, false, true]}]
+`;
+    const prodFails = [['app', 'FAIL', 'false', [{ condition: 'IsProd', value: true }], undefined]];
+    expect(resource(judge({}, text), 'NoCondition').containers.map(brief)).toEqual(prodFails);
+    expect(resource(judge({}, text), 'ObjectCondition').containers.map(brief)).toEqual(prodFails);
+  });
 });
 
 describe('given values checked as CloudFormation checks them', () => {
