@@ -1,6 +1,7 @@
 // fixTemplate in process: the exact fixed text, edits and listings the `fix` command prints and
 // writes (docs/cli.md, "fix"), for every way a container can be written.
 import { fixLabel, readConfigDocument, type FixContainer, type FixResult, fixTemplate, USUAL_WRITES, validateTemplate, type ValidateOptions } from '../../src/template';
+import { difference } from '../../src/template/fix';
 import { fixture } from './support';
 
 type Fixed = Extract<FixResult, { ok: true }>;
@@ -1140,3 +1141,63 @@ describe('what validate refuses, and failures inside the fixer', () => {
     expect(fixTemplate(task('        - Name: a\n'), options)).toEqual({ ok: false, error: { message: 'internal error while fixing the template; nothing was changed' } });
   });
 });
+
+describe('difference: the re-check\'s comparison of the template before and after the edits', () => {
+  const CHANGED = 'it would change more than ReadonlyRootFilesystem';
+  const NOT_TRUE = 'it would not read ReadonlyRootFilesystem: true';
+  const none = new Set<object>();
+
+  it('the same values, in trees that are not the same objects, are no difference', () => {
+    const a = { R: { T: [{ Name: 'a', ReadonlyRootFilesystem: false }, 'x', 1, null, true] } };
+    expect(difference(a, structuredClone(a), none)).toBeUndefined();
+    expect(difference(a, a, none)).toBeUndefined();
+    expect(difference(Number.NaN, Number.NaN, none)).toBeUndefined();
+    expect(difference([], [], none)).toBeUndefined();
+    expect(difference({}, {}, none)).toBeUndefined();
+  });
+
+  it.each([
+    ['a scalar changed', 'a', 'b'],
+    ['a scalar against a mapping', 'a', {}],
+    ['a mapping against a scalar', {}, 'a'],
+    ['null against a mapping', null, {}],
+    ['a mapping against null', {}, null],
+    ['a list against a mapping', [], {}],
+    ['a mapping against a list', {}, []],
+    ['a list that is longer', [1], [1, 2]],
+    ['a list that is shorter', [1, 2], [1]],
+    ['a list item changed, the last', [1, 2], [1, 3]],
+    ['a list item changed, the first', [{ a: 1 }, 2], [{ a: 2 }, 2]],
+    ['a key added', { a: 1 }, { a: 1, b: 2 }],
+    ['a key gone', { a: 1, b: 2 }, { a: 1 }],
+    ['a key renamed', { a: 1 }, { b: 1 }],
+    ['a value changed deep down', { a: { b: [{ c: 1 }] } }, { a: { b: [{ c: 2 }] } }],
+    ['a value changed after an equal one', { a: 1, b: 1 }, { a: 1, b: 2 }],
+  ])('%s is a change', (_, a, b) => {
+    expect(difference(a, b, none)).toBe(CHANGED);
+  });
+
+  it('a container not fixed may not gain or change ReadonlyRootFilesystem', () => {
+    expect(difference({ Name: 'a' }, { Name: 'a', ReadonlyRootFilesystem: 'true' }, none)).toBe(CHANGED);
+    expect(difference({ Name: 'a', ReadonlyRootFilesystem: false }, { Name: 'a', ReadonlyRootFilesystem: true }, none)).toBe(CHANGED);
+  });
+
+  it('a fixed container must read true afterwards, and change nothing else', () => {
+    const missing = { Name: 'a' };
+    const falsy = { Name: 'a', ReadonlyRootFilesystem: 'false' };
+    const fixed = new Set<object>([missing, falsy]);
+    for (const now of [true, 'true', 'TRUE']) {
+      expect(difference([missing], [{ Name: 'a', ReadonlyRootFilesystem: now }], fixed)).toBeUndefined();
+      expect(difference({ L: [falsy] }, { L: [{ ReadonlyRootFilesystem: now, Name: 'a' }] }, fixed)).toBeUndefined();
+    }
+    expect(difference([missing], [{ Name: 'a', ReadonlyRootFilesystem: 'yes' }], fixed)).toBe(NOT_TRUE);
+    expect(difference([missing], [{ Name: 'a' }], fixed)).toBe(NOT_TRUE);
+    expect(difference([falsy], [{ Name: 'a', ReadonlyRootFilesystem: false }], fixed)).toBe(NOT_TRUE);
+    expect(difference([missing], [{ Name: 'b', ReadonlyRootFilesystem: true }], fixed)).toBe(CHANGED);
+    expect(difference([missing], [{ Name: 'a', Image: 'x', ReadonlyRootFilesystem: true }], fixed)).toBe(CHANGED);
+    expect(difference([falsy], [{ ReadonlyRootFilesystem: true }], fixed)).toBe(CHANGED);
+    // Only the fixed container: the one beside it is compared as it was.
+    expect(difference([missing, { Name: 'b' }], [{ Name: 'a', ReadonlyRootFilesystem: true }, { Name: 'b', ReadonlyRootFilesystem: true }], fixed)).toBe(CHANGED);
+  });
+});
+
