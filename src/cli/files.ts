@@ -1,4 +1,4 @@
-import { closeSync, fstatSync, openSync, readdirSync, readSync, statSync } from 'node:fs';
+import { closeSync, fstatSync, opendirSync, openSync, readSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { LIMITS } from '../template';
 
@@ -106,31 +106,32 @@ export function listInputs(paths: readonly string[], excludePatterns: readonly s
 function walkPaths(paths: readonly string[], excludePatterns: readonly string[], push: (prefix: string, name: string, error?: string, explicit?: boolean) => void): void {
   const excludes = excludePatterns.map(compileExclude);
   const walk = (dir: string, depth: number, rel: string): void => {
-    let entries;
+    let entries: Entries;
     try {
-      entries = readdirSync(dir, { withFileTypes: true });
+      entries = sortedEntries(dir);
     } catch (error) {
       push('', dir, describeFsError(error));
       return;
     }
-    entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
     // What join(dir, name) gives for every name of the directory (a name is one plain segment), made
     // once: a large directory's walk then leaves little garbage beside the list it builds.
     const prefix = join(dir, '_').slice(0, -1);
-    for (const e of entries) {
-      const relPath = excludes.length === 0 ? '' : rel === '' ? e.name : `${rel}/${e.name}`;
-      if (e.isDirectory()) {
-        if (!e.name.startsWith('.') && !NEVER_WALKED.has(e.name) && depth < 64 && !excluded(excludes, relPath, e.name, true)) walk(prefix + e.name, depth + 1, relPath);
+    for (let i = 0; i < entries.count; i++) {
+      const name = entries.name(i);
+      const kind = entries.kind(i);
+      const relPath = excludes.length === 0 ? '' : rel === '' ? name : `${rel}/${name}`;
+      if (kind === DIRECTORY) {
+        if (!name.startsWith('.') && !NEVER_WALKED.has(name) && depth < 64 && !excluded(excludes, relPath, name, true)) walk(prefix + name, depth + 1, relPath);
         continue;
       }
-      if (!hasTemplateExtension(e.name)) continue;
-      if (excludes.length > 0 && (excluded(excludes, relPath, e.name, false) || excluded(excludes, prefix + e.name, e.name, false))) continue;
-      if (e.isFile()) push(prefix, e.name);
-      else if (e.isSymbolicLink()) {
+      if (!hasTemplateExtension(name)) continue;
+      if (excludes.length > 0 && (excluded(excludes, relPath, name, false) || excluded(excludes, prefix + name, name, false))) continue;
+      if (kind === FILE) push(prefix, name);
+      else if (kind === LINK) {
         try {
-          if (statSync(prefix + e.name).isFile()) push(prefix, e.name);
+          if (statSync(prefix + name).isFile()) push(prefix, name);
         } catch (error) {
-          push(prefix, e.name, describeFsError(error));
+          push(prefix, name, describeFsError(error));
         }
       }
     }
@@ -147,6 +148,67 @@ function walkPaths(paths: readonly string[], excludePatterns: readonly string[],
       push('', p, describeFsError(error), true);
     }
   }
+}
+
+const OTHER = 0;
+const DIRECTORY = 1;
+const FILE = 2;
+const LINK = 3;
+
+interface Entries {
+  readonly count: number;
+  name(i: number): string;
+  kind(i: number): number;
+}
+
+/**
+ * A directory's entries sorted by name (as `<` orders strings), their names held outside the V8
+ * heap until asked for: thousands of entries held through a sort would survive the main thread's
+ * young-generation collections, which V8 answers by enlarging that generation for good.
+ */
+function sortedEntries(path: string): Entries {
+  let chars = new Uint16Array(4096);
+  let ends = new Int32Array(256);
+  let kinds = new Uint8Array(256);
+  let count = 0;
+  let used = 0;
+  const dir = opendirSync(path);
+  try {
+    for (let e = dir.readSync(); e !== null; e = dir.readSync()) {
+      const name = e.name;
+      if (used + name.length > chars.length) chars = grown(chars, used + name.length, (n) => new Uint16Array(n));
+      if (count === ends.length) {
+        ends = grown(ends, count + 1, (n) => new Int32Array(n));
+        kinds = grown(kinds, count + 1, (n) => new Uint8Array(n));
+      }
+      for (let c = 0; c < name.length; c++) chars[used++] = name.charCodeAt(c);
+      ends[count] = used;
+      kinds[count++] = e.isDirectory() ? DIRECTORY : e.isFile() ? FILE : e.isSymbolicLink() ? LINK : OTHER;
+    }
+  } finally {
+    dir.closeSync();
+  }
+  const start = (i: number): number => (i === 0 ? 0 : ends[i - 1]!);
+  const order = new Int32Array(count).map((_, i) => i);
+  order.sort((a, b) => {
+    const aStart = start(a);
+    const bStart = start(b);
+    const aLength = ends[a]! - aStart;
+    const bLength = ends[b]! - bStart;
+    for (let c = 0; c < aLength && c < bLength; c++) {
+      const d = chars[aStart + c]! - chars[bStart + c]!;
+      if (d !== 0) return d;
+    }
+    return aLength - bLength;
+  });
+  return {
+    count,
+    name: (i) => {
+      const at = order[i]!;
+      return Buffer.from(chars.buffer, 2 * start(at), 2 * (ends[at]! - start(at))).toString('utf16le');
+    },
+    kind: (i) => kinds[order[i]!]!,
+  };
 }
 
 const EXPLICIT = 1;
