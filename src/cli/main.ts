@@ -7,7 +7,7 @@ import { parseArgs } from 'node:util';
 import { version } from '../../package.json';
 import { ConfigError, EMPTY_CONFIG, type PolicyConfig } from '../policy';
 import { GIVEN_PSEUDO_PARAMETERS, ParameterError, parseParameterAssignment, parseParameterFile, readConfigDocument } from '../template';
-import { expandPaths, readInput, readStdin } from './files';
+import { expandPaths, listInputs, readInput, readStdin } from './files';
 import { runFix } from './fix';
 import { checkEach, runWorker } from './parallel';
 import { formatJson } from './format/json';
@@ -165,15 +165,15 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
     if (!FORMATS.includes(format)) throw new UsageError(`unknown format '${printablePath(String(values.format).slice(0, 32))}'; use ${FORMATS.join(', ')}`);
     const parameters = parameterMap(values.parameter, values['parameters-file'], io);
     const config = loadConfig(values.config, io);
-    const inputs = expandPaths(paths, values.exclude);
     // The hook's verdict by default: it never sees template Metadata, so suppressions count only on request.
     const options = { parameters, config, strict: !values['allow-suppressions'], onlyTemplates: true } as const;
 
     if (command === 'fix') {
       if (paths.includes('-')) throw new UsageError('fix edits files in place: standard input (-) cannot be fixed');
-      return runFix(inputs, { ...options, dryRun: values['dry-run'] }, io);
+      return runFix(expandPaths(paths, values.exclude), { ...options, dryRun: values['dry-run'] }, io);
     }
 
+    const inputs = listInputs(paths, values.exclude);
     const color = format === 'text' && values.output === undefined && io.isTty && !('NO_COLOR' in io.env && io.env.NO_COLOR !== '');
     // The report is written as files are judged (see format/stream.ts): a run holds the totals and
     // what is still to be written, not every file's findings.

@@ -4,24 +4,26 @@
  * each result on in the order of the files as soon as those before it are in. Small runs, and runs
  * reading standard input, stay on one thread.
  *
- * Memory grows slowly with the number of files (the list, and the main thread's young generation; see
- * guide/cli.md), never with what they hold. The main thread judges only what a worker could
- * not (a V8 heap grows its young generation with the bytes that ever survived in it, so a thread
- * that parses thousands of templates ends with a young generation several times larger than one that
- * does not, and the main thread's heap cannot be bounded from inside the process). The workers' heaps
- * are bounded: a small young generation, and a small old generation, which V8 collects early and
- * keeps under its bound (with V8's default bound a worker's old generation is never collected in a
- * run of thousands of files and grows with every file). A file too large for such a heap is handed
- * back to the main thread unread; a worker that dies anyway (its heap exhausted by some other file,
- * an alias bomb within the reader's limits) has the file it held checked by the main thread, and
- * another worker takes its place.
+ * Memory does not grow with what the files hold, and little with how many there are: what a
+ * thread keeps across its young-generation collections makes V8 enlarge that generation for good,
+ * so nothing per file is kept in the V8 heap. The list of files is in shared buffers outside it,
+ * which the workers read in place (no copy per worker); the report's parts are encoded into a
+ * buffer as they come (see format/stream.ts); each thread reads files into one buffer of its own.
+ * The main thread judges only what a worker could not (parsing thousands of templates would enlarge
+ * its young generation, and its heap cannot be bounded from inside the process). The workers' heaps
+ * are bounded: a small young generation, and a small old generation, which V8 collects
+ * early and keeps under its bound (with V8's default bound a worker's old generation is never
+ * collected in a run of thousands of files and grows with every file). A file too large for such a
+ * heap is handed back to the main thread unread; a worker that dies anyway (its heap exhausted by
+ * some other file, an alias bomb within the reader's limits) has the file it held checked by the
+ * main thread, and another worker takes its place.
  */
 import { statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 import type { PolicyConfig } from '../policy';
 import { validateTemplate } from '../template';
-import { type Input, readInput } from './files';
+import { type Input, type InputList, isListedError, readInput, type SharedInputs, sharedInput } from './files';
 import type { FileResult } from './results';
 
 /** Below this many files a worker's start-up (loading the bundle) costs more than it saves. */
@@ -33,9 +35,9 @@ const MAX_WORKERS = 8;
  */
 const WORKER_YOUNG_GENERATION_MB = 8;
 /**
- * A worker's old generation (MiB), beside what its copy of the list of files takes. V8 first
- * collects an old generation at half its bound; the bundle itself keeps about 5 MiB alive. Smaller
- * bounds make V8 collect after every few files (three times the CPU at 9 MiB).
+ * A worker's old generation (MiB). V8 first collects an old generation at half its bound; the bundle
+ * itself keeps about 5 MiB alive. Smaller bounds make V8 collect after every few files (three times
+ * the CPU at 9 MiB).
  */
 const WORKER_OLD_GENERATION_MB = 12;
 /** Files larger than this are checked by the main thread (a worker's heap has room for about twice as much). */
@@ -52,7 +54,7 @@ export interface CheckOptions {
 
 interface Job {
   readonly kind: 'ecs-readonly-rootfs/validate';
-  readonly inputs: readonly Input[];
+  readonly list: SharedInputs;
   readonly options: CheckOptions;
   readonly next: Int32Array;
   /** Per worker: the index of the file it is checking, -1 before its first. */
@@ -60,13 +62,18 @@ interface Job {
   readonly slot: number;
 }
 
-/** What a worker posts for a file: its result, or that the file is for the main thread to check. */
-type Answer = { readonly index: number; readonly result: FileResult } | { readonly index: number; readonly tooLarge: true };
+/** What a worker posts for a file: its result, or that the file is for the main thread to check (too large, or listed unreadable). */
+type Answer = { readonly index: number; readonly result: FileResult } | { readonly index: number; readonly toMain: true };
+
+/** One read buffer per thread, for files up to this size (larger ones get their own, dropped after). */
+const SCRATCH_BYTES = 256 * 1024;
+let scratch: Buffer | undefined;
 
 export function checkOne(input: Input, options: CheckOptions, stdin: () => Uint8Array): FileResult {
   const explicit = input.explicit ? { explicit: true } : {};
   if (input.error) return { path: input.path, ...explicit, status: 'ERROR', error: { message: input.error }, resources: [] };
-  const read = readInput(input.path, stdin);
+  scratch ??= Buffer.allocUnsafe(SCRATCH_BYTES);
+  const read = readInput(input.path, stdin, scratch);
   if (!read.ok) return { path: input.path, ...explicit, status: 'ERROR', error: { message: read.error }, resources: [] };
   return { path: input.path, ...explicit, ...validateTemplate(read.bytes, { ...options, fileName: input.path }) };
 }
@@ -82,22 +89,15 @@ function workerCount(files: number): number {
   return Math.max(0, Math.min(MAX_WORKERS, cores, Math.floor(files / (PARALLEL_MIN_FILES / 2))));
 }
 
-/** The heap a worker's copy of the list of files takes, roughly (UTF-16 paths and their objects). */
-function listMb(inputs: readonly Input[]): number {
-  let chars = 0;
-  for (const input of inputs) chars += input.path.length + (input.error?.length ?? 0) + 32;
-  return (chars * 2) / (1024 * 1024);
-}
-
 /**
  * Every input checked and handed to `emit` in input order, as soon as it and those before it are
  * judged: a result is held only until it can be emitted (one a worker answers ahead of another's
  * earlier file), never for the whole run.
  */
-export async function checkEach(inputs: readonly Input[], options: CheckOptions, stdin: () => Uint8Array, bundle: string | undefined, emit: (result: FileResult) => void): Promise<void> {
-  const workers = bundle && inputs.length >= PARALLEL_MIN_FILES && !inputs.some((i) => i.path === '-') ? workerCount(inputs.length) : 0;
+export async function checkEach(inputs: InputList, options: CheckOptions, stdin: () => Uint8Array, bundle: string | undefined, emit: (result: FileResult) => void): Promise<void> {
+  const workers = bundle && inputs.length >= PARALLEL_MIN_FILES && !inputs.stdin ? workerCount(inputs.length) : 0;
   if (workers < 2) {
-    for (const input of inputs) emit(checkOne(input, options, stdin));
+    for (let i = 0; i < inputs.length; i++) emit(checkOne(inputs.at(i), options, stdin));
     return;
   }
 
@@ -114,7 +114,7 @@ export async function checkEach(inputs: readonly Input[], options: CheckOptions,
       emit(r);
     }
   };
-  const oldGenerationMb = WORKER_OLD_GENERATION_MB + listMb(inputs);
+  const list = inputs.shared();
   await new Promise<void>((resolve) => {
     let running = 0;
     let slots = 0;
@@ -124,12 +124,12 @@ export async function checkEach(inputs: readonly Input[], options: CheckOptions,
       Atomics.store(current, slot, -1);
       let worker: Worker;
       try {
-        const job: Job = { kind: 'ecs-readonly-rootfs/validate', inputs, options, next, current, slot };
+        const job: Job = { kind: 'ecs-readonly-rootfs/validate', list, options, next, current, slot };
         worker = new Worker(bundle!, {
           workerData: job,
           stdout: false,
           stderr: false,
-          resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_GENERATION_MB, maxOldGenerationSizeMb: oldGenerationMb },
+          resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_GENERATION_MB, maxOldGenerationSizeMb: WORKER_OLD_GENERATION_MB },
         });
       } catch {
         return; // none started: the main thread checks what no worker claims
@@ -139,7 +139,7 @@ export async function checkEach(inputs: readonly Input[], options: CheckOptions,
       let answered = false;
       worker.on('message', (answer: Answer) => {
         answered = true;
-        if (open(answer.index)) settle(answer.index, 'result' in answer ? answer.result : checkOne(inputs[answer.index]!, options, stdin));
+        if (open(answer.index)) settle(answer.index, 'result' in answer ? answer.result : checkOne(inputs.at(answer.index), options, stdin));
       });
       worker.on('error', () => undefined); // its exit follows
       worker.on('exit', () => {
@@ -147,7 +147,7 @@ export async function checkEach(inputs: readonly Input[], options: CheckOptions,
         // A worker that dies (its heap exhausted) leaves the file it held to the main thread, and
         // another takes its place while files are left, unless it died before answering any.
         const held = Atomics.load(current, slot);
-        if (held >= 0 && open(held)) settle(held, checkOne(inputs[held]!, options, stdin));
+        if (held >= 0 && open(held)) settle(held, checkOne(inputs.at(held), options, stdin));
         if (answered && Atomics.load(next, 0) < inputs.length) start();
         if (running === 0) resolve();
       });
@@ -156,7 +156,7 @@ export async function checkEach(inputs: readonly Input[], options: CheckOptions,
     if (running === 0) resolve();
   });
   // Anything no worker claimed (none could start, or they died) is checked here.
-  for (let i = emitted; i < inputs.length; i++) if (open(i)) settle(i, checkOne(inputs[i]!, options, stdin));
+  for (let i = emitted; i < inputs.length; i++) if (open(i)) settle(i, checkOne(inputs.at(i), options, stdin));
 }
 
 /** In a worker started by checkEach: claim files until none is left. Returns false when not such a worker. */
@@ -167,10 +167,10 @@ export function runWorker(): boolean {
   const port = parentPort;
   for (;;) {
     const i = Atomics.add(job.next, 0, 1);
-    if (i >= job.inputs.length) break;
+    if (i >= job.list.ends.length) break;
     Atomics.store(job.current, job.slot, i);
-    const input = job.inputs[i]!;
-    const answer: Answer = tooLarge(input) ? { index: i, tooLarge: true } : { index: i, result: checkOne(input, job.options, () => new Uint8Array()) };
+    const input = isListedError(job.list, i) ? undefined : sharedInput(job.list, i);
+    const answer: Answer = !input || tooLarge(input) ? { index: i, toMain: true } : { index: i, result: checkOne(input, job.options, () => new Uint8Array()) };
     port.postMessage(answer);
     // Answered: if the worker dies now, the main thread has nothing of it to check again.
     Atomics.store(job.current, job.slot, -1);
@@ -180,7 +180,6 @@ export function runWorker(): boolean {
 
 /** Whether a file is larger than a worker's heap is meant for (unreadable files are the worker's to report). */
 function tooLarge(input: Input): boolean {
-  if (input.error) return false;
   try {
     return statSync(input.path).size > WORKER_MAX_BYTES;
   } catch {

@@ -2,7 +2,7 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
-import { expandPaths } from '../../src/cli/files';
+import { expandPaths, InputList, isListedError, listInputs, sharedInput } from '../../src/cli/files';
 
 let root: string;
 const cwd = process.cwd();
@@ -38,4 +38,24 @@ it('leaves out what --exclude matches, by name anywhere or by path from the dire
   // Case-sensitive, as .gitignore is: T.JSON stays.
   expect(expandPaths(['.'], ['*.json']).map((i) => i.path)).toEqual(['T.JSON', join('a', 'u.yml'), 't.yaml', 'x.template']);
   expect(expandPaths(['.'], ['a/b/']).map((i) => i.path)).toEqual(['T.JSON', join('a', 'u.yml'), 't.yaml', 'x.template']);
+});
+
+// The run's list, kept in shared buffers, gives back each input as expandPaths has it, and the workers' view of it the same.
+it('lists in shared buffers what expandPaths gives, errors and named files included', () => {
+  const args = ['.', 'a/u.yml', 'missing.yaml', '-'];
+  const list = listInputs(args, ['x.*']);
+  const expected = expandPaths(args, ['x.*']);
+  expect(Array.from({ length: list.length }, (_, i) => list.at(i))).toEqual(expected);
+  expect(list.stdin).toBe(true);
+  const shared = list.shared();
+  expect(expected.map((input, i) => (isListedError(shared, i) ? { ...sharedInput(shared, i), error: input.error } : sharedInput(shared, i)))).toEqual(expected);
+});
+
+it('keeps every code unit of a path, past its first buffers', () => {
+  const list = new InputList();
+  const names = Array.from({ length: 300 }, (_, i) => `${i}-\u00e9\u{1f600}\ud800-${'n'.repeat(i % 50)}.yaml`);
+  for (const name of names) list.add('dir/', name);
+  expect(list.length).toBe(300);
+  expect(list.stdin).toBe(false);
+  for (const [i, name] of names.entries()) expect(sharedInput(list.shared(), i)).toEqual({ path: `dir/${name}` });
 });

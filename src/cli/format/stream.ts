@@ -14,33 +14,42 @@ import { junitSuite, junitAround, type JunitCounts } from './junit';
 import { sarifAround, sarifParts } from './sarif';
 import { textFileLines, textSummaryLine } from './text';
 
-/** Rendered parts kept in memory up to this many characters; more go to a temporary file. */
+/** Rendered parts kept in memory up to this many bytes; more go to a temporary file. */
 const SPILL_AT = 16 * 1024;
 const READ_CHUNK = 64 * 1024;
 
-/** Parts of a report set aside in order: in memory while small, then in a temporary file. */
+/**
+ * Parts of a report set aside in order: encoded at once into a buffer outside the V8 heap (part
+ * strings kept for long would survive the young-generation collections of the thread that
+ * renders them, which V8 answers by enlarging that generation), past it in a temporary file.
+ */
 export class Spill {
-  private parts: string[] = [];
-  private chars = 0;
+  private readonly held = Buffer.allocUnsafe(SPILL_AT);
+  private used = 0;
   private dir: string | undefined;
   private fd: number | undefined;
   count = 0;
 
   add(part: string): void {
     this.count++;
-    this.parts.push(part);
-    this.chars += part.length;
-    if (this.chars >= SPILL_AT) this.flush();
+    const bytes = Buffer.byteLength(part);
+    if (this.used + bytes <= this.held.length) {
+      this.used += this.held.write(part, this.used);
+      return;
+    }
+    this.flush();
+    if (bytes <= this.held.length) this.used = this.held.write(part, 0);
+    else writeSync(this.fd!, part);
   }
 
+  /** Writes what the buffer holds to the temporary file (made on first use). */
   private flush(): void {
     if (this.fd === undefined) {
       this.dir = mkdtempSync(join(tmpdir(), 'ecs-readonly-rootfs-'));
       this.fd = openSync(join(this.dir, 'report.part'), 'w+', 0o600);
     }
-    writeSync(this.fd, this.parts.join(''));
-    this.parts = [];
-    this.chars = 0;
+    for (let at = 0; at < this.used; ) at += writeSync(this.fd, this.held, at, this.used - at);
+    this.used = 0;
   }
 
   /** Everything added, in order, in chunks; then the temporary file is removed. */
@@ -58,8 +67,8 @@ export class Spill {
       }
       const rest = decoder.end();
       if (rest) write(rest);
-    } else if (this.parts.length > 0) write(this.parts.join(''));
-    this.parts = [];
+    } else if (this.used > 0) write(this.held.toString('utf8', 0, this.used));
+    this.used = 0;
     this.close();
   }
 
