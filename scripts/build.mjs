@@ -109,6 +109,8 @@ const apart = (specifier, importer, file) => ({
  * - event streams, request compression and node:zlib, and all but the version of each client's
  *   package.json: see each below. Together they were a sixth of dist/network.js and about 5 ms of the
  *   encrypted delivery path's cold start (guide/PERFORMANCE.md).
+ * - what the first call loads without needing it: node:fs/promises (the shared config files) and Node's
+ *   WHATWG streams (the SDK's checks for a web stream): see below.
  */
 const sdkTrimmed = {
   name: 'sdk-trimmed',
@@ -226,6 +228,7 @@ const decryptOnNetwork = {
  *   the runtime uses; a stand-in that throws keeps any such call loud.
  * - readable-stream, the npm copy of Node's streams the decryptor pipes through: replaced by Node's own
  *   `stream` classes and helpers, as readable-stream itself offers with READABLE_STREAM=disable.
+ * - the decryption pipeline the decryptor's module builds at load and drops: see below.
  */
 const decryptTrimmed = {
   name: 'decrypt-trimmed',
