@@ -430,7 +430,10 @@ the STS and KMS clients' first use.
 the hand-written signer and client this replaced (a few milliseconds). A V8 compile cache (Node 22's \`module.enableCompileCache()\`)
 would take the compilation off every cold start after the first in the same container's \`/tmp\`, which Lambda does not keep
 between containers. The build already leaves out of \`dist/network.js\` what no call of the hook runs (event streams, request
-compression and \`node:zlib\`, all but the version of each client's package.json) and keeps no function names: what is left is
+compression and \`node:zlib\`, all but the version of each client's package.json), spares the SDK's first call \`node:fs/promises\` and
+Node's WHATWG streams (the shared config files are read through \`node:fs\`; a response body, a Node.js stream, is told from a web
+stream without the lazily defined \`ReadableStream\` global), drops the decryption pipeline the Encryption SDK's module builds and
+discards at load, and keeps no function names: what is left is
 the clients' own configuration, endpoint rules, middleware and serializers, which every call runs. The
 encrypted path's three round trips in sequence are the protocol's floor: Decrypt needs the role's credentials, the puts need the
 decrypted ones. ${

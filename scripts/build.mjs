@@ -109,6 +109,8 @@ const apart = (specifier, importer, file) => ({
  * - event streams, request compression and node:zlib, and all but the version of each client's
  *   package.json: see each below. Together they were a sixth of dist/network.js and about 5 ms of the
  *   encrypted delivery path's cold start (guide/PERFORMANCE.md).
+ * - what the first call loads without needing it: node:fs/promises (the shared config files) and Node's
+ *   WHATWG streams (the SDK's checks for a web stream): see below.
  */
 const sdkTrimmed = {
   name: 'sdk-trimmed',
@@ -148,6 +150,31 @@ const sdkTrimmed = {
     b.onLoad({ filter: /.*/, namespace: 'crc32-portable' }, (args) => ({
       contents: `export { Crc32Js as Crc32Node } from ${JSON.stringify(args.path)};`,
       resolveDir: root,
+      loader: 'js',
+    }));
+    // The SDK's checks for a web ReadableStream or Blob read the ReadableStream global, which Node defines
+    // lazily: the first read of every response body loads and compiles the WHATWG streams (about 0.8 ms).
+    // The body is a Node.js stream (the SDK's own HTTP handler), never one of those: answered without the global.
+    b.onResolve({ filter: /^\.\.?\/stream-type-check$/ }, (args) =>
+      /@smithy[\\/]core[\\/].*[\\/]util-stream[\\/]/.test(args.importer) ? { path: join(dirname(args.importer), args.path + '.js'), namespace: 'node-stream-check' } : undefined,
+    );
+    b.onLoad({ filter: /.*/, namespace: 'node-stream-check' }, (args) => ({
+      contents:
+        "import { Readable } from 'node:stream';\n" +
+        `import { isBlob as blob, isReadableStream as web } from ${JSON.stringify(args.path)};\n` +
+        'export const isReadableStream = (stream) => !(stream instanceof Readable) && web(stream);\n' +
+        'export const isBlob = (value) => !(value instanceof Readable) && blob(value);',
+      resolveDir: root,
+      loader: 'js',
+    }));
+    // Every setting a client is not given is looked up in the shared config files (~/.aws/config and
+    // credentials; absent on Lambda) through node:fs/promises, whose first load (with its FileHandle and
+    // readline machinery) costs about 1 ms. The same read of the same file, through node:fs's callback API:
+    b.onResolve({ filter: /^node:fs\/promises$/ }, (args) =>
+      /@smithy[\\/]core[\\/].*[\\/]shared-ini-file-loader[\\/]readFile\.js$/.test(args.importer) ? { path: 'fs-promises', namespace: 'fs-callback' } : undefined,
+    );
+    b.onLoad({ filter: /.*/, namespace: 'fs-callback' }, () => ({
+      contents: "import { readFile as read } from 'node:fs';\nexport const readFile = (path, encoding) => new Promise((resolve, reject) => read(path, encoding, (error, text) => (error ? reject(error) : resolve(text))));",
       loader: 'js',
     }));
     b.onResolve({ filter: /^@aws-sdk\/credential-provider-node$/ }, () => ({ path: 'credential-provider-node', namespace: 'no-default-credentials' }));
@@ -201,6 +228,7 @@ const decryptOnNetwork = {
  *   the runtime uses; a stand-in that throws keeps any such call loud.
  * - readable-stream, the npm copy of Node's streams the decryptor pipes through: replaced by Node's own
  *   `stream` classes and helpers, as readable-stream itself offers with READABLE_STREAM=disable.
+ * - the decryption pipeline the decryptor's module builds at load and drops: see below.
  */
 const decryptTrimmed = {
   name: 'decrypt-trimmed',
@@ -215,6 +243,14 @@ const decryptTrimmed = {
       /@aws-crypto[\\/]material-management[\\/]/.test(args.importer) ? { path: args.path.slice(2), namespace: 'unused-key-codec' } : undefined,
     );
     b.onLoad({ filter: /.*/, namespace: 'unused-key-codec' }, (args) => ({ contents: stubs[args.path], loader: 'js' }));
+    // decrypt_client.js ends with a stray call, decryptUnsignedMessageStream({}), that builds a whole
+    // decryption pipeline (header parser, verifier, decipher, duplexify) at load and drops it: about 1.5 ms
+    // of every cold load. Dropped here; nothing reads what it made. Left as it is if a release drops it.
+    b.onLoad({ filter: /[\\/]@aws-crypto[\\/]decrypt-node[\\/]build[\\/]module[\\/]src[\\/]decrypt_client\.js$/ }, (args) => ({
+      contents: readFileSync(args.path, 'utf8').replace(/^decryptUnsignedMessageStream\(\{\}\);$/m, ''),
+      resolveDir: dirname(args.path),
+      loader: 'js',
+    }));
     b.onResolve({ filter: /^readable-stream$/ }, () => ({ path: 'readable-stream', namespace: 'node-stream' }));
     b.onLoad({ filter: /.*/, namespace: 'node-stream' }, () => ({
       contents:

@@ -94,6 +94,31 @@ describe('dist/network.js, the network half, and dist/decrypt.js, the decryption
     expect(loaded).not.toContain('zlib');
   });
 
+  it('a call through the network half loads neither node:fs/promises nor the WHATWG streams', () => {
+    // Stand-ins made by scripts/build.mjs: the shared config files are read through node:fs, and a response
+    // body (a Node.js stream) is collected without reading the lazily defined ReadableStream global.
+    const child = `
+      const http = require('node:http');
+      const before = new Set(process.moduleLoadList);
+      const server = http.createServer((req, res) => req.resume().on('end', () => {
+        res.setHeader('content-type', 'text/xml');
+        res.end('<AssumeRoleResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><AssumeRoleResult><Credentials>' +
+          '<AccessKeyId>AKID</AccessKeyId><SecretAccessKey>secret</SecretAccessKey><SessionToken>token</SessionToken>' +
+          '<Expiration>2030-01-01T00:00:00Z</Expiration></Credentials></AssumeRoleResult></AssumeRoleResponse>');
+      }));
+      server.listen(0, '127.0.0.1', async () => {
+        process.env.AWS_ENDPOINT_URL = 'http://127.0.0.1:' + server.address().port;
+        const { assumeRole } = require(process.argv[1]);
+        const role = await assumeRole('arn:aws:iam::123456789012:role/r', 'us-east-1', { accessKeyId: 'AKIDOWN', secretAccessKey: 'own' }, new AbortController().signal);
+        server.close();
+        console.log(JSON.stringify({ key: role.accessKeyId, loaded: process.moduleLoadList.filter((m) => !before.has(m)) }));
+      });`;
+    const out = JSON.parse(execFileSync(process.execPath, ['-e', child, join(root, 'dist', 'network.js')], { encoding: 'utf8', env: { PATH: process.env.PATH } })) as { key: string; loaded: string[] };
+    expect(out.key).toBe('AKID');
+    expect(out.loaded.filter((m) => /fs\/promises|webstreams\/readablestream/.test(m))).toEqual([]);
+    expect(readFileSync(join(root, 'dist', 'network.js'), 'utf8')).not.toContain('node:fs/promises');
+  });
+
   it("bundles of each client's package.json only the version its User-Agent header names", () => {
     const text = readFileSync(join(root, 'dist', 'network.js'), 'utf8');
     const version = (JSON.parse(readFileSync(join(root, 'node_modules', '@aws-sdk', 'client-sts', 'package.json'), 'utf8')) as { version: string }).version;
@@ -108,6 +133,18 @@ describe('dist/network.js, the network half, and dist/decrypt.js, the decryption
     expect(found).toEqual(expect.arrayContaining(['@aws-crypto/decrypt-node', '@aws-crypto/kms-keyring-node']));
     expect(found.filter((p) => p.startsWith('@aws-sdk/') || p.startsWith('@smithy/') || /branch-keystore|raw-rsa|raw-aes|encrypt-node/.test(p))).toEqual([]);
     expect(readFileSync(join(root, 'dist', 'decrypt.js'), 'utf8')).toContain('require("./network.js")');
+  });
+
+  it('loading the decryption builds no decryption pipeline (the Encryption SDK module makes and drops one at load)', () => {
+    // Every pipeline of the decryptor goes through stream.pipeline, read when dist/decrypt.js loads.
+    const child = `
+      const stream = require('node:stream');
+      let built = 0;
+      const pipeline = stream.pipeline;
+      stream.pipeline = (...args) => { built += 1; return pipeline(...args); };
+      require(process.argv[1]);
+      console.log(built);`;
+    expect(execFileSync(process.execPath, ['-e', child, join(root, 'dist', 'decrypt.js')], { encoding: 'utf8' }).trim()).toBe('0');
   });
 
   it('the decryption leaves out what it never runs: the portable EC key codecs (asn1.js) and the npm copy of Node streams', () => {

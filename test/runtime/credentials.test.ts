@@ -6,7 +6,7 @@
  * too many data keys, STS and KMS failures, the deadline.
  */
 import { buildClient, CommitmentPolicy, KmsKeyringNode, NodeAlgorithmSuite, NodeDefaultCryptographicMaterialsManager } from '@aws-crypto/client-node';
-import { createECDH } from 'node:crypto';
+import { createECDH, type KeyObject } from 'node:crypto';
 import { DecryptCommand, KMSClient } from '@aws-sdk/client-kms';
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import { mockClient } from 'aws-sdk-client-mock';
@@ -148,7 +148,9 @@ describe('encrypted credentials', () => {
         const point = ecdh.getPublicKey(undefined, 'compressed');
         parities.add(point[0]!);
         const context = { purpose: 'test', 'aws-crypto-public-key': point.toString('base64') };
-        expect(ours._initializeDecryptionMaterial(suite, context).verificationKey!.publicKey).toEqual(sdk._initializeDecryptionMaterial(suite, context).verificationKey!.publicKey);
+        // Ours is the KeyObject of the PEM the SDK writes: the same key, for node:crypto's verify.
+        const key = ours._initializeDecryptionMaterial(suite, context).verificationKey!.publicKey as unknown as KeyObject;
+        expect(key.export({ type: 'spki', format: 'pem' })).toEqual(sdk._initializeDecryptionMaterial(suite, context).verificationKey!.publicKey);
       }
     }
     expect([...parities].sort()).toEqual([2, 3]);

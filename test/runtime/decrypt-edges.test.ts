@@ -5,7 +5,7 @@
  * AWS call names; the KMS Decrypt without a write notice, and closed at the deadline (real HTTP on
  * loopback); a deadline that is due now.
  */
-import { createECDH } from 'node:crypto';
+import { createECDH, type KeyObject } from 'node:crypto';
 import { buildClient, CommitmentPolicy, KmsKeyringNode, NodeAlgorithmSuite, NodeDefaultCryptographicMaterialsManager } from '@aws-crypto/client-node';
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import { mockClient } from 'aws-sdk-client-mock';
@@ -24,7 +24,9 @@ const keyring = new KmsKeyringNode({ keyIds: [KEY_ARN], clientProvider: (() => f
 /** The outcome of a materials manager's decoding: the key's PEM, or the message of its refusal. */
 function decoded(manager: NodeDefaultCryptographicMaterialsManager, suite: NodeAlgorithmSuite, context: Record<string, string>): string {
   try {
-    return String(manager._initializeDecryptionMaterial(suite, context).verificationKey?.publicKey ?? 'no key');
+    const key = manager._initializeDecryptionMaterial(suite, context).verificationKey?.publicKey as string | KeyObject | undefined;
+    // Ours hands the SDK a KeyObject, the SDK's own decoder a PEM: compared as PEM.
+    return key === undefined ? 'no key' : typeof key === 'string' ? key : String(key.export({ type: 'spki', format: 'pem' }));
   } catch (error) {
     return `refused: ${(error as Error).message}`;
   }

@@ -36,7 +36,8 @@ const JWK_CURVE: ReadonlyMap<string | undefined, string> = new Map([
  * (OpenSSL) instead of the SDK's portable JavaScript (bn.js modular arithmetic and an asn1.js encoder,
  * the largest first-use cost of a decryption in a fresh process). Same checks, same key: a compressed
  * point of exactly the curve's length, decompressed and checked on the curve by OpenSSL, then handed to
- * the SDK as the PEM its own code would make. Everything else (unsigned suites, a context without the
+ * the SDK as the KeyObject its PEM would become (the SDK passes the key to node:crypto's verify as it is,
+ * so no PEM is written only to be parsed again). Everything else (unsigned suites, a context without the
  * key) is the SDK's own code; the signature is verified by the SDK as before.
  */
 export class NodeCurveMaterialsManager extends NodeDefaultCryptographicMaterialsManager {
@@ -49,12 +50,12 @@ export class NodeCurveMaterialsManager extends NodeDefaultCryptographicMaterials
     // The SDK's own precondition: a compressed point (0x02 or 0x03, then x) of exactly the curve's length.
     if (point.length !== 1 + size || (point[0] !== 2 && point[0] !== 3)) throw new Error('Compressed point length is not correct.');
     const xy = ECDH.convertKey(point, suite.signatureCurve as string, undefined, undefined, 'uncompressed') as Buffer;
-    const pem = createPublicKey({
+    const key = createPublicKey({
       key: { kty: 'EC', crv: curve, x: xy.subarray(1, 1 + size).toString('base64url'), y: xy.subarray(1 + size).toString('base64url') },
       format: 'jwk',
-    }).export({ type: 'spki', format: 'pem' }) as string;
-    // VerificationKey keeps a key that is not raw bytes as it is: the PEM is what its own encoder makes.
-    return new NodeDecryptionMaterial(suite, encryptionContext).setVerificationKey(new VerificationKey(pem as never, suite));
+    });
+    // VerificationKey keeps a key that is not raw bytes as it is; its only reader is createVerify().verify.
+    return new NodeDecryptionMaterial(suite, encryptionContext).setVerificationKey(new VerificationKey(key as never, suite));
   }
 }
 
