@@ -688,15 +688,14 @@ function memoryPart(m, rss) {
   const within = m.growthBytes <= m.boundBytes;
   const slope = m.slopeBytesPerFile !== undefined ? ` A least-squares line through the medians from ${int(m.slopeFrom)} to ${int(m.slopeTo)} files rises ${kb(Math.max(0, m.slopeBytesPerFile))} per file.` : '';
   return `Memory, measured as peak RSS (GNU time, median of ${m.runs} runs at each step). A run over one file peaks at ${rss(m.oneFileRssBytes)}: Node's own
-baseline, which no template adds to; large runs add the worker threads' heaps, each bounded (an 8 MiB young and a 12 MiB old generation
-beside its copy of the list of files). The bound of 30 times the
+baseline, which no template adds to; large runs add the worker threads' heaps, each bounded (an 8 MiB young and a 12 MiB old generation). The bound of 30 times the
 largest template (${kb(m.largestTemplateBytes)} → ${kb(m.boundBytes)}) is therefore put on growth: **from ${int(m.from)} to ${int(m.to)} files the peak
 ${m.growthBytes > 0 ? `grows by ${kb(m.growthBytes)}` : 'does not grow'}, ${within ? 'within' : 'over'} the bound**.${slope} What a run keeps per file is its
-share of the totals and its name in the list of files; the report's per-file parts (JSON, SARIF, JUnit) are set aside on disk past
-16 KB. ${
+share of the totals and its path, in one list outside the V8 heaps that the workers read in place; the report's per-file parts (JSON, SARIF, JUnit) are
+encoded into a 16 KB buffer as they come and set aside on disk past it. ${
     within
       ? ''
-      : 'What still grows is not data kept (the live heap after a collection stays the same at any number of files) but what V8 sizes its heaps by: the workers\' old generations fill with garbage up to their bound before V8 collects them, and the main thread\'s young generation grows with the bytes that ever survived in it (its heap cannot be bounded from inside the process).'
+      : 'What still grows is not data kept but V8 itself: the optimizing compiler\'s work in each worker (compiling the checker\'s larger functions takes several MB, which the C library keeps for reuse, and some are compiled again after deoptimizations as the run goes on), and each worker\'s old generation filling with garbage up to its bound before its collections settle, by 1,000 to 2,000 files (guide/cli.md).'
   }`;
 }
 
