@@ -172,6 +172,14 @@ describe('the fixtures (what test/cli/fix.test.ts runs through the command line)
     // Nothing to fix: the text comes back as given, CRs and all.
     expect(fix(r.text).text).toBe(r.text);
   });
+
+  it('a file whose lines end with LF but for a lone CR: the inserted line ends with LF', () => {
+    const mixed = 'Resources:\r  Cr:\n    Type: AWS::ECS::TaskDefinition\n    Properties:\n      ContainerDefinitions:\n        - Name: app\n          Image: nginx\n';
+    const r = fix(mixed);
+    expect(r.text).toBe(mixed.replace('- Name: app\n', '- Name: app\n          ReadonlyRootFilesystem: true\n'));
+    expect(r.edits).toEqual([expect.objectContaining({ insert: '          ReadonlyRootFilesystem: true\n' })]);
+    expect(r.status).toBe('PASS');
+  });
 });
 
 describe('which containers are fixed: the value as written', () => {
@@ -1173,6 +1181,13 @@ describe('difference: the re-check\'s comparison of the template before and afte
     ['a key renamed', { a: 1 }, { b: 1 }],
     ['a value changed deep down', { a: { b: [{ c: 1 }] } }, { a: { b: [{ c: 2 }] } }],
     ['a value changed after an equal one', { a: 1, b: 1 }, { a: 1, b: 2 }],
+    // Walked as mappings, these would have the same keys and values.
+    ['a number against an empty mapping', 1, {}],
+    ['an empty mapping against a number', {}, 1],
+    ['text against a mapping of its characters', 'ab', { 0: 'a', 1: 'b' }],
+    ['a list against a mapping with its items and length', [1], { 0: 1, length: 1 }],
+    ['a mapping with a list\'s items and length against the list', { 0: 1, length: 1 }, [1]],
+    ['a key renamed, both without a value', { a: undefined }, { b: undefined }],
   ])('%s is a change', (_, a, b) => {
     expect(difference(a, b, none)).toBe(CHANGED);
   });
