@@ -88,7 +88,7 @@ export function runFix(inputs: readonly Input[], options: FixOptions, io: FixIo)
     }
     if (options.dryRun) {
       const before = Buffer.from(read.bytes).toString('utf8');
-      io.stdout(createTwoFilesPatch(`a/${input.path}`, `b/${input.path}`, before, result.text, undefined, undefined, { context: 3 }).replace(/^={67}\n/, ''));
+      io.stdout(createTwoFilesPatch(`a/${input.path}`, `b/${input.path}`, shownLines(before), shownLines(result.text), undefined, undefined, { context: 3 }).replace(/^={67}\n/, ''));
     }
   }
   if (hints.length > 0) say(`${MOUNT_HINT}\n${hints.join('\n')}\n`);
@@ -100,4 +100,12 @@ export function runFix(inputs: readonly Input[], options: FixOptions, io: FixIo)
   // validate's exit code on the files as they now are (as they would be, with --dry-run).
   if (errors > 0) return EXIT.unreadable;
   return failing ? EXIT.nonCompliant : EXIT.ok;
+}
+
+/**
+ * The diff package splits lines at LF only: a file whose lines end with a lone CR would show as one
+ * line. The preview shows each of its lines (ending in LF); the file written keeps its own endings.
+ */
+function shownLines(text: string): string {
+  return text.replace(/\r(?!\n)/g, '\n');
 }

@@ -113,6 +113,31 @@ describe('fix', () => {
     }
   });
 
+  it('--dry-run shows each line of a file whose lines end with a lone CR, which fix writes with CR', () => {
+    const lines = ['Resources:', '  T:', '    Type: AWS::ECS::TaskDefinition', '    Properties:', '      ContainerDefinitions:', '        - Name: app', '          Image: nginx', '        - Name: ok', '          ReadonlyRootFilesystem: true'];
+    writeFileSync(join(work, 'cr.yaml'), `${lines.join('\r')}\r`);
+    const r = run(['fix', '--dry-run', 'fix/cr.yaml']);
+    expect(r.status).toBe(0);
+    expect(r.stdout).toBe(
+      [
+        '--- a/fix/cr.yaml',
+        '+++ b/fix/cr.yaml',
+        '@@ -4,6 +4,7 @@',
+        '     Properties:',
+        '       ContainerDefinitions:',
+        '         - Name: app',
+        '+          ReadonlyRootFilesystem: true',
+        '           Image: nginx',
+        '         - Name: ok',
+        '           ReadonlyRootFilesystem: true',
+        '',
+      ].join('\n'),
+    );
+    expect(readFileSync(join(work, 'cr.yaml'), 'utf8')).toBe(`${lines.join('\r')}\r`);
+    expect(run(['fix', 'fix/cr.yaml']).status).toBe(0);
+    expect(readFileSync(join(work, 'cr.yaml'), 'utf8')).toBe(`${[...lines.slice(0, 6), '          ReadonlyRootFilesystem: true', ...lines.slice(6)].join('\r')}\r`);
+  });
+
   it('leaves a file that does not parse as it was, says so, and exits 5; skips what is not a template', () => {
     writeFileSync(join(work, 'broken.yaml'), 'Resources:\n  T:\n    Type: AWS::ECS::TaskDefinition\n    Properties:\n      ContainerDefinitions:\n        - Name: app\n      Image: bad indent\n     oops: [\n');
     writeFileSync(join(work, 'k8s.yaml'), 'kind: Pod\n---\nkind: Service\n');
