@@ -134,6 +134,9 @@ describe('fix', () => {
       ].join('\n'),
     );
     expect(readFileSync(join(work, 'cr.yaml'), 'utf8')).toBe(`${lines.join('\r')}\r`);
+    // CR LF lines are lines already: shown as they are.
+    writeFileSync(join(work, 'crlf.yaml'), `${lines.join('\r\n')}\r\n`);
+    expect(run(['fix', '--dry-run', 'fix/crlf.yaml']).stdout).toContain('@@ -4,6 +4,7 @@\n     Properties:\r\n       ContainerDefinitions:\r\n         - Name: app\r\n+          ReadonlyRootFilesystem: true\r\n           Image: nginx\r\n');
     expect(run(['fix', 'fix/cr.yaml']).status).toBe(0);
     expect(readFileSync(join(work, 'cr.yaml'), 'utf8')).toBe(`${[...lines.slice(0, 6), '          ReadonlyRootFilesystem: true', ...lines.slice(6)].join('\r')}\r`);
   });
