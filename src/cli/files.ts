@@ -167,104 +167,150 @@ interface Entries {
  * young-generation collections, which V8 answers by enlarging that generation for good.
  */
 function sortedEntries(path: string): Entries {
-  let chars = new Uint16Array(4096);
-  let ends = new Int32Array(256);
+  const names = new Chunks(CHUNK_BYTES, (n) => Buffer.allocUnsafe(n));
   let kinds = new Uint8Array(256);
   let count = 0;
-  let used = 0;
   const dir = opendirSync(path);
   try {
     for (let e = dir.readSync(); e !== null; e = dir.readSync()) {
-      const name = e.name;
-      if (used + name.length > chars.length) chars = grown(chars, used + name.length, (n) => new Uint16Array(n));
-      if (count === ends.length) {
-        ends = grown(ends, count + 1, (n) => new Int32Array(n));
-        kinds = grown(kinds, count + 1, (n) => new Uint8Array(n));
-      }
-      for (let c = 0; c < name.length; c++) chars[used++] = name.charCodeAt(c);
-      ends[count] = used;
+      // UTF-16 code units, so that the sort below orders names as `<` does.
+      names.add('', e.name, 'utf16le');
+      if (count === kinds.length) kinds = grown(kinds, count + 1, (n) => new Uint8Array(n));
       kinds[count++] = e.isDirectory() ? DIRECTORY : e.isFile() ? FILE : e.isSymbolicLink() ? LINK : OTHER;
     }
   } finally {
     dir.closeSync();
   }
-  const start = (i: number): number => (i === 0 ? 0 : ends[i - 1]!);
+  const where = names.where;
   const order = new Int32Array(count).map((_, i) => i);
   order.sort((a, b) => {
-    const aStart = start(a);
-    const bStart = start(b);
-    const aLength = ends[a]! - aStart;
-    const bLength = ends[b]! - bStart;
-    for (let c = 0; c < aLength && c < bLength; c++) {
-      const d = chars[aStart + c]! - chars[bStart + c]!;
+    const aChunk = names.chunks[where[3 * a]!]!;
+    const bChunk = names.chunks[where[3 * b]!]!;
+    const aStart = where[3 * a + 1]!;
+    const bStart = where[3 * b + 1]!;
+    const aLength = where[3 * a + 2]! - aStart;
+    const bLength = where[3 * b + 2]! - bStart;
+    for (let c = 0; c < aLength && c < bLength; c += 2) {
+      const d = aChunk[aStart + c]! + 256 * aChunk[aStart + c + 1]! - (bChunk[bStart + c]! + 256 * bChunk[bStart + c + 1]!);
       if (d !== 0) return d;
     }
     return aLength - bLength;
   });
   return {
     count,
-    name: (i) => {
-      const at = order[i]!;
-      return Buffer.from(chars.buffer, 2 * start(at), 2 * (ends[at]! - start(at))).toString('utf16le');
-    },
+    name: (i) => names.text(order[i]!, 'utf16le'),
     kind: (i) => kinds[order[i]!]!,
   };
 }
 
+/** The size of the buffers strings are written into, end to end. */
+const CHUNK_BYTES = 64 * 1024;
+
+/**
+ * Strings written end to end into buffers of one size, a new buffer when one is full: a long list
+ * grows without copying, and leaves no larger and larger buffers behind for the C library to keep.
+ * `where` holds, for string `i`, its buffer, start and end (3i, 3i + 1, 3i + 2).
+ */
+class Chunks {
+  readonly chunks: Buffer[] = [];
+  where: Int32Array;
+  length = 0;
+  private used = 0;
+
+  constructor(
+    private readonly size: number,
+    private readonly make: (bytes: number) => Buffer,
+    private readonly makeWhere: (n: number) => Int32Array = (n) => new Int32Array(n),
+  ) {
+    this.where = makeWhere(3 * 64);
+  }
+
+  add(prefix: string, name: string, encoding: 'utf8' | 'utf16le'): void {
+    const bytes = Buffer.byteLength(prefix, encoding) + Buffer.byteLength(name, encoding);
+    let chunk = this.chunks[this.chunks.length - 1];
+    if (!chunk || this.used + bytes > chunk.length) {
+      chunk = this.make(Math.max(this.size, bytes));
+      this.chunks.push(chunk);
+      this.used = 0;
+    }
+    if (3 * this.length === this.where.length) this.where = grown(this.where, 3 * this.length + 3, this.makeWhere);
+    const start = this.used;
+    this.used += chunk.write(prefix, this.used, encoding);
+    this.used += chunk.write(name, this.used, encoding);
+    this.where[3 * this.length] = this.chunks.length - 1;
+    this.where[3 * this.length + 1] = start;
+    this.where[3 * this.length + 2] = this.used;
+    this.length++;
+  }
+
+  text(i: number, encoding: 'utf8' | 'utf16le'): string {
+    return textAt(this.chunks, this.where, i, encoding);
+  }
+}
+
+function textAt(chunks: readonly Uint8Array[], where: Int32Array, i: number, encoding: 'utf8' | 'utf16le'): string {
+  const chunk = chunks[where[3 * i]!]!;
+  const start = where[3 * i + 1]!;
+  return Buffer.from(chunk.buffer, chunk.byteOffset + start, where[3 * i + 2]! - start).toString(encoding);
+}
+
 const EXPLICIT = 1;
 const LISTED_ERROR = 2;
+const UTF16 = 4;
 
 /** An InputList's paths and flags as worker threads read them (the buffers are shared, not copied). */
 export interface SharedInputs {
-  readonly chars: Uint16Array;
-  readonly ends: Int32Array;
+  readonly chunks: readonly Uint8Array[];
+  readonly where: Int32Array;
   readonly flags: Uint8Array;
 }
 
+/** A path that is not well-formed UTF-16 (a lone surrogate), which UTF-8 could not give back. */
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
 /**
- * The inputs of a run, held outside the V8 heap: every path's UTF-16 code units end to end in one
- * shared buffer, where each ends, and its flags (errors, few, in a map). Thousands of path strings
- * would survive the main thread's young-generation collections, which V8 answers by enlarging that
- * generation for good; worker threads read these buffers in place instead of each taking a copy.
+ * The inputs of a run, held outside the V8 heap: every path in UTF-8 (UTF-16 for one that UTF-8
+ * cannot hold), end to end in shared buffers of one size, and its flags (errors, few, in a map).
+ * Thousands of path strings would survive the main thread's young-generation collections, which V8
+ * answers by enlarging that generation for good; worker threads read these buffers in place
+ * instead of each taking a copy.
  */
 export class InputList {
-  private chars = new Uint16Array(new SharedArrayBuffer(2 * 4096));
-  private ends = new Int32Array(new SharedArrayBuffer(4 * 64));
+  private readonly paths = new Chunks(
+    CHUNK_BYTES,
+    (n) => Buffer.from(new SharedArrayBuffer(n)),
+    (n) => new Int32Array(new SharedArrayBuffer(4 * n)),
+  );
   private flags = new Uint8Array(new SharedArrayBuffer(64));
-  private used = 0;
   private readonly errors = new Map<number, string>();
   length = 0;
   /** Whether standard input (`-`) is one of the inputs. */
   stdin = false;
 
   add(prefix: string, name: string, error?: string, explicit?: boolean): void {
-    const size = prefix.length + name.length;
-    if (this.used + size > this.chars.length) this.chars = grown(this.chars, this.used + size, (n) => new Uint16Array(new SharedArrayBuffer(2 * n)));
-    if (this.length === this.ends.length) {
-      this.ends = grown(this.ends, this.length + 1, (n) => new Int32Array(new SharedArrayBuffer(4 * n)));
-      this.flags = grown(this.flags, this.length + 1, (n) => new Uint8Array(new SharedArrayBuffer(n)));
-    }
-    for (let c = 0; c < prefix.length; c++) this.chars[this.used++] = prefix.charCodeAt(c);
-    for (let c = 0; c < name.length; c++) this.chars[this.used++] = name.charCodeAt(c);
-    this.ends[this.length] = this.used;
-    this.flags[this.length] = (explicit ? EXPLICIT : 0) | (error !== undefined ? LISTED_ERROR : 0);
+    const utf16 = LONE_SURROGATE.test(prefix) || LONE_SURROGATE.test(name);
+    this.paths.add(prefix, name, utf16 ? 'utf16le' : 'utf8');
+    if (this.length === this.flags.length) this.flags = grown(this.flags, this.length + 1, (n) => new Uint8Array(new SharedArrayBuffer(n)));
+    this.flags[this.length] = (explicit ? EXPLICIT : 0) | (error !== undefined ? LISTED_ERROR : 0) | (utf16 ? UTF16 : 0);
     if (error !== undefined) this.errors.set(this.length, error);
-    if (size === 1 && name === '-' && prefix === '') this.stdin = true;
+    if (name === '-' && prefix === '') this.stdin = true;
     this.length++;
   }
 
   at(i: number): Input {
-    const input = sharedInput({ chars: this.chars, ends: this.ends, flags: this.flags }, i);
+    const flags = this.flags[i]!;
+    const path = this.paths.text(i, flags & UTF16 ? 'utf16le' : 'utf8');
+    const input: Input = flags & EXPLICIT ? { path, explicit: true } : { path };
     const error = this.errors.get(i);
     return error === undefined ? input : { ...input, error };
   }
 
   shared(): SharedInputs {
-    return { chars: this.chars.subarray(0, this.used), ends: this.ends.subarray(0, this.length), flags: this.flags.subarray(0, this.length) };
+    return { chunks: this.paths.chunks, where: this.paths.where.subarray(0, 3 * this.length), flags: this.flags.subarray(0, this.length) };
   }
 }
 
-function grown<T extends Uint16Array | Int32Array | Uint8Array>(from: T, atLeast: number, make: (n: number) => T): T {
+function grown<T extends Int32Array | Uint8Array>(from: T, atLeast: number, make: (n: number) => T): T {
   let n = from.length * 2;
   while (n < atLeast) n *= 2;
   const to = make(n);
@@ -274,9 +320,9 @@ function grown<T extends Uint16Array | Int32Array | Uint8Array>(from: T, atLeast
 
 /** Input `i` of shared inputs, without its error (a listed error is flagged: see isListedError). */
 export function sharedInput(list: SharedInputs, i: number): Input {
-  const start = i === 0 ? 0 : list.ends[i - 1]!;
-  const path = Buffer.from(list.chars.buffer, list.chars.byteOffset + 2 * start, 2 * (list.ends[i]! - start)).toString('utf16le');
-  return list.flags[i]! & EXPLICIT ? { path, explicit: true } : { path };
+  const flags = list.flags[i]!;
+  const path = textAt(list.chunks, list.where, i, flags & UTF16 ? 'utf16le' : 'utf8');
+  return flags & EXPLICIT ? { path, explicit: true } : { path };
 }
 
 /** Whether input `i` was unreadable when listed (its error is the main thread's to report). */

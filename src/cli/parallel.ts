@@ -167,7 +167,7 @@ export function runWorker(): boolean {
   const port = parentPort;
   for (;;) {
     const i = Atomics.add(job.next, 0, 1);
-    if (i >= job.list.ends.length) break;
+    if (i >= job.list.flags.length) break;
     Atomics.store(job.current, job.slot, i);
     const input = isListedError(job.list, i) ? undefined : sharedInput(job.list, i);
     const answer: Answer = !input || tooLarge(input) ? { index: i, toMain: true } : { index: i, result: checkOne(input, job.options, () => new Uint8Array()) };

@@ -51,11 +51,33 @@ it('lists in shared buffers what expandPaths gives, errors and named files inclu
   expect(expected.map((input, i) => (isListedError(shared, i) ? { ...sharedInput(shared, i), error: input.error } : sharedInput(shared, i)))).toEqual(expected);
 });
 
-it('keeps every code unit of a path, past its first buffers', () => {
+it('keeps every code unit of a path, across its buffers, a path longer than one of them and a lone surrogate included', () => {
   const list = new InputList();
-  const names = Array.from({ length: 300 }, (_, i) => `${i}-\u00e9\u{1f600}\ud800-${'n'.repeat(i % 50)}.yaml`);
+  // About 90 bytes each: some 2,000 fill three 64 KiB buffers.
+  const names = Array.from({ length: 2000 }, (_, i) => `${i}-\u00e9\u{1f600}${i % 7 === 0 ? '\ud800' : ''}${i % 11 === 0 ? '\udc00' : ''}-${'n'.repeat(i % 80)}.yaml`);
+  names[1000] = `${'long/'.repeat(20000)}t.yaml`;
   for (const name of names) list.add('dir/', name);
-  expect(list.length).toBe(300);
-  expect(list.stdin).toBe(false);
-  for (const [i, name] of names.entries()) expect(sharedInput(list.shared(), i)).toEqual({ path: `dir/${name}` });
+  list.add('', '-', undefined, true);
+  expect(list.length).toBe(2001);
+  expect(list.stdin).toBe(true);
+  const shared = list.shared();
+  expect(shared.chunks.length).toBeGreaterThan(3);
+  for (const [i, name] of names.entries()) {
+    expect(sharedInput(shared, i)).toEqual({ path: `dir/${name}` });
+    expect(list.at(i)).toEqual({ path: `dir/${name}` });
+  }
+  expect(sharedInput(shared, 2000)).toEqual({ path: '-', explicit: true });
+});
+
+it('sorts a large directory as `<` orders its names, past the first buffer of names', () => {
+  const dir = join(root, 'large');
+  mkdirSync(dir);
+  const marks = ['', 'a', 'B', '\u00e9', '\ue000', '\uffe0', '\u{1f600}', '\u{10000}', '\u0100', '~'];
+  const names = Array.from({ length: 3000 }, (_, i) => `${marks[i % marks.length]}${(i * 7919) % 3001}${marks[(i * 3) % marks.length]}.yaml`);
+  for (const name of names) writeFileSync(join(dir, name), '{}');
+  try {
+    expect(expandPaths([dir]).map((i) => i.path)).toEqual([...new Set(names)].sort().map((n) => join(dir, n)));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
