@@ -167,7 +167,7 @@ interface Entries {
  * young-generation collections, which V8 answers by enlarging that generation for good.
  */
 function sortedEntries(path: string): Entries {
-  const names = new Chunks(CHUNK_BYTES, (n) => Buffer.allocUnsafe(n));
+  const names = new Chunks((n) => Buffer.allocUnsafe(n));
   let kinds = new Uint8Array(256);
   let count = 0;
   const dir = opendirSync(path);
@@ -203,13 +203,15 @@ function sortedEntries(path: string): Entries {
   };
 }
 
-/** The size of the buffers strings are written into, end to end. */
+/** The first buffer strings are written into (most directories hold few names), and the largest. */
+const FIRST_CHUNK_BYTES = 8 * 1024;
 const CHUNK_BYTES = 64 * 1024;
 
 /**
- * Strings written end to end into buffers of one size, a new buffer when one is full: a long list
- * grows without copying, and leaves no larger and larger buffers behind for the C library to keep.
- * `where` holds, for string `i`, its buffer, start and end (3i, 3i + 1, 3i + 2).
+ * Strings written end to end into buffers, a new one when one is full (each twice the size of the
+ * last, up to 64 KiB): a long list grows without copying, and leaves no larger and larger buffers
+ * behind for the C library to keep. `where` holds, for string `i`, its buffer, start and end
+ * (3i, 3i + 1, 3i + 2).
  */
 class Chunks {
   readonly chunks: Buffer[] = [];
@@ -218,7 +220,6 @@ class Chunks {
   private used = 0;
 
   constructor(
-    private readonly size: number,
     private readonly make: (bytes: number) => Buffer,
     private readonly makeWhere: (n: number) => Int32Array = (n) => new Int32Array(n),
   ) {
@@ -229,7 +230,8 @@ class Chunks {
     const bytes = Buffer.byteLength(prefix, encoding) + Buffer.byteLength(name, encoding);
     let chunk = this.chunks[this.chunks.length - 1];
     if (!chunk || this.used + bytes > chunk.length) {
-      chunk = this.make(Math.max(this.size, bytes));
+      const size = chunk ? Math.min(CHUNK_BYTES, 2 * chunk.length) : FIRST_CHUNK_BYTES;
+      chunk = this.make(Math.max(size, bytes));
       this.chunks.push(chunk);
       this.used = 0;
     }
@@ -277,7 +279,6 @@ const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[
  */
 export class InputList {
   private readonly paths = new Chunks(
-    CHUNK_BYTES,
     (n) => Buffer.from(new SharedArrayBuffer(n)),
     (n) => new Int32Array(new SharedArrayBuffer(4 * n)),
   );

@@ -20,6 +20,7 @@
  */
 import { statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
+import { setFlagsFromString } from 'node:v8';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 import type { PolicyConfig } from '../policy';
 import { validateTemplate } from '../template';
@@ -115,6 +116,7 @@ export async function checkEach(inputs: InputList, options: CheckOptions, stdin:
     }
   };
   const list = inputs.shared();
+  compileOnWorkerThreads();
   await new Promise<void>((resolve) => {
     let running = 0;
     let slots = 0;
@@ -157,6 +159,18 @@ export async function checkEach(inputs: InputList, options: CheckOptions, stdin:
   });
   // Anything no worker claimed (none could start, or they died) is checked here.
   for (let i = emitted; i < inputs.length; i++) if (open(i)) settle(i, checkOne(inputs.at(i), options, stdin));
+}
+
+/**
+ * Workers compile optimized code on their own thread, not on V8's background threads. With a small
+ * heap, a background compilation can need a collection in the worker's heap and wait for it, while
+ * the worker, done with its files, waits in Node for its background work to finish: neither moves
+ * again and the run never ends (Node issue 54918; about one run in twelve on two busy cores). A
+ * worker compiling its own code leaves nothing in the background to wait for. V8 reads the flag
+ * when an isolate is made, so this applies to workers started after it, not to this thread.
+ */
+function compileOnWorkerThreads(): void {
+  setFlagsFromString('--no-concurrent-recompilation');
 }
 
 /** In a worker started by checkEach: claim files until none is left. Returns false when not such a worker. */

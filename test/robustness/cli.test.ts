@@ -4,7 +4,7 @@
  * template files (alias bombs, 10,000-level nesting, 10 MB, invalid UTF-8, binary) get a per-file
  * ERROR and exit code 5 within a small heap, while the other files are still judged.
  */
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -400,4 +400,40 @@ describe('hostile template files', () => {
     expect(text.status).toBe(19);
     expect(text.stdout.split('\n').every((line) => line.length <= 2_000)).toBe(true);
   });
+});
+
+describe('worker threads always end', () => {
+  let work: string;
+
+  beforeAll(() => {
+    // Workers that finish their files quickly while V8 still compiles their code in the background:
+    // the shape on which runs hung (Node issue 54918) before workers compiled on their own thread.
+    work = mkdtempSync(join(tmpdir(), 'cli-workers-'));
+    for (let i = 0; i < 3000; i++) {
+      mkdirSync(join(work, `d${i}`));
+      writeFileSync(join(work, `d${i}`, 't.json'), '{}');
+    }
+  });
+  afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+  /** One run of the built CLI, stopped after 30 seconds if it has not ended by then. */
+  function run(): Promise<{ status: number | null; signal: NodeJS.Signals | null; files: number }> {
+    return new Promise((resolve, reject) => {
+      const child = spawn(process.execPath, [CLI, 'validate', '--format', 'json', '.'], { cwd: work, timeout: 30_000, stdio: ['ignore', 'pipe', 'ignore'] });
+      const out: Buffer[] = [];
+      child.stdout.on('data', (b: Buffer) => out.push(b));
+      child.on('error', reject);
+      child.on('close', (status, signal) => {
+        const text = Buffer.concat(out).toString('utf8');
+        resolve({ status, signal, files: text ? (JSON.parse(text) as { files: unknown[] }).files.length : -1 });
+      });
+    });
+  }
+
+  it('40 runs over 3,000 directories, four at a time: each ends by itself with every file reported', async () => {
+    for (let round = 0; round < 10; round++) {
+      const runs = await Promise.all([run(), run(), run(), run()]);
+      expect(runs).toEqual(Array(4).fill({ status: 0, signal: null, files: 3000 }));
+    }
+  }, 600_000);
 });
