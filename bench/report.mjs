@@ -695,7 +695,7 @@ share of the totals and its path, in one list outside the V8 heaps that the work
 encoded into a 16 KB buffer as they come and set aside on disk past it. ${
     within
       ? ''
-      : 'What still grows is not data kept but V8 itself: the optimizing compiler\'s work (compiling the checker\'s larger functions takes several MB, on V8\'s background threads, and each thread\'s C-library arena keeps what it once took, so the total climbs as compilations land on more of them; some are compiled again after deoptimizations as the run goes on), and each worker\'s old generation filling with garbage up to its bound before its collections settle, by 1,000 to 2,000 files (guide/cli.md).'
+      : 'What still grows is not data kept but V8 itself: the optimizing compiler\'s work in each worker (compiling the checker\'s larger functions takes several MB in that worker\'s C-library arena, which keeps its high-water mark; some are compiled again after deoptimizations as the run goes on), and each worker\'s old generation filling with garbage up to its bound before its collections settle, by 1,000 to 2,000 files (guide/cli.md).'
   }`;
 }
 
