@@ -272,10 +272,10 @@ const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[
 
 /**
  * The inputs of a run, held outside the V8 heap: every path in UTF-8 (UTF-16 for one that UTF-8
- * cannot hold), end to end in shared buffers of one size, and its flags (errors, few, in a map).
- * Thousands of path strings would survive the main thread's young-generation collections, which V8
- * answers by enlarging that generation for good; worker threads read these buffers in place
- * instead of each taking a copy.
+ * cannot hold), end to end in shared buffers that are never copied (see Chunks), and its flags
+ * (errors, few, in a map). Thousands of path strings would survive the main thread's
+ * young-generation collections, which V8 answers by enlarging that generation for good; worker
+ * threads read these buffers in place instead of each taking a copy.
  */
 export class InputList {
   private readonly paths = new Chunks(

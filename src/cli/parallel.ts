@@ -165,7 +165,7 @@ export async function checkEach(inputs: InputList, options: CheckOptions, stdin:
  * Workers compile optimized code on their own thread, not on V8's background threads. With a small
  * heap, a background compilation can need a collection in the worker's heap and wait for it, while
  * the worker, done with its files, waits in Node for its background work to finish: neither moves
- * again and the run never ends (Node issue 54918; about one run in twelve on two busy cores). A
+ * again and the run never ends (Node issue 54918; up to one run in twelve on two busy cores, on Node 20). A
  * worker compiling its own code leaves nothing in the background to wait for. V8 reads the flag
  * when an isolate is made, so this applies to workers started after it, not to this thread.
  */
