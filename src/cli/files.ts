@@ -154,6 +154,12 @@ const OTHER = 0;
 const DIRECTORY = 1;
 const FILE = 2;
 const LINK = 3;
+/** The bits of an entry's kind (OTHER to LINK). */
+const KIND = 3;
+/** Set beside an entry's kind when its name has a code unit over U+00FF, so is held as UTF-16. */
+const WIDE = 4;
+/** Any UTF-16 code unit over U+00FF (the pattern has no u flag, so surrogates are matched one by one). */
+const OVER_LATIN1 = /[\u0100-\uffff]/;
 
 interface Entries {
   readonly count: number;
@@ -164,7 +170,9 @@ interface Entries {
 /**
  * A directory's entries sorted by name (as `<` orders strings), their names held outside the V8
  * heap until asked for: thousands of entries held through a sort would survive the main thread's
- * young-generation collections, which V8 answers by enlarging that generation for good.
+ * young-generation collections, which V8 answers by enlarging that generation for good. A name is
+ * held as its UTF-16 code units, one byte each when none is over U+00FF (nearly every name), two
+ * otherwise, so that the sort compares code units as `<` does.
  */
 function sortedEntries(path: string): Entries {
   const names = new Chunks((n) => Buffer.allocUnsafe(n));
@@ -173,10 +181,10 @@ function sortedEntries(path: string): Entries {
   const dir = opendirSync(path);
   try {
     for (let e = dir.readSync(); e !== null; e = dir.readSync()) {
-      // UTF-16 code units, so that the sort below orders names as `<` does.
-      names.add('', e.name, 'utf16le');
+      const wide = OVER_LATIN1.test(e.name);
+      names.add('', e.name, wide ? 'utf16le' : 'latin1');
       if (count === kinds.length) kinds = grown(kinds, count + 1, (n) => new Uint8Array(n));
-      kinds[count++] = e.isDirectory() ? DIRECTORY : e.isFile() ? FILE : e.isSymbolicLink() ? LINK : OTHER;
+      kinds[count++] = (e.isDirectory() ? DIRECTORY : e.isFile() ? FILE : e.isSymbolicLink() ? LINK : OTHER) | (wide ? WIDE : 0);
     }
   } finally {
     dir.closeSync();
@@ -188,20 +196,25 @@ function sortedEntries(path: string): Entries {
     const bChunk = names.chunks[where[3 * b]!]!;
     const aStart = where[3 * a + 1]!;
     const bStart = where[3 * b + 1]!;
-    const aLength = where[3 * a + 2]! - aStart;
-    const bLength = where[3 * b + 2]! - bStart;
-    for (let c = 0; c < aLength && c < bLength; c += 2) {
-      const d = aChunk[aStart + c]! + 256 * aChunk[aStart + c + 1]! - (bChunk[bStart + c]! + 256 * bChunk[bStart + c + 1]!);
-      if (d !== 0) return d;
+    const aWide = (kinds[a]! & WIDE) !== 0;
+    const bWide = (kinds[b]! & WIDE) !== 0;
+    const aLength = (where[3 * a + 2]! - aStart) / (aWide ? 2 : 1);
+    const bLength = (where[3 * b + 2]! - bStart) / (bWide ? 2 : 1);
+    for (let c = 0; c < aLength && c < bLength; c++) {
+      const aUnit = aWide ? aChunk[aStart + 2 * c]! + 256 * aChunk[aStart + 2 * c + 1]! : aChunk[aStart + c]!;
+      const bUnit = bWide ? bChunk[bStart + 2 * c]! + 256 * bChunk[bStart + 2 * c + 1]! : bChunk[bStart + c]!;
+      if (aUnit !== bUnit) return aUnit - bUnit;
     }
     return aLength - bLength;
   });
   return {
     count,
-    name: (i) => names.text(order[i]!, 'utf16le'),
-    kind: (i) => kinds[order[i]!]!,
+    name: (i) => names.text(order[i]!, (kinds[order[i]!]! & WIDE) !== 0 ? 'utf16le' : 'latin1'),
+    kind: (i) => kinds[order[i]!]! & KIND,
   };
 }
+
+type Encoding = 'utf8' | 'utf16le' | 'latin1';
 
 /** The first buffer strings are written into (most directories hold few names), and the largest. */
 const FIRST_CHUNK_BYTES = 8 * 1024;
@@ -226,7 +239,7 @@ class Chunks {
     this.where = makeWhere(3 * 64);
   }
 
-  add(prefix: string, name: string, encoding: 'utf8' | 'utf16le'): void {
+  add(prefix: string, name: string, encoding: Encoding): void {
     const bytes = Buffer.byteLength(prefix, encoding) + Buffer.byteLength(name, encoding);
     let chunk = this.chunks[this.chunks.length - 1];
     if (!chunk || this.used + bytes > chunk.length) {
@@ -245,12 +258,12 @@ class Chunks {
     this.length++;
   }
 
-  text(i: number, encoding: 'utf8' | 'utf16le'): string {
+  text(i: number, encoding: Encoding): string {
     return textAt(this.chunks, this.where, i, encoding);
   }
 }
 
-function textAt(chunks: readonly Uint8Array[], where: Int32Array, i: number, encoding: 'utf8' | 'utf16le'): string {
+function textAt(chunks: readonly Uint8Array[], where: Int32Array, i: number, encoding: Encoding): string {
   const chunk = chunks[where[3 * i]!]!;
   const start = where[3 * i + 1]!;
   return Buffer.from(chunk.buffer, chunk.byteOffset + start, where[3 * i + 2]! - start).toString(encoding);

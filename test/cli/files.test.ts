@@ -1,4 +1,5 @@
 // The walk names every file as path.join(directory, name) would, however the directory was given.
+import fc from 'fast-check';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
@@ -67,6 +68,47 @@ it('keeps every code unit of a path, across its buffers, a path longer than one 
     expect(list.at(i)).toEqual({ path: `dir/${name}` });
   }
   expect(sharedInput(shared, 2000)).toEqual({ path: '-', explicit: true });
+});
+
+// Names with no code unit over U+00FF are held one byte a unit, the others two: the order of any
+// mix of the two is still that of `<`.
+it('orders names of one-byte and two-byte code units as `<` does', () => {
+  // Mostly one letter, so that names share long beginnings; and a name with `.yaml` twice beside
+  // the same name with it once, so that one name begins another.
+  const unit = fc.oneof(
+    { arbitrary: fc.constant('a'), weight: 6 },
+    { arbitrary: fc.constantFrom('B', 'z', '0', '~', ' ', '\u007f', '\u00a0', '\u00e9', '\u00ff', '\u0100', '\u00ff\u0100', '\ue000', '\uffe0', '\uffef', '\u{10000}', '\u{1f600}'), weight: 4 },
+  );
+  const bases = fc.uniqueArray(fc.array(unit, { minLength: 1, maxLength: 12 }).map((units) => units.join('')), { minLength: 2, maxLength: 30 });
+  const names = bases.map((list) => list.flatMap((base, i) => (i % 3 === 0 ? [`${base}.yaml`, `${base}.yaml.yaml`] : [`${base}.yaml`])));
+  let run = 0;
+  fc.assert(
+    fc.property(names, (list) => {
+      const dir = join(root, `mixed-${run++}`);
+      mkdirSync(dir);
+      try {
+        for (const name of list) writeFileSync(join(dir, name), '{}');
+        expect(expandPaths([dir]).map((i) => i.path)).toEqual([...list].sort().map((n) => join(dir, n)));
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    }),
+    { numRuns: 60 },
+  );
+});
+
+it('walks directories whose names have code units over U+00FF, in order among the others', () => {
+  const dir = join(root, 'wide-dirs');
+  for (const sub of ['\u0100', '\u00e9', 'b', '\u{1f600}']) {
+    mkdirSync(join(dir, sub), { recursive: true });
+    writeFileSync(join(dir, sub, 't.yaml'), '{}');
+  }
+  writeFileSync(join(dir, '\u00ff.yaml'), '{}');
+  try {
+    expect(expandPaths([dir]).map((i) => relative(dir, i.path))).toEqual([join('b', 't.yaml'), join('\u00e9', 't.yaml'), '\u00ff.yaml', join('\u0100', 't.yaml'), join('\u{1f600}', 't.yaml')]);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
 
 it('sorts a large directory as `<` orders its names, past the first buffer of names', () => {
