@@ -2,7 +2,9 @@
 // sandbox, whose sources are already instrumented: every mutant is compiled in behind a switch. The
 // normal build bundles them into dist/; a prologue then lets a bundle that runs in a child process
 // (the CLI, the Lambda-stdout and canary suites) learn the active mutant and report what it covered,
-// even when the test hands the child a scrubbed environment. See test/support/mutation-relay.ts.
+// even when the test hands the child a scrubbed environment. Each thread reports its own coverage
+// (the CLI's worker threads share the process's pid, so the file is also named after the thread).
+// See test/support/mutation-relay.ts.
 import { execFileSync } from 'node:child_process';
 import { existsSync, lstatSync, mkdirSync, readFileSync, readdirSync, readlinkSync, symlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -26,7 +28,8 @@ execFileSync(process.execPath, [join(root, 'scripts', 'build.mjs')], { stdio: 'i
 const prologue = `;(function(){var g=globalThis;if(g.__stryker__)return;var fs=require('fs'),path=require('path'),dir=${JSON.stringify(channel)};
 var ns=g.__stryker__={},id;try{id=fs.readFileSync(path.join(dir,'active-'+process.ppid),'utf8')}catch(e){}
 if(id){ns.activeMutant=id;return}
-process.on('exit',function(){var c=ns.mutantCoverage;if(c&&c.static&&Object.keys(c.static).length)try{fs.writeFileSync(path.join(dir,'cov-'+process.ppid+'-'+process.pid+'.json'),JSON.stringify(c.static))}catch(e){}});})();
+var t=require('worker_threads').threadId;
+process.on('exit',function(){var c=ns.mutantCoverage;if(c&&c.static&&Object.keys(c.static).length)try{fs.writeFileSync(path.join(dir,'cov-'+process.ppid+'-'+process.pid+(t?'-'+t:'')+'.json'),JSON.stringify(c.static))}catch(e){}});})();
 `;
 for (const file of ['handlers.js', 'network.js', 'cli.js']) {
   const path = join(root, 'dist', file);

@@ -28,10 +28,15 @@ const IN_PROCESS = 'test/policy,test/template,test/runtime,test/e2e';
  *   reach it through a door (the command line in a child process per case, the stack-level hook
  *   end to end) take seconds per surviving mutant, which would put a full run past an hour on 2
  *   cores. Its scores are lower bounds.
+ * - cli: the command line (file listing, worker threads, formats, fix). Its suites run the built
+ *   bundle in child processes (whose threads report what they cover: scripts/mutation-build.mjs),
+ *   and the API suite loads it in process. Two passes: the suites under test/cli first, then every
+ *   suite on what they left alive.
  */
 export const PARTS = {
   core: { mutate: 'src/policy/**/*.ts,src/runtime/**/*.ts,src/handlers.ts', first: IN_PROCESS, tests: null },
   template: { mutate: 'src/template/**/*.ts', first: null, tests: 'test/template' },
+  cli: { mutate: 'src/cli/**/*.ts', first: 'test/cli', tests: null },
 };
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');

@@ -5,8 +5,8 @@ import { LIMITS } from '../template';
 /** Extensions read when recursing into a directory (files named on the command line are read whatever their name). */
 export const TEMPLATE_EXTENSIONS = ['.yaml', '.yml', '.json', '.template'] as const;
 
-/** Directories never walked, whatever the options. */
-const NEVER_WALKED = new Set(['node_modules', '.git']);
+/** Directories never walked, whatever the options, beside hidden ones (`.git` among them). */
+const NEVER_WALKED = new Set(['node_modules']);
 
 /** `explicit`: named on the command line (or standard input), as opposed to found by walking a directory. */
 export type Input = { path: string; error?: string; explicit?: boolean };
@@ -27,7 +27,7 @@ export interface Exclude {
 export function compileExclude(pattern: string): Exclude {
   let p = pattern.replace(/\\/g, '/').replace(/^\.\//, '');
   const dirOnly = p.endsWith('/');
-  if (dirOnly) p = p.replace(/\/+$/, '');
+  p = p.replace(/\/+$/, '');
   const anywhere = !p.includes('/');
   let re = '';
   for (let i = 0; i < p.length; i++) {

@@ -41,20 +41,13 @@ export class Tally {
       if (r.status === 'FAIL') this.failingResources++;
       // Counted in one deployment, as the resource's own line counts them: a container named
       // differently in two Fn::If branches is reported under each name, yet is one container.
+      // A resource has no deployment only when none of its containers was checked.
       const d = r.deployment;
-      if (d !== undefined) {
-        if (r.status === 'SUPPRESSED') this.containers.suppressed += d.failing;
-        else this.containers.fail += d.failing;
-        this.containers.exempt += d.exempt;
-        this.containers.pass += d.containers - d.failing - d.exempt;
-        continue;
-      }
-      for (const c of r.containers) {
-        if (c.status === 'PASS') this.containers.pass++;
-        else if (c.status === 'FAIL') this.containers.fail++;
-        else if (c.status === 'EXEMPT') this.containers.exempt++;
-        else this.containers.suppressed++;
-      }
+      if (d === undefined) continue;
+      if (r.status === 'SUPPRESSED') this.containers.suppressed += d.failing;
+      else this.containers.fail += d.failing;
+      this.containers.exempt += d.exempt;
+      this.containers.pass += d.containers - d.failing - d.exempt;
     }
   }
 

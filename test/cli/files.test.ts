@@ -1,9 +1,13 @@
 // The walk names every file as path.join(directory, name) would, however the directory was given.
 import fc from 'fast-check';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+// jest can spy on the module object only, not on an import's namespace.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+import fs = require('node:fs');
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
-import { expandPaths, InputList, isListedError, listInputs, sharedInput } from '../../src/cli/files';
+import { expandPaths, InputList, isListedError, listInputs, readInput, sharedInput } from '../../src/cli/files';
+import { LIMITS } from '../../src/template';
 
 let root: string;
 const cwd = process.cwd();
@@ -122,4 +126,189 @@ it('sorts a large directory as `<` orders its names, past the first buffer of na
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+});
+
+describe('what a walk enters and --exclude leaves out', () => {
+  let tree: string;
+  const FILES = [
+    't.yaml',
+    'x1.yaml',
+    'x12.yaml',
+    'a+b.yaml',
+    'ab.yaml',
+    'aab.yaml',
+    'dir/t.yaml',
+    'dir/at.yaml',
+    'dir/sub/t.yaml',
+    'dir/sub/deep/u.json',
+    'other/dir/v.yaml',
+    'y.yaml/z.yaml',
+    '.aws-sam/build/template.yaml',
+    '.hidden.yaml',
+    'node_modules/dep/n.yaml',
+    '.git/refs/g.json',
+  ];
+  const WALKED = FILES.filter((f) => !/^\.aws-sam|^node_modules|^\.git\//.test(f)).sort();
+
+  beforeAll(() => {
+    tree = mkdtempSync(join(tmpdir(), 'cli-walk-'));
+    for (const f of FILES) {
+      mkdirSync(join(tree, f, '..'), { recursive: true });
+      writeFileSync(join(tree, f), '{}');
+    }
+  });
+  afterAll(() => rmSync(tree, { recursive: true, force: true }));
+
+  const walked = (excludes: string[], dir = tree) => expandPaths([dir], excludes).map((i) => relative(tree, i.path).split('\\').join('/'));
+  const sorted = (files: string[]) => files.map((f) => join(tree, f)).sort().map((p) => relative(tree, p));
+
+  it('enters every directory but hidden ones, node_modules and .git; hidden files are read', () => {
+    expect(walked([])).toEqual(sorted(WALKED));
+  });
+
+  it.each([
+    [['*.yaml'], ['dir/sub/deep/u.json']],
+    // `?` is one character; `*` does not cross `/`; a name pattern matches a directory anywhere.
+    [['x?.yaml'], WALKED.filter((f) => f !== 'x1.yaml')],
+    [['dir/*.yaml'], WALKED.filter((f) => f !== 'dir/t.yaml' && f !== 'dir/at.yaml')],
+    [['dir/**/t.yaml'], WALKED.filter((f) => f !== 'dir/t.yaml' && f !== 'dir/sub/t.yaml')],
+    [['dir/*t.yaml'], WALKED.filter((f) => f !== 'dir/t.yaml' && f !== 'dir/at.yaml')],
+    [['dir/**'], WALKED.filter((f) => !f.startsWith('dir/'))],
+    [['**/deep'], WALKED.filter((f) => f !== 'dir/sub/deep/u.json')],
+    [['dir'], WALKED.filter((f) => !f.startsWith('dir/') && f !== 'other/dir/v.yaml')],
+    [['sub'], WALKED.filter((f) => !f.startsWith('dir/sub/'))],
+    // Everything else is literal: `+` and `.` included.
+    [['a+b.yaml'], WALKED.filter((f) => f !== 'a+b.yaml')],
+    [['t?yaml'], WALKED.filter((f) => !f.endsWith('/t.yaml') && f !== 't.yaml')],
+    [['t.yam'], WALKED],
+    // A trailing `/` (or several) matches directories only.
+    [['x1.yaml/'], WALKED],
+    [['y.yaml/'], WALKED.filter((f) => f !== 'y.yaml/z.yaml')],
+    [['y.yaml//'], WALKED.filter((f) => f !== 'y.yaml/z.yaml')],
+    [['dir/sub/'], WALKED.filter((f) => !f.startsWith('dir/sub/'))],
+    // `./` and backslashes are read as the path from the directory given.
+    [['./dir/sub'], WALKED.filter((f) => !f.startsWith('dir/sub/'))],
+    [['dir\\sub'], WALKED.filter((f) => !f.startsWith('dir/sub/'))],
+    [['other/dir'], WALKED.filter((f) => f !== 'other/dir/v.yaml')],
+  ])('--exclude %j', (excludes, expected) => {
+    expect(walked(excludes)).toEqual(sorted(expected));
+  });
+
+  it('matches a pattern with `/` against the path from the directory given, and against the path as given', () => {
+    const dir = join(tree, 'dir');
+    expect(walked(['sub/t.yaml'], dir)).toEqual(['dir/at.yaml', 'dir/sub/deep/u.json', 'dir/t.yaml']);
+    expect(walked([`${dir}/t.yaml`], dir)).toEqual(['dir/at.yaml', 'dir/sub/deep/u.json', 'dir/sub/t.yaml']);
+    expect(walked(['dir/t.yaml'], dir)).toEqual(['dir/at.yaml', 'dir/sub/deep/u.json', 'dir/sub/t.yaml', 'dir/t.yaml']);
+  });
+
+  it('leaves out a named file that a pattern matches, by its name or by a directory on its path', () => {
+    const named = (excludes: string[]) => expandPaths([join(tree, 'dir/sub/t.yaml'), join(tree, 'x1.yaml')], excludes).map((i) => relative(tree, i.path));
+    expect(named([])).toEqual([join('dir', 'sub', 't.yaml'), 'x1.yaml']);
+    expect(named(['t.yaml'])).toEqual(['x1.yaml']);
+    expect(named(['sub'])).toEqual(['x1.yaml']);
+    expect(named(['sub/'])).toEqual(['x1.yaml']);
+    expect(named(['x1.yaml/'])).toEqual([join('dir', 'sub', 't.yaml'), 'x1.yaml']);
+    expect(named([join(tree, 'x1.yaml')])).toEqual([join('dir', 'sub', 't.yaml')]);
+    // A path given from the current directory is matched without its `./`.
+    const cwdBefore = process.cwd();
+    process.chdir(tree);
+    try {
+      expect(expandPaths(['./dir/sub/t.yaml', './x1.yaml'], ['dir/sub/t.yaml']).map((i) => i.path)).toEqual(['./x1.yaml']);
+      expect(expandPaths(['./dir/sub/t.yaml', './x1.yaml'], ['dir/**']).map((i) => i.path)).toEqual(['./x1.yaml']);
+    } finally {
+      process.chdir(cwdBefore);
+    }
+  });
+
+  it('enters directories down to 64 levels below the one given, and no deeper', () => {
+    const deep = mkdtempSync(join(tmpdir(), 'cli-deep-'));
+    try {
+      let dir = deep;
+      for (let level = 0; level <= 66; level++) {
+        writeFileSync(join(dir, 't.yaml'), '{}');
+        dir = join(dir, 'd');
+        mkdirSync(dir);
+      }
+      const found = expandPaths([deep]).map((i) => relative(deep, i.path).split(/[\\/]/).length - 1);
+      expect(found).toEqual(Array.from({ length: 65 }, (_, level) => 64 - level));
+    } finally {
+      rmSync(deep, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('what cannot be read is listed with the reason, in words', () => {
+  let dir: string;
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'cli-unreadable-'));
+    writeFileSync(join(dir, 'real.yaml'), '{}');
+    mkdirSync(join(dir, 'sub'));
+    symlinkSync('loop.yaml', join(dir, 'loop.yaml'));
+    symlinkSync('nowhere.yaml', join(dir, 'gone.yaml'));
+    symlinkSync('real.yaml', join(dir, 'link.yaml'));
+    symlinkSync('sub', join(dir, 'sub-link.yaml'));
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  afterEach(() => jest.restoreAllMocks());
+
+  it('follows a link to a file, skips one to a directory, and lists a broken or looping one with its reason', () => {
+    expect(expandPaths([dir]).map((i) => ({ ...i, path: relative(dir, i.path) }))).toEqual([
+      { path: 'gone.yaml', error: 'cannot read: no such file or directory' },
+      { path: 'link.yaml' },
+      { path: 'loop.yaml', error: 'cannot read: too many symbolic links' },
+      { path: 'real.yaml' },
+    ]);
+    expect(expandPaths([join(dir, 'loop.yaml'), join(dir, 'missing')]).map((i) => i.error)).toEqual(['cannot read: too many symbolic links', 'cannot read: no such file or directory']);
+  });
+
+  it.each([
+    ['EACCES', 'cannot read: permission denied'],
+    ['EPERM', 'cannot read: permission denied'],
+    ['EISDIR', 'cannot read: is a directory'],
+    ['EIO', 'cannot read (EIO)'],
+    [undefined, 'cannot read'],
+  ])('names %s as %j', (code, message) => {
+    // Root reads everything here: the system's refusal is simulated.
+    const statSync = fs.statSync;
+    jest.spyOn(fs, 'statSync').mockImplementation(((path: string) => {
+      if (!path.endsWith('.yaml')) return statSync(path);
+      throw Object.assign(new Error('refused'), code === undefined ? {} : { code });
+    }) as typeof fs.statSync);
+    expect(expandPaths(['somewhere.yaml'])).toEqual([{ path: 'somewhere.yaml', error: message, explicit: true }]);
+    // Links are the entries a walk asks about.
+    expect(expandPaths([dir]).filter((i) => i.error !== undefined)).toEqual(['gone.yaml', 'link.yaml', 'loop.yaml', 'sub-link.yaml'].map((name) => ({ path: join(dir, name), error: message })));
+  });
+
+  it('refuses a directory, and a file over the size limit without reading it', () => {
+    expect(readInput(join(dir, 'sub'), () => new Uint8Array())).toEqual({ ok: false, error: 'cannot read: is a directory' });
+    const big = join(dir, 'big.json');
+    writeFileSync(big, '');
+    truncateSync(big, LIMITS.maxBytes + 1);
+    expect(readInput(big, () => new Uint8Array())).toEqual({ ok: false, error: `file is ${LIMITS.maxBytes + 1} bytes, over the ${LIMITS.maxBytes}-byte limit` });
+    truncateSync(big, LIMITS.maxBytes);
+    const read = readInput(big, () => new Uint8Array());
+    expect(read.ok && read.bytes.length).toBe(LIMITS.maxBytes);
+    rmSync(big);
+  });
+
+  it('reads standard input within the limit, and refuses it past the limit', () => {
+    expect(readInput('-', () => new Uint8Array([123, 125]))).toEqual({ ok: true, bytes: new Uint8Array([123, 125]) });
+    expect(readInput('-', () => new Uint8Array(LIMITS.maxBytes + 1))).toEqual({ ok: false, error: `input is over the ${LIMITS.maxBytes}-byte limit` });
+    expect(
+      readInput('-', () => {
+        throw Object.assign(new Error('gone'), { code: 'EIO' });
+      }),
+    ).toEqual({ ok: false, error: 'cannot read (EIO)' });
+  });
+
+  it('reads a file into the scratch buffer given when it fits, and into its own when not', () => {
+    const scratch = Buffer.alloc(8);
+    const small = readInput(join(dir, 'real.yaml'), () => new Uint8Array(), scratch);
+    expect(small.ok && small.bytes.buffer).toBe(scratch.buffer);
+    expect(small.ok && Buffer.from(small.bytes).toString()).toBe('{}');
+    writeFileSync(join(dir, 'eight.json'), '[1,2,34]');
+    const exact = readInput(join(dir, 'eight.json'), () => new Uint8Array(), scratch);
+    expect(exact.ok && exact.bytes.buffer).not.toBe(scratch.buffer);
+    expect(exact.ok && Buffer.from(exact.bytes).toString()).toBe('[1,2,34]');
+  });
 });

@@ -1,9 +1,10 @@
 // `ecs-readonly-rootfs fix`: text edits at the parser's positions, only ReadonlyRootFilesystem lines
 // change, a re-run changes nothing, and what is left alone is listed.
-import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { applyPatch, structuredPatch } from 'diff';
+import { LIMITS } from '../../src/template';
 import { cli, TEMPLATES } from './support';
 
 const FIX = join(TEMPLATES, 'fix');
@@ -513,5 +514,44 @@ describe('fix: writing', () => {
     expect(run(['fix', '-o', 'out.json', 'fix/usage.yaml']).stderr).toContain('fix does not take --output:');
     expect(readdirSync(root)).not.toContain('out.json');
     expect(bytesOf('usage.yaml')).toEqual(bytes);
+  });
+});
+
+describe('fix: what cannot be read, and what is not a template', () => {
+  it('lists each file it cannot read with the reason, fixes the others, and exits 5', () => {
+    const text = 'Resources:\n  T:\n    Type: AWS::ECS::TaskDefinition\n    Properties:\n      ContainerDefinitions:\n        - Name: a\n';
+    put('ok.yaml', text);
+    put('big.yaml', '');
+    truncateSync(join(work, 'big.yaml'), LIMITS.maxBytes + 1);
+    const r = run(['fix', 'fix/missing.yaml', 'fix/big.yaml', 'fix/ok.yaml']);
+    expect(r.stdout.split('\n').filter((l) => !l.startsWith(' ') && !l.startsWith('A read-only'))).toEqual([
+      'ERROR fix/missing.yaml: cannot read: no such file or directory',
+      `ERROR fix/big.yaml: file is ${LIMITS.maxBytes + 1} bytes, over the ${LIMITS.maxBytes}-byte limit`,
+      "FIXED fix/ok.yaml:6:11: 'a' in T: ReadonlyRootFilesystem: true",
+      '1 container fixed in 1 file; 0 left as they were; 2 files not fixed',
+      '',
+    ]);
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(5);
+    expect(run(['fix', 'fix/missing.yaml']).stdout).toBe('ERROR fix/missing.yaml: cannot read: no such file or directory\n0 containers fixed in 0 files; 0 left as they were; 1 file not fixed\n');
+  });
+
+  it('names a file given that is not a template, or has no task definition; warns when no template was found', () => {
+    put('k8s.yaml', 'kind: Pod\n---\nkind: Service\n');
+    put('bucket.yaml', 'Resources:\n  B:\n    Type: AWS::S3::Bucket\n');
+    const named = run(['fix', 'fix/k8s.yaml', 'fix/bucket.yaml']);
+    expect(named.stdout).toBe('SKIP fix/k8s.yaml: not a CloudFormation template\nSKIP fix/bucket.yaml: no ECS task definitions\n0 containers fixed in 0 files; 0 left as they were\n');
+    expect(named.stderr).toBe('');
+    expect(named.status).toBe(0);
+    const alone = run(['fix', 'fix/k8s.yaml']);
+    expect(alone.stderr).toBe('ecs-readonly-rootfs: warning: no CloudFormation template found under the paths given\n');
+    expect(alone.status).toBe(0);
+    // Found by walking, neither is named.
+    rmSync(work, { recursive: true });
+    mkdirSync(work);
+    put('k8s.yaml', 'kind: Pod\n---\nkind: Service\n');
+    put('bucket.yaml', 'Resources:\n  B:\n    Type: AWS::S3::Bucket\n');
+    const walked = run(['fix', 'fix']);
+    expect([walked.stdout, walked.stderr, walked.status]).toEqual(['0 containers fixed in 0 files; 0 left as they were\n', '', 0]);
   });
 });

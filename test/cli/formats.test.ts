@@ -1,6 +1,7 @@
 import Ajv from 'ajv-draft-04';
 import addFormats from 'ajv-formats';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Io, run } from '../../src/cli/main';
 import { cli, TEMPLATES } from './support';
@@ -167,5 +168,57 @@ describe('colour', () => {
 
   it('never colours when run as a child without a terminal', () => {
     expect(cli(['validate', 'valid/sam.yaml']).stdout).not.toContain('\u001b[');
+  });
+});
+
+describe('what every format says', () => {
+  const failing = 'Resources:\n  T:\n    Type: AWS::ECS::TaskDefinition\n    Properties:\n      ContainerDefinitions:\n        - Name: app\n          Image: nginx\n';
+  let dir: string;
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'cli-formats-'));
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('names standard input <stdin> in text and JUnit, and stdin in SARIF', () => {
+    expect(cli(['validate', '-'], { input: failing }).stdout.split('\n')[0]).toBe('FAIL <stdin>');
+    const junit = cli(['validate', '-f', 'junit', '-'], { input: failing }).stdout;
+    expect(junit).toContain('<testsuite name="&lt;stdin&gt;" tests="1" failures="1" errors="0" skipped="0">');
+    expect(junit).toContain('&lt;stdin&gt;:6:11: &apos;app&apos;: can write to its root filesystem: ReadonlyRootFilesystem missing.');
+    const sarif = JSON.parse(cli(['validate', '-f', 'sarif', '-'], { input: failing }).stdout) as { runs: { results: { locations: { physicalLocation: { artifactLocation: { uri: string } } }[] }[] }[] };
+    expect(sarif.runs[0]!.results.map((r) => r.locations[0]!.physicalLocation.artifactLocation.uri)).toEqual(['stdin']);
+  });
+
+  it('escapes control and direction characters of a file name, in text, JUnit and fix', () => {
+    const name = 'a\u001b[2Jb\u202ec\u0085d.yaml';
+    writeFileSync(join(dir, name), failing);
+    const shown = 'a\\u001b[2Jb\\u202ec\\u0085d.yaml';
+    const text = cli(['validate', name], { cwd: dir }).stdout;
+    expect(text.split('\n').slice(0, 3)).toEqual([`FAIL ${shown}`, `  ${shown}:2:3: T (AWS::ECS::TaskDefinition) FAIL: 1 of 1 container can write to its root filesystem`, `    ${shown}:6:11: FAIL 'app': can write to its root filesystem: ReadonlyRootFilesystem missing`]);
+    const junit = cli(['validate', '-f', 'junit', name], { cwd: dir }).stdout;
+    expect(junit).toContain(`<testsuite name="${shown}" tests="1"`);
+    // eslint-disable-next-line no-control-regex
+    expect(junit).not.toMatch(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u0085\u202e]/);
+    const fixed = cli(['fix', '--dry-run', name], { cwd: dir });
+    expect(fixed.stderr.split('\n')[0]).toBe(`WOULD FIX ${shown}:6:11: 'app' in T: ReadonlyRootFilesystem: true`);
+  });
+
+  it('lists a file\'s notes under it, whether it is judged or skipped', () => {
+    const pattern = "Parameters:\n  Env:\n    Type: String\n    AllowedPattern: '(a+)+$'\n";
+    writeFileSync(join(dir, 'skipped.yaml'), `${pattern}Resources:\n  B:\n    Type: AWS::S3::Bucket\n`);
+    writeFileSync(join(dir, 'judged.yaml'), `${pattern}${failing}`);
+    const note = "  note: parameter 'Env': its AllowedPattern was not checked (a pattern that could take too long to run)";
+    const r = cli(['validate', '-p', 'Env=aaaa', 'skipped.yaml', 'judged.yaml'], { cwd: dir });
+    expect(r.stdout.split('\n').slice(0, 5)).toEqual(['SKIP skipped.yaml: no ECS task definitions', note, 'FAIL judged.yaml', note, '  judged.yaml:6:3: T (AWS::ECS::TaskDefinition) FAIL: 1 of 1 container can write to its root filesystem']);
+  });
+
+  it('names each set of conditions under which a container fails', () => {
+    writeFileSync(
+      join(dir, 'branches.yaml'),
+      'Parameters:\n  P: {Type: String}\n  Q: {Type: String}\nConditions:\n  A: !Equals [!Ref P, x]\n  B: !Equals [!Ref Q, y]\nResources:\n  T:\n    Type: AWS::ECS::TaskDefinition\n    Properties:\n      ContainerDefinitions:\n        - Name: app\n          Image: nginx\n          ReadonlyRootFilesystem: !If [A, false, !If [B, false, true]]\n',
+    );
+    const r = cli(['validate', 'branches.yaml'], { cwd: dir });
+    expect(r.stdout.split('\n')[2]).toBe("    branches.yaml:14:11: FAIL 'app': can write to its root filesystem: false when condition A is true, when condition A is false and B is true");
+    // Decided by the values given, the conditions are no longer named.
+    expect(cli(['validate', '-p', 'P=z', '-p', 'Q=y', 'branches.yaml'], { cwd: dir }).stdout.split('\n')[2]).toBe("    branches.yaml:14:11: FAIL 'app': can write to its root filesystem: false");
   });
 });

@@ -8,7 +8,7 @@
  *   what one file runs outside its tests can only change that file's tests: it is credited to them.
  * - Child processes that run dist/ (built by scripts/mutation-build.mjs) cannot see Stryker's test
  *   environment, and some get a scrubbed environment, so they talk through files named after this
- *   process's pid: `active-<pid>` names the mutant a child must switch on; `cov-<pid>-<child>.json`
+ *   process's pid: `active-<pid>` names the mutant a child must switch on; `cov-<pid>-<child>[-<thread>].json`
  *   is what a child covered, credited to the test that started it.
  * - `files/<hash>.json` lists the mutants a test file covers, for scripts/mutation-filter.cjs, so a
  *   mutant run loads only the test files that can see its mutant.

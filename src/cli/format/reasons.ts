@@ -43,9 +43,10 @@ export function containerSentence(c: ContainerFinding): string {
 }
 
 export function resourceSentence(r: ResourceFinding): string {
-  // Counted in one deployment (the worst), never across Fn::If branches.
-  const failing = r.deployment?.failing ?? r.containers.filter((c) => c.status === 'FAIL' || c.status === 'SUPPRESSED').length;
-  const total = r.deployment?.containers ?? r.containers.length;
+  // Counted in one deployment (the worst), never across Fn::If branches; a resource has none only
+  // when none of its containers was checked.
+  const failing = r.deployment?.failing ?? 0;
+  const total = r.deployment?.containers ?? 0;
   const when = conditionText(r.conditions);
   switch (r.reason) {
     case 'condition':
