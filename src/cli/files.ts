@@ -42,18 +42,24 @@ export function compileExclude(pattern: string): Exclude {
     else if (c === '?') re += '[^/]';
     else re += c.replace(/[.+^${}()|[\]\\]/g, '\\$&');
   }
-  // A pattern also excludes everything under a directory it matches.
-  return { pattern, dirOnly, anywhere, re: new RegExp(`^${re}(?:/.*)?$`) };
+  return { pattern, dirOnly, anywhere, re: new RegExp(`^${re}$`) };
 }
 
+/**
+ * Whether a path is left out: the pattern matches the path itself (a directory, when it ends in `/`),
+ * or a directory on it, which leaves out everything under it.
+ */
 function excluded(excludes: readonly Exclude[], relPath: string, name: string, isDir: boolean): boolean {
   if (excludes.length === 0) return false;
   const rel = relPath.replace(/\\/g, '/').replace(/^\.\//, '');
   const parts = rel.split('/');
+  const dirs = parts.slice(0, -1);
   return excludes.some((e) =>
-    e.anywhere
-      ? e.re.test(name) ? !e.dirOnly || isDir : parts.some((part, i) => i < parts.length - 1 && e.re.test(part))
-      : e.re.test(rel),
+    e.re.test(e.anywhere ? name : rel)
+      ? !e.dirOnly || isDir
+      : e.anywhere
+        ? dirs.some((dir) => e.re.test(dir))
+        : dirs.some((_, i) => e.re.test(dirs.slice(0, i + 1).join('/'))),
   );
 }
 

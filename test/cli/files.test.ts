@@ -61,6 +61,8 @@ it('keeps every code unit of a path, across its buffers, a path longer than one 
   // About 90 bytes each: some 2,000 fill three 64 KiB buffers.
   const names = Array.from({ length: 2000 }, (_, i) => `${i}-\u00e9\u{1f600}${i % 7 === 0 ? '\ud800' : ''}${i % 11 === 0 ? '\udc00' : ''}-${'n'.repeat(i % 80)}.yaml`);
   names[1000] = `${'long/'.repeat(20000)}t.yaml`;
+  // Lone surrogates in names with no pair beside them: high before another unit or at the end, low first or after another.
+  ['h\ud800-.yaml', 'h\ud800', '\udc00l.yaml', 'l-\udc00.yaml', '\udc00\ud800.yaml'].forEach((name, k) => (names[1 + 100 * k] = name));
   for (const name of names) list.add('dir/', name);
   list.add('', '-', undefined, true);
   expect(list.length).toBe(2001);
@@ -186,6 +188,8 @@ describe('what a walk enters and --exclude leaves out', () => {
     [['y.yaml/'], WALKED.filter((f) => f !== 'y.yaml/z.yaml')],
     [['y.yaml//'], WALKED.filter((f) => f !== 'y.yaml/z.yaml')],
     [['dir/sub/'], WALKED.filter((f) => !f.startsWith('dir/sub/'))],
+    [['dir/t.yaml/'], WALKED],
+    [['dir/s*/'], WALKED.filter((f) => !f.startsWith('dir/sub/'))],
     // `./` and backslashes are read as the path from the directory given.
     [['./dir/sub'], WALKED.filter((f) => !f.startsWith('dir/sub/'))],
     [['dir\\sub'], WALKED.filter((f) => !f.startsWith('dir/sub/'))],
@@ -209,6 +213,8 @@ describe('what a walk enters and --exclude leaves out', () => {
     expect(named(['sub/'])).toEqual(['x1.yaml']);
     expect(named(['x1.yaml/'])).toEqual([join('dir', 'sub', 't.yaml'), 'x1.yaml']);
     expect(named([join(tree, 'x1.yaml')])).toEqual([join('dir', 'sub', 't.yaml')]);
+    expect(named([`${join(tree, 'dir', 'sub')}/`])).toEqual(['x1.yaml']);
+    expect(named([`${join(tree, 'x1.yaml')}/`, `${join(tree, 'dir', 'sub', 't.yaml')}/`])).toEqual([join('dir', 'sub', 't.yaml'), 'x1.yaml']);
     // A path given from the current directory is matched without its `./`.
     const cwdBefore = process.cwd();
     process.chdir(tree);
@@ -279,6 +285,19 @@ describe('what cannot be read is listed with the reason, in words', () => {
     expect(expandPaths([dir]).filter((i) => i.error !== undefined)).toEqual(['gone.yaml', 'link.yaml', 'loop.yaml', 'sub-link.yaml'].map((name) => ({ path: join(dir, name), error: message })));
   });
 
+  it('says why a file gone since it was listed cannot be read', () => {
+    expect(readInput(join(dir, 'deleted.yaml'), () => new Uint8Array())).toEqual({ ok: false, error: 'cannot read: no such file or directory' });
+    expect(readInput(join(dir, 'loop.yaml'), () => new Uint8Array(), Buffer.alloc(64))).toEqual({ ok: false, error: 'cannot read: too many symbolic links' });
+  });
+
+  it('reads an empty file as no bytes, with or without a scratch buffer', () => {
+    writeFileSync(join(dir, 'empty.yaml'), '');
+    for (const scratch of [undefined, Buffer.alloc(8)]) {
+      const read = readInput(join(dir, 'empty.yaml'), () => new Uint8Array(), scratch);
+      expect(read.ok && read.bytes.length).toBe(0);
+    }
+  });
+
   it('refuses a directory, and a file over the size limit without reading it', () => {
     expect(readInput(join(dir, 'sub'), () => new Uint8Array())).toEqual({ ok: false, error: 'cannot read: is a directory' });
     const big = join(dir, 'big.json');
@@ -294,6 +313,8 @@ describe('what cannot be read is listed with the reason, in words', () => {
   it('reads standard input within the limit, and refuses it past the limit', () => {
     expect(readInput('-', () => new Uint8Array([123, 125]))).toEqual({ ok: true, bytes: new Uint8Array([123, 125]) });
     expect(readInput('-', () => new Uint8Array(LIMITS.maxBytes + 1))).toEqual({ ok: false, error: `input is over the ${LIMITS.maxBytes}-byte limit` });
+    const atLimit = readInput('-', () => new Uint8Array(LIMITS.maxBytes));
+    expect(atLimit.ok && atLimit.bytes.length).toBe(LIMITS.maxBytes);
     expect(
       readInput('-', () => {
         throw Object.assign(new Error('gone'), { code: 'EIO' });

@@ -501,6 +501,14 @@ describe('fix: writing', () => {
     expect(bytesOf('open.yaml').toString('utf8')).toBe(text.replace(/( +)- Name: (a|b)\n/g, '$1- Name: $2\n$1  ReadonlyRootFilesystem: true\n'));
   });
 
+  it('writes no file it has nothing to fix in', () => {
+    put('locked.yaml', 'Resources:\n  T:\n    Type: AWS::ECS::TaskDefinition\n    Properties:\n      ContainerDefinitions:\n        - Name: a\n          ReadonlyRootFilesystem: true\n');
+    const deny = join(root, 'deny-write.js');
+    writeFileSync(deny, `const fs = require('node:fs');\nfs.writeFileSync = () => { throw Object.assign(new Error('EACCES'), { code: 'EACCES' }); };\n`);
+    const r = cli(['fix', 'fix/locked.yaml'], { cwd: root, env: { NODE_OPTIONS: `--require ${deny}` } });
+    expect([r.stdout, r.stderr, r.status]).toEqual(['0 containers fixed in 0 files; 0 left as they were\n', '', 0]);
+  });
+
   it('-f and -o are not options of fix: a usage error, exit 2, nothing written', () => {
     const text = 'Resources:\n  T:\n    Type: AWS::ECS::TaskDefinition\n    Properties:\n      ContainerDefinitions:\n        - Name: a\n';
     const bytes = put('usage.yaml', text);
@@ -518,6 +526,13 @@ describe('fix: writing', () => {
 });
 
 describe('fix: what cannot be read, and what is not a template', () => {
+  it('gives the line and column where a file stops being JSON or YAML', () => {
+    put('bad.json', '{"Resources": {"T": {"Type": "AWS::ECS::TaskDefinition", "Properties": {"ContainerDefinitions": [{"Name": "a",}]}}}}\n');
+    const r = run(['fix', 'fix/bad.json']);
+    expect(r.stdout.split('\n')[0]).toBe('ERROR fix/bad.json:1:111: invalid JSON: expected a property name in double quotes; left as it was');
+    expect(r.status).toBe(5);
+  });
+
   it('lists each file it cannot read with the reason, fixes the others, and exits 5', () => {
     const text = 'Resources:\n  T:\n    Type: AWS::ECS::TaskDefinition\n    Properties:\n      ContainerDefinitions:\n        - Name: a\n';
     put('ok.yaml', text);

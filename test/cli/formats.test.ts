@@ -4,6 +4,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Io, run } from '../../src/cli/main';
+import { LIMITS } from '../../src/template';
 import { cli, TEMPLATES } from './support';
 
 const sarifSchema = JSON.parse(
@@ -41,6 +42,257 @@ describe('json', () => {
         { name: 'envoy', index: 1, status: 'FAIL', reason: 'missing', line: 32, column: 13, conditions: [{ condition: 'UseSidecar', value: true }] },
       ],
     });
+  });
+});
+
+describe('json: every field a finding can carry', () => {
+  it('gives details, conditions, alternatives, exemptions, ignored suppressions and counts per deployment', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cli-json-'));
+    try {
+      const template = [
+        'Parameters:',
+        '  Img: {Type: String}',
+        '  Env: {Type: String}',
+        '  Area: {Type: String}',
+        'Conditions:',
+        '  IsProd: !Equals [!Ref Env, prod]',
+        '  IsEu: !Equals [!Ref Area, eu]',
+        'Resources:',
+        '  Unknown:',
+        '    Type: AWS::ECS::TaskDefinition',
+        '    Properties:',
+        '      ContainerDefinitions: !Ref Img',
+        '  OnlyProd:',
+        '    Type: AWS::ECS::TaskDefinition',
+        '    Condition: IsProd',
+        '    Properties:',
+        '      ContainerDefinitions:',
+        '        - Name: app',
+        '          Image: nginx',
+        '          ReadonlyRootFilesystem: !Ref Img',
+        '        - Name: log_router',
+        '          Image: fluent-bit',
+        '  Legacy:',
+        '    Type: AWS::ECS::TaskDefinition',
+        '    Metadata:',
+        '      guard:',
+        '        SuppressedRules: [ECS_READONLY_ROOT_FILESYSTEM]',
+        '    Properties:',
+        '      ContainerDefinitions:',
+        '        - Name: legacy',
+        '          Image: legacy/app',
+        '  ListByCondition:',
+        '    Type: AWS::ECS::TaskDefinition',
+        '    Properties:',
+        '      ContainerDefinitions: !If',
+        '        - IsProd',
+        '        - !Ref Img',
+        '        - - Name: web',
+        '            Image: nginx',
+        '            ReadonlyRootFilesystem: true',
+        '  ValueByCondition:',
+        '    Type: AWS::ECS::TaskDefinition',
+        '    Properties:',
+        '      ContainerDefinitions:',
+        '        - Name: api',
+        '          Image: api',
+        '          ReadonlyRootFilesystem: !If [IsProd, false, true]',
+        '        - Name: worker',
+        '          Image: worker',
+        '          ReadonlyRootFilesystem: !If [IsProd, false, !If [IsProd, true, false]]',
+        '        - Name: cron',
+        '          Image: cron',
+        '          ReadonlyRootFilesystem: !If [IsProd, false, !If [IsEu, false, true]]',
+      ].join('\n');
+      writeFileSync(join(dir, 't.yaml'), `${template}\n`);
+      writeFileSync(join(dir, 'c.yaml'), 'ExemptContainerNames: [log_router]\n');
+      const r = cli(['validate', '-f', 'json', '-c', 'c.yaml', 't.yaml'], { cwd: dir });
+      const report = JSON.parse(r.stdout) as { summary: unknown; files: { resources: unknown[] }[] };
+      expect(report.summary).toEqual({
+        files: 1,
+        pass: 0,
+        fail: 1,
+        skip: 0,
+        notTemplate: 0,
+        error: 0,
+        resources: 5,
+        failingResources: 5,
+        containers: {
+          pass: 1,
+          fail: 5,
+          exempt: 1,
+          suppressed: 0,
+        },
+      });
+      expect(report.files[0]!.resources).toEqual([
+        {
+          logicalId: 'Unknown',
+          type: 'AWS::ECS::TaskDefinition',
+          status: 'FAIL',
+          line: 9,
+          column: 3,
+          reason: 'unresolved',
+          detail: "parameter 'Img' has no value: pass --parameter Img=VALUE or a parameter file",
+          containers: [],
+        },
+        {
+          logicalId: 'OnlyProd',
+          type: 'AWS::ECS::TaskDefinition',
+          status: 'FAIL',
+          line: 13,
+          column: 3,
+          deployment: {
+            containers: 2,
+            failing: 1,
+            exempt: 1,
+          },
+          containers: [
+            {
+              name: 'app',
+              index: 0,
+              status: 'FAIL',
+              reason: 'unresolved',
+              line: 20,
+              column: 11,
+              detail: "parameter 'Img' has no value: pass --parameter Img=VALUE or a parameter file",
+            },
+            {
+              name: 'log_router',
+              index: 1,
+              status: 'EXEMPT',
+              line: 21,
+              column: 11,
+              exemptedBy: {
+                property: 'ExemptContainerNames',
+                pattern: 'log_router',
+              },
+            },
+          ],
+        },
+        {
+          logicalId: 'Legacy',
+          type: 'AWS::ECS::TaskDefinition',
+          status: 'FAIL',
+          line: 23,
+          column: 3,
+          suppressionIgnored: true,
+          deployment: {
+            containers: 1,
+            failing: 1,
+            exempt: 0,
+          },
+          containers: [
+            {
+              name: 'legacy',
+              index: 0,
+              status: 'FAIL',
+              reason: 'missing',
+              line: 30,
+              column: 11,
+            },
+          ],
+        },
+        {
+          logicalId: 'ListByCondition',
+          type: 'AWS::ECS::TaskDefinition',
+          status: 'FAIL',
+          line: 32,
+          column: 3,
+          reason: 'unresolved',
+          detail: "parameter 'Img' has no value: pass --parameter Img=VALUE or a parameter file",
+          conditions: [
+            {
+              condition: 'IsProd',
+              value: true,
+            },
+          ],
+          deployment: {
+            containers: 1,
+            failing: 0,
+            exempt: 0,
+          },
+          containers: [
+            {
+              name: 'web',
+              index: 0,
+              status: 'PASS',
+              line: 40,
+              column: 13,
+            },
+          ],
+        },
+        {
+          logicalId: 'ValueByCondition',
+          type: 'AWS::ECS::TaskDefinition',
+          status: 'FAIL',
+          line: 41,
+          column: 3,
+          deployment: {
+            containers: 3,
+            failing: 3,
+            exempt: 0,
+          },
+          containers: [
+            {
+              name: 'api',
+              index: 0,
+              status: 'FAIL',
+              reason: 'false',
+              line: 47,
+              column: 11,
+              conditions: [
+                {
+                  condition: 'IsProd',
+                  value: true,
+                },
+              ],
+            },
+            {
+              name: 'worker',
+              index: 1,
+              status: 'FAIL',
+              reason: 'false',
+              line: 50,
+              column: 11,
+            },
+            {
+              name: 'cron',
+              index: 2,
+              status: 'FAIL',
+              reason: 'false',
+              line: 53,
+              column: 11,
+              conditions: [
+                {
+                  condition: 'IsProd',
+                  value: true,
+                },
+              ],
+              whenAny: [
+                [
+                  {
+                    condition: 'IsProd',
+                    value: true,
+                  },
+                ],
+                [
+                  {
+                    condition: 'IsProd',
+                    value: false,
+                  },
+                  {
+                    condition: 'IsEu',
+                    value: true,
+                  },
+                ],
+              ],
+            },
+          ],
+        },
+      ]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 
@@ -181,11 +433,25 @@ describe('what every format says', () => {
 
   it('names standard input <stdin> in text and JUnit, and stdin in SARIF', () => {
     expect(cli(['validate', '-'], { input: failing }).stdout.split('\n')[0]).toBe('FAIL <stdin>');
+    // Named on the command line, standard input that is not a template is listed, not only counted.
+    const k8s = cli(['validate', '-'], { input: 'kind: Pod\n---\nkind: Service\n' });
+    expect([k8s.stdout.split('\n')[0], k8s.stderr, k8s.status]).toEqual(['SKIP <stdin>: not a CloudFormation template', "ecs-readonly-rootfs: warning: no CloudFormation template found under '-'\n", 0]);
     const junit = cli(['validate', '-f', 'junit', '-'], { input: failing }).stdout;
     expect(junit).toContain('<testsuite name="&lt;stdin&gt;" tests="1" failures="1" errors="0" skipped="0">');
     expect(junit).toContain('&lt;stdin&gt;:6:11: &apos;app&apos;: can write to its root filesystem: ReadonlyRootFilesystem missing.');
     const sarif = JSON.parse(cli(['validate', '-f', 'sarif', '-'], { input: failing }).stdout) as { runs: { results: { locations: { physicalLocation: { artifactLocation: { uri: string } } }[] }[] }[] };
     expect(sarif.runs[0]!.results.map((r) => r.locations[0]!.physicalLocation.artifactLocation.uri)).toEqual(['stdin']);
+  });
+
+  it('reads standard input whole past its first 64 KiB, up to the size limit', () => {
+    const long = `${`${'#'.repeat(99)}\n`.repeat(1000)}${failing}`;
+    expect(cli(['validate', '-'], { input: long }).stdout.split('\n').slice(0, 3)).toEqual([
+      'FAIL <stdin>',
+      '  <stdin>:1002:3: T (AWS::ECS::TaskDefinition) FAIL: 1 of 1 container can write to its root filesystem',
+      "    <stdin>:1006:11: FAIL 'app': can write to its root filesystem: ReadonlyRootFilesystem missing",
+    ]);
+    const over = cli(['validate', '-'], { input: Buffer.alloc(LIMITS.maxBytes + 1, 0x20) });
+    expect([over.stdout.split('\n')[0], over.status]).toEqual([`ERROR <stdin>: input is over the ${LIMITS.maxBytes}-byte limit`, 5]);
   });
 
   it('escapes control and direction characters of a file name, in text, JUnit and fix', () => {

@@ -79,7 +79,7 @@ export function junitAround(tool: { name: string; version: string }, counts: Jun
   const head = [
     '<?xml version="1.0" encoding="UTF-8"?>',
     `<testsuites name="${xml(`${tool.name} ${tool.version}`)}" tests="${counts.tests}" failures="${counts.failures}" errors="${counts.errors}" skipped="${counts.skipped}">`,
-    `  <!-- ${s.files} files: ${s.pass} PASS, ${s.fail} FAIL, ${s.skip} SKIP, ${s.error} ERROR -->`,
+    `  <!-- ${s.files} file${s.files === 1 ? '' : 's'}: ${s.pass} PASS, ${s.fail} FAIL, ${s.skip} SKIP, ${s.error} ERROR -->`,
     '',
   ].join('\n');
   return [head, '</testsuites>\n'];
