@@ -1,8 +1,10 @@
 import Ajv from 'ajv-draft-04';
 import addFormats from 'ajv-formats';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { artifactUri } from '../../src/cli/format/sarif';
 import { type Io, run } from '../../src/cli/main';
 import { LIMITS } from '../../src/template';
 import { cli, TEMPLATES } from './support';
@@ -301,6 +303,32 @@ describe('sarif', () => {
   const ajv = new Ajv({ allErrors: true, strict: false, unicodeRegExp: false });
   addFormats(ajv);
   const validate = ajv.compile(sarifSchema);
+
+  it('locates a file under the working directory from its file URI, percent-encoded, and one outside it by its absolute path', () => {
+    expect(artifactUri('/w/a b/#1/t.yaml', '/w')).toBe('a%20b/%231/t.yaml');
+    expect(artifactUri('/w/..t.yaml', '/w')).toBe('..t.yaml');
+    expect(artifactUri('/w', '/w')).toBe('/w');
+    expect(artifactUri('/elsewhere/t.yaml', '/w')).toBe('/elsewhere/t.yaml');
+    expect(artifactUri('-', '/w')).toBe('stdin');
+    const base = mkdtempSync(join(tmpdir(), 'cli-sarif-'));
+    const dir = join(base, 'a #1 100%');
+    mkdirSync(dir);
+    try {
+      const failing = 'Resources:\n  T:\n    Type: AWS::ECS::TaskDefinition\n    Properties:\n      ContainerDefinitions:\n        - Name: app\n';
+      writeFileSync(join(dir, 'in.yaml'), failing);
+      writeFileSync(join(base, 'out.yaml'), failing);
+      const log = JSON.parse(cli(['validate', '-f', 'sarif', 'in.yaml', join(base, 'out.yaml')], { cwd: dir }).stdout);
+      expect([validate(log), validate.errors ?? []]).toEqual([true, []]);
+      expect(log.runs[0].originalUriBaseIds).toEqual({ '%SRCROOT%': { uri: `${pathToFileURL(dir).href}/` } });
+      expect(log.runs[0].originalUriBaseIds['%SRCROOT%'].uri).toContain('/a%20%231%20100%25/');
+      expect(log.runs[0].results.map((r: { locations: { physicalLocation: { artifactLocation: unknown } }[] }) => r.locations[0]!.physicalLocation.artifactLocation)).toEqual([
+        { uri: 'in.yaml', uriBaseId: '%SRCROOT%' },
+        { uri: join(base, 'out.yaml') },
+      ]);
+    } finally {
+      rmSync(base, { recursive: true, force: true });
+    }
+  });
 
   it('is valid SARIF 2.1.0 with one result per failing container and unreadable files as notifications', () => {
     const r = cli(['validate', '-f', 'sarif', '--allow-suppressions', 'valid/noncompliant.json', 'valid/suppressed.yaml', 'valid/shapes.yaml', 'bad/invalid.yaml']);

@@ -1,4 +1,5 @@
-import { relative, sep } from 'node:path';
+import { isAbsolute, relative, sep } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { FIX, REMEDIATION_LINK, RULE_ID, safeName } from '../../policy';
 import type { ContainerFinding, ResourceFinding } from '../../template';
 import type { FileResult } from '../results';
@@ -9,7 +10,8 @@ import { containerSentence, resourceSentence, SUPPRESSION_IGNORED } from './reas
 export function artifactUri(path: string, cwd: string): string {
   if (path === '-') return 'stdin';
   const rel = relative(cwd, path) || path;
-  const parts = (rel.startsWith('..') ? path : rel).split(sep);
+  const outside = rel === '..' || rel.startsWith(`..${sep}`) || isAbsolute(rel);
+  const parts = (outside ? path : rel).split(sep);
   return parts.map((p, i) => (i === 0 && p === '' ? '' : encodeURIComponent(p))).join('/');
 }
 
@@ -107,7 +109,7 @@ function sarifLog(tool: { name: string; version: string }, cwd: string, allRead:
             ],
           },
         },
-        originalUriBaseIds: { '%SRCROOT%': { uri: `file://${encodeURI(cwd.endsWith('/') ? cwd : `${cwd}/`)}` } },
+        originalUriBaseIds: { '%SRCROOT%': { uri: pathToFileURL(cwd).href.replace(/\/?$/, '/') } },
         invocations: [{ executionSuccessful: allRead, toolExecutionNotifications: notifications }],
         results,
       },
