@@ -25,7 +25,7 @@ export interface Exclude {
 }
 
 export function compileExclude(pattern: string): Exclude {
-  let p = pattern.replace(/\\/g, '/').replace(/^\.\//, '');
+  let p = withoutDotSlash(pattern.replace(/\\/g, '/'));
   const dirOnly = p.endsWith('/');
   p = p.replace(/\/+$/, '');
   const anywhere = !p.includes('/');
@@ -45,13 +45,18 @@ export function compileExclude(pattern: string): Exclude {
   return { pattern, dirOnly, anywhere, re: new RegExp(`^${re}$`) };
 }
 
+/** A path or pattern given from the current directory (`./x`) is matched as `x`. */
+function withoutDotSlash(path: string): string {
+  return path.startsWith('./') ? path.slice(2) : path;
+}
+
 /**
  * Whether a path is left out: the pattern matches the path itself (a directory, when it ends in `/`),
  * or a directory on it, which leaves out everything under it.
  */
 function excluded(excludes: readonly Exclude[], relPath: string, name: string, isDir: boolean): boolean {
   if (excludes.length === 0) return false;
-  const rel = relPath.replace(/\\/g, '/').replace(/^\.\//, '');
+  const rel = withoutDotSlash(relPath.replace(/\\/g, '/'));
   const parts = rel.split('/');
   const dirs = parts.slice(0, -1);
   return excludes.some((e) =>

@@ -214,6 +214,7 @@ describe('what a walk enters and --exclude leaves out', () => {
     expect(named(['x1.yaml/'])).toEqual([join('dir', 'sub', 't.yaml'), 'x1.yaml']);
     expect(named([join(tree, 'x1.yaml')])).toEqual([join('dir', 'sub', 't.yaml')]);
     expect(named([`${join(tree, 'dir', 'sub')}/`])).toEqual(['x1.yaml']);
+    expect(expandPaths([join(tree, 'dir/sub/deep/u.json')], [join(tree, 'dir')])).toEqual([]);
     expect(named([`${join(tree, 'x1.yaml')}/`, `${join(tree, 'dir', 'sub', 't.yaml')}/`])).toEqual([join('dir', 'sub', 't.yaml'), 'x1.yaml']);
     // A path given from the current directory is matched without its `./`.
     const cwdBefore = process.cwd();
@@ -295,6 +296,26 @@ describe('what cannot be read is listed with the reason, in words', () => {
     for (const scratch of [undefined, Buffer.alloc(8)]) {
       const read = readInput(join(dir, 'empty.yaml'), () => new Uint8Array(), scratch);
       expect(read.ok && read.bytes.length).toBe(0);
+    }
+  });
+
+  it('lists a directory it cannot open with the reason, and walks the others', () => {
+    const opendirSync = fs.opendirSync;
+    jest.spyOn(fs, 'opendirSync').mockImplementation(((path: string) => {
+      if (path.endsWith('sub')) throw Object.assign(new Error('refused'), { code: 'EACCES' });
+      return opendirSync(path);
+    }) as typeof fs.opendirSync);
+    writeFileSync(join(dir, 'sub', 'inner.yaml'), '{}');
+    try {
+      const found = expandPaths([dir]).map((i) => ({ ...i, path: relative(dir, i.path) }));
+      expect(found.filter((i) => i.error !== undefined || i.path.startsWith('sub') || i.path === 'real.yaml')).toEqual([
+        { path: 'gone.yaml', error: 'cannot read: no such file or directory' },
+        { path: 'loop.yaml', error: 'cannot read: too many symbolic links' },
+        { path: 'real.yaml' },
+        { path: 'sub', error: 'cannot read: permission denied' },
+      ]);
+    } finally {
+      rmSync(join(dir, 'sub', 'inner.yaml'));
     }
   });
 

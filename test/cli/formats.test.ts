@@ -436,6 +436,27 @@ describe('colour', () => {
     return out;
   }
 
+  it('colours each verdict, and the fix, in its own colour', async () => {
+    const dir = join(TEMPLATES, '..', 'report');
+    let out = '';
+    const io: Io = {
+      stdout: (t) => (out += t),
+      stderr: () => undefined,
+      stdin: () => new Uint8Array(),
+      isTty: true,
+      env: {},
+      cwd: dir,
+      readFile: (p) => readFileSync(join(dir, p), 'utf8'),
+      writeFile: () => undefined,
+    };
+    const files = ['findings.yaml', 'kinds.yaml', 'broken.yaml', 'bucket.yaml'].map((f) => join(dir, f));
+    expect(await run(['validate', '--allow-suppressions', '-c', 'exempt.yaml', ...files], io)).toBe(5);
+    const paint = (code: number, text: string) => `\u001b[${code}m${text}\u001b[0m`;
+    for (const piece of [`${paint(31, 'FAIL')} `, `${paint(32, 'PASS')}`, `${paint(33, 'SKIP')} `, `${paint(35, 'ERROR')} `, `${paint(2, 'EXEMPT')} `, `${paint(33, 'SUPPRESSED')} `, `  ${paint(1, 'fix:')} `]) {
+      expect(out).toContain(piece);
+    }
+  });
+
   it('colours verdicts on a terminal only', async () => {
     expect(await inProcess({}, true)).toContain('\u001b[31mFAIL\u001b[0m');
     expect(await inProcess({}, false)).not.toContain('\u001b[');
