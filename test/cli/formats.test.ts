@@ -526,6 +526,22 @@ describe('what every format says', () => {
     expect(r.stdout.split('\n').slice(0, 5)).toEqual(['SKIP skipped.yaml: no ECS task definitions', note, 'FAIL judged.yaml', note, '  judged.yaml:6:3: T (AWS::ECS::TaskDefinition) FAIL: 1 of 1 container can write to its root filesystem']);
   });
 
+  it('reports a resource that is Windows in one deployment and fails in another by its failure', () => {
+    writeFileSync(
+      join(dir, 'os.yaml'),
+      'Parameters:\n  Os: {Type: String}\nConditions:\n  IsWin: !Equals [!Ref Os, windows]\nResources:\n  T:\n    Type: AWS::ECS::TaskDefinition\n    Properties:\n      RuntimePlatform:\n        OperatingSystemFamily: !If [IsWin, WINDOWS_SERVER_2022_CORE, LINUX]\n      ContainerDefinitions: !If\n        - IsWin\n        - []\n        - - Name: app\n            Image: nginx\n',
+    );
+    expect(cli(['validate', 'os.yaml'], { cwd: dir }).stdout.split('\n').slice(0, 3)).toEqual([
+      'FAIL os.yaml',
+      '  os.yaml:6:3: T (AWS::ECS::TaskDefinition) FAIL: 1 of 1 container can write to its root filesystem',
+      "    os.yaml:14:13: FAIL 'app': can write to its root filesystem: ReadonlyRootFilesystem missing when condition IsWin is false",
+    ]);
+    expect(cli(['validate', '-p', 'Os=windows', 'os.yaml'], { cwd: dir }).stdout.split('\n').slice(0, 2)).toEqual([
+      'PASS os.yaml',
+      '  os.yaml:6:3: T (AWS::ECS::TaskDefinition) SKIP: Windows containers cannot use a read-only root filesystem, skipped',
+    ]);
+  });
+
   it('names each set of conditions under which a container fails', () => {
     writeFileSync(
       join(dir, 'branches.yaml'),

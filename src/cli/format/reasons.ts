@@ -14,7 +14,8 @@ export function label(c: Pick<ContainerFinding, 'name' | 'index'>): string {
 
 export function conditionText(conditions: readonly ConditionChoice[] | undefined, whenAny?: readonly (readonly ConditionChoice[])[]): string {
   const one = (list: readonly ConditionChoice[]): string => ` when condition ${list.map((c) => `${safeName(c.condition, 128)} is ${c.value}`).join(' and ')}`;
-  if (whenAny && whenAny.length > 1) return whenAny.map(one).join(',');
+  // Alternatives are given only when there are several (the first is also `conditions`).
+  if (whenAny) return whenAny.map(one).join(',');
   if (!conditions || conditions.length === 0) return '';
   return one(conditions);
 }
@@ -51,12 +52,11 @@ export function resourceSentence(r: ResourceFinding): string {
   switch (r.reason) {
     case 'condition':
       return `not created: its Condition${when.replace(' when condition', '')}`;
+    // Given only to a resource none of whose deployments fails (judge.ts: a failing one has the failure's reason).
     case 'empty':
-      if (r.status !== 'FAIL' && r.status !== 'SUPPRESSED') return 'no container definitions, nothing to check';
-      break;
+      return 'no container definitions, nothing to check';
     case 'windows':
-      if (r.status !== 'FAIL' && r.status !== 'SUPPRESSED') return 'Windows containers cannot use a read-only root filesystem, skipped';
-      break;
+      return 'Windows containers cannot use a read-only root filesystem, skipped';
     case 'not-a-list':
       return `${r.detail ?? 'ContainerDefinitions is not a list'}${when}`;
     case 'unresolved':
