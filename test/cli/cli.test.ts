@@ -100,6 +100,11 @@ describe('ecs-readonly-rootfs (built dist/cli.js)', () => {
     [['validate', '-c', 'params/config-bad.json', 'x'], 'params/config-bad.json: ExemptContainerNames must be a list of glob patterns, got a string.'],
     [['validate', '-c', 'params/none.json', 'x'], 'cannot read configuration file params/none.json'],
     [['validate', '--parameters-file', 'params/config-bad.json', 'x'], 'params/config-bad.json: parameter file must be a list or an object with Parameters'],
+    [['validate', '--parameters-file', 'params/none.json', 'x'], 'cannot read parameter file params/none.json'],
+    [['fix'], 'no PATH given'],
+    // What the user typed is echoed only in part.
+    [['c'.repeat(100), 'x'], `unknown command '${'c'.repeat(64)}'`],
+    [['validate', '-f', 'f'.repeat(100), 'x'], `unknown format '${'f'.repeat(32)}'; use text, json, sarif, junit`],
   ])('exits 2 on usage errors: %j', (args, message) => {
     expect(cli(args)).toEqual({ status: 2, stdout: '', stderr: `ecs-readonly-rootfs: ${message}\nTry 'ecs-readonly-rootfs --help'.\n` });
   });
@@ -200,15 +205,40 @@ describe('ecs-readonly-rootfs (built dist/cli.js)', () => {
     expect({ status, stderr }).toEqual({ status: 19, stderr: '' });
   });
 
-  it('writes the report to --output', () => {
+  it('writes the report to --output, replacing what the file held', () => {
     const dir = mkdtempSync(join(tmpdir(), 'cli-'));
     try {
       const out = join(dir, 'report.json');
+      writeFileSync(out, 'an earlier report\n'.repeat(1000));
       const r = cli(['validate', '-f', 'json', '-o', out, 'valid/compliant.json']);
       expect(r).toEqual({ status: 0, stdout: '', stderr: '' });
+      expect(readFileSync(out, 'utf8')).toBe(cli(['validate', '-f', 'json', 'valid/compliant.json']).stdout);
       expect(JSON.parse(readFileSync(out, 'utf8')).summary.pass).toBe(1);
     } finally {
       rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('warns of no template only when nothing could be read either', () => {
+    expect(cli(['validate', 'missing.yaml'])).toEqual({
+      status: 5,
+      stdout: 'ERROR missing.yaml: cannot read: no such file or directory\n1 file: 0 PASS, 0 FAIL, 0 SKIP, 1 ERROR; 0 task definitions, 0 non-compliant; containers: 0 failing, 0 passing, 0 exempt, 0 suppressed\n',
+      stderr: '',
+    });
+  });
+
+  it('gives an empty list of files, results or suites when nothing is found', () => {
+    const empty = mkdtempSync(join(tmpdir(), 'cli-empty-'));
+    try {
+      const run = (format: string) => cli(['validate', '-f', format, empty]);
+      expect(run('json').stdout).toMatch(/\n {2}"files": \[\]\n\}\n$/);
+      const sarif = run('sarif').stdout;
+      expect(sarif).toContain('\n          "toolExecutionNotifications": []\n');
+      expect(sarif).toContain('\n      "results": []\n');
+      expect(JSON.parse(sarif).runs[0].results).toEqual([]);
+      expect(run('junit').stdout).toBe(`<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="ecs-readonly-rootfs ${version}" tests="0" failures="0" errors="0" skipped="0">\n  <!-- 0 files: 0 PASS, 0 FAIL, 0 SKIP, 0 ERROR -->\n</testsuites>\n`);
+    } finally {
+      rmSync(empty, { recursive: true, force: true });
     }
   });
 
