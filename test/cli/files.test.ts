@@ -286,6 +286,21 @@ describe('what cannot be read is listed with the reason, in words', () => {
     expect(expandPaths([dir]).filter((i) => i.error !== undefined)).toEqual(['gone.yaml', 'link.yaml', 'loop.yaml', 'sub-link.yaml'].map((name) => ({ path: join(dir, name), error: message })));
   });
 
+  it('closes every file it opens, read or refused', () => {
+    // The lowest free descriptor: any left open would push it up.
+    const lowestFree = (): number => {
+      const fd = fs.openSync(join(dir, 'real.yaml'), 'r');
+      fs.closeSync(fd);
+      return fd;
+    };
+    const before = lowestFree();
+    for (let i = 0; i < 20; i++) {
+      expect(readInput(join(dir, 'real.yaml'), () => new Uint8Array()).ok).toBe(true);
+      expect(readInput(join(dir, 'sub'), () => new Uint8Array()).ok).toBe(false);
+    }
+    expect(lowestFree()).toBe(before);
+  });
+
   it('says why a file gone since it was listed cannot be read', () => {
     expect(readInput(join(dir, 'deleted.yaml'), () => new Uint8Array())).toEqual({ ok: false, error: 'cannot read: no such file or directory' });
     expect(readInput(join(dir, 'loop.yaml'), () => new Uint8Array(), Buffer.alloc(64))).toEqual({ ok: false, error: 'cannot read: too many symbolic links' });
