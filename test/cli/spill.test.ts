@@ -1,18 +1,19 @@
 // A report's parts set aside (in a buffer, past it in a temporary file) come back whole and in order.
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Spill } from '../../src/cli/format/stream';
+// jest can spy on the module object only; and node:os reads the real environment, not jest's copy of
+// it, so the temporary directory is redirected by a spy rather than by TMPDIR.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+import os = require('node:os');
 
 let scratch: string;
-const tmp = process.env.TMPDIR;
 beforeAll(() => {
-  scratch = mkdtempSync(join(tmpdir(), 'cli-spill-'));
-  process.env.TMPDIR = scratch;
+  scratch = mkdtempSync(join(os.tmpdir(), 'cli-spill-'));
+  jest.spyOn(os, 'tmpdir').mockReturnValue(scratch);
 });
 afterAll(() => {
-  if (tmp === undefined) delete process.env.TMPDIR;
-  else process.env.TMPDIR = tmp;
+  jest.restoreAllMocks();
   rmSync(scratch, { recursive: true, force: true });
 });
 
@@ -33,4 +34,26 @@ it.each([
   ['nothing', []],
 ])('gives back %s as added', (_, parts) => {
   expect(drained(parts)).toBe(parts.join(''));
+});
+
+it('keeps up to 16 KiB in memory, writes past it to one temporary file, and removes it when drained', () => {
+  const spill = new Spill();
+  spill.add('x'.repeat(16 * 1024));
+  expect(readdirSync(scratch)).toEqual([]);
+  spill.add('y');
+  const made = readdirSync(scratch);
+  expect(made).toHaveLength(1);
+  expect(made[0]).toMatch(/^ecs-readonly-rootfs-/);
+  let out = '';
+  spill.drain((text) => (out += text));
+  expect(out).toBe(`${'x'.repeat(16 * 1024)}y`);
+  expect(readdirSync(scratch)).toEqual([]);
+});
+
+it('removes its temporary file when closed before it is drained (a run that stops early)', () => {
+  const spill = new Spill();
+  spill.add('z'.repeat(20000));
+  expect(readdirSync(scratch)).toHaveLength(1);
+  spill.close();
+  expect(readdirSync(scratch)).toEqual([]);
 });
