@@ -475,15 +475,25 @@ Resources:
   });
 });
 
+/**
+ * The environment of a run whose writes to files named `name` are refused. Tests may run as root,
+ * whom file modes do not stop: the write itself is refused, by a module loaded before the CLI.
+ */
+function denyingWritesTo(name: string): Record<string, string> {
+  const deny = join(root, 'deny-write.js');
+  writeFileSync(
+    deny,
+    `const fs = require('node:fs');\nconst write = fs.writeFileSync;\nfs.writeFileSync = (path, ...rest) => {\n  if (String(path).endsWith(${JSON.stringify(name)})) throw Object.assign(new Error('EACCES'), { code: 'EACCES' });\n  return write(path, ...rest);\n};\n`,
+  );
+  return { NODE_OPTIONS: `--require ${deny}` };
+}
+
 describe('fix: writing', () => {
   it('a file that cannot be written is not counted as fixed, and the run exits 5', () => {
     const text = 'Resources:\n  T:\n    Type: AWS::ECS::TaskDefinition\n    Properties:\n      ContainerDefinitions:\n        - Name: a\n        - Name: b\n';
     const bytes = put('locked.yaml', text);
     put('open.yaml', text);
-    // Tests may run as root, whom file modes do not stop: the write itself is refused.
-    const deny = join(root, 'deny-write.js');
-    writeFileSync(deny, `const fs = require('node:fs');\nconst write = fs.writeFileSync;\nfs.writeFileSync = (path, ...rest) => {\n  if (String(path).endsWith('locked.yaml')) throw Object.assign(new Error('EACCES'), { code: 'EACCES' });\n  return write(path, ...rest);\n};\n`);
-    const r = cli(['fix', 'fix/locked.yaml', 'fix/open.yaml'], { cwd: root, env: { NODE_OPTIONS: `--require ${deny}` } });
+    const r = cli(['fix', 'fix/locked.yaml', 'fix/open.yaml'], { cwd: root, env: denyingWritesTo('locked.yaml') });
     expect(r.stdout).toBe(
       [
         'ERROR fix/locked.yaml: cannot write the file; left as it was',
@@ -503,9 +513,7 @@ describe('fix: writing', () => {
 
   it('writes no file it has nothing to fix in', () => {
     put('locked.yaml', 'Resources:\n  T:\n    Type: AWS::ECS::TaskDefinition\n    Properties:\n      ContainerDefinitions:\n        - Name: a\n          ReadonlyRootFilesystem: true\n');
-    const deny = join(root, 'deny-write.js');
-    writeFileSync(deny, `const fs = require('node:fs');\nfs.writeFileSync = () => { throw Object.assign(new Error('EACCES'), { code: 'EACCES' }); };\n`);
-    const r = cli(['fix', 'fix/locked.yaml'], { cwd: root, env: { NODE_OPTIONS: `--require ${deny}` } });
+    const r = cli(['fix', 'fix/locked.yaml'], { cwd: root, env: denyingWritesTo('locked.yaml') });
     expect([r.stdout, r.stderr, r.status]).toEqual(['0 containers fixed in 0 files; 0 left as they were\n', '', 0]);
   });
 

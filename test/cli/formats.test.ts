@@ -420,7 +420,8 @@ describe('junit', () => {
 });
 
 describe('colour', () => {
-  async function inProcess(env: Record<string, string | undefined>, isTty: boolean): Promise<string> {
+  /** The command line run in this process, its standard output returned with its exit code. */
+  async function inProcess(args: string[], env: Record<string, string | undefined>, isTty: boolean, cwd = TEMPLATES): Promise<{ status: number; out: string }> {
     let out = '';
     const io: Io = {
       stdout: (t) => (out += t),
@@ -428,29 +429,24 @@ describe('colour', () => {
       stdin: () => new Uint8Array(),
       isTty,
       env,
-      cwd: TEMPLATES,
-      readFile: (p) => readFileSync(join(TEMPLATES, p), 'utf8'),
+      cwd,
+      readFile: (p) => readFileSync(join(cwd, p), 'utf8'),
       writeFile: () => undefined,
     };
-    expect(await run(['validate', join(TEMPLATES, 'valid/sam.yaml')], io)).toBe(19);
-    return out;
+    const status = await run(args, io);
+    return { status, out };
   }
+  const sam = async (env: Record<string, string | undefined>, isTty: boolean): Promise<string> => {
+    const { status, out } = await inProcess(['validate', join(TEMPLATES, 'valid/sam.yaml')], env, isTty);
+    expect(status).toBe(19);
+    return out;
+  };
 
   it('colours each verdict, and the fix, in its own colour', async () => {
     const dir = join(TEMPLATES, '..', 'report');
-    let out = '';
-    const io: Io = {
-      stdout: (t) => (out += t),
-      stderr: () => undefined,
-      stdin: () => new Uint8Array(),
-      isTty: true,
-      env: {},
-      cwd: dir,
-      readFile: (p) => readFileSync(join(dir, p), 'utf8'),
-      writeFile: () => undefined,
-    };
     const files = ['findings.yaml', 'kinds.yaml', 'broken.yaml', 'bucket.yaml'].map((f) => join(dir, f));
-    expect(await run(['validate', '--allow-suppressions', '-c', 'exempt.yaml', ...files], io)).toBe(5);
+    const { status, out } = await inProcess(['validate', '--allow-suppressions', '-c', 'exempt.yaml', ...files], {}, true, dir);
+    expect(status).toBe(5);
     const paint = (code: number, text: string) => `\u001b[${code}m${text}\u001b[0m`;
     for (const piece of [`${paint(31, 'FAIL')} `, `${paint(32, 'PASS')}`, `${paint(33, 'SKIP')} `, `${paint(35, 'ERROR')} `, `${paint(2, 'EXEMPT')} `, `${paint(33, 'SUPPRESSED')} `, `  ${paint(1, 'fix:')} `]) {
       expect(out).toContain(piece);
@@ -458,13 +454,13 @@ describe('colour', () => {
   });
 
   it('colours verdicts on a terminal only', async () => {
-    expect(await inProcess({}, true)).toContain('\u001b[31mFAIL\u001b[0m');
-    expect(await inProcess({}, false)).not.toContain('\u001b[');
+    expect(await sam({}, true)).toContain('\u001b[31mFAIL\u001b[0m');
+    expect(await sam({}, false)).not.toContain('\u001b[');
   });
 
   it('honours NO_COLOR (any non-empty value)', async () => {
-    expect(await inProcess({ NO_COLOR: '1' }, true)).not.toContain('\u001b[');
-    expect(await inProcess({ NO_COLOR: '' }, true)).toContain('\u001b[');
+    expect(await sam({ NO_COLOR: '1' }, true)).not.toContain('\u001b[');
+    expect(await sam({ NO_COLOR: '' }, true)).toContain('\u001b[');
   });
 
   it('never colours when run as a child without a terminal', () => {
