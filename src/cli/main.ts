@@ -80,12 +80,13 @@ export interface Io {
 
 class UsageError extends Error {}
 
-/** A file named by an option: unreadable is a usage error naming it. */
+/** A file named by an option: unreadable is a usage error naming it, and why. */
 function readNamed(io: Io, path: string, what: string): string {
   try {
     return io.readFile(path);
-  } catch {
-    throw new UsageError(`cannot read ${what} ${printablePath(path)}`);
+  } catch (error) {
+    const why = error instanceof Error ? error.message.replace(/^cannot read: /, '') : '';
+    throw new UsageError(`cannot read ${what} ${printablePath(path)}${why ? `: ${printablePath(why)}` : ''}`);
   }
 }
 
@@ -210,13 +211,13 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
 
 /** What the warnings need from the files judged: whether any was a template or unreadable, and the parameters declared. */
 class Seen {
-  templates = 0;
-  errors = 0;
+  template = false;
+  error = false;
   readonly declared = new Set<string>();
 
   add(r: FileResult): void {
-    if (r.status === 'ERROR') this.errors++;
-    else if (r.skipReason !== 'not-a-template') this.templates++;
+    if (r.status === 'ERROR') this.error = true;
+    else if (r.skipReason !== 'not-a-template') this.template = true;
     for (const name of r.declaredParameters ?? []) this.declared.add(name);
   }
 }
@@ -244,7 +245,8 @@ function reportOutput(io: Io, path: string | undefined): { write: (text: string)
   return {
     write: (text) => (io.appendFile ? put(text) : held.push(text)),
     close: () => {
-      if (!io.appendFile || !started) put(held.join(''));
+      // With appendFile every piece is written already (a report always has one).
+      if (!io.appendFile) put(held.join(''));
       return !failed;
     },
   };
@@ -255,7 +257,7 @@ function reportOutput(io: Io, path: string | undefined): { write: (text: string)
  * and given parameters that no checked template declares (CloudFormation would refuse them).
  */
 function warnAbout(seen: Seen, paths: readonly string[], parameters: ReadonlyMap<string, string>, io: Io): void {
-  if (seen.templates === 0 && seen.errors === 0) {
+  if (!seen.template && !seen.error) {
     io.stderr(`${TOOL.name}: warning: no CloudFormation template found under ${paths.map((p) => `'${printablePath(p)}'`).join(', ')}\n`);
     return;
   }

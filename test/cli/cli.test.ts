@@ -1,8 +1,9 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { version } from '../../package.json';
+import { LIMITS } from '../../src/template';
 import { CLI, cli, ROOT, TEMPLATES } from './support';
 
 describe('ecs-readonly-rootfs (built dist/cli.js)', () => {
@@ -98,13 +99,15 @@ describe('ecs-readonly-rootfs (built dist/cli.js)', () => {
     [['validate', '--bogus', 'x'], "invalid arguments: Unknown option '--bogus'"],
     [['validate', '-p', 'no-equals', 'x'], "parameter must be Name=Value with an alphanumeric name (or AWS::Region, AWS::AccountId, AWS::Partition), got 'no?equals'"],
     [['validate', '-c', 'params/config-bad.json', 'x'], 'params/config-bad.json: ExemptContainerNames must be a list of glob patterns, got a string.'],
-    [['validate', '-c', 'params/none.json', 'x'], 'cannot read configuration file params/none.json'],
+    [['validate', '-c', 'params/none.json', 'x'], 'cannot read configuration file params/none.json: no such file or directory'],
     [['validate', '--parameters-file', 'params/config-bad.json', 'x'], 'params/config-bad.json: parameter file must be a list or an object with Parameters'],
-    [['validate', '--parameters-file', 'params/none.json', 'x'], 'cannot read parameter file params/none.json'],
+    [['validate', '--parameters-file', 'params/none.json', 'x'], 'cannot read parameter file params/none.json: no such file or directory'],
     [['fix'], 'no PATH given'],
     // What the user typed is echoed only in part.
     [['c'.repeat(100), 'x'], `unknown command '${'c'.repeat(64)}'`],
     [['validate', '-f', 'f'.repeat(100), 'x'], `unknown format '${'f'.repeat(32)}'; use text, json, sarif, junit`],
+    [['validate', `--${'o'.repeat(300)}`, 'x'], `invalid arguments: ${`Unknown option '--${'o'.repeat(300)}'`.slice(0, 200)}`],
+    [['validate', '-c', 'params', 'x'], 'cannot read configuration file params: is a directory'],
   ])('exits 2 on usage errors: %j', (args, message) => {
     expect(cli(args)).toEqual({ status: 2, stdout: '', stderr: `ecs-readonly-rootfs: ${message}\nTry 'ecs-readonly-rootfs --help'.\n` });
   });
@@ -217,6 +220,27 @@ describe('ecs-readonly-rootfs (built dist/cli.js)', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+
+  it('reports a file over the size limit as an ERROR with no task definition counted', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cli-'));
+    try {
+      const big = join(dir, 'big.yaml');
+      writeFileSync(big, '');
+      truncateSync(big, LIMITS.maxBytes + 1);
+      expect(cli(['validate', big])).toEqual({
+        status: 5,
+        stdout: `ERROR ${big}: file is ${LIMITS.maxBytes + 1} bytes, over the ${LIMITS.maxBytes}-byte limit\n1 file: 0 PASS, 0 FAIL, 0 SKIP, 1 ERROR; 0 task definitions, 0 non-compliant; containers: 0 failing, 0 passing, 0 exempt, 0 suppressed\n`,
+        stderr: '',
+      });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('says it cannot write --output, and exits 5', () => {
+    const out = join(tmpdir(), 'no-such-directory-here', 'report.json');
+    expect(cli(['validate', '-f', 'json', '-o', out, 'valid/compliant.json'])).toEqual({ status: 5, stdout: '', stderr: `ecs-readonly-rootfs: cannot write ${out}\n` });
   });
 
   it('warns of no template only when nothing could be read either', () => {

@@ -1,0 +1,95 @@
+// The command line run in process, through its Io (what the API's `run` takes): where the report
+// goes, and what a failure of the Io itself gives. Exit codes and messages as the built CLI's.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { type Io, run } from '../../src/cli/main';
+import { TEMPLATES } from './support';
+
+interface Recorded {
+  status: number;
+  stdout: string;
+  stderr: string;
+  writes: [string, string][];
+  appends: [string, string][];
+}
+
+/** Runs `args` from the fixtures folder through an Io that records what it is asked to do. */
+async function recorded(args: string[], io: Partial<Io> = {}, append = true): Promise<Recorded> {
+  const r: Recorded = { status: -1, stdout: '', stderr: '', writes: [], appends: [] };
+  const base: Io = {
+    stdout: (t) => (r.stdout += t),
+    stderr: (t) => (r.stderr += t),
+    stdin: () => new Uint8Array(),
+    isTty: false,
+    env: {},
+    cwd: TEMPLATES,
+    readFile: (p) => readFileSync(join(TEMPLATES, p), 'utf8'),
+    writeFile: (p, t) => void r.writes.push([p, t]),
+    ...(append ? { appendFile: (p: string, t: string) => void r.appends.push([p, t]) } : {}),
+  };
+  r.status = await run(args, { ...base, ...io });
+  return r;
+}
+
+// Inputs are read from the process's working directory, as the CLI reads them.
+const ARGS = ['validate', '-f', 'json', ...['valid/compliant.json', 'valid/noncompliant.json'].map((f) => join(TEMPLATES, f))];
+
+describe('--output', () => {
+  it('is written piece by piece when the Io can append: the first piece replaces the file, the others follow', async () => {
+    const direct = await recorded(ARGS);
+    const r = await recorded([...ARGS, '-o', 'report.json']);
+    expect([r.status, r.stdout, r.stderr]).toEqual([19, '', '']);
+    expect(r.writes.map(([p]) => p)).toEqual(['report.json']);
+    expect(r.appends.length).toBeGreaterThan(0);
+    expect(r.appends.every(([p]) => p === 'report.json')).toBe(true);
+    expect([...r.writes, ...r.appends].map(([, t]) => t).join('')).toBe(direct.stdout);
+  });
+
+  it('is written once, whole, at the end when the Io cannot append', async () => {
+    const direct = await recorded(ARGS);
+    const r = await recorded([...ARGS, '-o', 'report.json'], {}, false);
+    expect([r.status, r.stdout, r.stderr]).toEqual([19, '', '']);
+    expect(r.writes).toEqual([['report.json', direct.stdout]]);
+  });
+
+  it('stops at the first piece that cannot be written, says so and exits 5', async () => {
+    const r = await recorded([...ARGS, '-o', 'report.json'], {
+      writeFile: () => {
+        throw Object.assign(new Error('refused'), { code: 'EACCES' });
+      },
+    });
+    expect([r.status, r.stdout, r.stderr]).toEqual([5, '', 'ecs-readonly-rootfs: cannot write report.json\n']);
+    // Nothing is appended to a file whose first piece was refused.
+    expect(r.appends).toEqual([]);
+  });
+});
+
+describe('a failure of the Io itself', () => {
+  it.each([
+    ['an error without a code', new Error('broken')],
+    ['an error with a system code', Object.assign(new Error('broken'), { code: 'EIO' })],
+    ['something not an error', 'broken'],
+  ])('%s: an internal error, no verdict, exit 5 (never a usage error)', async (_, thrown) => {
+    const r = await recorded(ARGS, {
+      stdout: () => {
+        throw thrown;
+      },
+    });
+    expect([r.status, r.stderr]).toEqual([5, 'ecs-readonly-rootfs: internal error; no verdict was reached.\n']);
+  });
+
+  it('a file named by an option whose read fails: a usage error with the reason, escaped', async () => {
+    const r = await recorded(['validate', '-c', 'c.yaml', 'x'], {
+      readFile: () => {
+        throw new Error('cannot read: gone\u001b[2J');
+      },
+    });
+    expect([r.status, r.stderr]).toEqual([2, "ecs-readonly-rootfs: cannot read configuration file c.yaml: gone\\u001b[2J\nTry 'ecs-readonly-rootfs --help'.\n"]);
+    const opaque = await recorded(['validate', '--parameters-file', 'p.json', 'x'], {
+      readFile: () => {
+        throw 'no reason';
+      },
+    });
+    expect(opaque.stderr).toBe("ecs-readonly-rootfs: cannot read parameter file p.json\nTry 'ecs-readonly-rootfs --help'.\n");
+  });
+});
