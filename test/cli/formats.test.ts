@@ -4,6 +4,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { xml } from '../../src/cli/format/junit';
 import { artifactUri } from '../../src/cli/format/sarif';
 import { type Io, run } from '../../src/cli/main';
 import { LIMITS } from '../../src/template';
@@ -309,6 +310,8 @@ describe('sarif', () => {
     expect(artifactUri('/w/..t.yaml', '/w')).toBe('..t.yaml');
     expect(artifactUri('/w', '/w')).toBe('/w');
     expect(artifactUri('/elsewhere/t.yaml', '/w')).toBe('/elsewhere/t.yaml');
+    expect(artifactUri('/w', '/w/sub')).toBe('/w');
+    expect(artifactUri('/w/a/t.yaml', '/w/a/b')).toBe('/w/a/t.yaml');
     expect(artifactUri('-', '/w')).toBe('stdin');
     const base = mkdtempSync(join(tmpdir(), 'cli-sarif-'));
     const dir = join(base, 'a #1 100%');
@@ -317,7 +320,8 @@ describe('sarif', () => {
       const failing = 'Resources:\n  T:\n    Type: AWS::ECS::TaskDefinition\n    Properties:\n      ContainerDefinitions:\n        - Name: app\n';
       writeFileSync(join(dir, 'in.yaml'), failing);
       writeFileSync(join(base, 'out.yaml'), failing);
-      const log = JSON.parse(cli(['validate', '-f', 'sarif', 'in.yaml', join(base, 'out.yaml')], { cwd: dir }).stdout);
+      // Named by an absolute path, a file under the working directory is still located from it.
+      const log = JSON.parse(cli(['validate', '-f', 'sarif', join(dir, 'in.yaml'), join(base, 'out.yaml')], { cwd: dir }).stdout);
       expect([validate(log), validate.errors ?? []]).toEqual([true, []]);
       expect(log.runs[0].originalUriBaseIds).toEqual({ '%SRCROOT%': { uri: `${pathToFileURL(dir).href}/` } });
       expect(log.runs[0].originalUriBaseIds['%SRCROOT%'].uri).toContain('/a%20%231%20100%25/');
@@ -377,6 +381,11 @@ describe('sarif', () => {
 });
 
 describe('junit', () => {
+  it('escapes the five characters XML gives a meaning, and drops those XML 1.0 cannot hold', () => {
+    expect(xml(`a&b<c>d"e'f`)).toBe('a&amp;b&lt;c&gt;d&quot;e&apos;f');
+    expect(xml('\u0000\u0008\u000b\u000c\u001f\ufffe\uffff|\t\n\r|\u007f\u00e9')).toBe('|\t\n\r|\u007f\u00e9');
+  });
+
   it('has a testsuite per file and a testcase per container', () => {
     const r = cli(['validate', '-f', 'junit', '--allow-suppressions', 'valid/suppressed.yaml', 'valid/no-tasks.yaml', 'bad/invalid.json', 'valid/noncompliant.json']);
     expect(r.status).toBe(5);
@@ -485,7 +494,8 @@ describe('what every format says', () => {
     expect(junit).toContain('<testsuite name="&lt;stdin&gt;" tests="1" failures="1" errors="0" skipped="0">');
     expect(junit).toContain('&lt;stdin&gt;:6:11: &apos;app&apos;: can write to its root filesystem: ReadonlyRootFilesystem missing.');
     const sarif = JSON.parse(cli(['validate', '-f', 'sarif', '-'], { input: failing }).stdout) as { runs: { results: { locations: { physicalLocation: { artifactLocation: { uri: string } } }[] }[] }[] };
-    expect(sarif.runs[0]!.results.map((r) => r.locations[0]!.physicalLocation.artifactLocation.uri)).toEqual(['stdin']);
+    // Not a file under the working directory: no base.
+    expect(sarif.runs[0]!.results.map((r) => r.locations[0]!.physicalLocation.artifactLocation)).toEqual([{ uri: 'stdin' }]);
   });
 
   it('reads standard input whole past its first 64 KiB, up to the size limit', () => {

@@ -35,7 +35,8 @@ export function containerSentence(c: ContainerFinding): string {
     case 'PASS':
       return `${label(c)}: read-only root filesystem`;
     case 'EXEMPT':
-      return `${label(c)}: exempt by ${c.exemptedBy?.property ?? 'configuration'} pattern '${safeName(c.exemptedBy?.pattern ?? '', 128)}'`;
+      // The judge always says which pattern; a finding built by an API user may not.
+      return c.exemptedBy ? `${label(c)}: exempt by ${c.exemptedBy.property} pattern '${safeName(c.exemptedBy.pattern, 128)}'` : `${label(c)}: exempt by the configuration`;
     case 'SUPPRESSED':
       return `${label(c)}: suppressed by Metadata guard SuppressedRules (${why})`;
     case 'FAIL':
@@ -60,7 +61,7 @@ export function resourceSentence(r: ResourceFinding): string {
     case 'not-a-list':
       return `${r.detail ?? 'ContainerDefinitions is not a list'}${when}`;
     case 'unresolved':
-      return `containers unknown before deployment: ${r.detail ?? ''}${when}`;
+      return `containers unknown before deployment${r.detail ? `: ${r.detail}` : ''}${when}`;
   }
   const branches = r.containers.length > total ? ` (${r.containers.length} across Fn::If branches)` : '';
   if (failing > 0) return `${failing} of ${total} container${total === 1 ? ' can write to its' : 's can write to their'} root filesystem${branches}`;

@@ -12,7 +12,8 @@ export function artifactUri(path: string, cwd: string): string {
   const rel = relative(cwd, path) || path;
   const outside = rel === '..' || rel.startsWith(`..${sep}`) || isAbsolute(rel);
   const parts = (outside ? path : rel).split(sep);
-  return parts.map((p, i) => (i === 0 && p === '' ? '' : encodeURIComponent(p))).join('/');
+  // An absolute path's empty first part stays empty: the URI begins with '/'.
+  return parts.map((p) => encodeURIComponent(p)).join('/');
 }
 
 function location(uri: string, line: number, column: number, logical?: string): Record<string, unknown> {

@@ -57,17 +57,16 @@ export class Spill {
     if (this.fd !== undefined) {
       this.flush();
       const buffer = Buffer.allocUnsafe(READ_CHUNK);
-      const decoder = new StringDecoder('utf8');
+      // Holds back a character cut at a chunk's end; nothing is left at the file's end, which
+      // holds whole strings.
+      const decoder = new StringDecoder();
       for (let at = 0; ; ) {
         const n = readSync(this.fd, buffer, 0, READ_CHUNK, at);
         if (n === 0) break;
         at += n;
-        const text = decoder.write(buffer.subarray(0, n));
-        if (text) write(text);
+        write(decoder.write(buffer.subarray(0, n)));
       }
-      const rest = decoder.end();
-      if (rest) write(rest);
-    } else if (this.used > 0) write(this.held.toString('utf8', 0, this.used));
+    } else write(this.held.toString('utf8', 0, this.used));
     this.used = 0;
     this.close();
   }
