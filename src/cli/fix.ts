@@ -34,7 +34,7 @@ export function runFix(inputs: readonly Input[], options: FixOptions, io: FixIo)
   let files = 0;
   let leftFailing = 0;
   let errors = 0;
-  let templates = 0;
+  let sawTemplate = false;
   let failing = false;
   const hints: string[] = [];
   for (const input of inputs) {
@@ -59,11 +59,11 @@ export function runFix(inputs: readonly Input[], options: FixOptions, io: FixIo)
       continue;
     }
     if (result.status === 'SKIP') {
-      if (result.skipReason !== 'not-a-template') templates++;
+      if (result.skipReason !== 'not-a-template') sawTemplate = true;
       if (input.explicit) say(`SKIP ${path}: ${result.skipReason === 'not-a-template' ? 'not a CloudFormation template' : 'no ECS task definitions'}\n`);
       continue;
     }
-    templates++;
+    sawTemplate = true;
     if (result.fixed.length > 0 && !options.dryRun) {
       try {
         io.writeFile(input.path, result.text);
@@ -96,7 +96,7 @@ export function runFix(inputs: readonly Input[], options: FixOptions, io: FixIo)
     `${fixedCount} container${fixedCount === 1 ? '' : 's'} ${options.dryRun ? 'would be fixed' : 'fixed'} in ${files} file${files === 1 ? '' : 's'}` +
       `; ${leftFailing} left as ${leftFailing === 1 ? 'it was' : 'they were'}${errors ? `; ${errors} file${errors === 1 ? '' : 's'} not fixed` : ''}\n`,
   );
-  if (templates === 0 && errors === 0) io.stderr(`ecs-readonly-rootfs: warning: no CloudFormation template found under the paths given\n`);
+  if (!sawTemplate && errors === 0) io.stderr(`ecs-readonly-rootfs: warning: no CloudFormation template found under the paths given\n`);
   // validate's exit code on the files as they now are (as they would be, with --dry-run).
   if (errors > 0) return EXIT.unreadable;
   return failing ? EXIT.nonCompliant : EXIT.ok;

@@ -80,14 +80,8 @@ export function checkOne(input: Input, options: CheckOptions, stdin: () => Uint8
 }
 
 function workerCount(files: number): number {
-  let cores = 1;
-  try {
-    cores = availableParallelism();
-  } catch {
-    cores = 1;
-  }
   // The main thread only collects and writes results: one worker per core.
-  return Math.max(0, Math.min(MAX_WORKERS, cores, Math.floor(files / (PARALLEL_MIN_FILES / 2))));
+  return Math.max(0, Math.min(MAX_WORKERS, availableParallelism(), Math.floor(files / (PARALLEL_MIN_FILES / 2))));
 }
 
 /**

@@ -3,10 +3,11 @@ import fc from 'fast-check';
 // jest can spy on the module object only, not on an import's namespace.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 import fs = require('node:fs');
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, symlinkSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
-import { expandPaths, InputList, isListedError, listInputs, readInput, sharedInput } from '../../src/cli/files';
+import { expandPaths, InputList, isListedError, listInputs, readInput, readStdin, sharedInput } from '../../src/cli/files';
 import { LIMITS } from '../../src/template';
 
 let root: string;
@@ -368,4 +369,88 @@ describe('what cannot be read is listed with the reason, in words', () => {
     expect(exact.ok && exact.bytes.buffer).not.toBe(scratch.buffer);
     expect(exact.ok && Buffer.from(exact.bytes).toString()).toBe('[1,2,34]');
   });
+});
+
+describe('reading what has no size before it is read', () => {
+  // A named pipe (what `validate <(make-template)` names) says it holds 0 bytes: the buffer grows as it is read.
+  const fromPipe = (bytes: number): ReturnType<typeof readInput> => {
+    const fifo = join(root, `pipe-${bytes}.yaml`);
+    expect(spawnSync('mkfifo', [fifo]).status).toBe(0);
+    try {
+      // The writer is another process: this one blocks in the read until the writer closes the pipe.
+      const writer = spawn(process.execPath, ['-e', `require('fs').writeFileSync(${JSON.stringify(fifo)}, Buffer.alloc(${bytes}, 'a'))`], { stdio: 'ignore' });
+      const read = readInput(fifo, () => new Uint8Array());
+      writer.kill();
+      return read;
+    } finally {
+      rmSync(fifo, { force: true });
+    }
+  };
+
+  it('reads a pipe whole, past several doublings of its buffer', () => {
+    const read = fromPipe(300_000);
+    expect(read.ok && [read.bytes.length, read.bytes.every((b) => b === 0x61)]).toEqual([300_000, true]);
+  });
+
+  it('reads a pipe of exactly the size limit, and refuses one a byte over it', () => {
+    const at = fromPipe(LIMITS.maxBytes);
+    expect(at.ok && at.bytes.length).toBe(LIMITS.maxBytes);
+    expect(fromPipe(LIMITS.maxBytes + 1)).toEqual({ ok: false, error: `file is over the ${LIMITS.maxBytes}-byte limit` });
+  });
+});
+
+describe('standard input', () => {
+  afterEach(() => jest.restoreAllMocks());
+
+  /** readSync on descriptor 0 answering from `steps`: a byte count to fill, or an error code to throw; then end of input. */
+  const stdinGiving = (steps: readonly (number | string)[]): jest.SpyInstance => {
+    let at = 0;
+    return jest.spyOn(fs, 'readSync').mockImplementation(((fd: number, buffer: Buffer, offset: number, length: number) => {
+      expect(fd).toBe(0);
+      const step = steps[at++];
+      if (step === undefined) return 0;
+      if (typeof step === 'string') throw Object.assign(new Error(step), { code: step });
+      const n = Math.min(step, length);
+      buffer.fill(0x62, offset, offset + n);
+      return n;
+    }) as unknown as typeof fs.readSync);
+  };
+
+  it('waits out a non-blocking descriptor with nothing to read yet (EAGAIN), and ends at EOF as at a read of 0 bytes', () => {
+    const calls = stdinGiving(['EAGAIN', 10, 'EAGAIN', 5, 'EOF', 7]);
+    expect(Buffer.from(readStdin()).toString()).toBe('b'.repeat(15));
+    expect(calls).toHaveBeenCalledTimes(5);
+  });
+
+  it('passes on any other error', () => {
+    stdinGiving([3, 'EIO']);
+    expect(() => readStdin()).toThrow(expect.objectContaining({ code: 'EIO' }));
+  });
+
+  it('stops reading one chunk past the size limit: enough to refuse it, never the whole stream', () => {
+    const chunk = 65536;
+    const full = Math.floor(LIMITS.maxBytes / chunk);
+    const rest = LIMITS.maxBytes - full * chunk;
+    const upToLimit = [...Array.from({ length: full }, () => chunk), ...(rest > 0 ? [rest] : [])];
+    // Exactly the limit, then one byte more: the byte that makes it too large is read.
+    const exact = stdinGiving([...upToLimit, 1, chunk, chunk]);
+    expect(readStdin().length).toBe(LIMITS.maxBytes + 1);
+    expect(exact).toHaveBeenCalledTimes(upToLimit.length + 1);
+    jest.restoreAllMocks();
+    const endless = stdinGiving(Array.from({ length: 10_000 }, () => chunk));
+    expect(readStdin().length).toBe((full + 1) * chunk);
+    expect(endless).toHaveBeenCalledTimes(full + 1);
+  });
+});
+
+it('leaves out a file whose name holds a backslash when the pattern names it as typed (a backslash reads as /, in names as in patterns)', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'cli-backslash-'));
+  try {
+    for (const name of ['b\\c.yaml', 'd.yaml']) writeFileSync(join(dir, name), '{}');
+    expect(expandPaths([dir], ['b\\c.yaml']).map((i) => relative(dir, i.path))).toEqual(['d.yaml']);
+    expect(expandPaths([dir], ['b/c.yaml']).map((i) => relative(dir, i.path))).toEqual(['d.yaml']);
+    expect(expandPaths([dir], []).map((i) => relative(dir, i.path))).toEqual(['b\\c.yaml', 'd.yaml']);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });

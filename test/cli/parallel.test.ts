@@ -3,7 +3,10 @@
 import { copyFileSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { WORKER_MAX_BYTES } from '../../src/cli/parallel';
+import { listInputs } from '../../src/cli/files';
+import { checkEach, WORKER_MAX_BYTES } from '../../src/cli/parallel';
+import type { FileResult } from '../../src/cli/results';
+import { EMPTY_CONFIG } from '../../src/policy';
 import { cli, TEMPLATES } from './support';
 
 const SOURCES = ['valid/intrinsics.yaml', 'valid/noncompliant.json', 'valid/sidecars.yaml', 'valid/no-tasks.yaml', 'bad/invalid.yaml', 'repo/docker-compose.yml'];
@@ -139,5 +142,29 @@ describe('files a worker cannot hold', () => {
     }
     expect(alone.get('bomb.yaml')).toMatchObject({ status: 'ERROR', error: 'more than 1000000 values once aliases are expanded (an alias bomb?)' });
     expect(alone.get('large.yaml')).toMatchObject({ status: 'FAIL' });
+  });
+});
+
+describe('workers that cannot start', () => {
+  const options = { parameters: new Map<string, string>(), config: EMPTY_CONFIG, strict: true, onlyTemplates: true };
+  const judged = async (bundle: string | undefined): Promise<FileResult[]> => {
+    const out: FileResult[] = [];
+    await checkEach(listInputs([dir]), options, () => new Uint8Array(), bundle, (r) => out.push(r));
+    return out;
+  };
+
+  it.each([
+    ['a bundle path a worker refuses at once (not absolute)', 'dist/cli.js'],
+    ['a bundle that fails as it loads, before any file is claimed', 'failing'],
+  ])('%s: the main thread checks every file, in order, as one thread would', async (_, bundle) => {
+    const failing = join(dir, '..', `${dir.split('/').pop()}-failing.js`);
+    writeFileSync(failing, "throw new Error('no worker here');\n");
+    try {
+      const alone = await judged(undefined);
+      expect(alone).toHaveLength(120);
+      expect(await judged(bundle === 'failing' ? failing : bundle)).toEqual(alone);
+    } finally {
+      rmSync(failing, { force: true });
+    }
   });
 });
