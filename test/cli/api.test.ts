@@ -84,7 +84,8 @@ describe('findings an API user builds with only the fields the types require', (
           column: 3,
           deployment: { containers: 2, failing: 1, exempt: 1 },
           containers: [
-            { name: 'app', index: 0, status: 'FAIL', line: 6, column: 9 },
+            // No conditions: none named.
+            { name: 'app', index: 0, status: 'FAIL', line: 6, column: 9, conditions: [] },
             { name: 'x', index: 1, status: 'EXEMPT', line: 8, column: 9 },
           ],
         },

@@ -4,6 +4,8 @@ import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, trun
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { applyPatch, structuredPatch } from 'diff';
+import { runFix } from '../../src/cli/fix';
+import { EMPTY_CONFIG } from '../../src/policy';
 import { LIMITS } from '../../src/template';
 import { cli, TEMPLATES } from './support';
 
@@ -578,5 +580,20 @@ describe('fix: what cannot be read, and what is not a template', () => {
     put('bucket.yaml', 'Resources:\n  B:\n    Type: AWS::S3::Bucket\n');
     const walked = run(['fix', 'fix']);
     expect([walked.stdout, walked.stderr, walked.status]).toEqual(['0 containers fixed in 0 files; 0 left as they were\n', '', 0]);
+  });
+});
+
+describe('fix: an input listed with an error', () => {
+  it('is reported with the listing error and never read or written', () => {
+    // The listing can fail where a read would not (a directory it could not enter); the file here reads well.
+    const path = join(TEMPLATES, 'valid', 'noncompliant.json');
+    let out = '';
+    const writes: string[] = [];
+    const status = runFix([{ path, error: 'cannot read: permission denied' }], { parameters: new Map(), config: EMPTY_CONFIG, strict: true, dryRun: false }, {
+      stdout: (t) => (out += t),
+      stderr: (t) => (out += t),
+      writeFile: (p) => void writes.push(p),
+    });
+    expect([status, out, writes]).toEqual([5, `ERROR ${path}: cannot read: permission denied\n0 containers fixed in 0 files; 0 left as they were; 1 file not fixed\n`, []]);
   });
 });
