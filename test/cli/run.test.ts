@@ -53,14 +53,17 @@ describe('--output', () => {
   });
 
   it('stops at the first piece that cannot be written, says so and exits 5', async () => {
+    let refused = 0;
+    const writes: string[] = [];
     const r = await recorded([...ARGS, '-o', 'report.json'], {
-      writeFile: () => {
-        throw Object.assign(new Error('refused'), { code: 'EACCES' });
+      // Refused once only: nothing after it is tried, even where it would have worked.
+      writeFile: (_, t) => {
+        if (refused++ === 0) throw Object.assign(new Error('refused'), { code: 'EACCES' });
+        writes.push(t);
       },
     });
     expect([r.status, r.stdout, r.stderr]).toEqual([5, '', 'ecs-readonly-rootfs: cannot write report.json\n']);
-    // Nothing is appended to a file whose first piece was refused.
-    expect(r.appends).toEqual([]);
+    expect([refused, writes, r.appends]).toEqual([1, [], []]);
   });
 });
 
