@@ -25,7 +25,7 @@ export interface Exclude {
 }
 
 export function compileExclude(pattern: string): Exclude {
-  let p = withoutDotSlash(pattern.replace(/\\/g, '/'));
+  let p = asGiven(pattern);
   const dirOnly = p.endsWith('/');
   p = p.replace(/\/+$/, '');
   const anywhere = !p.includes('/');
@@ -45,9 +45,10 @@ export function compileExclude(pattern: string): Exclude {
   return { pattern, dirOnly, anywhere, re: new RegExp(`^${re}$`) };
 }
 
-/** A path or pattern given from the current directory (`./x`) is matched as `x`. */
-function withoutDotSlash(path: string): string {
-  return path.startsWith('./') ? path.slice(2) : path;
+/** A path or pattern as matched: backslashes read as `/`, and one from the current directory (`./x`) as `x`. */
+function asGiven(path: string): string {
+  const slashed = path.replace(/\\/g, '/');
+  return slashed.startsWith('./') ? slashed.slice(2) : slashed;
 }
 
 /**
@@ -56,7 +57,7 @@ function withoutDotSlash(path: string): string {
  */
 function excluded(excludes: readonly Exclude[], relPath: string, name: string, isDir: boolean): boolean {
   if (excludes.length === 0) return false;
-  const rel = withoutDotSlash(relPath.replace(/\\/g, '/'));
+  const rel = asGiven(relPath);
   const parts = rel.split('/');
   const dirs = parts.slice(0, -1);
   return excludes.some((e) =>

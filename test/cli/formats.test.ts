@@ -6,8 +6,8 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { xml } from '../../src/cli/format/junit';
 import { artifactUri } from '../../src/cli/format/sarif';
-import { type Io, run } from '../../src/cli/main';
 import { LIMITS } from '../../src/template';
+import { recorded } from './in-process';
 import { cli, TEMPLATES } from './support';
 
 const sarifSchema = JSON.parse(
@@ -431,19 +431,8 @@ describe('junit', () => {
 describe('colour', () => {
   /** The command line run in this process, its standard output returned with its exit code. */
   async function inProcess(args: string[], env: Record<string, string | undefined>, isTty: boolean, cwd = TEMPLATES): Promise<{ status: number; out: string }> {
-    let out = '';
-    const io: Io = {
-      stdout: (t) => (out += t),
-      stderr: () => undefined,
-      stdin: () => new Uint8Array(),
-      isTty,
-      env,
-      cwd,
-      readFile: (p) => readFileSync(join(cwd, p), 'utf8'),
-      writeFile: () => undefined,
-    };
-    const status = await run(args, io);
-    return { status, out };
+    const { status, stdout } = await recorded(args, { env, isTty, cwd });
+    return { status, out: stdout };
   }
   const sam = async (env: Record<string, string | undefined>, isTty: boolean): Promise<string> => {
     const { status, out } = await inProcess(['validate', join(TEMPLATES, 'valid/sam.yaml')], env, isTty);

@@ -1,35 +1,8 @@
 // The command line run in process, through its Io (what the API's `run` takes): where the report
 // goes, and what a failure of the Io itself gives. Exit codes and messages as the built CLI's.
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { type Io, run } from '../../src/cli/main';
+import { recorded } from './in-process';
 import { TEMPLATES } from './support';
-
-interface Recorded {
-  status: number;
-  stdout: string;
-  stderr: string;
-  writes: [string, string][];
-  appends: [string, string][];
-}
-
-/** Runs `args` from the fixtures folder through an Io that records what it is asked to do. */
-async function recorded(args: string[], io: Partial<Io> = {}, append = true): Promise<Recorded> {
-  const r: Recorded = { status: -1, stdout: '', stderr: '', writes: [], appends: [] };
-  const base: Io = {
-    stdout: (t) => (r.stdout += t),
-    stderr: (t) => (r.stderr += t),
-    stdin: () => new Uint8Array(),
-    isTty: false,
-    env: {},
-    cwd: TEMPLATES,
-    readFile: (p) => readFileSync(join(TEMPLATES, p), 'utf8'),
-    writeFile: (p, t) => void r.writes.push([p, t]),
-    ...(append ? { appendFile: (p: string, t: string) => void r.appends.push([p, t]) } : {}),
-  };
-  r.status = await run(args, { ...base, ...io });
-  return r;
-}
 
 // Inputs are read from the process's working directory, as the CLI reads them.
 const ARGS = ['validate', '-f', 'json', ...['valid/compliant.json', 'valid/noncompliant.json'].map((f) => join(TEMPLATES, f))];
