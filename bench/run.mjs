@@ -795,6 +795,7 @@ function cliPeers() {
 function memoryGrowth(steps, largest, oneFileRss, [from, to]) {
   const at = (n) => steps.find((s) => s.files === n)?.peakRssBytes;
   const known = steps.filter((s) => s.peakRssBytes !== undefined);
+  const later = known.find((s) => s.files > to);
   const fit = known.length > 2 ? linearFit(known.map((s) => s.files), known.map((s) => s.peakRssBytes)) : undefined;
   return {
     largestTemplateBytes: largest,
@@ -803,6 +804,9 @@ function memoryGrowth(steps, largest, oneFileRss, [from, to]) {
     from,
     to,
     growthBytes: at(from) !== undefined && at(to) !== undefined ? at(to) - at(from) : undefined,
+    // The step after `to`, so that the report shows whether the peak settles or only grows later.
+    next: later?.files,
+    nextGrowthBytes: later?.peakRssBytes !== undefined && at(to) !== undefined ? later.peakRssBytes - at(to) : undefined,
     slopeBytesPerFile: fit?.slope,
     slopeFrom: known[0]?.files,
     slopeTo: known[known.length - 1]?.files,

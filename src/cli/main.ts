@@ -179,16 +179,14 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
     // The report is written as files are judged (see format/stream.ts): a run holds the totals and
     // what is still to be written, not every file's findings.
     const output = reportOutput(io, values.output);
-    const writer = reportWriter(format, TOOL, io.cwd, color, output.write);
+    const writer = reportWriter(format, TOOL, io.cwd, output.write);
     const tally = new Tally();
-    const seen = new Seen();
     try {
-      await checkEach(inputs, options, io.stdin, io.bundle, (result) => {
-        tally.add(result);
-        seen.add(result);
-        writer.add(result);
+      await checkEach(inputs, options, { format, cwd: io.cwd, color }, io.stdin, io.bundle, (piece) => {
+        tally.merge(piece.counts);
+        writer.add(piece);
       });
-      warnAbout(seen, paths, parameters, io);
+      warnAbout(tally, paths, parameters, io);
       writer.finish(tally.summary());
     } finally {
       writer.close();
@@ -206,19 +204,6 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
     }
     io.stderr(`${TOOL.name}: internal error; no verdict was reached.\n`);
     return EXIT.unreadable;
-  }
-}
-
-/** What the warnings need from the files judged: whether any was a template or unreadable, and the parameters declared. */
-class Seen {
-  template = false;
-  error = false;
-  readonly declared = new Set<string>();
-
-  add(r: FileResult): void {
-    if (r.status === 'ERROR') this.error = true;
-    else if (r.skipReason !== 'not-a-template') this.template = true;
-    for (const name of r.declaredParameters ?? []) this.declared.add(name);
   }
 }
 
@@ -256,12 +241,12 @@ function reportOutput(io: Io, path: string | undefined): { write: (text: string)
  * Warnings on standard error, which the reports never carry: no template under the paths given,
  * and given parameters that no checked template declares (CloudFormation would refuse them).
  */
-function warnAbout(seen: Seen, paths: readonly string[], parameters: ReadonlyMap<string, string>, io: Io): void {
-  if (!seen.template && !seen.error) {
+function warnAbout(tally: Tally, paths: readonly string[], parameters: ReadonlyMap<string, string>, io: Io): void {
+  if (!tally.sawTemplate && !tally.sawError) {
     io.stderr(`${TOOL.name}: warning: no CloudFormation template found under ${paths.map((p) => `'${printablePath(p)}'`).join(', ')}\n`);
     return;
   }
-  const declared = seen.declared;
+  const declared = tally.declared;
   for (const name of parameters.keys()) {
     if (declared.has(name) || (GIVEN_PSEUDO_PARAMETERS as readonly string[]).includes(name)) continue;
     const near = [...declared].find((d) => d.toLowerCase() === name.toLowerCase());

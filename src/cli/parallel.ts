@@ -1,30 +1,34 @@
 /**
- * Large directory runs use the machine's cores: worker threads running this same bundle claim files
- * one at a time from a shared counter (Atomics) and post each result back; the main thread hands
- * each result on in the order of the files as soon as those before it are in. Small runs, and runs
- * reading standard input, stay on one thread.
+ * Large directory runs use the machine's cores: worker threads running this same bundle claim a
+ * few files at a time from a shared counter (Atomics), check them, render their part of the report
+ * (format/stream.ts) and post it back with their totals; the main thread writes the parts in the
+ * order of the files as soon as those before them are in, and hands each part's buffers back to
+ * its worker. Small runs, and runs reading standard input, stay on one thread.
  *
  * Memory does not grow with what the files hold, and little with how many there are: what a
  * thread keeps across its young-generation collections makes V8 enlarge that generation for good,
  * so nothing per file is kept in the V8 heap. The list of files is in shared buffers outside it,
- * which the workers read in place (no copy per worker); the report's parts are encoded into a
- * buffer as they come (see format/stream.ts); each thread reads files into one buffer of its own.
- * The main thread judges only what a worker could not (parsing thousands of templates would enlarge
- * its young generation, and its heap cannot be bounded from inside the process). The workers' heaps
- * are bounded: a small young generation, and a small old generation, which V8 collects
- * early and keeps under its bound (with V8's default bound a worker's old generation is never
- * collected in a run of thousands of files and grows with every file). A file too large for such a
- * heap is handed back to the main thread unread; a worker that dies anyway (its heap exhausted by
- * some other file, an alias bomb within the reader's limits) has the file it held checked by the
- * main thread, and another worker takes its place.
+ * which the workers read in place (no copy per worker); the report's parts are rendered into
+ * buffers outside it, used again from part to part; each thread reads files into one buffer of its
+ * own. The main thread's work is per batch of files, not per file: code run once a file would be
+ * optimized by V8 as the run goes on, on its background threads, whose working memory stays in the
+ * process's peak. The main thread judges only what a worker could not (parsing thousands of
+ * templates would enlarge its young generation, and its heap cannot be bounded from inside the
+ * process). The workers' heaps are bounded: a small young generation, and a small old generation,
+ * which V8 collects early and keeps under its bound (with V8's default bound a worker's old
+ * generation is never collected in a run of thousands of files and grows with every file). A file
+ * too large for such a heap is handed back to the main thread unread; a worker that dies anyway
+ * (its heap exhausted by some other file, an alias bomb within the reader's limits) has the files
+ * it held and had not answered checked by the main thread, and another worker takes its place.
  */
 import { statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { setFlagsFromString } from 'node:v8';
-import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
+import { isMainThread, MessageChannel, type MessagePort, parentPort, receiveMessageOnPort, Worker, workerData } from 'node:worker_threads';
 import type { PolicyConfig } from '../policy';
 import { validateTemplate } from '../template';
 import { type Input, type InputList, isListedError, readInput, type SharedInputs, sharedInput } from './files';
+import { Buffers, buffersOf, type Piece, PieceMaker, type RenderOptions } from './format/stream';
 import type { FileResult } from './results';
 
 /** Below this many files a worker's start-up (loading the bundle) costs more than it saves. */
@@ -45,6 +49,12 @@ const WORKER_OLD_GENERATION_MB = 12;
 export const WORKER_MAX_BYTES = 192 * 1024;
 /** Workers started in one run, replacements included; past it the main thread checks what is left. */
 const MAX_STARTS = MAX_WORKERS * 64;
+/**
+ * Files a worker claims, checks and renders before posting them: the main thread's work (and the
+ * optimizing compilations its per-file code would need, whose working memory stays in RSS) is per
+ * batch, not per file.
+ */
+const CHUNK_FILES = 16;
 
 export interface CheckOptions {
   readonly parameters: ReadonlyMap<string, string>;
@@ -57,14 +67,23 @@ interface Job {
   readonly kind: 'ecs-readonly-rootfs/validate';
   readonly list: SharedInputs;
   readonly options: CheckOptions;
+  readonly render: RenderOptions;
+  /** The first file no worker has claimed. */
   readonly next: Int32Array;
-  /** Per worker: the index of the file it is checking, -1 before its first. */
-  readonly current: Int32Array;
+  /** How many files a worker claims at a time. */
+  readonly chunk: number;
+  /** Per worker, two entries: the files it has claimed and not answered yet, [from, to). */
+  readonly held: Int32Array;
   readonly slot: number;
+  /** Where the main thread hands back the buffers of the worker's pieces once written. */
+  readonly returns: MessagePort;
 }
 
-/** What a worker posts for a file: its result, or that the file is for the main thread to check (too large, or listed unreadable). */
-type Answer = { readonly index: number; readonly result: FileResult } | { readonly index: number; readonly toMain: true };
+/**
+ * What a worker posts: the piece of the files [start, start + count), or that file `start` is the
+ * main thread's to check (too large, or listed unreadable).
+ */
+type Answer = { readonly start: number; readonly count: number; readonly piece: Piece } | { readonly start: number; readonly toMain: true };
 
 /** One read buffer per thread, for files up to this size (larger ones get their own, dropped after). */
 const SCRATCH_BYTES = 256 * 1024;
@@ -84,30 +103,57 @@ function workerCount(files: number): number {
   return Math.max(0, Math.min(MAX_WORKERS, availableParallelism(), Math.floor(files / (PARALLEL_MIN_FILES / 2))));
 }
 
+/** Files a worker claims at a time: at most CHUNK_FILES, and at least eight claims per worker so that they finish together. */
+function chunkSize(files: number, workers: number): number {
+  return Math.max(1, Math.min(CHUNK_FILES, Math.floor(files / (workers * 8))));
+}
+
 /**
- * Every input checked and handed to `emit` in input order, as soon as it and those before it are
- * judged: a result is held only until it can be emitted (one a worker answers ahead of another's
- * earlier file), never for the whole run.
+ * Every input checked, rendered and handed to `emit` in input order, as soon as it and those
+ * before it are judged: a piece is held only until it can be emitted (one a worker answers ahead
+ * of another's earlier files), never for the whole run. `emit` writes the piece before it returns:
+ * its buffers are used again after.
  */
-export async function checkEach(inputs: InputList, options: CheckOptions, stdin: () => Uint8Array, bundle: string | undefined, emit: (result: FileResult) => void): Promise<void> {
+export async function checkEach(inputs: InputList, options: CheckOptions, render: RenderOptions, stdin: () => Uint8Array, bundle: string | undefined, emit: (piece: Piece) => void): Promise<void> {
+  const here = new PieceMaker(render);
   const workers = bundle && inputs.length >= PARALLEL_MIN_FILES && !inputs.stdin ? workerCount(inputs.length) : 0;
   if (workers < 2) {
-    for (let i = 0; i < inputs.length; i++) emit(checkOne(inputs.at(i), options, stdin));
+    for (let i = 0; i < inputs.length; i++) {
+      here.add(checkOne(inputs.at(i), options, stdin));
+      const piece = here.take();
+      emit(piece);
+      here.buffers.give(buffersOf(piece));
+    }
     return;
   }
 
   const next = new Int32Array(new SharedArrayBuffer(4));
-  const current = new Int32Array(new SharedArrayBuffer(4 * MAX_STARTS));
-  // Judged but not yet emitted, by index; `emitted` is the first index not emitted.
-  const pending = new Map<number, FileResult>();
+  const held = new Int32Array(new SharedArrayBuffer(8 * MAX_STARTS));
+  const chunk = chunkSize(inputs.length, workers);
+  // Answered but not yet emitted, by their first file; `emitted` is the first file not emitted.
+  // Each with where its buffers go back to once written.
+  const pending = new Map<number, { readonly count: number; readonly piece: Piece; readonly back: (buffers: ArrayBuffer[]) => void }>();
   let emitted = 0;
-  const open = (index: number): boolean => index >= emitted && !pending.has(index);
-  const settle = (index: number, result: FileResult): void => {
-    pending.set(index, result);
-    for (let r = pending.get(emitted); r !== undefined; r = pending.get(emitted)) {
-      pending.delete(emitted++);
-      emit(r);
+  const keep = (buffers: ArrayBuffer[]): void => here.buffers.give(buffers);
+  const settle = (start: number, count: number, piece: Piece, back = keep): void => {
+    pending.set(start, { count, piece, back });
+    for (let p = pending.get(emitted); p !== undefined; p = pending.get(emitted)) {
+      pending.delete(emitted);
+      emitted += p.count;
+      emit(p.piece);
+      p.back(buffersOf(p.piece));
     }
+  };
+  /** Files [from, to) checked on this thread. */
+  const checkHere = (from: number, to: number): void => {
+    for (let i = from; i < to; i++) here.add(checkOne(inputs.at(i), options, stdin));
+    settle(from, to - from, here.take());
+  };
+  /** The first of files [from, to) not answered, all before it answered. */
+  const unanswered = (from: number, to: number): number => {
+    let x = Math.max(from, emitted);
+    for (let p = pending.get(x); p !== undefined && x < to; p = pending.get(x)) x += p.count;
+    return x;
   };
   const list = inputs.shared();
   compileOnWorkerThreads();
@@ -116,34 +162,43 @@ export async function checkEach(inputs: InputList, options: CheckOptions, stdin:
     let slots = 0;
     const start = (): void => {
       const slot = slots;
-      if (slot >= current.length) return; // workers died too often: the main thread checks the rest
-      Atomics.store(current, slot, -1);
+      if (slot >= MAX_STARTS) return; // workers died too often: the main thread checks the rest
       let worker: Worker;
+      const returns = new MessageChannel();
       try {
-        const job: Job = { kind: 'ecs-readonly-rootfs/validate', list, options, next, current, slot };
+        const job: Job = { kind: 'ecs-readonly-rootfs/validate', list, options, render, next, chunk, held, slot, returns: returns.port2 };
         worker = new Worker(bundle!, {
           workerData: job,
+          transferList: [returns.port2],
           stdout: false,
           stderr: false,
           resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_GENERATION_MB, maxOldGenerationSizeMb: WORKER_OLD_GENERATION_MB },
         });
       } catch {
+        returns.port1.close();
         return; // none started: the main thread checks what no worker claims
       }
+      // Buffers of pieces written after the worker is gone stay here.
+      let gone = false;
+      const back = (buffers: ArrayBuffer[]): void => (gone ? keep(buffers) : returns.port1.postMessage(buffers, buffers));
       slots++;
       running++;
       let answered = false;
       worker.on('message', (answer: Answer) => {
         answered = true;
-        if (open(answer.index)) settle(answer.index, 'result' in answer ? answer.result : checkOne(inputs.at(answer.index), options, stdin));
+        if ('piece' in answer) settle(answer.start, answer.count, answer.piece, back);
+        else checkHere(answer.start, answer.start + 1);
       });
       worker.on('error', () => undefined); // its exit follows
       worker.on('exit', () => {
         running--;
-        // A worker that dies (its heap exhausted) leaves the file it held to the main thread, and
+        gone = true;
+        returns.port1.close();
+        // A worker that dies (its heap exhausted) leaves the files it held to the main thread, and
         // another takes its place while files are left, unless it died before answering any.
-        const held = Atomics.load(current, slot);
-        if (held >= 0 && open(held)) settle(held, checkOne(inputs.at(held), options, stdin));
+        const to = Atomics.load(held, 2 * slot + 1);
+        const from = unanswered(Atomics.load(held, 2 * slot), to);
+        if (from < to) checkHere(from, to);
         if (answered && Atomics.load(next, 0) < inputs.length) start();
         if (running === 0) resolve();
       });
@@ -151,8 +206,8 @@ export async function checkEach(inputs: InputList, options: CheckOptions, stdin:
     for (let w = 0; w < workers; w++) start();
     if (running === 0) resolve();
   });
-  // Anything no worker claimed (none could start, or they died) is checked here.
-  for (let i = emitted; i < inputs.length; i++) if (open(i)) settle(i, checkOne(inputs.at(i), options, stdin));
+  // Anything no worker answered (none could start, or they died) is checked here.
+  for (let x = unanswered(emitted, inputs.length); x < inputs.length; x = unanswered(x + 1, inputs.length)) checkHere(x, x + 1);
 }
 
 /**
@@ -162,9 +217,14 @@ export async function checkEach(inputs: InputList, options: CheckOptions, stdin:
  * again and the run never ends (Node issue 54918; up to one run in twelve on two busy cores, on Node 20). A
  * worker compiling its own code leaves nothing in the background to wait for. V8 reads the flag
  * when an isolate is made, so this applies to workers started after it, not to this thread.
+ * Without inlining, the optimizing compiler's compilations of the checker need less working memory,
+ * which stays in the process's peak: 2 MB less at every length of run, at no measurable cost in
+ * time (guide/cli.md).
  */
+export const WORKER_V8_FLAGS = '--no-concurrent-recompilation --no-turbo-inlining';
+
 function compileOnWorkerThreads(): void {
-  setFlagsFromString('--no-concurrent-recompilation');
+  setFlagsFromString(WORKER_V8_FLAGS);
 }
 
 /** In a worker started by checkEach: claim files until none is left. Returns false when not such a worker. */
@@ -173,15 +233,37 @@ export function runWorker(): boolean {
   const job = workerData as Job | undefined;
   if (job?.kind !== 'ecs-readonly-rootfs/validate') return false;
   const port = parentPort;
+  const files = job.list.flags.length;
+  const held = job.held;
+  const at = 2 * job.slot;
+  const returned = (): ArrayBuffer[] | undefined => receiveMessageOnPort(job.returns)?.message as ArrayBuffer[] | undefined;
+  const maker = new PieceMaker(job.render, new Buffers(returned));
+  const post = (from: number, to: number): void => {
+    if (to <= from) return;
+    const piece = maker.take();
+    port.postMessage({ start: from, count: to - from, piece } satisfies Answer, buffersOf(piece));
+  };
   for (;;) {
-    const i = Atomics.add(job.next, 0, 1);
-    if (i >= job.list.flags.length) break;
-    Atomics.store(job.current, job.slot, i);
-    const input = isListedError(job.list, i) ? undefined : sharedInput(job.list, i);
-    const answer: Answer = !input || tooLarge(input) ? { index: i, toMain: true } : { index: i, result: checkOne(input, job.options, () => new Uint8Array()) };
-    port.postMessage(answer);
-    // Answered: if the worker dies now, the main thread has nothing of it to check again.
-    Atomics.store(job.current, job.slot, -1);
+    const start = Atomics.add(job.next, 0, job.chunk);
+    if (start >= files) break;
+    const end = Math.min(start + job.chunk, files);
+    Atomics.store(held, at, start);
+    Atomics.store(held, at + 1, end);
+    let from = start;
+    for (let i = start; i < end; i++) {
+      const input = isListedError(job.list, i) ? undefined : sharedInput(job.list, i);
+      if (input && !tooLarge(input)) {
+        maker.add(checkOne(input, job.options, () => new Uint8Array()));
+        continue;
+      }
+      post(from, i);
+      port.postMessage({ start: i, toMain: true } satisfies Answer);
+      from = i + 1;
+      // Answered: if the worker dies now, the main thread has nothing of these to check again.
+      Atomics.store(held, at, from);
+    }
+    post(from, end);
+    Atomics.store(held, at, end);
   }
   return true;
 }

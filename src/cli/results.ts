@@ -23,7 +23,22 @@ export interface Summary {
 
 export const EXIT = { ok: 0, usage: 2, unreadable: 5, nonCompliant: 19 } as const;
 
-/** Totals over the files judged so far: what a report's summary needs, kept as counts. */
+/**
+ * Totals over some files, as plain data: what a worker sends with its part of the report, merged
+ * on the main thread into the run's Tally.
+ */
+export interface Counts {
+  readonly files: number;
+  readonly status: { readonly PASS: number; readonly FAIL: number; readonly SKIP: number; readonly ERROR: number };
+  readonly notTemplate: number;
+  readonly resources: number;
+  readonly failingResources: number;
+  readonly containers: Summary['containers'];
+  /** The parameters the files declare, each once (for the warnings about given ones). */
+  readonly declared: readonly string[];
+}
+
+/** Totals over the files judged so far: what a report's summary and the warnings need, kept as counts. */
 export class Tally {
   private files = 0;
   private readonly status = { PASS: 0, FAIL: 0, SKIP: 0, ERROR: 0 };
@@ -31,11 +46,14 @@ export class Tally {
   private resources = 0;
   private failingResources = 0;
   private readonly containers = { pass: 0, fail: 0, exempt: 0, suppressed: 0 };
+  /** Parameters declared by the files. */
+  readonly declared = new Set<string>();
 
   add(f: FileResult): void {
     this.files++;
     this.status[f.status]++;
     if (f.skipReason === 'not-a-template') this.notTemplate++;
+    for (const name of f.declaredParameters ?? []) this.declared.add(name);
     for (const r of f.resources) {
       this.resources++;
       if (r.status === 'FAIL') this.failingResources++;
@@ -49,6 +67,38 @@ export class Tally {
       this.containers.exempt += d.exempt;
       this.containers.pass += d.containers - d.failing - d.exempt;
     }
+  }
+
+  /** Adds totals counted elsewhere (a worker's). */
+  merge(c: Counts): void {
+    this.files += c.files;
+    for (const k of STATUSES) this.status[k] += c.status[k];
+    this.notTemplate += c.notTemplate;
+    this.resources += c.resources;
+    this.failingResources += c.failingResources;
+    for (const k of CONTAINER_COUNTS) this.containers[k] += c.containers[k];
+    for (const name of c.declared) this.declared.add(name);
+  }
+
+  counts(): Counts {
+    return {
+      files: this.files,
+      status: { ...this.status },
+      notTemplate: this.notTemplate,
+      resources: this.resources,
+      failingResources: this.failingResources,
+      containers: { ...this.containers },
+      declared: [...this.declared],
+    };
+  }
+
+  /** Whether any file was a template: read, and neither unreadable nor something else. */
+  get sawTemplate(): boolean {
+    return this.files - this.status.ERROR - this.notTemplate > 0;
+  }
+
+  get sawError(): boolean {
+    return this.status.ERROR > 0;
   }
 
   summary(): Summary {
@@ -72,6 +122,9 @@ export class Tally {
     return EXIT.ok;
   }
 }
+
+const STATUSES = ['PASS', 'FAIL', 'SKIP', 'ERROR'] as const;
+const CONTAINER_COUNTS = ['pass', 'fail', 'exempt', 'suppressed'] as const;
 
 export function summarize(files: readonly FileResult[]): Summary {
   const tally = new Tally();

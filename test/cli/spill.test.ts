@@ -1,7 +1,7 @@
 // A report's parts set aside (in a buffer, past it in a temporary file) come back whole and in order.
 import { closeSync, mkdtempSync, openSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { reportWriter, Spill } from '../../src/cli/format/stream';
+import { PieceMaker, reportWriter, Spill } from '../../src/cli/format/stream';
 // jest can spy on the module object only; and node:os reads the real environment, not jest's copy of
 // it, so the temporary directory is redirected by a spy rather than by TMPDIR.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -84,9 +84,12 @@ it('closes its temporary file, and does not fail when something else removed it 
 describe.each(['json', 'sarif', 'junit'] as const)('a %s report stopped before its end', (format) => {
   it('removes what it set aside', () => {
     let out = '';
-    const writer = reportWriter(format, { name: 't', version: '0' }, '/w', false, (text) => (out += text));
+    const writer = reportWriter(format, { name: 't', version: '0' }, '/w', (text) => (out += text));
     const failing = { path: 'x.yaml', status: 'FAIL' as const, resources: [{ logicalId: 'T', type: 'AWS::ECS::TaskDefinition' as const, status: 'FAIL' as const, line: 1, column: 1, containers: [{ name: 'c'.repeat(200), index: 0, status: 'FAIL' as const, line: 2, column: 3 }], deployment: { containers: 1, failing: 1, exempt: 0 } }] };
-    for (let i = 0; i < 200; i++) writer.add(failing);
+    const maker = new PieceMaker({ format, cwd: '/w', color: false });
+    maker.add(failing);
+    const piece = maker.take();
+    for (let i = 0; i < 200; i++) writer.add(piece);
     expect(readdirSync(scratch).length).toBeGreaterThan(0);
     writer.close();
     expect(readdirSync(scratch)).toEqual([]);
