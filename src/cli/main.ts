@@ -242,7 +242,7 @@ function reportOutput(io: Io, path: string | undefined): { write: (text: string)
  * and given parameters that no checked template declares (CloudFormation would refuse them).
  */
 function warnAbout(tally: Tally, paths: readonly string[], parameters: ReadonlyMap<string, string>, io: Io): void {
-  if (!tally.sawTemplate && !tally.sawError) {
+  if (tally.noTemplate) {
     io.stderr(`${TOOL.name}: warning: no CloudFormation template found under ${paths.map((p) => `'${printablePath(p)}'`).join(', ')}\n`);
     return;
   }

@@ -116,7 +116,7 @@ function chunkSize(files: number, workers: number): number {
  */
 export async function checkEach(inputs: InputList, options: CheckOptions, render: RenderOptions, stdin: () => Uint8Array, bundle: string | undefined, emit: (piece: Piece) => void): Promise<void> {
   const here = new PieceMaker(render);
-  const workers = bundle && inputs.length >= PARALLEL_MIN_FILES && !inputs.stdin ? workerCount(inputs.length) : 0;
+  const workers = bundle && !inputs.stdin ? workerCount(inputs.length) : 0;
   if (workers < 2) {
     for (let i = 0; i < inputs.length; i++) {
       here.add(checkOne(inputs.at(i), options, stdin));
@@ -148,12 +148,6 @@ export async function checkEach(inputs: InputList, options: CheckOptions, render
   const checkHere = (from: number, to: number): void => {
     for (let i = from; i < to; i++) here.add(checkOne(inputs.at(i), options, stdin));
     settle(from, to - from, here.take());
-  };
-  /** The first of files [from, to) not answered, all before it answered. */
-  const unanswered = (from: number, to: number): number => {
-    let x = Math.max(from, emitted);
-    for (let p = pending.get(x); p !== undefined && x < to; p = pending.get(x)) x += p.count;
-    return x;
   };
   const list = inputs.shared();
   compileOnWorkerThreads();
@@ -196,8 +190,8 @@ export async function checkEach(inputs: InputList, options: CheckOptions, render
         returns.port1.close();
         // A worker that dies (its heap exhausted) leaves the files it held to the main thread, and
         // another takes its place while files are left, unless it died before answering any.
+        const from = Atomics.load(held, 2 * slot);
         const to = Atomics.load(held, 2 * slot + 1);
-        const from = unanswered(Atomics.load(held, 2 * slot), to);
         if (from < to) checkHere(from, to);
         if (answered && Atomics.load(next, 0) < inputs.length) start();
         if (running === 0) resolve();
@@ -206,8 +200,9 @@ export async function checkEach(inputs: InputList, options: CheckOptions, render
     for (let w = 0; w < workers; w++) start();
     if (running === 0) resolve();
   });
-  // Anything no worker answered (none could start, or they died) is checked here.
-  for (let x = unanswered(emitted, inputs.length); x < inputs.length; x = unanswered(x + 1, inputs.length)) checkHere(x, x + 1);
+  // Anything no worker answered (none could start, or one died before it said what it held) is
+  // checked here; each file checked lets out what was waiting behind it.
+  while (emitted < inputs.length) checkHere(emitted, emitted + 1);
 }
 
 /**
@@ -247,6 +242,7 @@ export function runWorker(): boolean {
     const start = Atomics.add(job.next, 0, job.chunk);
     if (start >= files) break;
     const end = Math.min(start + job.chunk, files);
+    // Held: [from, to), the start first (until the end is stored, from >= to holds nothing).
     Atomics.store(held, at, start);
     Atomics.store(held, at + 1, end);
     let from = start;
@@ -256,14 +252,15 @@ export function runWorker(): boolean {
         maker.add(checkOne(input, job.options, () => new Uint8Array()));
         continue;
       }
+      // No longer held before it is posted: a worker that dies between the two leaves these files
+      // to the main thread's last pass, never to be checked twice.
+      Atomics.store(held, at, i + 1);
       post(from, i);
       port.postMessage({ start: i, toMain: true } satisfies Answer);
       from = i + 1;
-      // Answered: if the worker dies now, the main thread has nothing of these to check again.
-      Atomics.store(held, at, from);
     }
-    post(from, end);
     Atomics.store(held, at, end);
+    post(from, end);
   }
   return true;
 }

@@ -92,13 +92,9 @@ export class Tally {
     };
   }
 
-  /** Whether any file was a template: read, and neither unreadable nor something else. */
-  get sawTemplate(): boolean {
-    return this.files - this.status.ERROR - this.notTemplate > 0;
-  }
-
-  get sawError(): boolean {
-    return this.status.ERROR > 0;
+  /** Whether every file was something other than a template (or there was none): none was unreadable, none a template. */
+  get noTemplate(): boolean {
+    return this.notTemplate === this.files;
   }
 
   summary(): Summary {

@@ -1,13 +1,14 @@
 // Large runs use worker threads: the report is the same, file for file and in the same order, as
 // the single-threaded run of each file.
 import { copyFileSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { listInputs } from '../../src/cli/files';
 import { checkEach, WORKER_MAX_BYTES } from '../../src/cli/parallel';
-import type { Piece } from '../../src/cli/format/stream';
+import { type Piece, reportWriter } from '../../src/cli/format/stream';
+import { Tally } from '../../src/cli/results';
 import { EMPTY_CONFIG } from '../../src/policy';
-import { cli, TEMPLATES } from './support';
+import { CLI, cli, TEMPLATES } from './support';
 
 const SOURCES = ['valid/intrinsics.yaml', 'valid/noncompliant.json', 'valid/sidecars.yaml', 'valid/no-tasks.yaml', 'bad/invalid.yaml', 'repo/docker-compose.yml'];
 let dir: string;
@@ -31,6 +32,15 @@ it('gives, over 120 files on worker threads, each file the result it gets alone'
     const alone = JSON.parse(cli(['validate', '-f', 'json', join(TEMPLATES, src)]).stdout).files[0];
     for (let k = i; k < 120; k += SOURCES.length) expect({ ...files[k], path: src }).toEqual({ ...alone, path: src });
   }
+});
+
+it('checks standard input on the main thread, with 120 files beside it', () => {
+  const template = readFileSync(join(TEMPLATES, 'valid/noncompliant.json'), 'utf8');
+  const run = JSON.parse(cli(['validate', '-f', 'json', '-', dir], { input: template }).stdout).files as { path: string; status: string }[];
+  const alone = JSON.parse(cli(['validate', '-f', 'json', '-'], { input: template }).stdout).files[0];
+  expect(run).toHaveLength(121);
+  expect(run[0]).toEqual(alone);
+  expect(run[0]).toMatchObject({ path: '-', status: 'FAIL' });
 });
 
 // The report is written while files are judged (each file's part set aside on disk past 16 KB):
@@ -147,7 +157,7 @@ describe('files a worker cannot hold', () => {
   });
 });
 
-describe('workers that cannot start', () => {
+describe('checkEach', () => {
   const options = { parameters: new Map<string, string>(), config: EMPTY_CONFIG, strict: true, onlyTemplates: true };
   const judged = async (bundle: string | undefined): Promise<Piece[]> => {
     const out: Piece[] = [];
@@ -155,11 +165,36 @@ describe('workers that cannot start', () => {
     await checkEach(listInputs([dir]), options, { format: 'json', cwd: dir, color: false }, () => new Uint8Array(), bundle, (p) => out.push({ ...p, sections: p.sections.map((s) => Buffer.from(s)) }));
     return out;
   };
+  const report = (pieces: readonly Piece[]): string => {
+    let out = '';
+    const writer = reportWriter('json', { name: 't', version: '0' }, dir, (text) => (out += text));
+    const tally = new Tally();
+    for (const p of pieces) {
+      tally.merge(p.counts);
+      writer.add(p);
+    }
+    writer.finish(tally.summary());
+    return out;
+  };
+
+  // The bundle runs in the workers. Each claims a few files at a time (at least eight claims each,
+  // at most 16 files), checks and renders them, and posts them as one piece.
+  it('shares a large run out among worker threads, a few files to a piece, and emits it in order', async () => {
+    const alone = await judged(undefined);
+    expect(alone.map((p) => p.counts.files)).toEqual(Array(120).fill(1));
+    const shared = await judged(CLI);
+    const sizes = shared.map((p) => p.counts.files);
+    const workers = Math.min(availableParallelism(), 3);
+    expect(sizes.reduce((a, b) => a + b, 0)).toBe(120);
+    expect(Math.max(...sizes)).toBeGreaterThan(1);
+    expect(Math.max(...sizes)).toBeLessThanOrEqual(Math.floor(120 / (workers * 8)));
+    expect(report(shared)).toBe(report(alone));
+  });
 
   it.each([
     ['a bundle path a worker refuses at once (not absolute)', 'dist/cli.js'],
     ['a bundle that fails as it loads, before any file is claimed', 'failing'],
-  ])('%s: the main thread checks every file, in order, as one thread would', async (_, bundle) => {
+  ])('workers that cannot start, %s: the main thread checks every file, in order, as one thread would', async (_, bundle) => {
     const failing = join(dir, '..', `${dir.split('/').pop()}-failing.js`);
     writeFileSync(failing, "throw new Error('no worker here');\n");
     try {

@@ -249,7 +249,7 @@ export function reportWriter(format: Format, tool: { name: string; version: stri
     return {
       add: (p) => {
         const text = p.sections[0]!;
-        if (text.length > 0) write(Buffer.from(text.buffer, text.byteOffset, text.length).toString('utf8'));
+        write(Buffer.from(text.buffer, text.byteOffset, text.length).toString('utf8'));
       },
       finish: (s) => write(`${textSummaryLine(s)}\n`),
       close: () => undefined,
