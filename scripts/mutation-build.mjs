@@ -24,12 +24,15 @@ if (project && project !== root) {
 execFileSync(process.execPath, [join(root, 'scripts', 'build.mjs')], { stdio: 'inherit' });
 
 // In-process (a jest test requiring dist/), Stryker's test environment already provides the
-// namespace; in a child process the parent is the Stryker worker running jest in band.
+// namespace; in a child process the parent is the Stryker worker running jest in band. A worker
+// thread of the jest process itself (a test starting dist/cli.js as a worker) has neither: it
+// talks through the files of its own process, which the relay marks with `jest-<pid>`.
 const prologue = `;(function(){var g=globalThis;if(g.__stryker__)return;var fs=require('fs'),path=require('path'),dir=${JSON.stringify(channel)};
-var ns=g.__stryker__={},id;try{id=fs.readFileSync(path.join(dir,'active-'+process.ppid),'utf8')}catch(e){}
+var owner=fs.existsSync(path.join(dir,'jest-'+process.pid))?process.pid:process.ppid;
+var ns=g.__stryker__={},id;try{id=fs.readFileSync(path.join(dir,'active-'+owner),'utf8')}catch(e){}
 if(id){ns.activeMutant=id;return}
 var t=require('worker_threads').threadId;
-process.on('exit',function(){var c=ns.mutantCoverage;if(c&&c.static&&Object.keys(c.static).length)try{fs.writeFileSync(path.join(dir,'cov-'+process.ppid+'-'+process.pid+(t?'-'+t:'')+'.json'),JSON.stringify(c.static))}catch(e){}});})();
+process.on('exit',function(){var c=ns.mutantCoverage;if(c&&c.static&&Object.keys(c.static).length)try{fs.writeFileSync(path.join(dir,'cov-'+owner+'-'+process.pid+(t?'-'+t:'')+'.json'),JSON.stringify(c.static))}catch(e){}});})();
 `;
 for (const file of ['handlers.js', 'network.js', 'cli.js']) {
   const path = join(root, 'dist', file);

@@ -9,7 +9,8 @@
  * - Child processes that run dist/ (built by scripts/mutation-build.mjs) cannot see Stryker's test
  *   environment, and some get a scrubbed environment, so they talk through files named after this
  *   process's pid: `active-<pid>` names the mutant a child must switch on; `cov-<pid>-<child>[-<thread>].json`
- *   is what a child covered, credited to the test that started it.
+ *   is what a child covered, credited to the test that started it. Worker threads of this process
+ *   that run dist/ do the same, under this process's own pid (`jest-<pid>` tells them it is jest's).
  * - `files/<hash>.json` lists the mutants a test file covers, for scripts/mutation-filter.cjs, so a
  *   mutant run loads only the test files that can see its mutant.
  */
@@ -33,6 +34,8 @@ interface StrykerNamespace {
 
 const channel = join(__dirname, '..', '..', '.mutation-channel');
 const active = join(channel, `active-${process.pid}`);
+// Marks this process as jest's: its own worker threads (running dist/) talk through its files too.
+writeFileSync(join(channel, `jest-${process.pid}`), '');
 const mutant = process.env.__STRYKER_ACTIVE_MUTANT__;
 if (mutant) writeFileSync(active, mutant);
 else rmSync(active, { force: true });
