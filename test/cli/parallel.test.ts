@@ -159,10 +159,10 @@ describe('files a worker cannot hold', () => {
 
 describe('checkEach', () => {
   const options = { parameters: new Map<string, string>(), config: EMPTY_CONFIG, strict: true, onlyTemplates: true };
-  const judged = async (bundle: string | undefined): Promise<Piece[]> => {
+  const judged = async (bundle: string | undefined, from = dir): Promise<Piece[]> => {
     const out: Piece[] = [];
     // Copied: a piece's buffers are used again once emit returns.
-    await checkEach(listInputs([dir]), options, { format: 'json', cwd: dir, color: false }, () => new Uint8Array(), bundle, (p) => out.push({ ...p, sections: p.sections.map((s) => Buffer.from(s)) }));
+    await checkEach(listInputs([from]), options, { format: 'json', cwd: from, color: false }, () => new Uint8Array(), bundle, (p) => out.push({ ...p, sections: p.sections.map((s) => Buffer.from(s)) }));
     return out;
   };
   const report = (pieces: readonly Piece[]): string => {
@@ -189,6 +189,27 @@ describe('checkEach', () => {
     expect(Math.max(...sizes)).toBeGreaterThan(1);
     expect(Math.max(...sizes)).toBeLessThanOrEqual(Math.floor(120 / (workers * 8)));
     expect(report(shared)).toBe(report(alone));
+  });
+
+  // A file too large for a worker's heap, second of its chunk (5 or 7 files, on 3 or 2 cores): the
+  // worker posts the file before it, hands the large one to the main thread, and posts the rest.
+  it('has the main thread check a file a worker hands back, between the pieces of its chunk', async () => {
+    const withLarge = mkdtempSync(join(tmpdir(), 'cli-parallel-large-'));
+    try {
+      for (const name of readdirSync(dir)) copyFileSync(join(dir, name), join(withLarge, name));
+      const text = readFileSync(join(TEMPLATES, 'valid/sidecars.yaml'), 'utf8');
+      writeFileSync(join(withLarge, '000-large.yaml'), `${text}\n${'# padding\n'.repeat(Math.ceil(WORKER_MAX_BYTES / 10))}`);
+      const pieces = await judged(CLI, withLarge);
+      const sizes = pieces.map((p) => p.counts.files);
+      const chunk = Math.floor(121 / (Math.min(availableParallelism(), 3) * 8));
+      // Files 000-intrinsics (before it) and 000-large sort 0 and 1.
+      expect(sizes.slice(0, 3)).toEqual([1, 1, chunk - 2]);
+      expect(sizes.reduce((a, b) => a + b, 0)).toBe(121);
+      expect(sizes.filter((n) => n === 1).length).toBeLessThanOrEqual(3);
+      expect(report(pieces)).toBe(report(await judged(undefined, withLarge)));
+    } finally {
+      rmSync(withLarge, { recursive: true, force: true });
+    }
   });
 
   it.each([
