@@ -27,13 +27,7 @@ export const EXIT = { ok: 0, usage: 2, unreadable: 5, nonCompliant: 19 } as cons
  * Totals over some files, as plain data: what a worker sends with its part of the report, merged
  * on the main thread into the run's Tally.
  */
-export interface Counts {
-  readonly files: number;
-  readonly status: { readonly PASS: number; readonly FAIL: number; readonly SKIP: number; readonly ERROR: number };
-  readonly notTemplate: number;
-  readonly resources: number;
-  readonly failingResources: number;
-  readonly containers: Summary['containers'];
+export interface Counts extends Summary {
   /** The parameters the files declare, each once (for the warnings about given ones). */
   readonly declared: readonly string[];
 }
@@ -72,7 +66,10 @@ export class Tally {
   /** Adds totals counted elsewhere (a worker's). */
   merge(c: Counts): void {
     this.files += c.files;
-    for (const k of STATUSES) this.status[k] += c.status[k];
+    this.status.PASS += c.pass;
+    this.status.FAIL += c.fail;
+    this.status.SKIP += c.skip;
+    this.status.ERROR += c.error;
     this.notTemplate += c.notTemplate;
     this.resources += c.resources;
     this.failingResources += c.failingResources;
@@ -81,15 +78,7 @@ export class Tally {
   }
 
   counts(): Counts {
-    return {
-      files: this.files,
-      status: { ...this.status },
-      notTemplate: this.notTemplate,
-      resources: this.resources,
-      failingResources: this.failingResources,
-      containers: { ...this.containers },
-      declared: [...this.declared],
-    };
+    return { ...this.summary(), declared: [...this.declared] };
   }
 
   /** Whether every file was something other than a template (or there was none): none was unreadable, none a template. */
@@ -119,7 +108,6 @@ export class Tally {
   }
 }
 
-const STATUSES = ['PASS', 'FAIL', 'SKIP', 'ERROR'] as const;
 const CONTAINER_COUNTS = ['pass', 'fail', 'exempt', 'suppressed'] as const;
 
 export function summarize(files: readonly FileResult[]): Summary {
