@@ -14,7 +14,7 @@ import { formatJson } from './format/json';
 import { formatJunit } from './format/junit';
 import { formatSarif } from './format/sarif';
 import { formatText } from './format/text';
-import { reportWriter } from './format/stream';
+import { type Backlog, reportWriter } from './format/stream';
 import { EXIT, exitCode, type FileResult, printablePath, Tally } from './results';
 
 export * from '../template';
@@ -65,6 +65,8 @@ Colour only on a terminal; NO_COLOR turns it off.
 
 export interface Io {
   readonly stdout: (text: string) => void;
+  /** While standard output holds more than it has taken (a pipe read slowly), a promise of when it has. */
+  readonly stdoutBacklog?: Backlog;
   readonly stderr: (text: string) => void;
   readonly stdin: () => Uint8Array;
   readonly isTty: boolean;
@@ -179,15 +181,23 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
     // The report is written as files are judged (see format/stream.ts): a run holds the totals and
     // what is still to be written, not every file's findings.
     const output = reportOutput(io, values.output);
-    const writer = reportWriter(format, TOOL, io.cwd, output.write);
+    const writer = reportWriter(format, TOOL, io.cwd, output.write, output.backlog);
     const tally = new Tally();
     try {
-      await checkEach(inputs, options, { format, cwd: io.cwd, color }, io.stdin, io.bundle, (piece) => {
-        tally.merge(piece.counts);
-        writer.add(piece);
-      });
+      await checkEach(
+        inputs,
+        options,
+        { format, cwd: io.cwd, color },
+        io.stdin,
+        io.bundle,
+        (piece) => {
+          tally.merge(piece.counts);
+          writer.add(piece);
+        },
+        output.backlog,
+      );
       warnAbout(tally, paths, parameters, io);
-      writer.finish(tally.summary());
+      await writer.finish(tally.summary());
     } finally {
       writer.close();
     }
@@ -212,8 +222,8 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
  * Io can append (else at the end). A piece that cannot be written stops the writing; close() says
  * whether all of it was written.
  */
-function reportOutput(io: Io, path: string | undefined): { write: (text: string) => void; close: () => boolean } {
-  if (path === undefined) return { write: io.stdout, close: () => true };
+function reportOutput(io: Io, path: string | undefined): { write: (text: string) => void; backlog?: Backlog; close: () => boolean } {
+  if (path === undefined) return { write: io.stdout, ...(io.stdoutBacklog ? { backlog: io.stdoutBacklog } : {}), close: () => true };
   let failed = false;
   let started = false;
   const held: string[] = [];
@@ -256,6 +266,17 @@ function warnAbout(tally: Tally, paths: readonly string[], parameters: ReadonlyM
   }
 }
 
+/** Resolves once the stream has taken what it holds, or can take nothing more (closed, failed). */
+function outputTaken(stream: NodeJS.WritableStream): Promise<void> {
+  return new Promise((resolve) => {
+    const done = (): void => {
+      for (const event of ['drain', 'close', 'error']) stream.off(event, done);
+      resolve();
+    };
+    for (const event of ['drain', 'close', 'error']) stream.on(event, done);
+  });
+}
+
 export function processIo(): Io {
   // A reader that stops early (`| head`) closes the pipe: the run goes on unprinted, to its exit code.
   let stdoutClosed = false;
@@ -267,6 +288,7 @@ export function processIo(): Io {
     stdout: (text) => {
       if (!stdoutClosed) process.stdout.write(text);
     },
+    stdoutBacklog: () => (stdoutClosed || !process.stdout.writableNeedDrain ? undefined : outputTaken(process.stdout)),
     stderr: (text) => process.stderr.write(text),
     stdin: readStdin,
     isTty: process.stdout.isTTY === true,

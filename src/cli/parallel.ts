@@ -28,7 +28,7 @@ import { isMainThread, MessageChannel, type MessagePort, parentPort, receiveMess
 import type { PolicyConfig } from '../policy';
 import { validateTemplate } from '../template';
 import { type Input, type InputList, isListedError, readInput, type SharedInputs, sharedInput } from './files';
-import { Buffers, buffersOf, type Piece, PieceMaker, type RenderOptions } from './format/stream';
+import { type Backlog, Buffers, buffersOf, type Piece, PieceMaker, type RenderOptions } from './format/stream';
 import type { FileResult } from './results';
 
 /** Below this many files a worker's start-up (loading the bundle) costs more than it saves. */
@@ -77,6 +77,8 @@ interface Job {
   readonly slot: number;
   /** Where the main thread hands back the buffers of the worker's pieces once written. */
   readonly returns: MessagePort;
+  /** 1 while the report's destination is behind: no worker claims files until it is 0 again. */
+  readonly gate: Int32Array;
 }
 
 /**
@@ -112,9 +114,18 @@ function chunkSize(files: number, workers: number): number {
  * Every input checked, rendered and handed to `emit` in input order, as soon as it and those
  * before it are judged: a piece is held only until it can be emitted (one a worker answers ahead
  * of another's earlier files), never for the whole run. `emit` writes the piece before it returns:
- * its buffers are used again after.
+ * its buffers are used again after. While `backlog` says the destination is behind (a pipe read
+ * slowly), no more files are checked: what is written waits in its buffer, not the whole report.
  */
-export async function checkEach(inputs: InputList, options: CheckOptions, render: RenderOptions, stdin: () => Uint8Array, bundle: string | undefined, emit: (piece: Piece) => void): Promise<void> {
+export async function checkEach(
+  inputs: InputList,
+  options: CheckOptions,
+  render: RenderOptions,
+  stdin: () => Uint8Array,
+  bundle: string | undefined,
+  emit: (piece: Piece) => void,
+  backlog?: Backlog,
+): Promise<void> {
   const here = new PieceMaker(render);
   const workers = bundle && !inputs.stdin ? workerCount(inputs.length) : 0;
   if (workers < 2) {
@@ -123,12 +134,24 @@ export async function checkEach(inputs: InputList, options: CheckOptions, render
       const piece = here.take();
       emit(piece);
       here.buffers.give(buffersOf(piece));
+      await backlog?.();
     }
     return;
   }
 
   const next = new Int32Array(new SharedArrayBuffer(4));
   const held = new Int32Array(new SharedArrayBuffer(8 * MAX_STARTS));
+  const gate = new Int32Array(new SharedArrayBuffer(4));
+  // Workers wait at the gate while the destination is behind; they have at most a chunk each in hand.
+  const watch = (): void => {
+    const behind = Atomics.load(gate, 0) === 0 ? backlog?.() : undefined;
+    if (!behind) return;
+    Atomics.store(gate, 0, 1);
+    void behind.then(() => {
+      Atomics.store(gate, 0, 0);
+      Atomics.notify(gate, 0);
+    });
+  };
   const chunk = chunkSize(inputs.length, workers);
   // Answered but not yet emitted, by their first file; `emitted` is the first file not emitted.
   // Each with where its buffers go back to once written.
@@ -143,6 +166,7 @@ export async function checkEach(inputs: InputList, options: CheckOptions, render
       emit(p.piece);
       p.back(buffersOf(p.piece));
     }
+    watch();
   };
   /** Files [from, to) checked on this thread. */
   const checkHere = (from: number, to: number): void => {
@@ -160,7 +184,7 @@ export async function checkEach(inputs: InputList, options: CheckOptions, render
       let worker: Worker;
       const returns = new MessageChannel();
       try {
-        const job: Job = { kind: 'ecs-readonly-rootfs/validate', list, options, render, next, chunk, held, slot, returns: returns.port2 };
+        const job: Job = { kind: 'ecs-readonly-rootfs/validate', list, options, render, next, chunk, held, slot, returns: returns.port2, gate };
         worker = new Worker(bundle!, {
           workerData: job,
           transferList: [returns.port2],
@@ -239,6 +263,7 @@ export function runWorker(): boolean {
     port.postMessage({ start: from, count: to - from, piece } satisfies Answer, buffersOf(piece));
   };
   for (;;) {
+    while (Atomics.load(job.gate, 0) === 1) Atomics.wait(job.gate, 0, 1);
     const start = Atomics.add(job.next, 0, job.chunk);
     if (start >= files) break;
     const end = Math.min(start + job.chunk, files);

@@ -1,5 +1,6 @@
 // Large runs use worker threads: the report is the same, file for file and in the same order, as
 // the single-threaded run of each file.
+import { spawnSync } from 'node:child_process';
 import { copyFileSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -97,6 +98,17 @@ describe.each(['text', 'json', 'sarif', 'junit'])('the %s report of 120 files', 
   });
 });
 
+// A reader slower than the run (a pipe not read for a while, as `| tee` in CI): the run waits for
+// it, at the end where the JSON and SARIF reports are read back from disk, and the report arrives whole.
+it.each(['json', 'sarif'])('writes the whole %s report to a reader that falls behind', (format) => {
+  const atOnce = cli(['validate', '-f', format, dir]);
+  expect(Buffer.byteLength(atOnce.stdout)).toBeGreaterThan(2 * 64 * 1024);
+  const script = '{ "$0" "$1" validate -f "$2" "$3"; echo "status $?" >&2; } | { sleep 1; cat; }';
+  const slow = spawnSync('/bin/sh', ['-c', script, process.execPath, CLI, format, dir], { cwd: TEMPLATES, encoding: 'utf8' });
+  expect(slow.stderr).toBe(`${atOnce.stderr}status ${atOnce.status}\n`);
+  expect(slow.stdout).toBe(atOnce.stdout);
+});
+
 // A worker's heap is small (its old generation bounded, so that V8 collects it early): a file larger
 // than a worker is meant for is handed back to the main thread unread, and a file that exhausts a
 // worker's heap anyway (an alias bomb within the reader's limits: a worker dies of it in a fraction
@@ -165,7 +177,7 @@ describe('checkEach', () => {
     await checkEach(listInputs([from]), options, { format: 'json', cwd: from, color: false }, () => new Uint8Array(), bundle, (p) => out.push({ ...p, sections: p.sections.map((s) => Buffer.from(s)) }));
     return out;
   };
-  const report = (pieces: readonly Piece[]): string => {
+  const report = async (pieces: readonly Piece[]): Promise<string> => {
     let out = '';
     const writer = reportWriter('json', { name: 't', version: '0' }, dir, (text) => (out += text));
     const tally = new Tally();
@@ -173,7 +185,7 @@ describe('checkEach', () => {
       tally.merge(p.counts);
       writer.add(p);
     }
-    writer.finish(tally.summary());
+    await writer.finish(tally.summary());
     return out;
   };
 
@@ -188,7 +200,7 @@ describe('checkEach', () => {
     expect(sizes.reduce((a, b) => a + b, 0)).toBe(120);
     expect(Math.max(...sizes)).toBeGreaterThan(1);
     expect(Math.max(...sizes)).toBeLessThanOrEqual(Math.floor(120 / (workers * 8)));
-    expect(report(shared)).toBe(report(alone));
+    expect(await report(shared)).toBe(await report(alone));
   });
 
   // A file too large for a worker's heap, second of its chunk (5 or 7 files, on 3 or 2 cores): the
@@ -206,10 +218,55 @@ describe('checkEach', () => {
       expect(sizes.slice(0, 3)).toEqual([1, 1, chunk - 2]);
       expect(sizes.reduce((a, b) => a + b, 0)).toBe(121);
       expect(sizes.filter((n) => n === 1).length).toBeLessThanOrEqual(3);
-      expect(report(pieces)).toBe(report(await judged(undefined, withLarge)));
+      expect(await report(pieces)).toBe(await report(await judged(undefined, withLarge)));
     } finally {
       rmSync(withLarge, { recursive: true, force: true });
     }
+  });
+
+  // Standard output read slowly: while it is behind, workers claim no more files, so what waits to
+  // be written is what they had in hand (a chunk, or two for one that claimed its next before the
+  // gate shut), not the rest of the report. On one thread, no file after the one written.
+  it.each([
+    ['on one thread', undefined],
+    ['on worker threads', CLI],
+  ])('checks no more files while the output is behind, and all of them once it catches up (%s)', async (_, bundle) => {
+    const alone = await judged(undefined);
+    const out: Piece[] = [];
+    let files = 0;
+    let catchUp: (() => void) | undefined;
+    let asked = 0;
+    const run = checkEach(
+      listInputs([dir]),
+      options,
+      { format: 'json', cwd: dir, color: false },
+      () => new Uint8Array(),
+      bundle,
+      (p) => {
+        files += p.counts.files;
+        out.push({ ...p, sections: p.sections.map((s) => Buffer.from(s)) });
+      },
+      () => {
+        asked++;
+        return catchUp ? undefined : new Promise<void>((resolve) => (catchUp = resolve));
+      },
+    );
+    const pause = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+    for (let waited = 0; !catchUp && waited < 20_000; waited += 10) await pause(10);
+    expect(catchUp).toBeDefined();
+    // Time for the workers to finish what they hold and reach the gate.
+    await pause(400);
+    const workers = Math.min(availableParallelism(), 3);
+    const held = files;
+    expect(held).toBeLessThanOrEqual(bundle ? 2 * workers * Math.floor(120 / (workers * 8)) : 1);
+    await pause(100);
+    expect(files).toBe(held);
+    // Asked once: while it is behind, what is written meanwhile does not ask again.
+    expect(asked).toBe(1);
+    catchUp!();
+    await run;
+    expect(files).toBe(120);
+    expect(await report(out)).toBe(await report(alone));
   });
 
   it.each([

@@ -44,7 +44,7 @@ function files(): FileResult[] {
 }
 
 /** The report written from pieces of `size` files each. */
-function inPieces(format: Format, all: readonly FileResult[], size: number): string {
+async function inPieces(format: Format, all: readonly FileResult[], size: number): Promise<string> {
   let out = '';
   const writer = reportWriter(format, TOOL, CWD, (text) => (out += text));
   const maker = new PieceMaker({ format, cwd: CWD, color: false });
@@ -60,7 +60,7 @@ function inPieces(format: Format, all: readonly FileResult[], size: number): str
     if ((i + 1) % size === 0) put();
   }
   if (all.length % size !== 0) put();
-  writer.finish(tally.summary());
+  await writer.finish(tally.summary());
   writer.close();
   return out;
 }
@@ -73,13 +73,13 @@ const whole: Record<Format, (all: readonly FileResult[]) => string> = {
 };
 
 describe.each(['text', 'json', 'sarif', 'junit'] as const)('the %s report', (format) => {
-  it.each([1, 2, 7, 40])('is the whole-report formatter’s, from pieces of %i files', (size) => {
+  it.each([1, 2, 7, 40])('is the whole-report formatter’s, from pieces of %i files', async (size) => {
     const all = files();
-    expect(inPieces(format, all, size)).toBe(whole[format](all));
+    expect(await inPieces(format, all, size)).toBe(whole[format](all));
   });
 
-  it('is that of no file, from a run without files', () => {
-    expect(inPieces(format, [], 1)).toBe(whole[format]([]));
+  it('is that of no file, from a run without files', async () => {
+    expect(await inPieces(format, [], 1)).toBe(whole[format]([]));
   });
 });
 

@@ -2,6 +2,7 @@
 import { closeSync, mkdtempSync, openSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { PieceMaker, reportWriter, Spill } from '../../src/cli/format/stream';
+import { Tally } from '../../src/cli/results';
 // jest can spy on the module object only; and node:os reads the real environment, not jest's copy of
 // it, so the temporary directory is redirected by a spy rather than by TMPDIR.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -17,12 +18,12 @@ afterAll(() => {
   rmSync(scratch, { recursive: true, force: true });
 });
 
-function drained(parts: readonly string[]): string {
+async function drained(parts: readonly string[]): Promise<string> {
   const spill = new Spill();
   for (const part of parts) spill.add(part);
   expect(spill.count).toBe(parts.length);
   let out = '';
-  spill.drain((text) => (out += text));
+  await spill.drain((text) => (out += text));
   expect(readdirSync(scratch)).toEqual([]);
   return out;
 }
@@ -32,11 +33,11 @@ it.each([
   ['multi-byte parts across the buffer and the file', Array.from({ length: 4000 }, (_, i) => `${i}: é😀 ${'x'.repeat(i % 13)}\n`)],
   ['a part larger than the buffer', ['start ', 'ü'.repeat(40000), ' end']],
   ['nothing', []],
-])('gives back %s as added', (_, parts) => {
-  expect(drained(parts)).toBe(parts.join(''));
+])('gives back %s as added', async (_, parts) => {
+  expect(await drained(parts)).toBe(parts.join(''));
 });
 
-it('keeps up to 16 KiB in memory, writes past it to one temporary file, and removes it when drained', () => {
+it('keeps up to 16 KiB in memory, writes past it to one temporary file, and removes it when drained', async () => {
   const spill = new Spill();
   spill.add('x'.repeat(16 * 1024));
   expect(readdirSync(scratch)).toEqual([]);
@@ -45,9 +46,49 @@ it('keeps up to 16 KiB in memory, writes past it to one temporary file, and remo
   expect(made).toHaveLength(1);
   expect(made[0]).toMatch(/^ecs-readonly-rootfs-/);
   let out = '';
-  spill.drain((text) => (out += text));
+  await spill.drain((text) => (out += text));
   expect(out).toBe(`${'x'.repeat(16 * 1024)}y`);
   expect(readdirSync(scratch)).toEqual([]);
+});
+
+// Standard output read slowly (a pipe) takes a chunk at a time: the rest stays on disk, not queued in memory.
+it('writes one 64 KiB chunk at a time, each once the output has taken the one before', async () => {
+  const spill = new Spill();
+  const part = `${'é'.repeat(1000)}\n`;
+  for (let i = 0; i < 100; i++) spill.add(part);
+  const written: string[] = [];
+  let behind: (() => void) | undefined;
+  const drained = spill.drain(
+    (text) => written.push(text),
+    () => new Promise<void>((resolve) => (behind = resolve)),
+  );
+  for (let chunk = 1; chunk <= 4; chunk++) {
+    await new Promise((resolve) => setImmediate(resolve));
+    // Waiting on the output: no chunk past this one is read.
+    expect(written).toHaveLength(chunk);
+    behind!();
+  }
+  await drained;
+  // 200,100 bytes: four chunks, a character cut at the second's end carried into the third.
+  expect(written.map((text) => Buffer.byteLength(text))).toEqual([65536, 65535, 65537, 3492]);
+  expect(written.join('')).toBe(part.repeat(100));
+  expect(readdirSync(scratch)).toEqual([]);
+});
+
+it('does not wait when the output keeps up', async () => {
+  const spill = new Spill();
+  spill.add('x'.repeat(200_000));
+  const written: string[] = [];
+  let asked = 0;
+  await spill.drain(
+    (text) => written.push(text),
+    () => {
+      asked++;
+      return undefined;
+    },
+  );
+  expect(written.join('')).toBe('x'.repeat(200_000));
+  expect(asked).toBe(written.length);
 });
 
 it('removes its temporary file when closed before it is drained (a run that stops early)', () => {
@@ -58,9 +99,9 @@ it('removes its temporary file when closed before it is drained (a run that stop
   expect(readdirSync(scratch)).toEqual([]);
 });
 
-it('never touches the disk for a report that fits in memory', () => {
+it('never touches the disk for a report that fits in memory', async () => {
   const calls = (os.tmpdir as jest.Mock).mock.calls.length;
-  expect(drained(['a', 'b'.repeat(16 * 1024 - 1)])).toBe(`a${'b'.repeat(16 * 1024 - 1)}`);
+  expect(await drained(['a', 'b'.repeat(16 * 1024 - 1)])).toBe(`a${'b'.repeat(16 * 1024 - 1)}`);
   expect((os.tmpdir as jest.Mock).mock.calls.length).toBe(calls);
 });
 
@@ -94,5 +135,43 @@ describe.each(['json', 'sarif', 'junit'] as const)('a %s report stopped before i
     writer.close();
     expect(readdirSync(scratch)).toEqual([]);
     expect(out).toBe('');
+  });
+});
+
+// The reports that open with totals read their parts back from disk at the end: each chunk is
+// written once the output has taken the one before, in every section.
+describe.each(['json', 'sarif', 'junit'] as const)('a large %s report', (format) => {
+  it('is read back a chunk at a time, asking the output after each', async () => {
+    const failing = { path: 'x.yaml', status: 'FAIL' as const, resources: [{ logicalId: 'T', type: 'AWS::ECS::TaskDefinition' as const, status: 'FAIL' as const, line: 1, column: 1, containers: [{ name: 'c'.repeat(200), index: 0, status: 'FAIL' as const, line: 2, column: 3 }], deployment: { containers: 1, failing: 1, exempt: 0 } }] };
+    const broken = { path: 'y.yaml', status: 'ERROR' as const, error: { message: 'e'.repeat(300) }, resources: [] };
+    const maker = new PieceMaker({ format, cwd: '/w', color: false });
+    maker.add(failing);
+    maker.add(broken);
+    const piece = maker.take();
+    const tally = new Tally();
+    const writes: number[] = [];
+    const asked: number[] = [];
+    const writer = reportWriter(
+      format,
+      { name: 't', version: '0' },
+      '/w',
+      (text) => writes.push(Buffer.byteLength(text)),
+      () => {
+        asked.push(writes.length);
+        return Promise.resolve();
+      },
+    );
+    for (let i = 0; i < 400; i++) {
+      writer.add(piece);
+      tally.merge(piece.counts);
+    }
+    await writer.finish(tally.summary());
+    // Head and tail (SARIF: a middle too) are written without asking; each chunk read back (at
+    // most 64 KiB) is followed by a question, one per chunk.
+    expect(asked).toHaveLength(writes.length - (format === 'sarif' ? 3 : 2));
+    expect(asked.length).toBeGreaterThanOrEqual(format === 'sarif' ? 4 : 2);
+    expect(new Set(asked).size).toBe(asked.length);
+    for (const after of asked) expect(writes[after - 1]).toBeLessThanOrEqual(64 * 1024 + 3);
+    expect(readdirSync(scratch)).toEqual([]);
   });
 });

@@ -55,8 +55,12 @@ export class Spill {
     this.used = 0;
   }
 
-  /** Everything added, in order, in chunks; then the temporary file is removed. */
-  drain(write: (text: string) => void): void {
+  /**
+   * Everything added, in order, in chunks; then the temporary file is removed. After each chunk it
+   * waits while the output holds more than it has taken (a pipe read slowly would otherwise hold
+   * the whole report in memory).
+   */
+  async drain(write: (text: string) => void, backlog?: Backlog): Promise<void> {
     if (this.fd !== undefined) {
       this.flush();
       const buffer = Buffer.allocUnsafe(READ_CHUNK);
@@ -68,6 +72,7 @@ export class Spill {
         if (n === 0) break;
         at += n;
         write(decoder.write(buffer.subarray(0, n)));
+        await backlog?.();
       }
     } else write(this.held.toString('utf8', 0, this.used));
     this.used = 0;
@@ -83,6 +88,13 @@ export class Spill {
 }
 
 export type Format = 'text' | 'json' | 'sarif' | 'junit';
+
+/**
+ * While the report's destination holds more than it has taken (standard output read slowly), a
+ * promise of when it has (never rejected: an output that fails or closes has taken all it will);
+ * otherwise undefined.
+ */
+export type Backlog = () => Promise<void> | undefined;
 
 export interface RenderOptions {
   readonly format: Format;
@@ -238,20 +250,20 @@ function noCases(): JunitCounts {
 export interface ReportWriter {
   /** The next files' piece, in input order. */
   add(piece: Piece): void;
-  /** After the last file, with the totals over every file. */
-  finish(summary: Summary): void;
+  /** After the last file, with the totals over every file; resolves once all of it is written. */
+  finish(summary: Summary): Promise<void>;
   /** Releases what is set aside (temporary files), also when the run stops early. */
   close(): void;
 }
 
-export function reportWriter(format: Format, tool: { name: string; version: string }, cwd: string, write: (text: string) => void): ReportWriter {
+export function reportWriter(format: Format, tool: { name: string; version: string }, cwd: string, write: (text: string) => void, backlog?: Backlog): ReportWriter {
   if (format === 'text') {
     return {
       add: (p) => {
         const text = p.sections[0]!;
         write(Buffer.from(text.buffer, text.byteOffset, text.length).toString('utf8'));
       },
-      finish: (s) => write(`${textSummaryLine(s)}\n`),
+      finish: async (s) => write(`${textSummaryLine(s)}\n`),
       close: () => undefined,
     };
   }
@@ -276,10 +288,10 @@ export function reportWriter(format: Format, tool: { name: string; version: stri
   if (format === 'json') {
     return {
       add,
-      finish: (s) => {
+      finish: async (s) => {
         const [head, tail] = jsonReportAround(tool, s, first.count === 0);
         write(head);
-        first.drain(write);
+        await first.drain(write, backlog);
         write(tail);
       },
       close,
@@ -288,12 +300,12 @@ export function reportWriter(format: Format, tool: { name: string; version: stri
   if (format === 'sarif') {
     return {
       add,
-      finish: (s) => {
+      finish: async (s) => {
         const [head, middle, tail] = sarifAround(tool, cwd, s.error === 0, first.count === 0, second!.count === 0);
         write(head);
-        first.drain(write);
+        await first.drain(write, backlog);
         write(middle);
-        second!.drain(write);
+        await second!.drain(write, backlog);
         write(tail);
       },
       close,
@@ -301,10 +313,10 @@ export function reportWriter(format: Format, tool: { name: string; version: stri
   }
   return {
     add,
-    finish: (s) => {
+    finish: async (s) => {
       const [head, tail] = junitAround(tool, counts, s);
       write(head);
-      first.drain(write);
+      await first.drain(write, backlog);
       write(tail);
     },
     close,
