@@ -687,17 +687,14 @@ function memoryPart(m, rss) {
   if (m.growthBytes === undefined) return 'Peak RSS by number of files: not measured.';
   const within = m.growthBytes <= m.boundBytes;
   const slope = m.slopeBytesPerFile !== undefined ? ` A least-squares line through the medians from ${int(m.slopeFrom)} to ${int(m.slopeTo)} files rises ${kb(Math.max(0, m.slopeBytesPerFile))} per file.` : '';
-  const next =
-    m.nextGrowthBytes !== undefined
-      ? ` From ${int(m.to)} to ${int(m.next)} files it ${m.nextGrowthBytes > 0 ? `grows by ${kb(m.nextGrowthBytes)}` : 'does not grow'}.`
-      : '';
+  const next = (m.later ?? []).map((g) => ` From ${int(g.from)} to ${int(g.to)} files it ${g.growthBytes > 0 ? `grows by ${kb(g.growthBytes)}` : 'does not grow'}.`).join('');
   return `Memory, measured as peak RSS (GNU time, median of ${m.runs} runs at each step). A run over one file peaks at ${rss(m.oneFileRssBytes)}: Node's own
 baseline, which no template adds to; large runs add the worker threads' heaps, each bounded (an 8 MiB young and a 12 MiB old generation). The bound of 30 times the
 largest template (${kb(m.largestTemplateBytes)} → ${kb(m.boundBytes)}) is therefore put on growth: **from ${int(m.from)} to ${int(m.to)} files the peak
 ${m.growthBytes > 0 ? `grows by ${kb(m.growthBytes)}` : 'does not grow'}, ${within ? 'within' : 'over'} the bound**.${next}${slope} What a run keeps per file is its
 share of the totals and its path, in one list outside the V8 heaps that the workers read in place; the workers render their files' parts of the report a few files
 at a time into buffers outside the V8 heaps, used again from batch to batch, and the main thread sets the parts of the JSON, SARIF and JUnit reports aside in a 16 KB
-buffer, on disk past it. What grows with the length of a run is not data kept but V8 itself, until its heaps and compilations settle: the optimizing compiler's
+buffer, on disk past it, and reads them back at the pace of the report's reader. What grows with the length of a run is not data kept but V8 itself, until its heaps and compilations settle: the optimizing compiler's
 work in each worker (compiling the checker's larger functions takes MBs of working memory, in that worker's C-library arena, which keeps its high-water mark; some
 are compiled again after deoptimizations as the run goes on), and each worker's old generation filling with garbage up to its bound before its collections
 settle, by 1,000 to 2,000 files (guide/cli.md).`;

@@ -750,7 +750,7 @@ function cliPeers() {
   for (let r = 0; r < (QUICK ? 2 : 5); r++) onePeaks.push(runMeasured(process.execPath, [CLI, 'validate', '--format', 'json', oneDir]).peakRssBytes);
   // Five runs a step: with three, the median peak moved by about 2 MB between benches.
   const stepRuns = QUICK ? 2 : 5;
-  const steps = (QUICK ? [100, 200, 400] : [250, 500, 1000, 2000]).map((n) => {
+  const steps = (QUICK ? [100, 200, 400] : [250, 500, 1000, 2000, 4000]).map((n) => {
     const d = join(work, `corpus-${n}-step`);
     repeatCorpus(CORPUS, d, n);
     const samples = [];
@@ -795,7 +795,6 @@ function cliPeers() {
 function memoryGrowth(steps, largest, oneFileRss, [from, to]) {
   const at = (n) => steps.find((s) => s.files === n)?.peakRssBytes;
   const known = steps.filter((s) => s.peakRssBytes !== undefined);
-  const later = known.find((s) => s.files > to);
   const fit = known.length > 2 ? linearFit(known.map((s) => s.files), known.map((s) => s.peakRssBytes)) : undefined;
   return {
     largestTemplateBytes: largest,
@@ -804,9 +803,8 @@ function memoryGrowth(steps, largest, oneFileRss, [from, to]) {
     from,
     to,
     growthBytes: at(from) !== undefined && at(to) !== undefined ? at(to) - at(from) : undefined,
-    // The step after `to`, so that the report shows whether the peak settles or only grows later.
-    next: later?.files,
-    nextGrowthBytes: later?.peakRssBytes !== undefined && at(to) !== undefined ? later.peakRssBytes - at(to) : undefined,
+    // The steps after `to`, each against the one before, so that the report shows whether the peak settles or only grows later.
+    later: known.flatMap((s, i) => (s.files > to && i > 0 ? [{ from: known[i - 1].files, to: s.files, growthBytes: s.peakRssBytes - known[i - 1].peakRssBytes }] : [])),
     slopeBytesPerFile: fit?.slope,
     slopeFrom: known[0]?.files,
     slopeTo: known[known.length - 1]?.files,
