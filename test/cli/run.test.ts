@@ -1,6 +1,7 @@
 // The command line run in process, through its Io (what the API's `run` takes): where the report
 // goes, and what a failure of the Io itself gives. Exit codes and messages as the built CLI's.
 import { join } from 'node:path';
+import { processIo } from '../../src/cli/main';
 import { recorded } from './in-process';
 import { TEMPLATES } from './support';
 
@@ -37,6 +38,77 @@ describe('--output', () => {
     });
     expect([r.status, r.stdout, r.stderr]).toEqual([5, '', 'ecs-readonly-rootfs: cannot write report.json\n']);
     expect([refused, writes, r.appends]).toEqual([1, [], []]);
+  });
+});
+
+// Standard output read slowly: nothing more is checked or read back until it has taken what it holds.
+describe('standard output that falls behind', () => {
+  it('holds the run until it catches up, then writes the rest', async () => {
+    const direct = await recorded(ARGS);
+    let behind = 0;
+    let catchUp: (() => void) | undefined;
+    let written = '';
+    const run = recorded(ARGS, {
+      stdout: (t) => (written += t),
+      stdoutBacklog: () => {
+        behind++;
+        return catchUp ? undefined : new Promise<void>((resolve) => (catchUp = resolve));
+      },
+    });
+    for (let waited = 0; !catchUp && waited < 5000; waited += 5) await new Promise((resolve) => setTimeout(resolve, 5));
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    // The first file's part is set aside; the second file waits, and nothing is written yet (the JSON report opens with totals).
+    expect([behind, written]).toEqual([1, '']);
+    catchUp!();
+    const r = await run;
+    expect([r.status, written]).toEqual([19, direct.stdout]);
+    expect(behind).toBe(2);
+  });
+
+  it('is not asked about when the report goes to --output', async () => {
+    let behind = 0;
+    const r = await recorded([...ARGS, '-o', 'report.json'], {
+      stdoutBacklog: () => {
+        behind++;
+        return undefined;
+      },
+    });
+    expect([r.status, behind]).toEqual([19, 0]);
+  });
+});
+
+describe("the process's own standard output", () => {
+  // An own property over the stream class's getter (which cannot be spied on).
+  const needsDrain = (value: boolean): void => void Object.defineProperty(process.stdout, 'writableNeedDrain', { value, configurable: true });
+  afterEach(() => delete (process.stdout as { writableNeedDrain?: boolean }).writableNeedDrain);
+
+  it.each(['drain', 'close', 'error'])('is behind while it needs draining, until it emits %s', async (event) => {
+    const io = processIo();
+    const counts = (): number[] => ['drain', 'close', 'error'].map((e) => process.stdout.listenerCount(e));
+    const before = counts();
+    needsDrain(true);
+    let caughtUp = false;
+    const behind = io.stdoutBacklog!()!.then(() => (caughtUp = true));
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(caughtUp).toBe(false);
+    process.stdout.emit(event, event === 'error' ? Object.assign(new Error('gone'), { code: 'EPIPE' }) : undefined);
+    await behind;
+    expect(caughtUp).toBe(true);
+    // Nothing is left listening once it has caught up.
+    expect(counts()).toEqual(before);
+  });
+
+  it('keeps up while it needs no draining', () => {
+    const io = processIo();
+    needsDrain(false);
+    expect(io.stdoutBacklog!()).toBeUndefined();
+  });
+
+  it('is never waited for once its reader has gone (EPIPE)', () => {
+    const io = processIo();
+    process.stdout.emit('error', Object.assign(new Error('gone'), { code: 'EPIPE' }));
+    needsDrain(true);
+    expect(io.stdoutBacklog!()).toBeUndefined();
   });
 });
 
