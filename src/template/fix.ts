@@ -295,8 +295,9 @@ function editFor(map: YAMLMap, replace: boolean, text: string, eol: string, json
     }
     let i = end;
     while (text[i] === ' ' || text[i] === '\t') i++;
-    if (text[i] === ',') return { offset: i + 1, remove: 0, insert: ` ${key}${colon}true` };
-    return { offset: end, remove: 0, insert: `, ${key}${colon}true` };
+    const gap = commaGap(pairs, text) ?? ' ';
+    if (text[i] === ',') return { offset: i + 1, remove: 0, insert: `${gap}${key}${colon}true` };
+    return { offset: end, remove: 0, insert: `,${gap}${key}${colon}true` };
   }
   // Block mapping: a line of its own after a one-line entry (Name's when it is one), same indentation.
   const oneLine = (p: Pair): boolean => {
@@ -315,6 +316,23 @@ function editFor(map: YAMLMap, replace: boolean, text: string, eol: string, json
   const newline = text.indexOf('\n', vr[1]);
   if (newline === -1) return { offset: text.length, remove: 0, insert: `${eol}${indent}${keyed}: true` };
   return { offset: newline + 1, remove: 0, insert: `${indent}${keyed}: true${eol}` };
+}
+
+/**
+ * The spaces and tabs after the first comma between a flow mapping's entries that is followed by
+ * more on its line (compact JSON has none); undefined when no entry is followed by one.
+ */
+function commaGap(pairs: readonly Pair[], text: string): string | undefined {
+  for (const p of pairs.slice(0, -1)) {
+    let i = rangeOf(p.value)?.[1] ?? rangeOf(p.key)?.[1];
+    if (i === undefined) continue;
+    while (text[i] === ' ' || text[i] === '\t') i++;
+    if (text[i] !== ',') continue;
+    const gap = /^[ \t]*/.exec(text.slice(i + 1, i + 65))![0];
+    const next = text[i + 1 + gap.length];
+    if (next !== undefined && next !== '\n' && next !== '\r' && next !== '#') return gap;
+  }
+  return undefined;
 }
 
 function apply(text: string, edits: readonly TextEdit[]): string {

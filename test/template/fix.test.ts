@@ -444,6 +444,21 @@ describe('a missing key in a flow mapping', () => {
     expectIdempotent(r);
   });
 
+  it('after a comma spaced as the mapping spaces its commas on their line: none in compact JSON', () => {
+    const before = ['        - {"Name":"a","Image":"b"}', '        - {Name: a,\tImage: b,  Essential: true}', '        - {"Name":"a","Image":"b",}', '        - {Name: a, # c', '           Image: b,Cpu: 1}', ''].join('\n');
+    const after = [
+      '        - {"Name":"a","Image":"b","ReadonlyRootFilesystem":true}',
+      '        - {Name: a,\tImage: b,  Essential: true,\tReadonlyRootFilesystem: true}',
+      '        - {"Name":"a","Image":"b","ReadonlyRootFilesystem":true}',
+      '        - {Name: a, # c',
+      '           Image: b,Cpu: 1,ReadonlyRootFilesystem: true}',
+      '',
+    ].join('\n');
+    const r = fix(task(before));
+    expect(r.text).toBe(task(after));
+    expectIdempotent(r);
+  });
+
   it('after a trailing comma, keeping the spaces and tabs before it', () => {
     const r = fix(task('        - {Name: a, Image: b, }\n        - {Name: a, Image: b , }\n        - {Name: a, Image: b\t, }\n        - {Name: a, Image: b \t ,}\n'));
     expect(r.text).toBe(
