@@ -444,18 +444,15 @@ describe('a missing key in a flow mapping', () => {
     expectIdempotent(r);
   });
 
-  it('after a comma spaced as the mapping spaces its commas on their line: none in compact JSON', () => {
-    const before = ['        - {"Name":"a","Image":"b"}', '        - {Name: a,\tImage: b,  Essential: true}', '        - {"Name":"a","Image":"b",}', '        - {Name: a, # c', '           Image: b,Cpu: 1}', ''].join('\n');
-    const after = [
-      '        - {"Name":"a","Image":"b","ReadonlyRootFilesystem":true}',
-      '        - {Name: a,\tImage: b,  Essential: true,\tReadonlyRootFilesystem: true}',
-      '        - {"Name":"a","Image":"b","ReadonlyRootFilesystem":true}',
-      '        - {Name: a, # c',
-      '           Image: b,Cpu: 1,ReadonlyRootFilesystem: true}',
-      '',
-    ].join('\n');
-    const r = fix(task(before));
-    expect(r.text).toBe(task(after));
+  // The comma spaced as the mapping spaces its commas on their line: none in compact JSON.
+  it.each([
+    ['compact JSON', '{"Name":"a","Image":"b"}', '{"Name":"a","Image":"b","ReadonlyRootFilesystem":true}'],
+    ['the first comma with more after it on its line', '{Name: a,\tImage: b,  Essential: true}', '{Name: a,\tImage: b,  Essential: true,\tReadonlyRootFilesystem: true}'],
+    ['a trailing comma', '{"Name":"a","Image":"b",}', '{"Name":"a","Image":"b","ReadonlyRootFilesystem":true}'],
+    ['a comma before a comment, then one on the next line', '{Name: a, # c\n           Image: b,Cpu: 1}', '{Name: a, # c\n           Image: b,Cpu: 1,ReadonlyRootFilesystem: true}'],
+  ])('after a comma spaced as the mapping’s own: %s', (_, before, after) => {
+    const r = fix(task(`        - ${before}\n`));
+    expect(r.text).toBe(task(`        - ${after}\n`));
     expectIdempotent(r);
   });
 
