@@ -457,7 +457,7 @@ Resources:
         .replace('        - Image: last\n', '        - Image: last\n          ReadonlyRootFilesystem: true\n'),
     );
     expect(bytesOf('oneliner.json').toString('utf8')).toBe(
-      '{"Resources":{"T":{"Type":"AWS::ECS::TaskDefinition","Properties":{"ContainerDefinitions":[{"Name":"a","Image":"x", "ReadonlyRootFilesystem":true},{"Name":"b","Image":"x","ReadonlyRootFilesystem":true},{"Name":"c","Image":"x","ReadonlyRootFilesystem":"true"},{"ReadonlyRootFilesystem": true}]}}}}\n',
+      '{"Resources":{"T":{"Type":"AWS::ECS::TaskDefinition","Properties":{"ContainerDefinitions":[{"Name":"a","Image":"x","ReadonlyRootFilesystem":true},{"Name":"b","Image":"x","ReadonlyRootFilesystem":true},{"Name":"c","Image":"x","ReadonlyRootFilesystem":"true"},{"ReadonlyRootFilesystem": true}]}}}}\n',
     );
     expect(run(['validate', 'fix/layouts.yaml', 'fix/oneliner.json']).status).toBe(19);
   });
