@@ -293,10 +293,9 @@ function editFor(map: YAMLMap, replace: boolean, text: string, eol: string, json
       // Just inside the opening brace.
       return { offset: mr[0] + 1, remove: 0, insert: json ? `${key}${colon}true` : ` ${key}${colon}true ` };
     }
-    let i = end;
-    while (text[i] === ' ' || text[i] === '\t') i++;
+    const comma = commaAfter(text, end);
     const gap = commaGap(pairs, text) ?? ' ';
-    if (text[i] === ',') return { offset: i + 1, remove: 0, insert: `${gap}${key}${colon}true` };
+    if (comma >= 0) return { offset: comma + 1, remove: 0, insert: `${gap}${key}${colon}true` };
     return { offset: end, remove: 0, insert: `,${gap}${key}${colon}true` };
   }
   // Block mapping: a line of its own after a one-line entry (Name's when it is one), same indentation.
@@ -323,16 +322,28 @@ function editFor(map: YAMLMap, replace: boolean, text: string, eol: string, json
  * more on its line (compact JSON has none); undefined when no entry is followed by one.
  */
 function commaGap(pairs: readonly Pair[], text: string): string | undefined {
+  // Not the last entry's: a trailing comma separates nothing.
   for (const p of pairs.slice(0, -1)) {
-    let i = rangeOf(p.value)?.[1] ?? rangeOf(p.key)?.[1];
-    if (i === undefined) continue;
-    while (text[i] === ' ' || text[i] === '\t') i++;
-    if (text[i] !== ',') continue;
-    const gap = /^[ \t]*/.exec(text.slice(i + 1, i + 65))![0];
-    const next = text[i + 1 + gap.length];
-    if (next !== undefined && next !== '\n' && next !== '\r' && next !== '#') return gap;
+    const comma = commaAfter(text, rangeOf(p.value)?.[1] ?? rangeOf(p.key)![1]);
+    if (comma < 0) continue;
+    const next = pastBlanks(text, comma + 1);
+    // A line break, a comment or the end of the text after it: the comma ends a line.
+    if (!'\r\n#'.includes(text.charAt(next))) return text.slice(comma + 1, next);
   }
   return undefined;
+}
+
+/** Where the comma after offset `end` is, past spaces and tabs; -1 when something else comes first. */
+function commaAfter(text: string, end: number): number {
+  const i = pastBlanks(text, end);
+  return text[i] === ',' ? i : -1;
+}
+
+/** The first offset from `i` on that is not a space or a tab. */
+function pastBlanks(text: string, i: number): number {
+  let at = i;
+  while (text[at] === ' ' || text[at] === '\t') at++;
+  return at;
 }
 
 function apply(text: string, edits: readonly TextEdit[]): string {
