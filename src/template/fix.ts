@@ -295,7 +295,7 @@ function editFor(map: YAMLMap, replace: boolean, text: string, eol: string, json
     }
     const comma = commaAfter(text, end);
     const gap = commaGap(pairs, text) ?? ' ';
-    if (comma >= 0) return { offset: comma + 1, remove: 0, insert: `${gap}${key}${colon}true` };
+    if (comma !== undefined) return { offset: comma + 1, remove: 0, insert: `${gap}${key}${colon}true` };
     return { offset: end, remove: 0, insert: `,${gap}${key}${colon}true` };
   }
   // Block mapping: a line of its own after a one-line entry (Name's when it is one), same indentation.
@@ -325,7 +325,7 @@ function commaGap(pairs: readonly Pair[], text: string): string | undefined {
   // Not the last entry's: a trailing comma separates nothing.
   for (const p of pairs.slice(0, -1)) {
     const comma = commaAfter(text, rangeOf(p.value)?.[1] ?? rangeOf(p.key)![1]);
-    if (comma < 0) continue;
+    if (comma === undefined) continue;
     const next = pastBlanks(text, comma + 1);
     // A line break, a comment or the end of the text after it: the comma ends a line.
     if (!'\r\n#'.includes(text.charAt(next))) return text.slice(comma + 1, next);
@@ -333,10 +333,10 @@ function commaGap(pairs: readonly Pair[], text: string): string | undefined {
   return undefined;
 }
 
-/** Where the comma after offset `end` is, past spaces and tabs; -1 when something else comes first. */
-function commaAfter(text: string, end: number): number {
+/** Where the comma after offset `end` is, past spaces and tabs; undefined when something else comes first. */
+function commaAfter(text: string, end: number): number | undefined {
   const i = pastBlanks(text, end);
-  return text[i] === ',' ? i : -1;
+  return text[i] === ',' ? i : undefined;
 }
 
 /** The first offset from `i` on that is not a space or a tab. */

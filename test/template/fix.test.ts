@@ -452,6 +452,7 @@ describe('a missing key in a flow mapping', () => {
     ['a comma before a comment, then one on the next line', '{Name: a, # c\n           Image: b,Cpu: 1}', '{Name: a, # c\n           Image: b,Cpu: 1,ReadonlyRootFilesystem: true}'],
     ['a comma at the end of a line ending with CR LF, then one on the next line', '{Name: a,\r\n           Image: b,  Cpu: 1}', '{Name: a,\r\n           Image: b,  Cpu: 1,  ReadonlyRootFilesystem: true}'],
     ['spaces and tabs before the commas', '{Name: a \t,Image: b}', '{Name: a \t,Image: b,ReadonlyRootFilesystem: true}'],
+    ['a comment between an entry and its comma', '{Name: a  # c\n           , Image: b,\tCpu: 1}', '{Name: a  # c\n           , Image: b,\tCpu: 1,\tReadonlyRootFilesystem: true}'],
     ['a trailing comma, the only one on its line', '{Name: a,\n           Image: b,\t}', '{Name: a,\n           Image: b, ReadonlyRootFilesystem: true\t}'],
   ])('after a comma spaced as the mapping’s own: %s', (_, before, after) => {
     const r = fix(task(`        - ${before}\n`));
