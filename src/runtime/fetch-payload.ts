@@ -83,10 +83,9 @@ function transient(failure: FetchFailure): boolean {
   return failure.kind === 'network' || failure.kind === 'truncated' || failure.kind === 'timeout' || (failure.kind === 'status' && RETRY_STATUSES.has(failure.status));
 }
 
-const sleep = (ms: number): Promise<void> =>
-  new Promise((resolve) => {
-    setTimeout(resolve, ms).unref();
-  });
+// Held (not unref'd): between attempts nothing else may keep the event loop alive, and Lambda's
+// runtime ends an invocation whose process runs out of work before its handler answers.
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
  * GETs `url` by `deadline` (a Date.now() value): each attempt gets 10 s or what is left, retries wait

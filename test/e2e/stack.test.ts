@@ -3,8 +3,10 @@
  * dist/stack.js): the payload served by a loopback HTTP server as S3 would serve a presigned URL, every
  * fault failing closed with an error code other than NonCompliant, and the URL never shown.
  */
+import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { faults, type FaultServer } from '../support/fault-server';
 import { faultServersForEachTest, lambdaContext, stdoutOfEachTest } from '../support/lifecycle';
 
@@ -191,6 +193,24 @@ describe('STACK: a payload that cannot be read fails closed', () => {
   ])('%s', async (_name, handler, errorCode, reason) => {
     const url = await serve(handler);
     expect(await bundle.entrypoint(request('STACK', url))).toEqual(unread("the stack's template", errorCode, reason));
+  });
+
+  // Lambda's runtime ends an invocation whose process runs out of work before the handler answers
+  // (Runtime.NodeJsExit); here nothing but the retries' waits is left to keep the child's loop alive.
+  it.each(['entrypoint', 'lambdaHook'] as const)('%s in a process with nothing else running still retries and answers', async (entry) => {
+    const url = await serve(faults.status(503));
+    const script = `
+      process.on('beforeExit', () => process.stderr.write('exited without an answer'));
+      require(process.argv[1])[process.argv[2]](JSON.parse(process.argv[3]), { awsRequestId: 'alone' })
+        .then((answer) => { process.removeAllListeners('beforeExit'); process.stderr.write(JSON.stringify(answer)); });
+    `;
+    const bundlePath = join(__dirname, '..', '..', 'dist', 'handlers.js');
+    const event = request('STACK', url, entry === 'lambdaHook' ? { LambdaFunction: 'arn:aws:lambda:eu-west-1:111122223333:function:f' } : {});
+    const { stderr } = await promisify(execFile)(process.execPath, ['-e', script, bundlePath, entry, JSON.stringify(event)], { encoding: 'utf8' });
+    const reason = 'the storage service answered HTTP 503 (4 attempts)';
+    const expected = unread("the stack's template", 'ServiceInternalError', reason);
+    expect(JSON.parse(stderr)).toEqual(entry === 'lambdaHook' ? { ...expected, errorCode: 'InternalFailure' } : expected);
+    expect(server!.requests).toHaveLength(4);
   });
 
   it('a server that never answers: NetworkFailure inside the invocation, with the answer reserve kept', async () => {
