@@ -1,10 +1,10 @@
 // The command line installable on its own: `npm pack` gives a package whose dist/cli.js needs no
 // node_modules, which installs offline with `npm install -g ./<tarball>`, and `npm ci --omit=dev`
-// in the project does not fail.
-import { spawnSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+// in the project does not fail; pre-commit's global install from git gives a working command too.
+import { execFileSync, spawnSync } from 'node:child_process';
+import { copyFileSync, cpSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { version } from '../../package.json';
 import packageJson from '../../package.json';
 import { ROOT } from './support';
@@ -48,6 +48,30 @@ describe('the npm package', () => {
     expect(r.status).toBe(19);
     expect(r.stdout).toContain("FAIL 'app': can write to its root filesystem: ReadonlyRootFilesystem missing");
   });
+
+  // pre-commit installs a `language: node` hook with exactly this command. npm prepares a git
+  // dependency installed globally without its devDependencies (npm/cli#8440): prepare installs them.
+  it('installs from git globally as pre-commit does, with a working ecs-readonly-rootfs', () => {
+    const repo = join(work, 'repo');
+    const git = (...args: string[]): string => execFileSync('git', args, { cwd: repo, encoding: 'utf8' });
+    mkdirSync(repo);
+    git('init', '-q');
+    // The working tree as it is (not the last commit), without dist/ and node_modules.
+    for (const file of execFileSync('git', ['ls-files'], { cwd: ROOT, encoding: 'utf8' }).split('\n').filter(Boolean)) {
+      mkdirSync(dirname(join(repo, file)), { recursive: true });
+      cpSync(join(ROOT, file), join(repo, file), { verbatimSymlinks: true });
+    }
+    git('add', '-A');
+    git('-c', 'user.name=test', '-c', 'user.email=test@example.com', 'commit', '-qm', 'hook');
+    const prefix = join(work, 'pre-commit-env');
+    const installed = npm(['install', '--allow-git=root', '--install-links', '-g', '--prefix', prefix, '--prefer-offline', `git+file://${repo}`], work);
+    expect({ status: installed.status, stderr: installed.stderr.split('\n').filter((l) => /ERR/.test(l)) }).toEqual({ status: 0, stderr: [] });
+    const bin = join(prefix, 'bin', 'ecs-readonly-rootfs');
+    expect(spawnSync(bin, ['--version'], { encoding: 'utf8' }).stdout).toBe(`ecs-readonly-rootfs ${version}\n`);
+    expect(readdirSync(join(prefix, 'lib', 'node_modules', packageJson.name))).not.toContain('node_modules');
+    const r = spawnSync(bin, ['validate', join(ROOT, 'examples', 'noncompliant.yml')], { encoding: 'utf8' });
+    expect(r.status).toBe(19);
+  }, 300_000);
 
   it('npm ci --omit=dev does not fail (prepare has nothing to build with, and says so)', () => {
     const project = join(work, 'project');
