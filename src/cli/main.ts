@@ -102,9 +102,9 @@ function parameterMap(values: readonly string[], files: readonly string[], io: I
       throw new UsageError(`${printablePath(file)}: ${error instanceof ParameterError ? error.message : 'unreadable parameter file'}`);
     }
   }
-  for (const value of values) {
+  for (const [i, value] of values.entries()) {
     try {
-      const [k, v] = parseParameterAssignment(value);
+      const [k, v] = parseParameterAssignment(value, values.length > 1 ? `--parameter #${i + 1}` : '--parameter');
       out.set(k, v);
     } catch (error) {
       throw new UsageError(error instanceof ParameterError ? error.message : 'bad --parameter');

@@ -1,5 +1,5 @@
 /** The hook's type configuration as a file: the whole CloudFormationConfiguration document or its Properties. */
-import { parse } from 'yaml';
+import { LineCounter, parseDocument } from 'yaml';
 import { ConfigError, parsePolicyConfig, type PolicyConfig } from '../policy';
 
 function isRecord(value: unknown): value is Record<string, unknown> {
@@ -23,10 +23,20 @@ export interface LoadedConfig {
 
 /** Reads a configuration file's text (JSON or YAML). Throws ConfigError naming the property at fault. */
 export function readConfigDocument(text: string): LoadedConfig {
+  const lines = new LineCounter();
+  // Silent: yaml would print its warnings (an unresolved !Sub) with the source line, values and all.
+  const document = parseDocument(text, { lineCounter: lines, prettyErrors: false, logLevel: 'silent' });
+  // Named by line only: yaml's messages may quote the text.
+  const problem = document.errors[0] ?? document.warnings[0];
+  if (problem) {
+    const what =
+      problem.code === 'TAG_RESOLVE_FAILED' ? 'a tag (such as !Sub or !Ref), which a configuration cannot resolve,' : problem.code === 'DUPLICATE_KEY' ? 'a key given twice' : 'text that is not valid JSON or YAML';
+    throw new ConfigError('(file)', `The configuration file has ${what} at line ${lines.linePos(problem.pos[0]).line}.`);
+  }
   let doc: unknown;
   try {
     // yaml's own bound on alias expansion (maxAliasCount 100) refuses an alias bomb.
-    doc = parse(text);
+    doc = document.toJS();
   } catch {
     throw new ConfigError('(file)', 'The configuration file is not valid JSON or YAML.');
   }

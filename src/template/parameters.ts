@@ -10,12 +10,15 @@ export class ParameterError extends Error {
 /** A parameter's name, or a pseudo parameter a value may be given for. */
 const NAME = /^([A-Za-z0-9]{1,255}|AWS::(Region|AccountId|Partition))$/;
 
-/** `Name=Value` (the value may itself contain `=`). */
-export function parseParameterAssignment(text: string): [string, string] {
+/**
+ * `Name=Value` (the value may itself contain `=`). A malformed one is named by `where` only: its text
+ * may be a value (`DbPassword: ...`, a key's second line) and is never shown.
+ */
+export function parseParameterAssignment(text: string, where = 'a parameter'): [string, string] {
   const eq = text.indexOf('=');
   const name = eq < 0 ? text : text.slice(0, eq);
   if (eq < 0 || !NAME.test(name)) {
-    throw new ParameterError(`parameter must be Name=Value with an alphanumeric name (or AWS::Region, AWS::AccountId, AWS::Partition), got '${name.slice(0, 64).replace(/[^\w]/g, '?')}'`);
+    throw new ParameterError(`${where} is not Name=Value with an alphanumeric name (or AWS::Region, AWS::AccountId, AWS::Partition)`);
   }
   return [name, text.slice(eq + 1)];
 }
@@ -51,7 +54,7 @@ export function parseParameterFile(text: string): Map<string, string> {
     if (!Array.isArray(doc)) throw new ParameterError('parameter file must be a list or an object with Parameters');
     doc.forEach((item: unknown, i) => {
       if (typeof item === 'string') {
-        const [k, v] = parseParameterAssignment(item);
+        const [k, v] = parseParameterAssignment(item, `parameter file: entry ${i}`);
         out.set(k, v);
       } else if (isRecord(item) && typeof item.ParameterKey === 'string') {
         if (item.UsePreviousValue === true) return;
@@ -66,10 +69,10 @@ export function parseParameterFile(text: string): Map<string, string> {
     });
     return out;
   }
-  for (const raw of text.split(/\r?\n/)) {
+  for (const [n, raw] of text.split(/\r?\n/).entries()) {
     const line = raw.trim();
     if (line === '' || line.startsWith('#')) continue;
-    const [k, v] = parseParameterAssignment(line);
+    const [k, v] = parseParameterAssignment(line, `parameter file: line ${n + 1}`);
     out.set(k, v);
   }
   return out;

@@ -8,7 +8,7 @@ import { locateJsonError } from './json-error';
 import { readYamlFast } from './fast-yaml';
 import { JsonScanError, JsonSourceMap } from './json-source-map';
 import { LIMITS, MAX_RAW_BRACKET_DEPTH } from './limits';
-import { lineStartsOf, type Position, positionAt, SourceMap, withLineFeeds } from './source-map';
+import { duplicateKeyMessage, lineStartsOf, type Position, positionAt, SourceMap, withLineFeeds } from './source-map';
 import { CLOUDFORMATION_TAGS } from './tags';
 import { safeName } from '../policy/text';
 
@@ -186,7 +186,7 @@ class Walker {
         }
         const name = key.value === null ? '' : String(key.value);
         if (Object.prototype.hasOwnProperty.call(out, name)) {
-          throw new ReadError(`duplicate mapping key '${safeName(name)}'`, keyAt);
+          throw new ReadError(duplicateKeyMessage(name, depth, safeName), keyAt);
         }
         put(out, name, this.walk(pair.value as Node | null, depth + 1));
         this.map.setChild(out, name, keyAt);

@@ -65,3 +65,12 @@ export function positionAt(starts: readonly number[], offset: number): Position 
   }
   return { line: lo + 1, column: offset - starts[lo]! + 1 };
 }
+
+/**
+ * A duplicate key's message. Keys of a template's sections, logical ids and a resource's attributes
+ * (mappings nested at most 2 deep) are named; deeper ones may be data (DockerLabels, log options) and
+ * are left to the position.
+ */
+export function duplicateKeyMessage(name: string, depth: number, named: (name: string) => string): string {
+  return depth <= 2 ? `duplicate mapping key '${named(name)}'` : 'duplicate mapping key';
+}

@@ -97,10 +97,14 @@ describe('ecs-readonly-rootfs (built dist/cli.js)', () => {
     [['validate'], 'no PATH given (use - for standard input)'],
     [['validate', '-f', 'xml', 'x'], "unknown format 'xml'; use text, json, sarif, junit"],
     [['validate', '--bogus', 'x'], "invalid arguments: Unknown option '--bogus'"],
-    [['validate', '-p', 'no-equals', 'x'], "parameter must be Name=Value with an alphanumeric name (or AWS::Region, AWS::AccountId, AWS::Partition), got 'no?equals'"],
+    [['validate', '-p', 'no-equals', 'x'], '--parameter is not Name=Value with an alphanumeric name (or AWS::Region, AWS::AccountId, AWS::Partition)'],
+    [['validate', '-p', 'A=1', '-p', 'MyToken:SECRET-CANARY-123', 'x'], '--parameter #2 is not Name=Value with an alphanumeric name (or AWS::Region, AWS::AccountId, AWS::Partition)'],
     [['validate', '-c', 'params/config-bad.json', 'x'], 'params/config-bad.json: ExemptContainerNames must be a list of glob patterns, got a string.'],
     [['validate', '-c', 'params/none.json', 'x'], 'cannot read configuration file params/none.json: no such file or directory'],
     [['validate', '--parameters-file', 'params/config-bad.json', 'x'], 'params/config-bad.json: parameter file must be a list or an object with Parameters'],
+    // Named by line, never quoted: the text may hold a value.
+    [['validate', '-c', 'params/config-tag.yaml', 'x'], 'params/config-tag.yaml: The configuration file has a tag (such as !Sub or !Ref), which a configuration cannot resolve, at line 3.'],
+    [['validate', '--parameters-file', 'params/values-yaml-style.txt', 'x'], 'params/values-yaml-style.txt: parameter file: line 2 is not Name=Value with an alphanumeric name (or AWS::Region, AWS::AccountId, AWS::Partition)'],
     [['validate', '--parameters-file', 'params/none.json', 'x'], 'cannot read parameter file params/none.json: no such file or directory'],
     [['fix'], 'no PATH given'],
     // What the user typed is echoed only in part.

@@ -33,11 +33,30 @@ describe('readConfigDocument', () => {
     }
   });
 
-  it('refuses a file that is not JSON or YAML, and an alias bomb, with one message', () => {
+  it('refuses a file that is not JSON or YAML at its line, and an alias bomb', () => {
     const bomb = ['a: &a [x, x, x, x, x, x, x, x, x, x]', ...Array.from({ length: 9 }, (_, i) => `${String.fromCharCode(98 + i)}: &${String.fromCharCode(98 + i)} [${`*${String.fromCharCode(97 + i)}, `.repeat(9)}*${String.fromCharCode(97 + i)}]`)].join('\n');
-    for (const text of ['{"ExemptImages": [', 'a: b: c', 'x: 1\nx: 2\n', bomb]) {
-      expect(refusal(text)).toEqual({ property: '(file)', message: 'The configuration file is not valid JSON or YAML.' });
+    expect(refusal(bomb)).toEqual({ property: '(file)', message: 'The configuration file is not valid JSON or YAML.' });
+    expect(refusal('{"ExemptImages": [')).toEqual({ property: '(file)', message: 'The configuration file has text that is not valid JSON or YAML at line 1.' });
+    expect(refusal('x: 1\na: b: c')).toEqual({ property: '(file)', message: 'The configuration file has text that is not valid JSON or YAML at line 2.' });
+    expect(refusal('x: 1\nx: 2\n')).toEqual({ property: '(file)', message: 'The configuration file has a key given twice at line 2.' });
+    expect(refusal('{\n "ExemptImages": [],\n "ExemptImages": ["a"]\n}')).toEqual({ property: '(file)', message: 'The configuration file has a key given twice at line 3.' });
+  });
+
+  it('refuses a short tag at its line, never printing the line (it may hold a value)', async () => {
+    const warnings: unknown[] = [];
+    const listener = (w: unknown): number => warnings.push(w);
+    process.on('warning', listener);
+    try {
+      expect(refusal('ExemptContainerNames: [a]\nExemptImages: [!Sub "${AWS::AccountId}.dkr.ecr/SECRET-CANARY-123"]\n')).toEqual({
+        property: '(file)',
+        message: 'The configuration file has a tag (such as !Sub or !Ref), which a configuration cannot resolve, at line 2.',
+      });
+      // Node emits warnings on a later tick.
+      await new Promise((resolve) => setImmediate(resolve));
+    } finally {
+      process.off('warning', listener);
     }
+    expect(warnings).toEqual([]);
   });
 
   it('refuses what is not an object, and an unknown property, naming it', () => {

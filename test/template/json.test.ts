@@ -181,7 +181,10 @@ describe('positions of look-alike paths and of a bare value', () => {
 describe('JSON that JSON.parse reads but a template must not have', () => {
   it.each([
     ['{"a": 1, "a": 2}', "duplicate mapping key 'a'", 1, 10],
-    ['{"x": {"k": [1, {"b": 1,\n  "b": 2}]}}', "duplicate mapping key 'b'", 2, 3],
+    // Deeper than a resource's attributes a key may be data: only its position is given.
+    ['{"x": {"k": [1, {"b": 1,\n  "b": 2}]}}', 'duplicate mapping key', 2, 3],
+    ['{"Resources": {"T": {"Properties": {"Command": {"SECRET-CANARY-123": 1, "SECRET-CANARY-123": 2}}}}}', 'duplicate mapping key', 1, 73],
+    ['{"Resources": {"T": {"Type": "A", "Type": "B"}}}', "duplicate mapping key 'Type'", 1, 35],
     ['{"a": 1, "\\u0061": 2}', "duplicate mapping key 'a'", 1, 10],
     ['[{"a": 1}, {"a": 2, "c": {"a": 3}, "a": 4}]', "duplicate mapping key 'a'", 1, 36],
   ])('a duplicate key in %j', (text, message, line, column) => {

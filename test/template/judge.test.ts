@@ -112,7 +112,7 @@ describe('intrinsic functions', () => {
     }
     expect(parseParameterFile('{"Parameters": {"A": "1", "B": true}}')).toEqual(new Map([['A', '1'], ['B', 'true']]));
     expect(() => parseParameterFile('[{"ParameterKey": "A"}]')).toThrow('parameter file: entry 0 has no string ParameterValue');
-    expect(() => parseParameterFile('not an assignment')).toThrow(/parameter must be Name=Value/);
+    expect(() => parseParameterFile('not an assignment')).toThrow('parameter file: line 1 is not Name=Value');
   });
 
   it('resolves Fn::FindInMap, Fn::Sub, Fn::Join and Fn::Select from the template', () => {

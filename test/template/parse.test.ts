@@ -351,6 +351,8 @@ describe('bad input is an error, never a crash', () => {
 
   it('refuses duplicate keys, naming the key', () => {
     expect(validateTemplate('Resources:\n  A: 1\n  A: 2\n').error).toEqual({ message: "duplicate mapping key 'A'", line: 3, column: 3 });
+    // Inside a resource's properties a key may be data (DockerLabels, log options): not named.
+    expect(validateTemplate('Resources:\n  T:\n    Properties:\n      Command: {SECRET-CANARY-123: 1, SECRET-CANARY-123: 2}\n').error).toEqual({ message: 'duplicate mapping key', line: 4, column: 39 });
   });
 
   it('refuses several documents in one file', () => {
