@@ -1,5 +1,5 @@
-import { closeSync, fstatSync, opendirSync, openSync, readSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { closeSync, fstatSync, opendirSync, openSync, readSync, realpathSync, statSync } from 'node:fs';
+import { basename, join } from 'node:path';
 import { LIMITS } from '../template';
 
 /** Extensions read when recursing into a directory (files named on the command line are read whatever their name). */
@@ -107,16 +107,37 @@ export function expandPaths(paths: readonly string[], excludePatterns: readonly 
   return out;
 }
 
-/** What expandPaths lists, as an InputList. */
-export function listInputs(paths: readonly string[], excludePatterns: readonly string[] = []): InputList {
+/**
+ * What expandPaths lists, as an InputList. `report` (the file of --output) is left out of directories
+ * walked: a run writing its report beside the templates never checks the last run's report.
+ */
+export function listInputs(paths: readonly string[], excludePatterns: readonly string[] = [], report?: string): InputList {
   const list = new InputList();
-  walkPaths(paths, excludePatterns, (prefix, name, error, explicit) => list.add(prefix, name, error, explicit));
+  walkPaths(paths, excludePatterns, (prefix, name, error, explicit) => list.add(prefix, name, error, explicit), report);
   return list;
 }
 
+/** The file's real path, or undefined when it does not exist (or cannot be resolved). */
+export function realPathOf(path: string): string | undefined {
+  try {
+    return realpathSync(path);
+  } catch {
+    return undefined;
+  }
+}
+
 /** Each input in order, its path given as a prefix and a name. */
-function walkPaths(paths: readonly string[], excludePatterns: readonly string[], push: (prefix: string, name: string, error?: string, explicit?: boolean) => void): void {
+function walkPaths(
+  paths: readonly string[],
+  excludePatterns: readonly string[],
+  push: (prefix: string, name: string, error?: string, explicit?: boolean) => void,
+  leaveOut?: string,
+): void {
   const excludes = excludePatterns.map(compileExclude);
+  const leftOut = leaveOut === undefined ? undefined : realPathOf(leaveOut);
+  const leftOutName = leaveOut === undefined ? '' : basename(leaveOut);
+  // Only a file of the same name is resolved: the walk of a large directory stays one stat per file.
+  const isLeftOut = (path: string, name: string): boolean => leftOut !== undefined && name === leftOutName && realPathOf(path) === leftOut;
   const walk = (dir: string, depth: number, rel: string): void => {
     let entries: Entries;
     try {
@@ -138,6 +159,7 @@ function walkPaths(paths: readonly string[], excludePatterns: readonly string[],
       }
       if (!hasTemplateExtension(name)) continue;
       if (excludes.length > 0 && (excluded(excludes, relPath, name, false) || excluded(excludes, prefix + name, name, false))) continue;
+      if (isLeftOut(prefix + name, name)) continue;
       if (kind === FILE) push(prefix, name);
       else if (kind === LINK) {
         try {

@@ -2,12 +2,13 @@
  * `ecs-readonly-rootfs validate [options] PATH...`: the hook's policy run on template files before
  * deployment. The bundle (dist/cli.js) also exports the programmatic API for other tools.
  */
-import { appendFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, statSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { parseArgs } from 'node:util';
 import { version } from '../../package.json';
 import { ConfigError, EMPTY_CONFIG, type PolicyConfig } from '../policy';
 import { GIVEN_PSEUDO_PARAMETERS, ParameterError, parseParameterAssignment, parseParameterFile, readConfigDocument } from '../template';
-import { expandPaths, listInputs, readInput, readStdin } from './files';
+import { expandPaths, listInputs, readInput, readStdin, realPathOf } from './files';
 import { runFix } from './fix';
 import { checkEach, runWorker } from './parallel';
 import { formatJson } from './format/json';
@@ -176,7 +177,8 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
       return runFix(expandPaths(paths, values.exclude), { ...options, dryRun: values['dry-run'] }, io);
     }
 
-    const inputs = listInputs(paths, values.exclude);
+    if (values.output !== undefined) checkOutputPath(values.output, paths);
+    const inputs = listInputs(paths, values.exclude, values.output);
     const color = format === 'text' && values.output === undefined && io.isTty && !('NO_COLOR' in io.env && io.env.NO_COLOR !== '');
     // The report is written as files are judged (see format/stream.ts): a run holds the totals and
     // what is still to be written, not every file's findings.
@@ -214,6 +216,27 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
     }
     io.stderr(`${TOOL.name}: internal error; no verdict was reached.\n`);
     return EXIT.unreadable;
+  }
+}
+
+/**
+ * What --output names must be a file in a directory that exists, and not one of the templates named:
+ * the report would replace it. Said before any file is checked, not after the whole run.
+ */
+function checkOutputPath(path: string, paths: readonly string[]): void {
+  const shown = printablePath(path);
+  const isDirectory = (p: string): boolean | undefined => {
+    try {
+      return statSync(p).isDirectory();
+    } catch {
+      return undefined;
+    }
+  };
+  if (isDirectory(path) === true) throw new UsageError(`--output ${shown} is a directory; name the report's file`);
+  if (isDirectory(dirname(path)) !== true) throw new UsageError(`--output ${shown}: the directory ${printablePath(dirname(path))} does not exist`);
+  const report = realPathOf(path);
+  if (report !== undefined && paths.some((p) => p !== '-' && realPathOf(p) === report)) {
+    throw new UsageError(`--output ${shown} is a template to check: the report would replace it`);
   }
 }
 

@@ -243,8 +243,40 @@ describe('ecs-readonly-rootfs (built dist/cli.js)', () => {
   });
 
   it('says it cannot write --output, and exits 5', () => {
-    const out = join(tmpdir(), 'no-such-directory-here', 'report.json');
-    expect(cli(['validate', '-f', 'json', '-o', out, 'valid/compliant.json'])).toEqual({ status: 5, stdout: '', stderr: `ecs-readonly-rootfs: cannot write ${out}\n` });
+    // A device that is always full: the directory exists, every write fails.
+    expect(cli(['validate', '-f', 'json', '-o', '/dev/full', 'valid/compliant.json'])).toEqual({ status: 5, stdout: '', stderr: 'ecs-readonly-rootfs: cannot write /dev/full\n' });
+  });
+
+  it('refuses, before checking anything, an --output in no directory, a directory, or a template it checks', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cli-'));
+    try {
+      const template = join(dir, 't.yaml');
+      const text = readFileSync(join(TEMPLATES, 'valid', 'compliant.json'), 'utf8');
+      writeFileSync(template, text);
+      const usage = (message: string) => ({ status: 2, stdout: '', stderr: `ecs-readonly-rootfs: ${message}\nTry 'ecs-readonly-rootfs --help'.\n` });
+      const missing = join(dir, 'no-such-directory', 'report.json');
+      expect(cli(['validate', '-o', missing, template])).toEqual(usage(`--output ${missing}: the directory ${join(dir, 'no-such-directory')} does not exist`));
+      expect(cli(['validate', '-o', dir, template])).toEqual(usage(`--output ${dir} is a directory; name the report's file`));
+      expect(cli(['validate', '-o', template, template])).toEqual(usage(`--output ${template} is a template to check: the report would replace it`));
+      expect(cli(['validate', '-o', 't.yaml', './t.yaml'], { cwd: dir })).toEqual(usage('--output t.yaml is a template to check: the report would replace it'));
+      expect(readFileSync(template, 'utf8')).toBe(text);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('leaves the report of --output out of the directories it walks: a second run checks what the first did', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cli-'));
+    try {
+      writeFileSync(join(dir, 't.yaml'), readFileSync(join(TEMPLATES, 'valid', 'compliant.json'), 'utf8'));
+      const first = cli(['validate', '-f', 'json', '-o', 'report.json', '.'], { cwd: dir });
+      const report = readFileSync(join(dir, 'report.json'), 'utf8');
+      expect(cli(['validate', '-f', 'json', '-o', 'report.json', '.'], { cwd: dir })).toEqual(first);
+      expect(readFileSync(join(dir, 'report.json'), 'utf8')).toBe(report);
+      expect(JSON.parse(report).summary).toMatchObject({ files: 1, pass: 1 });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('warns of no template only when nothing could be read either', () => {
