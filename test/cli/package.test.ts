@@ -32,8 +32,9 @@ describe('the npm package', () => {
     expect(packed.status).toBe(0);
     const [info] = JSON.parse(packed.stdout) as { filename: string; files: { path: string }[] }[];
     const paths = info!.files.map((f) => f.path).sort();
-    expect(paths).toContain('dist/cli.js');
-    expect(paths).toContain('guide/cli.md');
+    // The command, its guide, the licence; `main` is the bundle too (npm always packs it).
+    expect(paths).toEqual(['LICENSE', 'README.md', 'dist/cli.js', 'guide/cli.md', 'package.json']);
+    expect(packageJson.main).toBe('dist/cli.js');
     expect(paths.filter((p) => p.startsWith('src/') || p.startsWith('test/') || p.startsWith('node_modules/'))).toEqual([]);
 
     const prefix = join(work, 'prefix');
@@ -47,6 +48,9 @@ describe('the npm package', () => {
     const r = spawnSync(bin, ['validate', join(ROOT, 'examples', 'noncompliant.yml')], { encoding: 'utf8' });
     expect(r.status).toBe(19);
     expect(r.stdout).toContain("FAIL 'app': can write to its root filesystem: ReadonlyRootFilesystem missing");
+    // Required as a package, it is the documented API, and runs no command.
+    const api = spawnSync(process.execPath, ['-e', 'const m = require(process.argv[1]); console.log(typeof m.validateTemplate, typeof m.fixTemplate)', join(prefix, 'lib', 'node_modules', packageJson.name)], { encoding: 'utf8' });
+    expect(api.stdout).toBe('function function\n');
   });
 
   // pre-commit installs a `language: node` hook with exactly this command. npm prepares a git
