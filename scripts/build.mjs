@@ -5,6 +5,7 @@ import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { NODE_BUNDLE } from './esbuild-options.mjs';
+import { NOTICES_FILE, thirdPartyLicenses } from './third-party-licenses.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const outdir = process.argv[2] ? resolve(process.argv[2]) : join(root, 'dist');
@@ -293,3 +294,4 @@ const results = await Promise.all([
   build({ ...common, entryPoints: { cli: join(root, 'src/cli/main.ts') }, outdir, banner: { js: '#!/usr/bin/env node' } }),
 ]);
 writeFileSync(join(outdir, 'meta.json'), JSON.stringify(results.map((r) => r.metafile)));
+writeFileSync(join(outdir, NOTICES_FILE), thirdPartyLicenses(root, results.map((r) => r.metafile)));

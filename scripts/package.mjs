@@ -111,7 +111,8 @@ function zipBuffers(entries) {
  * change-set checks (src/stack-checks.ts) and the generated models (src/models.ts); the network half
  * loads the decryption of encrypted credentials (src/runtime/aws/decrypt.ts) from beside itself.
  */
-const SIDE_FILES = ['network.js', 'decrypt.js', 'stack.js', 'models.js'];
+// THIRD-PARTY-LICENSES.txt: the licences of the packages the bundles carry, which ship with them.
+const SIDE_FILES = ['network.js', 'decrypt.js', 'stack.js', 'models.js', 'THIRD-PARTY-LICENSES.txt'];
 /** The Lambda hook's handler, exported by the same bundle (deploy/lambda-hook.yml names it). */
 export const LAMBDA_HANDLER = 'dist/handlers.lambdaHook';
 

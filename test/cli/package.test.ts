@@ -2,7 +2,7 @@
 // node_modules, which installs offline with `npm install -g ./<tarball>`, and `npm ci --omit=dev`
 // in the project does not fail; pre-commit's global install from git gives a working command too.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { copyFileSync, cpSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { version } from '../../package.json';
@@ -33,7 +33,7 @@ describe('the npm package', () => {
     const [info] = JSON.parse(packed.stdout) as { filename: string; files: { path: string }[] }[];
     const paths = info!.files.map((f) => f.path).sort();
     // The command, its guide, the licence; `main` is the bundle too (npm always packs it).
-    expect(paths).toEqual(['LICENSE', 'README.md', 'dist/cli.js', 'guide/cli.md', 'package.json']);
+    expect(paths).toEqual(['LICENSE', 'README.md', 'dist/THIRD-PARTY-LICENSES.txt', 'dist/cli.js', 'guide/cli.md', 'package.json']);
     expect(packageJson.main).toBe('dist/cli.js');
     expect(paths.filter((p) => p.startsWith('src/') || p.startsWith('test/') || p.startsWith('node_modules/'))).toEqual([]);
 
@@ -60,8 +60,9 @@ describe('the npm package', () => {
     const git = (...args: string[]): string => execFileSync('git', args, { cwd: repo, encoding: 'utf8' });
     mkdirSync(repo);
     git('init', '-q');
-    // The working tree as it is (not the last commit), without dist/ and node_modules.
-    for (const file of execFileSync('git', ['ls-files'], { cwd: ROOT, encoding: 'utf8' }).split('\n').filter(Boolean)) {
+    // The working tree as it is (not the last commit, new files too), without dist/ and node_modules.
+    for (const file of execFileSync('git', ['ls-files', '--cached', '--others', '--exclude-standard'], { cwd: ROOT, encoding: 'utf8' }).split('\n').filter(Boolean)) {
+      if (!existsSync(join(ROOT, file))) continue; // deleted, not yet committed
       mkdirSync(dirname(join(repo, file)), { recursive: true });
       cpSync(join(ROOT, file), join(repo, file), { verbatimSymlinks: true });
     }

@@ -219,3 +219,36 @@ describe('the type configuration through the generated models, in the bundle', (
     });
   });
 });
+
+describe('dist/THIRD-PARTY-LICENSES.txt', () => {
+  const notices = readFileSync(join(root, 'dist', 'THIRD-PARTY-LICENSES.txt'), 'utf8');
+  const named = (line: string): string => line.slice(0, line.indexOf(' '));
+  const listed = new Set(notices.split('\n').filter((l) => / \(.*\), in [a-z]+\.js/.test(l)).map(named));
+
+  it('names every package a bundle carries, with the bundles that carry it', () => {
+    const packages = new Set<string>();
+    for (const m of metafiles) {
+      for (const [output, info] of Object.entries(m.outputs)) {
+        if (!output.endsWith('.js')) continue;
+        for (const input of Object.keys(info.inputs)) {
+          const at = input.lastIndexOf('node_modules/');
+          const match = at < 0 ? null : /^((?:@[^/]+\/)?[^/]+)\//.exec(input.slice(at + 'node_modules/'.length));
+          if (match) packages.add(match[1]!);
+        }
+      }
+    }
+    expect(packages.size).toBeGreaterThan(20);
+    expect([...listed].sort()).toEqual([...packages].sort());
+    expect(notices).toMatch(/^yaml \d+\.\d+\.\d+ \(ISC\), in cli\.js, stack\.js$/m);
+    expect(notices).toMatch(/^diff \d+\.\d+\.\d+ \(BSD-3-Clause\), in cli\.js$/m);
+  });
+
+  it('carries each licence text once, with the packages under it', () => {
+    // 22 packages under Apache-2.0, in a few copies of its text (they differ in their appendix).
+    const apache = notices.split('\n').filter((l) => /^\S+ \S+ \(Apache[- ]/.test(l)).length;
+    expect(apache).toBeGreaterThan(15);
+    expect(notices.split('TERMS AND CONDITIONS FOR USE, REPRODUCTION, AND DISTRIBUTION').length - 1).toBeLessThan(apache / 3);
+    // js-yaml's MIT text, with its copyright line.
+    expect(notices).toContain('Copyright (C) 2011-2015 by Vitaly Puzrin');
+  });
+});

@@ -123,7 +123,7 @@ describe('the registration package', () => {
     expect(settings.testEntrypoint.startsWith('dist/handlers.')).toBe(true);
     // The handler and what it loads from beside it: the network half (delivery, payloads), the decryption
     // of encrypted credentials the network half loads, the stack checks, and the generated models.
-    expect([...inner.keys()].sort()).toEqual(['dist/decrypt.js', handlerFile, 'dist/models.js', 'dist/network.js', 'dist/stack.js']);
+    expect([...inner.keys()].sort()).toEqual(['dist/THIRD-PARTY-LICENSES.txt', 'dist/decrypt.js', handlerFile, 'dist/models.js', 'dist/network.js', 'dist/stack.js']);
   });
 
   it('writes the Lambda hook code beside it: the same bundle, for deploy/lambda-hook.yml', () => {
