@@ -122,7 +122,7 @@ export function planHookRequests(
   for (const site of findTaskDefinitions(parsed, options)) {
     // A resource whose Condition the parameter values make false is not created: no request.
     if (typeof site.resource.Condition === 'string' && site.scope.conditions.value(site.resource.Condition) === false) continue;
-    const plan = deploymentsOf(site);
+    const plan = deploymentsOf(site, options.config);
     // Over the limit of open conditions: the first combinations, as the judge reports the resource unresolved.
     const deployments = plan.deployments ?? [...scenarios(plan.open.slice(0, LIMITS.maxConditions))].map((open) => ({ open, all: open }));
     for (const { open, all } of deployments) {

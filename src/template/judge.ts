@@ -246,10 +246,16 @@ export interface Deployment {
  * The deployments to judge for a task definition: every combination of the open conditions that
  * decide its containers, with those the parameter values decide fixed, the resource's own Condition
  * true (it exists only then), and combinations the Conditions make impossible left out.
- * `undefined` when more conditions are open than LIMITS.maxConditions.
+ * `undefined` when more conditions are open than LIMITS.maxConditions. Conditions that choose only
+ * a Name or an Image the exemptions do not read (none are configured for it) count only while they
+ * fit in that bound: past it they take their true branch, as they cannot change a verdict (nine
+ * images chosen per environment do not make a compliant task definition unknown).
  */
-export function deploymentsOf(site: TaskDefinitionSite): { open: string[]; deployments: Deployment[] } | { open: string[]; deployments?: undefined } {
-  const deciding = decidingConditions(site.resource.Properties);
+export function deploymentsOf(site: TaskDefinitionSite, config: PolicyConfig = EMPTY_CONFIG): { open: string[]; deployments: Deployment[] } | { open: string[]; deployments?: undefined } {
+  const all = decidingConditions(site.resource.Properties);
+  const essential = decidingConditions(site.resource.Properties, { name: config.exemptContainerNames.length > 0, image: config.exemptImages.length > 0 });
+  const openOf = (list: readonly string[]): string[] => list.filter((c) => site.scope.conditions.value(c) === undefined && c !== site.resource.Condition);
+  const deciding = openOf(all).length <= LIMITS.maxConditions ? all : essential;
   const conditions = site.scope.conditions;
   const own = site.resource.Condition;
   const fixed = new Map<string, boolean>();
@@ -335,7 +341,7 @@ export function judgeTaskDefinition(site: TaskDefinitionSite, sourceMap: SourceM
     return { ...head, status: 'SKIP', reason: 'condition', conditions: [{ condition: own, value: false }], containers: [] };
   }
   const props = site.resource.Properties;
-  const plan = deploymentsOf(site);
+  const plan = deploymentsOf(site, config);
   const suppressionFlags = (failing: boolean): { suppressed?: true; suppressionIgnored?: true } =>
     failing && hasSuppression ? (suppressed ? { suppressed: true } : { suppressionIgnored: true }) : {};
   if (!plan.deployments) {

@@ -271,9 +271,10 @@ function ifOf(value: unknown): [string, unknown, unknown] | undefined {
  * ContainerDefinitions, each entry and RuntimePlatform, and anywhere inside each entry's Name, Image
  * and ReadonlyRootFilesystem, RuntimePlatform.OperatingSystemFamily, or any other intrinsic standing
  * for one of those (e.g. `!Select [0, !If [C, ["true"], ["false"]]]`). Others take their true branch:
- * they cannot change a verdict.
+ * they cannot change a verdict. `fields` leaves Name or Image out: without exemptions to match, they
+ * change what a container is called or runs, never whether it passes.
  */
-export function decidingConditions(properties: unknown): string[] {
+export function decidingConditions(properties: unknown, fields: { readonly name: boolean; readonly image: boolean } = { name: true, image: true }): string[] {
   const found = new Set<string>();
   // Every Fn::If in a value the resolver evaluates whole. The reader nests no deeper than
   // LIMITS.maxDepth, and past it the resolver answers unresolved: the bound only guards API callers.
@@ -312,8 +313,8 @@ export function decidingConditions(properties: unknown): string[] {
       for (const entry of list) {
         through(entry, (e) => {
           if (!isRecord(e)) return;
-          within(e.Name);
-          within(e.Image);
+          if (fields.name) within(e.Name);
+          if (fields.image) within(e.Image);
           within(e.ReadonlyRootFilesystem);
         });
       }

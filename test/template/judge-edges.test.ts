@@ -582,6 +582,21 @@ describe('deployments', () => {
       detail: '9 conditions decide the containers, more than the 8 whose every combination is judged',
       containers: [],
     });
+    // Conditions that choose only an Image or a Name count while they fit: nine images chosen per
+    // environment leave a compliant task definition compliant, and one deciding condition is still judged.
+    const images = (n: number, rrf = 'true') =>
+      task(`      ContainerDefinitions:\n${Array.from({ length: n }, (_, i) => `        - Name: !If [N${i}, c${i}, d${i}]\n          Image: !If [C${i}, nginx, busybox]\n          ReadonlyRootFilesystem: ${i === 0 ? rrf : 'true'}`).join('\n')}\n`);
+    expect(only(images(9))).toMatchObject({ status: 'PASS', deployment: { containers: 9, failing: 0, exempt: 0 } });
+    expect(only(images(9, '!If [R, true, false]'))).toMatchObject({
+      status: 'FAIL',
+      containers: [expect.objectContaining({ name: 'c0', status: 'FAIL', reason: 'false', conditions: [{ condition: 'R', value: false }] }), ...Array.from({ length: 8 }, () => expect.objectContaining({ status: 'PASS' }))],
+    });
+    // With four conditions in all they are judged as before: each name in its branch.
+    expect(only(images(2)).containers.map((c) => c.name)).toEqual(['c0', 'd0', 'c1', 'd1']);
+    // Exemptions by image read the Image: its conditions decide again, and nine are too many.
+    const byImage = { config: { exemptContainerNames: [], exemptImages: ['nginx'] } };
+    expect(only(images(9), byImage)).toMatchObject({ status: 'FAIL', reason: 'unresolved', detail: '9 conditions decide the containers, more than the 8 whose every combination is judged' });
+    expect(deploymentsOf(findTaskDefinitions(readTemplate(images(9)) as never)[0]!).deployments).toHaveLength(1);
     // One of the nine decided by a parameter value: eight left open, all judged.
     const decided = `Parameters:\n  P: {Type: String}\nConditions:\n  C0: !Equals [!Ref P, x]\n${nine}`;
     expect(only(decided, { parameters: { P: 'x' } })).toMatchObject({ status: 'PASS', deployment: { containers: 9, failing: 0, exempt: 0 } });

@@ -406,7 +406,12 @@ describe('the conditions that decide the containers', () => {
 `;
     const parsed = parseTemplateText(text);
     if (!parsed.ok) throw new Error(parsed.message);
-    expect(decidingConditions((parsed.root as { Resources: { T: { Properties: unknown } } }).Resources.T.Properties)).toEqual(['P', 'L', 'E', 'N', 'I', 'F', 'R', 'O', 'Q']);
+    const properties = (parsed.root as { Resources: { T: { Properties: unknown } } }).Resources.T.Properties;
+    expect(decidingConditions(properties)).toEqual(['P', 'L', 'E', 'N', 'I', 'F', 'R', 'O', 'Q']);
+    // Without exemptions to match, Name and Image decide nothing.
+    expect(decidingConditions(properties, { name: false, image: false })).toEqual(['P', 'L', 'E', 'F', 'R', 'O', 'Q']);
+    expect(decidingConditions(properties, { name: true, image: false })).toEqual(['P', 'L', 'E', 'N', 'F', 'R', 'O', 'Q']);
+    expect(decidingConditions(properties, { name: false, image: true })).toEqual(['P', 'L', 'E', 'I', 'F', 'R', 'O', 'Q']);
   });
 
   it('ignore a malformed Fn::If and stop following past 64 nested ones', () => {
