@@ -18,7 +18,7 @@ import {
   validateTemplate,
 } from './judge';
 import { type ParsedTemplate, parseTemplateText } from './parse';
-import { intrinsicOf, isRecord, NO_VALUE, Resolver } from './resolve';
+import { ifOf, intrinsicOf, isRecord, NO_VALUE, Resolver } from './resolve';
 import { lineStartsOf, type Position, withLineFeeds } from './source-map';
 import { CLOUDFORMATION_TAGS } from './tags';
 
@@ -194,8 +194,25 @@ function verdictOf(entry: Record<string, unknown>): Verdict {
   const v = entry[KEY];
   if (v === true || (typeof v === 'string' && v.toLowerCase() === 'true')) return { kind: 'ok' };
   if (v === false || v === null || (typeof v === 'string' && v.toLowerCase() === 'false')) return { kind: 'fix', replace: true };
-  if (intrinsicOf(v)) return { kind: 'leave', why: `set by ${intrinsicOf(v)![0]}: change the value it comes from` };
+  if (intrinsicOf(v)) return { kind: 'leave', why: chosenBy(v) };
   return { kind: 'leave', why: 'ReadonlyRootFilesystem is neither true nor false: set it by hand' };
+}
+
+const readsTrue = (v: unknown): boolean => v === true || (typeof v === 'string' && v.toLowerCase() === 'true');
+
+/** Why a value an intrinsic gives is left, and what to change: the branch of an Fn::If when it is written there. */
+function chosenBy(v: unknown): string {
+  const [name, arg] = intrinsicOf(v)!;
+  if (name === 'Ref' && arg === 'AWS::NoValue') return 'removed by Ref AWS::NoValue: set it to true';
+  const branches = ifOf(v);
+  if (branches) {
+    const failing = (['true', 'false'] as const).filter((_, i) => !readsTrue(branches[i + 1]));
+    // A branch written as a value (not another intrinsic) is one the author can set to true in place.
+    if ([branches[1], branches[2]].every((b) => b === null || typeof b !== 'object')) {
+      return `chosen by Fn::If on condition '${safeName(branches[0], 64)}': set its ${failing.join(' and ')} branch${failing.length > 1 ? 'es' : ''} to true, or the whole value`;
+    }
+  }
+  return `set by ${name}: change the value it comes from`;
 }
 
 /**

@@ -259,7 +259,7 @@ export class Resolver {
 }
 
 /** The condition and branches of a well-formed Fn::If (the resolver treats any other as unresolved). */
-function ifOf(value: unknown): [string, unknown, unknown] | undefined {
+export function ifOf(value: unknown): [string, unknown, unknown] | undefined {
   const fn = intrinsicOf(value);
   if (!fn || fn[0] !== 'Fn::If') return undefined;
   const arg = fn[1];

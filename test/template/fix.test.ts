@@ -195,6 +195,9 @@ describe('which containers are fixed: the value as written', () => {
     ['i', '{Fn::If: [C, true, false]}'],
     ['j', "'no'"],
     ['k', '{}'],
+    ['l', '!If [C, "false", !Ref P]'],
+    ['m', '!Ref AWS::NoValue'],
+    ['n', '{Fn::If: [Strict, "FALSE", null]}'],
   ]
     .map(([name, value]) => `        - Name: ${name}\n          ReadonlyRootFilesystem: ${value}\n`)
     .join('');
@@ -225,9 +228,13 @@ describe('which containers are fixed: the value as written', () => {
       '16:11 T/f: ReadonlyRootFilesystem is neither true nor false: set it by hand',
       '18:11 T/g: ReadonlyRootFilesystem is neither true nor false: set it by hand',
       '20:11 T/h: set by Fn::GetAtt: change the value it comes from',
-      '22:11 T/i: set by Fn::If: change the value it comes from',
+      // The branch to change, when the Fn::If holds it as a value.
+      "22:11 T/i: chosen by Fn::If on condition 'C': set its false branch to true, or the whole value",
       '24:11 T/j: ReadonlyRootFilesystem is neither true nor false: set it by hand',
       '26:11 T/k: ReadonlyRootFilesystem is neither true nor false: set it by hand',
+      '28:11 T/l: set by Fn::If: change the value it comes from',
+      '30:11 T/m: removed by Ref AWS::NoValue: set it to true',
+      "32:11 T/n: chosen by Fn::If on condition 'Strict': set its true and false branches to true, or the whole value",
     ]);
     expect(r.left.every((c) => c.passes === undefined)).toBe(true);
   });
@@ -571,7 +578,7 @@ describe('which containers are reached', () => {
   it('Fn::ForEach: the one text of several task definitions is fixed once, and each copy listed', () => {
     const r = fix(fixture('valid/foreach.yaml').toString('utf8'));
     expect(r.edits).toEqual([]);
-    expect(r.left.map(listed)).toEqual(['15:15 Taskapi/api: set by Fn::If: change the value it comes from', '15:15 Taskworker/worker: set by Fn::If: change the value it comes from']);
+    expect(r.left.map(listed)).toEqual(["15:15 Taskapi/api: chosen by Fn::If on condition 'IsLocked': set its false branch to true, or the whole value", "15:15 Taskworker/worker: chosen by Fn::If on condition 'IsLocked': set its false branch to true, or the whole value"]);
     const missing = fixture('valid/foreach.yaml').toString('utf8').replace('              ReadonlyRootFilesystem: !If [IsLocked, true, false]\n', '');
     const m = fix(missing);
     expect(m.text).toBe(missing.replace('- Name: !Ref Svc\n', '- Name: !Ref Svc\n              ReadonlyRootFilesystem: true\n'));
