@@ -158,7 +158,11 @@ export function checkFindInMap(
         if (missing && culprit?.from) {
           const position = sourceMap.of(value);
           problems.push({
-            message: `Fn::FindInMap finds no entry in mapping '${m.from ? '(from a parameter)' : safeName(m.text, 128)}' for the value given to parameter '${safeName(culprit.from, 128)}'; CloudFormation would refuse the stack`,
+            // A key written in the template is not named: it is part of the property's value.
+            message:
+              missing === m && !m.from
+                ? `Fn::FindInMap names mapping '${safeName(m.text, 128)}', which the template does not declare; CloudFormation would refuse the stack`
+                : `Fn::FindInMap finds no entry in mapping '${m.from ? '(from a parameter)' : safeName(m.text, 128)}' for ${missing.from ? 'the value' : 'its key written in the template, with the value'} given to parameter '${safeName(culprit.from, 128)}'; CloudFormation would refuse the stack`,
             position,
           });
         }

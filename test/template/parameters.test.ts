@@ -312,6 +312,9 @@ Resources:
   }
   const missing = (mapping: string, parameter: string) =>
     `Fn::FindInMap finds no entry in mapping '${mapping}' for the value given to parameter '${parameter}'; CloudFormation would refuse the stack`;
+  // The key the template writes is missing under the given value: the parameter is named, not blamed.
+  const written = (mapping: string, parameter: string) =>
+    `Fn::FindInMap finds no entry in mapping '${mapping}' for its key written in the template, with the value given to parameter '${parameter}'; CloudFormation would refuse the stack`;
 
   it('refuses a missing entry as an ERROR at the Fn::FindInMap, naming the mapping and the parameter', () => {
     const text = TEMPLATE.replace('LOOKUP', '!FindInMap [Sizes, !Ref Env, Cpu]');
@@ -324,7 +327,9 @@ Resources:
     expect(find('!FindInMap [Sizes, dev, !Ref Size]', { Size: 'Memory' })).toEqual([missing('Sizes', 'Size')]);
     expect(find('!FindInMap [!Ref Table, dev, Cpu]', { Table: 'Other' })).toEqual([missing('(from a parameter)', 'Table')]);
     expect(find('!FindInMap [!Ref Table, !Ref Env, Cpu]', { Table: 'Sizes', Env: 'qa' })).toEqual([missing('(from a parameter)', 'Env')]);
-    expect(find('!FindInMap [Sizes, !Ref Env, Memory]', { Env: 'dev' })).toEqual([missing('Sizes', 'Env')]);
+    expect(find('!FindInMap [Sizes, !Ref Env, Memory]', { Env: 'dev' })).toEqual([written('Sizes', 'Env')]);
+    expect(find('!FindInMap [Sizes, staging, !Ref Size]', { Size: 'Cpu' })).toEqual([written('Sizes', 'Size')]);
+    expect(find('!FindInMap [Other, !Ref Env, Cpu]', { Env: 'dev' })).toEqual(["Fn::FindInMap names mapping 'Other', which the template does not declare; CloudFormation would refuse the stack"]);
     expect(find('!FindInMap [Sizes, !Ref Env, !Ref Size]', { Env: 'dev', Size: 'Cpu' })).toEqual([]);
     expect(find("!FindInMap [Regions, !Ref 'AWS::Region', Ami]", { 'AWS::Region': 'eu-north-1' })).toEqual([missing('Regions', 'AWS::Region')]);
     expect(find("!FindInMap [Regions, !Ref 'AWS::Region', Ami]", { 'AWS::Region': 'eu-west-1' })).toEqual([]);
@@ -397,7 +402,8 @@ Resources:
 
   it('names a long mapping by its first 128 characters at most', () => {
     const name = 'M'.repeat(130);
-    expect(find(`!FindInMap [${name}, !Ref Env, Cpu]`, { Env: 'x' })).toEqual([missing(`${'M'.repeat(127)}…`, 'Env')]);
+    expect(find(`!FindInMap [${name}, !Ref Env, Cpu]`, { Env: 'x' })).toEqual([`Fn::FindInMap names mapping '${'M'.repeat(127)}…', which the template does not declare; CloudFormation would refuse the stack`]);
+    expect(find(`!FindInMap [!Ref Table, !Ref Env, Cpu]`, { Table: name, Env: 'x' })).toEqual([missing('(from a parameter)', 'Table')]);
   });
 
   describe('bounds on the walk (templates built through the API)', () => {
