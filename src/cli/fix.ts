@@ -3,6 +3,7 @@
  * templates for each container that fails with a literal value, as text edits (see
  * src/template/fix.ts), and says what it left alone and what each fixed container now needs.
  */
+import { isAbsolute, relative, resolve, sep } from 'node:path';
 import { createTwoFilesPatch } from 'diff';
 import type { PolicyConfig } from '../policy';
 import { fixLabel, fixTemplate } from '../template';
@@ -21,6 +22,8 @@ export interface FixIo {
   readonly stdout: (text: string) => void;
   readonly stderr: (text: string) => void;
   readonly writeFile: (path: string, text: string) => void;
+  /** Where the paths are relative to: the diff names files from here when they are under it. */
+  readonly cwd?: string;
 }
 
 /** What a container with a read-only root filesystem needs next; docs/cli.md lists the usual paths. */
@@ -88,7 +91,10 @@ export function runFix(inputs: readonly Input[], options: FixOptions, io: FixIo)
     }
     if (options.dryRun) {
       const before = Buffer.from(read.bytes).toString('utf8');
-      io.stdout(createTwoFilesPatch(`a/${input.path}`, `b/${input.path}`, shownLines(before), shownLines(result.text), undefined, undefined, { context: 3 }).replace(/^={67}\n/, ''));
+      const name = diffName(input.path, io.cwd);
+      // A name with a space ends at a tab, as diff writes it, or patch reads it only up to the space.
+      const end = /\s/.test(name) ? '' : undefined;
+      io.stdout(createTwoFilesPatch(`a/${name}`, `b/${name}`, shownLines(before), shownLines(result.text), end, end, { context: 3 }).replace(/^={67}\n/, ''));
     }
   }
   if (hints.length > 0) say(`${MOUNT_HINT}\n${hints.join('\n')}\n`);
@@ -106,6 +112,16 @@ export function runFix(inputs: readonly Input[], options: FixOptions, io: FixIo)
  * The diff package splits lines at LF only: a file whose lines end with a lone CR would show as one
  * line. The preview shows each of its lines (ending in LF); the file written keeps its own endings.
  */
+/**
+ * A file's name in the diff: from the current directory when the file is under it (`./x`, or an
+ * absolute path there), as `patch -p1` and `git apply` read it there; else as given.
+ */
+function diffName(path: string, cwd: string | undefined): string {
+  if (cwd === undefined) return path;
+  const rel = relative(cwd, resolve(cwd, path));
+  return rel !== '' && !rel.startsWith('..') && !isAbsolute(rel) ? rel.split(sep).join('/') : path;
+}
+
 function shownLines(text: string): string {
   return text.replace(/\r(?!\n)/g, '\n');
 }

@@ -1,5 +1,6 @@
 // `ecs-readonly-rootfs fix`: text edits at the parser's positions, only ReadonlyRootFilesystem lines
 // change, a re-run changes nothing, and what is left alone is listed.
+import { execFileSync } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -114,6 +115,17 @@ describe('fix', () => {
     for (const [i, f] of ['styles.yaml', 'styles.json'].entries()) {
       expect(applyPatch(readFileSync(join(FIX, f), 'utf8'), parts[i]!)).toBe(readFileSync(join(work, f), 'utf8'));
     }
+  });
+
+  it('--dry-run names files as patch -p1 and git apply read them from here: a space ends at a tab, an absolute path under here is made relative', () => {
+    cpSync(join(work, 'styles.yaml'), join(work, 'a b.yaml'));
+    execFileSync('git', ['init', '-q'], { cwd: root });
+    const r = run(['fix', '--dry-run', 'fix/a b.yaml', join(work, 'styles.json')]);
+    expect(r.stdout.split('\n').filter((l) => /^(---|\+\+\+) /.test(l))).toEqual(['--- a/fix/a b.yaml\t', '+++ b/fix/a b.yaml\t', '--- a/fix/styles.json', '+++ b/fix/styles.json']);
+    const diff = join(root, 'changes.diff');
+    writeFileSync(diff, r.stdout);
+    expect(execFileSync('git', ['apply', '--check', '-v', diff], { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] })).toBe('');
+    expect(execFileSync('patch', ['-p1', '--dry-run', '-i', diff], { cwd: root, encoding: 'utf8' })).toBe("checking file 'fix/a b.yaml'\nchecking file fix/styles.json\n");
   });
 
   it('--dry-run shows each line of a file whose lines end with a lone CR, which fix writes with CR', () => {
