@@ -160,6 +160,8 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
     if (paths.length === 0) throw new UsageError(command === 'fix' ? 'no PATH given' : 'no PATH given (use - for standard input)');
     if (values['allow-suppressions'] && values.strict) throw new UsageError('--allow-suppressions and --strict contradict each other');
     if (values['dry-run'] && command !== 'fix') throw new UsageError('--dry-run is an option of fix');
+    // Standard input can be read once: a second - would be judged empty.
+    if (paths.filter((p) => p === '-').length > 1) throw new UsageError('standard input (-) is given more than once');
     // fix has no report to format or send elsewhere: it edits the files and lists what it did.
     const reportOptions = [values.format !== undefined ? '--format' : '', values.output !== undefined ? '--output' : ''].filter((o) => o !== '');
     if (command === 'fix' && reportOptions.length > 0) {

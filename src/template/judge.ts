@@ -10,6 +10,7 @@ import {
   isTargetType,
   type PolicyConfig,
   RULE_ID,
+  safeName,
   type TargetType,
 } from '../policy';
 import { Conditions } from './conditions';
@@ -173,8 +174,12 @@ function fragment(root: Record<string, unknown>): Record<string, unknown> | unde
   return Object.values(root).some((v) => isRecord(v) && isTargetType(v.Type)) ? root : undefined;
 }
 
-/** The task definitions of a template, with Fn::ForEach (AWS::LanguageExtensions) expanded where it can be. */
-export function findTaskDefinitions(parsed: ParsedTemplate, options: ValidateOptions = {}): TaskDefinitionSite[] {
+/**
+ * The task definitions of a template, with Fn::ForEach (AWS::LanguageExtensions) expanded where it can be.
+ * `twice`, when given, is told the first logical id (of any type) the expansion makes a second time,
+ * at that second place: CloudFormation refuses such a template.
+ */
+export function findTaskDefinitions(parsed: ParsedTemplate, options: ValidateOptions = {}, twice?: (logicalId: string, position: Position) => void): TaskDefinitionSite[] {
   const root = parsed.root;
   if (!isRecord(root)) return [];
   const resources = isRecord(root.Resources) ? root.Resources : fragment(root);
@@ -187,6 +192,8 @@ export function findTaskDefinitions(parsed: ParsedTemplate, options: ValidateOpt
   };
   const base: SiteScope = { ...plain, conditions: new Conditions(root.Conditions, plain, options.evaluateConditions ?? values.size > 0) };
   const out: TaskDefinitionSite[] = [];
+  const ids = new Set<string>();
+  let repeated = false;
   const visit = (resources: Record<string, unknown>, scope: SiteScope, depth: number): void => {
     for (const [key, value] of Object.entries(resources)) {
       const position = parsed.sourceMap.child(resources, key) ?? START;
@@ -202,6 +209,8 @@ export function findTaskDefinitions(parsed: ParsedTemplate, options: ValidateOpt
           for (const [k, r] of Object.entries(outputs)) {
             // Every identifier in scope: a nested loop's keys name the outer loops' values too.
             const name = [...loop].reduce((key, [i, value]) => loopKey(key, i, value), k);
+            // Two keys of one copy that come out the same ("&{D}" of "x.y" and "x-y").
+            if (Object.prototype.hasOwnProperty.call(renamed, name) && !name.startsWith('Fn::ForEach::')) noteTwice(name, parsed.sourceMap.child(outputs, k) ?? position);
             renamed[name] = r;
             parsed.sourceMap.setChild(renamed, name, parsed.sourceMap.child(outputs, k) ?? position);
           }
@@ -209,10 +218,20 @@ export function findTaskDefinitions(parsed: ParsedTemplate, options: ValidateOpt
         }
         continue;
       }
+      // A key a loop left unexpanded (its collection unknown) is no logical id to compare.
+      if (!/[$&]\{/.test(key)) {
+        if (ids.has(key)) noteTwice(key, position);
+        ids.add(key);
+      }
       if (isRecord(value) && isTargetType(value.Type)) {
         out.push({ logicalId: key, type: value.Type, resource: value, position, scope });
       }
     }
+  };
+  const noteTwice = (logicalId: string, position: Position): void => {
+    if (repeated) return;
+    repeated = true;
+    twice?.(logicalId, position);
   };
   visit(resources, base, 0);
   return out;
@@ -611,7 +630,17 @@ export function validateTemplate(source: string | Uint8Array, options: ValidateO
         };
       }
     }
-    const resources = findTaskDefinitions(parsed, options).map((site) => judgeTaskDefinition(site, parsed.sourceMap, options));
+    let duplicate: { logicalId: string; position: Position } | undefined;
+    const sites = findTaskDefinitions(parsed, options, (logicalId, position) => (duplicate = { logicalId, position }));
+    if (duplicate) {
+      return {
+        status: 'ERROR',
+        error: { message: `Fn::ForEach makes the logical id '${safeName(duplicate.logicalId, 128)}' more than once; CloudFormation would refuse the template`, ...duplicate.position },
+        ...(declaredParameters ? { declaredParameters } : {}),
+        resources: [],
+      };
+    }
+    const resources = sites.map((site) => judgeTaskDefinition(site, parsed.sourceMap, options));
     const status = fileStatus(resources);
     return {
       status,

@@ -95,6 +95,7 @@ describe('ecs-readonly-rootfs (built dist/cli.js)', () => {
     [['validate', '--strict', '--allow-suppressions', 'x'], '--allow-suppressions and --strict contradict each other'],
     [['check', 'x.yaml'], "unknown command 'check'"],
     [['validate'], 'no PATH given (use - for standard input)'],
+    [['validate', '-', 'x', '-'], 'standard input (-) is given more than once'],
     [['validate', '-f', 'xml', 'x'], "unknown format 'xml'; use text, json, sarif, junit"],
     [['validate', '--bogus', 'x'], "invalid arguments: Unknown option '--bogus'"],
     [['validate', '-p', 'no-equals', 'x'], '--parameter is not Name=Value with an alphanumeric name (or AWS::Region, AWS::AccountId, AWS::Partition)'],

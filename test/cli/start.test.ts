@@ -23,6 +23,6 @@ describe('npm start', () => {
     expect(r.stderr).toBe('');
     expect(r.stdout).not.toMatch(/params\/.*ERROR/);
     expect(r.stdout).toContain('test/fixtures/templates/valid/compliant.json JsonTask AWS::ECS::TaskDefinition  SUCCESS');
-    expect(r.stdout.trim().split('\n').pop()).toBe('1 hook invocation for 1 template: 1 SUCCESS, 0 FAILED; 5 not a template (skipped)');
+    expect(r.stdout.trim().split('\n').pop()).toBe('1 hook invocation for 1 template: 1 SUCCESS, 0 FAILED; 6 not a template (skipped)');
   });
 });

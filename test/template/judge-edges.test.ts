@@ -117,6 +117,27 @@ Resources:
     expect(validateTemplate(loop('[a.b]', 'X${Svc}Y&{Svc}Z')).resources.map((r) => r.logicalId)).toEqual(['Xa.bYabZ']);
   });
 
+  it('refuses a template whose loops make one logical id twice, as CloudFormation does, at the second', () => {
+    const twice = (name: string, line: number, column: number) => ({
+      status: 'ERROR',
+      error: { message: `Fn::ForEach makes the logical id '${name}' more than once; CloudFormation would refuse the template`, line, column },
+      declaredParameters: ['Names'],
+      resources: [],
+    });
+    // Two values stripped to the same letters.
+    expect(validateTemplate(loop('[x.y, x-y]', 'Task&{Svc}'))).toStrictEqual(twice('Taskxy', 8, 7));
+    // A value given twice, and a copy named as a resource beside the loop (of any type).
+    expect(validateTemplate(loop('[api, api]'))).toStrictEqual(twice('Taskapi', 8, 7));
+    expect(validateTemplate(`${loop('[api]')}  Taskapi: {Type: AWS::SNS::Topic}\n`)).toStrictEqual(twice('Taskapi', 14, 3));
+    // Two keys of one copy that come out the same.
+    const keys = loop('[a]', 'T${Svc}').replace('    - T${Svc}:', '    - T&{Svc}: {Type: AWS::SNS::Topic}\n      T${Svc}:');
+    expect(validateTemplate(keys)).toStrictEqual(twice('Ta', 9, 7));
+    // A key left as written (its collection unknown) is compared with nothing: two such loops are no repeat.
+    const unknown = loop('!ImportValue names');
+    const both = `${unknown}${unknown.slice(unknown.indexOf('  Fn::ForEach::Tasks:')).replace('Fn::ForEach::Tasks', 'Fn::ForEach::Again')}`;
+    expect(validateTemplate(both).resources.map((r) => r.logicalId)).toEqual(['Task${Svc}', 'Task${Svc}']);
+  });
+
   it('keeps the key as written when the collection is not a list of strings', () => {
     for (const collection of ['[api, 1]', 'text', '!ImportValue names']) {
       const r = validateTemplate(loop(collection, 'Task${Svc}', '!Ref Svc')).resources;
