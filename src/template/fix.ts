@@ -272,6 +272,8 @@ function rangeOf(node: unknown): [number, number] | undefined {
 /** The edit that makes one container's ReadonlyRootFilesystem true, or why there is none. */
 function editFor(map: YAMLMap, replace: boolean, text: string, eol: string, json: boolean): TextEdit | string {
   const pairs = map.items as Pair[];
+  // A line added ends as the line it follows (a file may mix CR LF and LF); a file of lone CRs, with CR.
+  const endOf = (lineFeed: number): string => (eol === '\r' || lineFeed < 0 ? eol : text[lineFeed - 1] === '\r' ? '\r\n' : '\n');
   if (replace) {
     const pair = pairs.find((p) => isScalar(p.key) && p.key.value === KEY);
     if (!pair) return 'its ReadonlyRootFilesystem could not be located';
@@ -302,7 +304,7 @@ function editFor(map: YAMLMap, replace: boolean, text: string, eol: string, json
       // (then the brace is on a line before: the mapping spans lines).
       const lineStart = text.lastIndexOf('\n', kr[0]) + 1;
       const indent = text.slice(lineStart, kr[0]);
-      if (/^[ \t]*$/.test(indent)) return { offset: lineStart, remove: 0, insert: `${indent}${key}${colon}true,${eol}` };
+      if (/^[ \t]*$/.test(indent)) return { offset: lineStart, remove: 0, insert: `${indent}${key}${colon}true,${endOf(lineStart - 1)}` };
     }
     const last = pairs[pairs.length - 1];
     const end = rangeOf(last?.value)?.[1] ?? rangeOf(last?.key)?.[1];
@@ -330,8 +332,8 @@ function editFor(map: YAMLMap, replace: boolean, text: string, eol: string, json
   const indent = ' '.repeat(kr[0] - lineStart);
   const keyed = keyText(after, text);
   const newline = text.indexOf('\n', vr[1]);
-  if (newline === -1) return { offset: text.length, remove: 0, insert: `${eol}${indent}${keyed}: true` };
-  return { offset: newline + 1, remove: 0, insert: `${indent}${keyed}: true${eol}` };
+  if (newline === -1) return { offset: text.length, remove: 0, insert: `${endOf(text.lastIndexOf('\n'))}${indent}${keyed}: true` };
+  return { offset: newline + 1, remove: 0, insert: `${indent}${keyed}: true${endOf(newline)}` };
 }
 
 /**

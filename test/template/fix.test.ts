@@ -159,6 +159,16 @@ describe('the fixtures (what test/cli/fix.test.ts runs through the command line)
     expectIdempotent(r);
   });
 
+  it('a file mixing CR LF and LF: each inserted line ends as the line it follows', () => {
+    const mixed = 'Resources:\r\n  T:\r\n    Type: AWS::ECS::TaskDefinition\r\n    Properties:\n      ContainerDefinitions:\n        - Name: a\n          Image: x\r\n        - Name: b\r\n          Image: x\n        - {\n            Name: c, Image: x }\r\n';
+    const r = fix(mixed);
+    expect(r.text).toBe(
+      'Resources:\r\n  T:\r\n    Type: AWS::ECS::TaskDefinition\r\n    Properties:\n      ContainerDefinitions:\n        - Name: a\n          ReadonlyRootFilesystem: true\n          Image: x\r\n' +
+        '        - Name: b\r\n          ReadonlyRootFilesystem: true\r\n          Image: x\n        - {\n            ReadonlyRootFilesystem: true,\n            Name: c, Image: x }\r\n',
+    );
+    expectIdempotent(r);
+  });
+
   it('a file whose lines end with a lone CR: read as lines (as YAML and validate read it), the inserted line ends with CR too', () => {
     const cr = 'Resources:\r  Cr:\r    Type: AWS::ECS::TaskDefinition\r    Properties:\r      ContainerDefinitions:\r        - Name: app\r          Image: nginx\r';
     const r = fix(cr);
