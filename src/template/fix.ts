@@ -115,9 +115,12 @@ function containerEntries(parsed: ParsedTemplate, options: ValidateOptions): { e
     const suppressed = !options.strict && isSuppressed(site.resource);
     branches(site.resource.Properties, (props) => {
       if (!isRecord(props)) return;
-      const platform = resolver.resolve(props.RuntimePlatform, new Set());
+      const chose = new Set<string>();
+      const platform = resolver.resolve(props.RuntimePlatform, chose);
       // ECS has no read-only root filesystem for Windows.
       const windows = windowsFamily({ RuntimePlatform: platform }) !== undefined;
+      // Windows in one branch and Linux in another: one value cannot serve both, the author chooses.
+      const onlySometimes = windows && chose.size > 0 ? [...chose].map((c) => `'${safeName(c, 64)}'`).join(', ') : undefined;
       branches(props.ContainerDefinitions, (list) => {
         if (!Array.isArray(list)) return;
         // Numbered as validate numbers them: entries that are never there (AWS::NoValue) take no place.
@@ -131,7 +134,12 @@ function containerEntries(parsed: ParsedTemplate, options: ValidateOptions): { e
           if (present) place += 1;
           branches(item, (entry) => {
             if (windows) {
-              if (isRecord(entry)) untouchable.add(entry);
+              if (!isRecord(entry)) return;
+              untouchable.add(entry);
+              if (onlySometimes !== undefined && !intrinsicOf(entry) && verdictOf(entry).kind !== 'ok') {
+                const why = `the task definition is Windows (no read-only root filesystem) or Linux as condition ${onlySometimes} decides: set ReadonlyRootFilesystem for Linux by hand (with Fn::If)`;
+                left.push({ ...describe(site, entry, index, parsed.sourceMap.of(entry) ?? site.position, resolver), why });
+              }
               return;
             }
             if (!isRecord(entry) || intrinsicOf(entry)) {

@@ -574,6 +574,19 @@ describe('which containers are reached', () => {
     expect(fix(task('        - Name: a\n', '', '      RuntimePlatform: {OperatingSystemFamily: LINUX}\n')).fixed.map(listed)).toEqual(['7:11 T/a']);
   });
 
+  it('a task definition that is Windows or Linux as a condition decides is left, naming the condition', () => {
+    const before = 'Parameters:\n  Env: {Type: String}\nConditions:\n  Prod: !Equals [!Ref Env, prod]\n';
+    const text = task('        - Name: a\n', before, '      RuntimePlatform: {OperatingSystemFamily: !If [Prod, WINDOWS_SERVER_2022_CORE, LINUX]}\n');
+    const r = fix(text);
+    expect(r.edits).toEqual([]);
+    expect(r.left.map(listed)).toEqual([
+      "11:11 T/a: the task definition is Windows (no read-only root filesystem) or Linux as condition 'Prod' decides: set ReadonlyRootFilesystem for Linux by hand (with Fn::If)",
+    ]);
+    // A value given decides it: Windows is left alone and not listed, Linux is fixed.
+    expect(fix(text, { parameters: { Env: 'prod' } })).toMatchObject({ edits: [], left: [] });
+    expect(fix(text, { parameters: { Env: 'dev' } }).fixed.map(listed)).toEqual(['11:11 T/a']);
+  });
+
   it('a task definition whose Condition is false for the parameters given is not touched', () => {
     const before = 'Parameters:\n  Env: {Type: String, Default: dev}\nConditions:\n  Prod: !Equals [!Ref Env, prod]\n';
     const text = task('        - Name: a\n', before, '').replace('    Properties:', '    Condition: Prod\n    Properties:');
