@@ -2,8 +2,8 @@
  * `ecs-readonly-rootfs validate [options] PATH...`: the hook's policy run on template files before
  * deployment. The bundle (dist/cli.js) also exports the programmatic API for other tools.
  */
-import { appendFileSync, statSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { appendFileSync, existsSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { version } from '../../package.json';
 import { ConfigError, EMPTY_CONFIG, type PolicyConfig } from '../policy';
@@ -185,13 +185,15 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
     // The report is written as files are judged (see format/stream.ts): a run holds the totals and
     // what is still to be written, not every file's findings.
     const output = reportOutput(io, values.output);
-    const writer = reportWriter(format, TOOL, io.cwd, output.write, output.backlog);
+    // SARIF's paths are from the repository's root, as code scanning reads them, wherever the run starts.
+    const base = format === 'sarif' ? repositoryRoot(io.cwd) : io.cwd;
+    const writer = reportWriter(format, TOOL, base, output.write, output.backlog);
     const tally = new Tally();
     try {
       await checkEach(
         inputs,
         options,
-        { format, cwd: io.cwd, color },
+        { format, cwd: base, color },
         io.stdin,
         io.bundle,
         (piece) => {
@@ -218,6 +220,14 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
     }
     io.stderr(`${TOOL.name}: internal error; no verdict was reached.\n`);
     return EXIT.unreadable;
+  }
+}
+
+/** The nearest directory from `cwd` up that holds `.git` (a directory, or a worktree's file); else `cwd`. */
+export function repositoryRoot(cwd: string): string {
+  for (let dir = resolve(cwd); ; dir = dirname(dir)) {
+    if (existsSync(join(dir, '.git'))) return dir;
+    if (dirname(dir) === dir) return cwd;
   }
 }
 

@@ -2,10 +2,11 @@ import Ajv from 'ajv-draft-04';
 import addFormats from 'ajv-formats';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, relative, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { xml } from '../../src/cli/format/junit';
 import { artifactUri } from '../../src/cli/format/sarif';
+import { repositoryRoot } from '../../src/cli/main';
 import { LIMITS } from '../../src/template';
 import { recorded } from './in-process';
 import { cli, TEMPLATES } from './support';
@@ -305,13 +306,14 @@ describe('sarif', () => {
   addFormats(ajv);
   const validate = ajv.compile(sarifSchema);
 
-  it('locates a file under the working directory from its file URI, percent-encoded, and one outside it by its absolute path', () => {
+  it('locates a file under the root from its URI there, percent-encoded, and one outside it by its file URI', () => {
     expect(artifactUri('/w/a b/#1/t.yaml', '/w')).toBe('a%20b/%231/t.yaml');
     expect(artifactUri('/w/..t.yaml', '/w')).toBe('..t.yaml');
-    expect(artifactUri('/w', '/w')).toBe('/w');
-    expect(artifactUri('/elsewhere/t.yaml', '/w')).toBe('/elsewhere/t.yaml');
-    expect(artifactUri('/w', '/w/sub')).toBe('/w');
-    expect(artifactUri('/w/a/t.yaml', '/w/a/b')).toBe('/w/a/t.yaml');
+    expect(artifactUri('/w', '/w')).toBe('file:///w');
+    expect(artifactUri('/elsewhere/t.yaml', '/w')).toBe('file:///elsewhere/t.yaml');
+    expect(artifactUri('/else where/#1.yaml', '/w')).toBe('file:///else%20where/%231.yaml');
+    expect(artifactUri('/w', '/w/sub')).toBe('file:///w');
+    expect(artifactUri('/w/a/t.yaml', '/w/a/b')).toBe('file:///w/a/t.yaml');
     expect(artifactUri('-', '/w')).toBe('stdin');
     const base = mkdtempSync(join(tmpdir(), 'cli-sarif-'));
     const dir = join(base, 'a #1 100%');
@@ -327,8 +329,10 @@ describe('sarif', () => {
       expect(log.runs[0].originalUriBaseIds['%SRCROOT%'].uri).toContain('/a%20%231%20100%25/');
       expect(log.runs[0].results.map((r: { locations: { physicalLocation: { artifactLocation: unknown } }[] }) => r.locations[0]!.physicalLocation.artifactLocation)).toEqual([
         { uri: 'in.yaml', uriBaseId: '%SRCROOT%' },
-        { uri: join(base, 'out.yaml') },
+        { uri: pathToFileURL(join(base, 'out.yaml')).href },
       ]);
+      // SARIF columns are UTF-16 code units, and a lone CR ends a line, as the reader counts them.
+      expect([log.runs[0].columnKind, log.runs[0].newlineSequences]).toEqual(['utf16CodeUnits', ['\r\n', '\n', '\r']]);
     } finally {
       rmSync(base, { recursive: true, force: true });
     }
@@ -345,15 +349,17 @@ describe('sarif', () => {
       const loc = res.locations[0].physicalLocation;
       return `${loc.artifactLocation.uri}:${loc.region.startLine}:${loc.region.startColumn}${res.suppressions ? ' suppressed' : ''}`;
     });
+    // From the repository's root, as code scanning reads them.
+    const from = relative(repositoryRoot(TEMPLATES), TEMPLATES).split(sep).filter(Boolean).map((p) => `${p}/`).join('');
     expect(where).toEqual([
-      'valid/noncompliant.json:7:6',
-      'valid/noncompliant.json:8:46',
-      'valid/noncompliant.json:9:43',
-      'valid/suppressed.yaml:11:11 suppressed',
-      'valid/shapes.yaml:7:11',
-      'valid/shapes.yaml:21:3',
-      'valid/shapes.yaml:32:11',
-      'valid/shapes.yaml:33:11',
+      `${from}valid/noncompliant.json:7:6`,
+      `${from}valid/noncompliant.json:8:46`,
+      `${from}valid/noncompliant.json:9:43`,
+      `${from}valid/suppressed.yaml:11:11 suppressed`,
+      `${from}valid/shapes.yaml:7:11`,
+      `${from}valid/shapes.yaml:21:3`,
+      `${from}valid/shapes.yaml:32:11`,
+      `${from}valid/shapes.yaml:33:11`,
     ]);
     expect(run0.results[0].message.text).toBe(
       "TaskDefinition 'JsonTask': container 'web': can write to its root filesystem: ReadonlyRootFilesystem missing. Set ReadonlyRootFilesystem: true on each container and mount a volume at any path it must write.",
@@ -363,9 +369,32 @@ describe('sarif', () => {
       {
         level: 'error',
         message: { text: 'invalid YAML: All mapping items must start at the same column' },
-        locations: [{ physicalLocation: { artifactLocation: { uri: 'bad/invalid.yaml', uriBaseId: '%SRCROOT%' }, region: { startLine: 8, startColumn: 1 } } }],
+        locations: [{ physicalLocation: { artifactLocation: { uri: `${from}bad/invalid.yaml`, uriBaseId: '%SRCROOT%' }, region: { startLine: 8, startColumn: 1 } } }],
       },
     ]);
+  });
+
+  it("names files from the repository's root, found from the working directory up (.git a directory or a worktree's file)", () => {
+    const base = mkdtempSync(join(tmpdir(), 'cli-sarif-repo-'));
+    try {
+      const failing = 'Resources:\n  T:\n    Type: AWS::ECS::TaskDefinition\n    Properties:\n      ContainerDefinitions:\n        - Name: app\n';
+      mkdirSync(join(base, 'repo', '.git'), { recursive: true });
+      mkdirSync(join(base, 'repo', 'infra', 'ecs'), { recursive: true });
+      writeFileSync(join(base, 'repo', 'infra', 'ecs', 't.yaml'), failing);
+      const located = (cwd: string) => {
+        const log = JSON.parse(cli(['validate', '-f', 'sarif', join('ecs', 't.yaml')], { cwd }).stdout);
+        return [log.runs[0].originalUriBaseIds['%SRCROOT%'].uri, log.runs[0].results[0].locations[0].physicalLocation.artifactLocation];
+      };
+      expect(located(join(base, 'repo', 'infra'))).toEqual([`${pathToFileURL(join(base, 'repo')).href}/`, { uri: 'infra/ecs/t.yaml', uriBaseId: '%SRCROOT%' }]);
+      rmSync(join(base, 'repo', '.git'), { recursive: true });
+      writeFileSync(join(base, 'repo', '.git'), 'gitdir: /elsewhere/worktrees/repo\n');
+      expect(located(join(base, 'repo', 'infra'))[1]).toEqual({ uri: 'infra/ecs/t.yaml', uriBaseId: '%SRCROOT%' });
+      // No repository: from the working directory.
+      rmSync(join(base, 'repo', '.git'));
+      expect(located(join(base, 'repo', 'infra'))).toEqual([`${pathToFileURL(join(base, 'repo', 'infra')).href}/`, { uri: 'ecs/t.yaml', uriBaseId: '%SRCROOT%' }]);
+    } finally {
+      rmSync(base, { recursive: true, force: true });
+    }
   });
 
   it('is valid with no results', () => {

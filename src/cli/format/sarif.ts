@@ -1,4 +1,4 @@
-import { isAbsolute, relative, sep } from 'node:path';
+import { isAbsolute, relative, resolve, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { FIX, REMEDIATION_LINK, RULE_ID, safeName } from '../../policy';
 import type { ContainerFinding, ResourceFinding } from '../../template';
@@ -6,20 +6,22 @@ import type { FileResult } from '../results';
 import { around, MARK, nested } from './json';
 import { containerSentence, resourceSentence, SUPPRESSION_IGNORED } from './reasons';
 
-/** A URI reference relative to the working directory (what code scanning maps to repository files). */
-export function artifactUri(path: string, cwd: string): string {
+/**
+ * A file's URI: relative to `root` (`%SRCROOT%`: the repository's root, which code scanning resolves
+ * relative URIs against) when the file is under it, else its absolute `file:` URI.
+ */
+export function artifactUri(path: string, root: string): string {
   if (path === '-') return 'stdin';
-  const rel = relative(cwd, path) || path;
+  const rel = relative(root, path) || path;
   const outside = rel === '..' || rel.startsWith(`..${sep}`) || isAbsolute(rel);
-  const parts = (outside ? path : rel).split(sep);
-  // An absolute path's empty first part stays empty: the URI begins with '/'.
-  return parts.map((p) => encodeURIComponent(p)).join('/');
+  if (outside) return pathToFileURL(resolve(path)).href;
+  return rel.split(sep).map((p) => encodeURIComponent(p)).join('/');
 }
 
 function location(uri: string, line: number, column: number, logical?: string): Record<string, unknown> {
   return {
     physicalLocation: {
-      artifactLocation: uri.startsWith('/') || uri === 'stdin' ? { uri } : { uri, uriBaseId: '%SRCROOT%' },
+      artifactLocation: uri.startsWith('file:') || uri === 'stdin' ? { uri } : { uri, uriBaseId: '%SRCROOT%' },
       region: { startLine: Math.max(1, line), startColumn: Math.max(1, column) },
     },
     ...(logical ? { logicalLocations: [{ fullyQualifiedName: logical, kind: 'resource' }] } : {}),
@@ -111,6 +113,9 @@ function sarifLog(tool: { name: string; version: string }, cwd: string, allRead:
           },
         },
         originalUriBaseIds: { '%SRCROOT%': { uri: pathToFileURL(cwd).href.replace(/\/?$/, '/') } },
+        // Columns as the reader counts them, lines broken at CR LF, LF and a lone CR (as YAML reads them).
+        columnKind: 'utf16CodeUnits',
+        newlineSequences: ['\r\n', '\n', '\r'],
         invocations: [{ executionSuccessful: allRead, toolExecutionNotifications: notifications }],
         results,
       },
