@@ -415,6 +415,19 @@ describe('junit', () => {
     expect(xml('\u0000\u0008\u000b\u000c\u001f\ufffe\uffff|\t\n\r|\u007f\u00e9')).toBe('|\t\n\r|\u007f\u00e9');
   });
 
+  it('names every testcase of a suite apart: long names whole, and a repeated one with its line', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cli-junit-'));
+    try {
+      const long = 'service-'.padEnd(200, 'x');
+      const text = `Resources:\n  T:\n    Type: AWS::ECS::TaskDefinition\n    Properties:\n      ContainerDefinitions:\n        - {Name: ${long}a, ReadonlyRootFilesystem: true}\n        - {Name: ${long}b}\n        - {Name: twin}\n        - {Name: twin, ReadonlyRootFilesystem: true}\n        - {Name: twin}\n`;
+      writeFileSync(join(dir, 't.yaml'), text);
+      const names = [...cli(['validate', '-f', 'junit', 't.yaml'], { cwd: dir }).stdout.matchAll(/<testcase classname="t.yaml" name="([^"]*)"/g)].map((m) => m[1]);
+      expect(names).toEqual([`T/${long}a`, `T/${long}b`, 'T/twin', 'T/twin (line 9)', 'T/twin (line 10)']);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('has a testsuite per file and a testcase per container', () => {
     const r = cli(['validate', '-f', 'junit', '--allow-suppressions', 'valid/suppressed.yaml', 'valid/no-tasks.yaml', 'bad/invalid.json', 'valid/noncompliant.json']);
     expect(r.status).toBe(5);

@@ -38,7 +38,8 @@ export function junitSuite(f: FileResult, counts: JunitCounts): string {
     cases.push({ name: '(template)', kind: 'skipped', body: `<skipped message="${why}"/>` });
   }
   for (const r of f.resources) {
-    const id = safeName(r.logicalId, 128);
+    // Whole, up to the longest logical id and container name there can be (255 characters each).
+    const id = safeName(r.logicalId, 255);
     const resourceFailing = r.status === 'FAIL' || r.status === 'SUPPRESSED';
     if (r.containers.length === 0 || (resourceFailing && r.reason !== undefined)) {
       const text = resourceSentence(r);
@@ -49,7 +50,7 @@ export function junitSuite(f: FileResult, counts: JunitCounts): string {
       );
     }
     for (const c of r.containers) {
-      const name = `${id}/${safeName(c.name ?? `ContainerDefinitions[${c.index}]`)}`;
+      const name = `${id}/${safeName(c.name ?? `ContainerDefinitions[${c.index}]`, 255)}`;
       const text = containerSentence(c);
       if (c.status === 'FAIL') {
         cases.push({ name, line: c.line, kind: 'failure', body: `<failure message="${xml(text)}" type="${xml(c.reason ?? 'FAIL')}">${xml(`${path}:${c.line}:${c.column}: ${text}. ${FIX}`)}</failure>` });
@@ -59,6 +60,14 @@ export function junitSuite(f: FileResult, counts: JunitCounts): string {
         cases.push({ name, line: c.line, kind: 'skipped', body: `<skipped message="${xml(text)}"/>` });
       }
     }
+  }
+  // CI servers keep one test case of a name (GitLab the first): a repeated name gets its line.
+  const seen = new Set<string>();
+  for (const c of cases) {
+    let name = c.name;
+    for (let n = 2; seen.has(name); n++) name = `${c.name} (line ${c.line ?? '?'}${n > 2 ? `, ${n}` : ''})`;
+    seen.add(name);
+    c.name = name;
   }
   const count = (k: Case['kind']): number => cases.filter((c) => c.kind === k).length;
   counts.tests += cases.length;
