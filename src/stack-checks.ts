@@ -16,6 +16,7 @@ import {
 import type { HookHandlerRequest } from './runtime/protocol';
 import { isRecord, payloadFailureMessage, payloadSubject } from './runtime/protocol';
 import type { HandlerResult } from './runtime/wrapper';
+import { LIMITS } from './template/limits';
 import { judgeStackTemplate } from './template/stack';
 
 function unreadable(targetName: string, reason: string): HandlerResult {
@@ -44,13 +45,26 @@ function field(record: Record<string, unknown>, name: string, alias?: string): u
   return undefined;
 }
 
-/** A template as text; the Java runtime types it as any JSON value, so a parsed JSON template is accepted too. */
+/** Marks a template given as JSON too deep to turn back into text. */
+const TOO_DEEP = Symbol('too deep');
+
+/**
+ * A template as text; the Java runtime types it as any JSON value, so a parsed JSON template is
+ * accepted too. Thousands of levels of nesting overflow JSON.stringify before the reader could refuse
+ * them (it reads 100): TOO_DEEP, answered as the reader answers deep nesting.
+ */
 function templateText(value: unknown): unknown {
-  return isRecord(value) ? JSON.stringify(value) : value;
+  if (!isRecord(value)) return value;
+  try {
+    return JSON.stringify(value);
+  } catch {
+    return TOO_DEEP;
+  }
 }
 
 function checkStack(request: HookHandlerRequest, config: PolicyConfig): HandlerResult {
   const template = templateText(field(request.targetModel, 'template'));
+  if (template === TOO_DEEP) return unreadable('STACK', `the template does not parse: nesting deeper than ${LIMITS.maxDepth} levels`);
   if (typeof template !== 'string' || template.trim() === '') return unreadable('STACK', 'it carries no template');
   const judged = judgeStackTemplate(template, config);
   if (!judged.ok) return unreadable('STACK', judged.reason);

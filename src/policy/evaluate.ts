@@ -1,4 +1,4 @@
-import { globMatch } from './glob';
+import { globMatch, type GlobWork } from './glob';
 import type { PolicyConfig } from './config';
 
 /** The resource types the policy judges; both carry `ContainerDefinitions[].ReadonlyRootFilesystem`. */
@@ -69,13 +69,30 @@ function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-export function findExemption(name: string | null, image: unknown, config: PolicyConfig): Exemption | undefined {
-  if (name !== null) {
-    const pattern = config.exemptContainerNames.find((p) => globMatch(p, name));
+/**
+ * The longest container name ECS takes (255 characters), and the longest image: 255 characters before
+ * a digest, with `@sha256:` and 64 hex digits after it. A longer one is never exempt: ECS would refuse
+ * it, and matching it against a hundred long patterns could outlast the invocation.
+ */
+export const MAX_EXEMPT_NAME_LENGTH = 255;
+export const MAX_EXEMPT_IMAGE_LENGTH = 255 + '@sha256:'.length + 64;
+
+/**
+ * Word operations of exemption matching one task definition may spend (see GlobWork): ten containers,
+ * as many as ECS takes, against a hundred of the longest patterns need about 6 million. Past it no
+ * container is exempt (each is judged on its own): thousands of containers made to stall the
+ * invocation fail closed instead.
+ */
+export const EXEMPTION_WORK_LIMIT = 20_000_000;
+
+export function findExemption(name: string | null, image: unknown, config: PolicyConfig, work?: GlobWork): Exemption | undefined {
+  if (work !== undefined && work.steps > EXEMPTION_WORK_LIMIT) return undefined;
+  if (name !== null && name.length <= MAX_EXEMPT_NAME_LENGTH) {
+    const pattern = config.exemptContainerNames.find((p) => globMatch(p, name, work));
     if (pattern !== undefined) return { property: 'ExemptContainerNames', pattern };
   }
-  if (typeof image === 'string' && image.length > 0) {
-    const pattern = config.exemptImages.find((p) => globMatch(p, image));
+  if (typeof image === 'string' && image.length > 0 && image.length <= MAX_EXEMPT_IMAGE_LENGTH) {
+    const pattern = config.exemptImages.find((p) => globMatch(p, image, work));
     if (pattern !== undefined) return { property: 'ExemptImages', pattern };
   }
   return undefined;
@@ -90,11 +107,11 @@ export function asText(value: unknown): unknown {
 }
 
 /** Judges one entry of ContainerDefinitions. */
-export function evaluateContainer(entry: unknown, index: number, config: PolicyConfig): ContainerResult {
+export function evaluateContainer(entry: unknown, index: number, config: PolicyConfig, work?: GlobWork): ContainerResult {
   if (!isRecord(entry)) return { index, name: null, status: 'FAIL', reason: 'malformed' };
   const text = asText(entry.Name);
   const name = typeof text === 'string' && text.length > 0 ? text : null;
-  const exemptedBy = findExemption(name, asText(entry.Image), config);
+  const exemptedBy = findExemption(name, asText(entry.Image), config, work);
   if (exemptedBy) return { index, name, status: 'EXEMPT', exemptedBy };
   const verdict = classifyReadonlyRootFilesystem(entry.ReadonlyRootFilesystem);
   return verdict === 'compliant' ? { index, name, status: 'PASS' } : { index, name, status: 'FAIL', reason: verdict };
@@ -119,7 +136,8 @@ export function evaluateTaskDefinition(properties: Record<string, unknown>, conf
   if (list === undefined || list === null) return { kind: 'empty' };
   if (!Array.isArray(list)) return { kind: 'not-a-list' };
   if (list.length === 0) return { kind: 'empty' };
-  return { kind: 'checked', containers: list.map((entry, i) => evaluateContainer(entry, i, config)) };
+  const work: GlobWork = { steps: 0 };
+  return { kind: 'checked', containers: list.map((entry, i) => evaluateContainer(entry, i, config, work)) };
 }
 
 /** True when the evaluation lets the resource through. */

@@ -54,6 +54,8 @@ class Piece {
   /** End (exclusive) of the leftmost occurrence in text[from, to), or -1. */
   find(text: string, from: number, to: number, work: GlobWork | undefined): number {
     const m = this.text.length;
+    // Too little text left to hold the piece: nothing to scan.
+    if (to - from < m) return -1;
     const last = m - 1;
     const state = new Uint32Array(this.words);
     for (let t = from; t < to; t++) {

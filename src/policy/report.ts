@@ -57,8 +57,21 @@ export interface ReportContext {
   readonly previous?: Evaluation;
 }
 
-/** ECS's Windows families (WINDOWS_SERVER_2019_FULL...): printed only in that shape, never as any value. */
-const WINDOWS_FAMILY = /^WINDOWS_SERVER_[0-9A-Z]{2,4}_(?:FULL|CORE)$/;
+/**
+ * ECS's Windows families, the only ones printed: any other value, however shaped like them
+ * (WINDOWS_SERVER_PW42_CORE), is the template author's text and shows as "Windows".
+ */
+const WINDOWS_FAMILIES: ReadonlySet<string> = new Set([
+  'WINDOWS_SERVER_2016_FULL',
+  'WINDOWS_SERVER_2019_FULL',
+  'WINDOWS_SERVER_2019_CORE',
+  'WINDOWS_SERVER_2004_CORE',
+  'WINDOWS_SERVER_20H2_CORE',
+  'WINDOWS_SERVER_2022_FULL',
+  'WINDOWS_SERVER_2022_CORE',
+  'WINDOWS_SERVER_2025_FULL',
+  'WINDOWS_SERVER_2025_CORE',
+]);
 
 function resourceHead(ctx: ReportContext): string {
   return `${ctx.targetType.slice('AWS::ECS::'.length)} '${safeName(ctx.logicalId, 128)}'`;
@@ -141,7 +154,7 @@ export function report(evaluation: Evaluation, ctx: ReportContext): Verdict {
     case 'windows':
       return {
         compliant: true,
-        message: `${head}: skipped, ${WINDOWS_FAMILY.test(evaluation.family) ? evaluation.family : 'Windows'} containers cannot use a read-only root filesystem.`,
+        message: `${head}: skipped, ${WINDOWS_FAMILIES.has(evaluation.family) ? evaluation.family : 'Windows'} containers cannot use a read-only root filesystem.`,
         annotations: [
           {
             annotationName: RULE_ID,
@@ -178,7 +191,7 @@ function reportChecked(containers: readonly ContainerResult[], ctx: ReportContex
     const checked = total - exempt.length;
     const what =
       checked === 0
-        ? `all ${plural(total, 'container is', 'containers are')} exempt, none checked.`
+        ? `${total === 1 ? '1 container is' : `all ${total} containers are`} exempt, none checked.`
         : `${plural(checked, 'container', 'containers')} checked, all with a read-only root filesystem.`;
     const note = exemptNote(exempt, 400);
     const passed: Annotation = {

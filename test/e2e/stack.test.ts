@@ -171,6 +171,13 @@ describe('STACK: the template as submitted', () => {
     const url = await serve(faults.json(body));
     expect(await bundle.entrypoint(request('STACK', url))).toEqual(unread("the stack's template", 'InvalidRequest', reason));
   });
+
+  it('a template given as JSON nested 20,000 levels deep: FAILED InvalidRequest as any too deep template, not an internal failure', async () => {
+    // Written by hand: JSON.stringify of such an object overflows the stack, here as in the hook.
+    const deep = `{"template":${'{"a":'.repeat(20_000)}1${'}'.repeat(20_000)},"previousTemplate":""}`;
+    const url = await serve((_req, res) => res.writeHead(200, { 'content-type': 'application/json' }).end(deep));
+    expect(await bundle.entrypoint(request('STACK', url))).toEqual(unread("the stack's template", 'InvalidRequest', 'the template does not parse: nesting deeper than 100 levels'));
+  });
 });
 
 describe('STACK: a payload that cannot be read fails closed', () => {

@@ -2,6 +2,9 @@ import {
   classifyReadonlyRootFilesystem,
   EMPTY_CONFIG,
   evaluateTaskDefinition,
+  EXEMPTION_WORK_LIMIT,
+  MAX_EXEMPT_IMAGE_LENGTH,
+  MAX_EXEMPT_NAME_LENGTH,
   isCompliant,
   isTargetType,
   parsePolicyConfig,
@@ -208,5 +211,33 @@ describe('evaluateTaskDefinition', () => {
   it('treats DaemonTaskDefinition properties the same way', () => {
     const result = evaluateTaskDefinition({ ContainerDefinitions: [{ Name: 'agent', ReadonlyRootFilesystem: 'False' }] }, EMPTY_CONFIG);
     expect(checked(result)).toEqual([{ index: 0, name: 'agent', status: 'FAIL', reason: 'false' }]);
+  });
+});
+
+describe('exemption matching is bounded', () => {
+  it('never exempts a name or an image longer than ECS takes (255 characters; an image 327 with a digest)', () => {
+    const config = parsePolicyConfig({ ExemptContainerNames: ['*'], ExemptImages: ['*'] });
+    const statuses = (entries: unknown[]) => (evaluateTaskDefinition({ ContainerDefinitions: entries }, config) as unknown as { containers: { status: string }[] }).containers.map((c) => c.status);
+    expect(MAX_EXEMPT_NAME_LENGTH).toBe(255);
+    expect(MAX_EXEMPT_IMAGE_LENGTH).toBe(327);
+    expect(statuses([{ Name: 'n'.repeat(255) }, { Name: 'n'.repeat(256) }])).toEqual(['EXEMPT', 'FAIL']);
+    expect(statuses([{ Image: 'i'.repeat(327) }, { Image: 'i'.repeat(328) }])).toEqual(['EXEMPT', 'FAIL']);
+    expect(statuses([{ Name: 'n'.repeat(256), Image: 'i'.repeat(10) }])).toEqual(['EXEMPT']);
+  });
+
+  it('stops exempting a task definition once matching has cost its budget: ten containers never reach it, thousands of made-up ones do', () => {
+    // 99 of the longest name patterns that never match, then one that matches everything.
+    const names = [...Array.from({ length: 99 }, (_, i) => `*${'x'.repeat(250)}y${String(i).padStart(2, '0')}*`), '*'];
+    const config = parsePolicyConfig({ ExemptContainerNames: names });
+    const containers = (n: number) => Array.from({ length: n }, (_, k) => ({ Name: `${'x'.repeat(250)}${String(k).padStart(5, '0')}` }));
+    const statuses = (n: number) => (evaluateTaskDefinition({ ContainerDefinitions: containers(n) }, config) as unknown as { containers: { status: string }[] }).containers.map((c) => c.status);
+    expect(statuses(10)).toEqual(Array.from({ length: 10 }, () => 'EXEMPT'));
+    const many = statuses(1000);
+    const exempt = many.filter((s) => s === 'EXEMPT').length;
+    expect(many.slice(0, exempt).every((s) => s === 'EXEMPT')).toBe(true);
+    expect(many.slice(exempt).every((s) => s === 'FAIL')).toBe(true);
+    expect(exempt).toBeGreaterThan(10);
+    expect(exempt).toBeLessThan(1000);
+    expect(EXEMPTION_WORK_LIMIT).toBe(20_000_000);
   });
 });

@@ -224,7 +224,7 @@ describe('report: annotations', () => {
       annotations: [{ annotationName: 'ECS_READONLY_ROOT_FILESYSTEM', status: 'PASSED', statusMessage: '2 containers have a read-only root filesystem.' }],
     });
     const one = verdictFor({ ContainerDefinitions: [{ Name: 'sidecar-a' }] }, sidecars());
-    expect(one.message).toBe("TaskDefinition 'WebTask': all 1 container is exempt, none checked. Exempt by configuration: 'sidecar-a'.");
+    expect(one.message).toBe("TaskDefinition 'WebTask': 1 container is exempt, none checked. Exempt by configuration: 'sidecar-a'.");
     expect(one.annotations[0]?.statusMessage).toBe('0 containers have a read-only root filesystem; 1 exempt.');
   });
 
@@ -267,7 +267,7 @@ describe('report: annotations', () => {
 });
 
 describe('report: messages', () => {
-  it.each(['WINDOWS_SERVER_2019_FULL', 'WINDOWS_SERVER_2016_FULL', 'WINDOWS_SERVER_2022_CORE', 'WINDOWS_SERVER_20H2_CORE', 'WINDOWS_SERVER_2004_CORE'])(
+  it.each(['WINDOWS_SERVER_2016_FULL', 'WINDOWS_SERVER_2019_FULL', 'WINDOWS_SERVER_2019_CORE', 'WINDOWS_SERVER_2004_CORE', 'WINDOWS_SERVER_20H2_CORE', 'WINDOWS_SERVER_2022_FULL', 'WINDOWS_SERVER_2022_CORE', 'WINDOWS_SERVER_2025_FULL', 'WINDOWS_SERVER_2025_CORE'])(
     'prints the Windows family %s',
     (family) => {
       expect(verdictFor({ RuntimePlatform: { OperatingSystemFamily: family } }).message).toBe(
@@ -287,6 +287,10 @@ describe('report: messages', () => {
     'WINDOWS_SERVER_2019_FULL\nforged line',
     'WINDOWS_SERVER__FULL',
     'WINDOWS_SERVER_2019-FULL',
+    // Shaped like ECS's names, but not one of them: the author's text.
+    'WINDOWS_SERVER_PW42_CORE',
+    'WINDOWS_SERVER_2016_CORE',
+    'WINDOWS_SERVER_9999_FULL',
   ])('prints any other Windows value %j only as "Windows"', (family) => {
     expect(verdictFor({ RuntimePlatform: { OperatingSystemFamily: family } }).message).toBe(
       "TaskDefinition 'WebTask': skipped, Windows containers cannot use a read-only root filesystem.",

@@ -202,9 +202,9 @@ describe('exemption patterns built to blow up a regular expression', () => {
     }
   });
 
-  it('100 killer patterns against 50 containers with 10,000-character names: the right verdict, bounded output', async () => {
+  it('100 killer patterns against 50 containers with the longest names ECS takes: the right verdict, bounded output', async () => {
     const patterns = Array.from({ length: 100 }, (_, i) => `${'a*'.repeat(120)}${String.fromCharCode(98 + (i % 20))}`);
-    const containers = Array.from({ length: 50 }, (_, i) => ({ Name: `${long}${i % 2 ? 'b' : 'z'}`, Image: long, ReadonlyRootFilesystem: false }));
+    const containers = Array.from({ length: 50 }, (_, i) => ({ Name: `${long.slice(0, 254)}${i % 2 ? 'b' : 'z'}`, Image: long.slice(0, 327), ReadonlyRootFilesystem: false }));
     // The oracle's dynamic programming is quadratic: the expectations are spelled out instead.
     const { answer } = await judge(request(containers, { hookModel: { ExemptContainerNames: patterns, ExemptImages: patterns } }), false);
     // Names ending in b are exempt by the first pattern; those ending in z match none, nor does the image.
@@ -212,5 +212,11 @@ describe('exemption patterns built to blow up a regular expression', () => {
     expect(answer.message).toContain(': 25 of 50 containers can write to their root filesystem: ');
     expect(answer.annotations).toHaveLength(MAX_ANNOTATIONS);
     expect(answer.annotations!.filter((a) => a.status === 'SKIPPED')).toHaveLength(0); // failures come first, then the summary
+  });
+
+  it('a name or an image longer than ECS takes is never exempt, whatever the patterns: 10,000-character names fail', async () => {
+    const containers = Array.from({ length: 4 }, () => ({ Name: `${long}b`, Image: long, ReadonlyRootFilesystem: false }));
+    const { answer } = await judge(request(containers, { hookModel: { ExemptContainerNames: ['*'], ExemptImages: ['*'] } }), false);
+    expect(answer.message).toContain(': 4 of 4 containers can write to their root filesystem: ');
   });
 });

@@ -73,8 +73,9 @@ export function readonlyIsTrue(value: unknown): boolean {
 
 export function containerOracle(entry: unknown, config: { names: string[]; images: string[] }): ContainerVerdict {
   if (!isObject(entry)) return 'FAIL';
-  const name = usable(entry.Name);
-  const image = usable(entry.Image);
+  // Longer than ECS takes (255 characters; an image 327 with its digest): never exempt.
+  const name = (usable(entry.Name)?.length ?? 0) > 255 ? undefined : usable(entry.Name);
+  const image = (usable(entry.Image)?.length ?? 0) > 327 ? undefined : usable(entry.Image);
   const exempt =
     (name !== undefined && config.names.some((p) => globOracle(p, name))) ||
     (image !== undefined && config.images.some((p) => globOracle(p, image)));
