@@ -24,6 +24,7 @@ export const LEFT_OUT = {
   'test/robustness/fuzz.test.ts': '20,000 random requests (about 30 s for each mutant it covers)',
   'test/robustness/cli.test.ts': 'hostile files up to 10 MB and 5,000-container templates through the command line (about 15 s)',
   'test/package/package.test.ts': 'packs and installs the npm package (about 5 s); the command line it runs is the one test/cli runs',
+  'test/cli/package.test.ts': "packs the npm package and installs it from git as pre-commit does (about 20 s, with npm ci); it reads the project's git files, which the sandbox is not among; the command line it runs is the one the other suites under test/cli run",
   'test/package/mutation-equivalents.test.ts': "reads the sources as text, which the sandbox holds instrumented; it runs no code of the mutated files",
   'test/deploy/templates.test.ts': 'cfn-lint over the shipped templates (about 8 s); it runs no code of the mutated files',
 };

@@ -109,10 +109,6 @@ export function runFix(inputs: readonly Input[], options: FixOptions, io: FixIo)
 }
 
 /**
- * The diff package splits lines at LF only: a file whose lines end with a lone CR would show as one
- * line. The preview shows each of its lines (ending in LF); the file written keeps its own endings.
- */
-/**
  * A file's name in the diff: from the current directory when the file is under it (`./x`, or an
  * absolute path there), as `patch -p1` and `git apply` read it there; else as given.
  */
@@ -122,6 +118,10 @@ function diffName(path: string, cwd: string | undefined): string {
   return rel !== '' && !rel.startsWith('..') && !isAbsolute(rel) ? rel.split(sep).join('/') : path;
 }
 
+/**
+ * The diff package splits lines at LF only: a file whose lines end with a lone CR would show as one
+ * line. The preview shows each of its lines (ending in LF); the file written keeps its own endings.
+ */
 function shownLines(text: string): string {
   return text.replace(/\r(?!\n)/g, '\n');
 }

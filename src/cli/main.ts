@@ -186,14 +186,14 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
     // what is still to be written, not every file's findings.
     const output = reportOutput(io, values.output);
     // SARIF's paths are from the repository's root, as code scanning reads them, wherever the run starts.
-    const base = format === 'sarif' ? repositoryRoot(io.cwd) : io.cwd;
-    const writer = reportWriter(format, TOOL, base, output.write, output.backlog);
+    const root = format === 'sarif' ? repositoryRoot(io.cwd) : io.cwd;
+    const writer = reportWriter(format, TOOL, root, output.write, output.backlog);
     const tally = new Tally();
     try {
       await checkEach(
         inputs,
         options,
-        { format, cwd: base, color },
+        { format, cwd: io.cwd, root, color },
         io.stdin,
         io.bundle,
         (piece) => {

@@ -9,7 +9,8 @@ interface Api {
   validateTemplate(bytes: Uint8Array, options: object): object;
   formatText(files: object[], options: { color: boolean }): string;
   formatJson(files: object[], tool: object): string;
-  formatSarif(files: object[], tool: object, cwd: string): string;
+  formatSarif(files: object[], tool: object, cwd: string, root?: string): string;
+  repositoryRoot(cwd: string): string;
   formatJunit(files: object[], tool: object): string;
   exitCode(files: object[]): number;
 }
@@ -50,7 +51,8 @@ describe.each([
   it.each([
     ['text', () => api.formatText(files, { color: false })],
     ['json', () => api.formatJson(files, api.TOOL)],
-    ['sarif', () => api.formatSarif(files, api.TOOL, TEMPLATES)],
+    // The command line's URIs are from the repository's root.
+    ['sarif', () => api.formatSarif(files, api.TOOL, TEMPLATES, api.repositoryRoot(TEMPLATES))],
     ['junit', () => api.formatJunit(files, api.TOOL)],
   ])('formats %s as the command line reports it, with its exit code', (format, render) => {
     const r = cli(['validate', '--format', format, ...paths], { cwd: TEMPLATES });
@@ -151,6 +153,15 @@ describe('findings an API user builds with only the fields the types require', (
   it("JSON: a file's notes, as given", () => {
     const notes = ['AllowedPattern of Name not checked'];
     expect(JSON.parse(api.formatJson([{ path: 'n.yaml', status: 'PASS', notes, resources: [] }], tool)).files).toEqual([{ path: 'n.yaml', status: 'PASS', notes, resources: [] }]);
+  });
+
+  it('SARIF: paths are from the working directory given, URIs from the root given (by default the same)', () => {
+    const uris = (cwd: string, root?: string) =>
+      JSON.parse(api.formatSarif([{ path: 't.yaml', status: 'ERROR', error: { message: 'x' }, resources: [] }], tool, cwd, root)).runs[0];
+    const notified = (run: any) => run.invocations[0].toolExecutionNotifications[0].locations[0].physicalLocation.artifactLocation;
+    expect([uris('/w/infra').originalUriBaseIds['%SRCROOT%'].uri, notified(uris('/w/infra'))]).toEqual(['file:///w/infra/', { uri: 't.yaml', uriBaseId: '%SRCROOT%' }]);
+    expect([uris('/w/infra', '/w').originalUriBaseIds['%SRCROOT%'].uri, notified(uris('/w/infra', '/w'))]).toEqual(['file:///w/', { uri: 'infra/t.yaml', uriBaseId: '%SRCROOT%' }]);
+    expect(notified(uris('/elsewhere', '/w'))).toEqual({ uri: 'file:///elsewhere/t.yaml' });
   });
 
   it('SARIF: the error is a notification at line 1, column 1; a suppressed resource is a suppressed result', () => {

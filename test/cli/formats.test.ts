@@ -315,6 +315,9 @@ describe('sarif', () => {
     expect(artifactUri('/w', '/w/sub')).toBe('file:///w');
     expect(artifactUri('/w/a/t.yaml', '/w/a/b')).toBe('file:///w/a/t.yaml');
     expect(artifactUri('-', '/w')).toBe('stdin');
+    // A relative path is from the working directory given.
+    expect(artifactUri('t.yaml', '/w', '/w/infra')).toBe('infra/t.yaml');
+    expect(artifactUri('../t.yaml', '/w/infra', '/w/infra/sub')).toBe('t.yaml');
     const base = mkdtempSync(join(tmpdir(), 'cli-sarif-'));
     const dir = join(base, 'a #1 100%');
     mkdirSync(dir);

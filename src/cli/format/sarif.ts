@@ -8,13 +8,14 @@ import { containerSentence, resourceSentence, SUPPRESSION_IGNORED } from './reas
 
 /**
  * A file's URI: relative to `root` (`%SRCROOT%`: the repository's root, which code scanning resolves
- * relative URIs against) when the file is under it, else its absolute `file:` URI.
+ * relative URIs against) when the file is under it, else its absolute `file:` URI. A relative path
+ * is from `cwd`.
  */
-export function artifactUri(path: string, root: string): string {
+export function artifactUri(path: string, root: string, cwd = root): string {
   if (path === '-') return 'stdin';
-  const rel = relative(root, path) || path;
+  const rel = relative(root, resolve(cwd, path)) || path;
   const outside = rel === '..' || rel.startsWith(`..${sep}`) || isAbsolute(rel);
-  if (outside) return pathToFileURL(resolve(path)).href;
+  if (outside) return pathToFileURL(resolve(cwd, path)).href;
   return rel.split(sep).map((p) => encodeURIComponent(p)).join('/');
 }
 
@@ -54,10 +55,10 @@ function resourceResult(r: ResourceFinding, uri: string): Record<string, unknown
 }
 
 /** One file's notifications (an unreadable file) and results (failing or suppressed containers). */
-function fileParts(f: FileResult, cwd: string): { notifications: unknown[]; results: unknown[] } {
+function fileParts(f: FileResult, cwd: string, root: string): { notifications: unknown[]; results: unknown[] } {
   const results: unknown[] = [];
   const notifications: unknown[] = [];
-  const uri = artifactUri(f.path, cwd);
+  const uri = artifactUri(f.path, root, cwd);
   if (f.status === 'ERROR') {
     notifications.push({
       level: 'error',
@@ -74,19 +75,22 @@ function fileParts(f: FileResult, cwd: string): { notifications: unknown[]; resu
   return { notifications, results };
 }
 
-/** SARIF 2.1.0: one result per failing (or suppressed) container; unreadable files as tool notifications. */
-export function toSarif(files: readonly FileResult[], tool: { name: string; version: string }, cwd: string): unknown {
+/**
+ * SARIF 2.1.0: one result per failing (or suppressed) container; unreadable files as tool notifications.
+ * Paths are from `cwd`; URIs from `root` (the command line's: the repository's root, see repositoryRoot).
+ */
+export function toSarif(files: readonly FileResult[], tool: { name: string; version: string }, cwd: string, root = cwd): unknown {
   const results: unknown[] = [];
   const notifications: unknown[] = [];
   for (const f of files) {
-    const parts = fileParts(f, cwd);
+    const parts = fileParts(f, cwd, root);
     notifications.push(...parts.notifications);
     results.push(...parts.results);
   }
-  return sarifLog(tool, cwd, !files.some((f) => f.status === 'ERROR'), notifications, results);
+  return sarifLog(tool, root, !files.some((f) => f.status === 'ERROR'), notifications, results);
 }
 
-function sarifLog(tool: { name: string; version: string }, cwd: string, allRead: boolean, notifications: readonly unknown[], results: readonly unknown[]): unknown {
+function sarifLog(tool: { name: string; version: string }, root: string, allRead: boolean, notifications: readonly unknown[], results: readonly unknown[]): unknown {
   return {
     $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
     version: '2.1.0',
@@ -112,7 +116,7 @@ function sarifLog(tool: { name: string; version: string }, cwd: string, allRead:
             ],
           },
         },
-        originalUriBaseIds: { '%SRCROOT%': { uri: pathToFileURL(cwd).href.replace(/\/?$/, '/') } },
+        originalUriBaseIds: { '%SRCROOT%': { uri: pathToFileURL(root).href.replace(/\/?$/, '/') } },
         // Columns as the reader counts them, lines broken at CR LF, LF and a lone CR (as YAML reads them).
         columnKind: 'utf16CodeUnits',
         newlineSequences: ['\r\n', '\n', '\r'],
@@ -123,13 +127,13 @@ function sarifLog(tool: { name: string; version: string }, cwd: string, allRead:
   };
 }
 
-export function formatSarif(files: readonly FileResult[], tool: { name: string; version: string }, cwd: string): string {
-  return `${JSON.stringify(toSarif(files, tool, cwd), null, 2)}\n`;
+export function formatSarif(files: readonly FileResult[], tool: { name: string; version: string }, cwd: string, root = cwd): string {
+  return `${JSON.stringify(toSarif(files, tool, cwd, root), null, 2)}\n`;
 }
 
 /** One file's parts as formatSarif prints them inside the log (see sarifAround). */
-export function sarifParts(f: FileResult, cwd: string): { notifications: string[]; results: string[] } {
-  const parts = fileParts(f, cwd);
+export function sarifParts(f: FileResult, cwd: string, root = cwd): { notifications: string[]; results: string[] } {
+  const parts = fileParts(f, cwd, root);
   return { notifications: parts.notifications.map((n) => nested(n, 6)), results: parts.results.map((r) => nested(r, 4)) };
 }
 
@@ -137,7 +141,7 @@ export function sarifParts(f: FileResult, cwd: string): { notifications: string[
  * The log split around its notifications and its results, for writing it while files are judged:
  * [before the notifications, between, after the results] (entries joined by `,\n` and their indentation).
  */
-export function sarifAround(tool: { name: string; version: string }, cwd: string, allRead: boolean, noNotifications: boolean, noResults: boolean): [string, string, string] {
-  const [a, b, c] = around(sarifLog(tool, cwd, allRead, noNotifications ? [] : [MARK[0]], noResults ? [] : [MARK[1]]), 2);
+export function sarifAround(tool: { name: string; version: string }, root: string, allRead: boolean, noNotifications: boolean, noResults: boolean): [string, string, string] {
+  const [a, b, c] = around(sarifLog(tool, root, allRead, noNotifications ? [] : [MARK[0]], noResults ? [] : [MARK[1]]), 2);
   return [a!, b!, c!];
 }

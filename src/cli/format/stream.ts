@@ -100,6 +100,8 @@ export interface RenderOptions {
   readonly format: Format;
   /** Where relative paths are from (SARIF's artifact locations). */
   readonly cwd: string;
+  /** What SARIF's URIs are relative to (%SRCROOT%); the working directory when not given. */
+  readonly root?: string;
   /** Terminal colours in the text report. */
   readonly color: boolean;
 }
@@ -135,7 +137,7 @@ function fileParts(f: FileResult, options: RenderOptions, junit: JunitCounts): s
   }
   if (options.format === 'json') return [[jsonFileEntry(f)]];
   if (options.format === 'sarif') {
-    const parts = sarifParts(f, options.cwd);
+    const parts = sarifParts(f, options.cwd, options.root ?? options.cwd);
     return [parts.notifications, parts.results];
   }
   return [[`${junitSuite(f, junit)}\n`]];
@@ -256,7 +258,8 @@ export interface ReportWriter {
   close(): void;
 }
 
-export function reportWriter(format: Format, tool: { name: string; version: string }, cwd: string, write: (text: string) => void, backlog?: Backlog): ReportWriter {
+/** `root`: what SARIF's URIs are relative to (%SRCROOT%), as RenderOptions.root. */
+export function reportWriter(format: Format, tool: { name: string; version: string }, root: string, write: (text: string) => void, backlog?: Backlog): ReportWriter {
   if (format === 'text') {
     return {
       add: (p) => {
@@ -301,7 +304,7 @@ export function reportWriter(format: Format, tool: { name: string; version: stri
     return {
       add,
       finish: async (s) => {
-        const [head, middle, tail] = sarifAround(tool, cwd, s.error === 0, first.count === 0, second!.count === 0);
+        const [head, middle, tail] = sarifAround(tool, root, s.error === 0, first.count === 0, second!.count === 0);
         write(head);
         await first.drain(write, backlog);
         write(middle);
