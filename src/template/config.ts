@@ -24,9 +24,9 @@ export interface LoadedConfig {
 /** Reads a configuration file's text (JSON or YAML). Throws ConfigError naming the property at fault. */
 export function readConfigDocument(text: string): LoadedConfig {
   const lines = new LineCounter();
-  // Silent: yaml would print its warnings (an unresolved !Sub) with the source line, values and all.
-  const document = parseDocument(text, { lineCounter: lines, prettyErrors: false, logLevel: 'silent' });
-  // Named by line only: yaml's messages may quote the text.
+  // Not yaml's parse(): it prints its warnings (an unresolved !Sub) with the source line, values and all.
+  const document = parseDocument(text, { lineCounter: lines });
+  // Named by line only: yaml's messages quote the text.
   const problem = document.errors[0] ?? document.warnings[0];
   if (problem) {
     const what =

@@ -120,7 +120,7 @@ function containerEntries(parsed: ParsedTemplate, options: ValidateOptions): { e
       // ECS has no read-only root filesystem for Windows.
       const windows = windowsFamily({ RuntimePlatform: platform }) !== undefined;
       // Windows in one branch and Linux in another: one value cannot serve both, the author chooses.
-      const onlySometimes = windows && chose.size > 0 ? [...chose].map((c) => `'${safeName(c, 64)}'`).join(', ') : undefined;
+      const deciding = [...chose].map((c) => `'${safeName(c, 64)}'`).join(', ');
       branches(props.ContainerDefinitions, (list) => {
         if (!Array.isArray(list)) return;
         // Numbered as validate numbers them: entries that are never there (AWS::NoValue) take no place.
@@ -136,8 +136,9 @@ function containerEntries(parsed: ParsedTemplate, options: ValidateOptions): { e
             if (windows) {
               if (!isRecord(entry)) return;
               untouchable.add(entry);
-              if (onlySometimes !== undefined && !intrinsicOf(entry) && verdictOf(entry).kind !== 'ok') {
-                const why = `the task definition is Windows (no read-only root filesystem) or Linux as condition ${onlySometimes} decides: set ReadonlyRootFilesystem for Linux by hand (with Fn::If)`;
+              // Listed only where validate fails it (see reconcile): where the conditions make it Linux.
+              if (!intrinsicOf(entry)) {
+                const why = `the task definition is Windows (no read-only root filesystem) or Linux as condition ${deciding} decides: set ReadonlyRootFilesystem for Linux by hand (with Fn::If)`;
                 left.push({ ...describe(site, entry, index, parsed.sourceMap.of(entry) ?? site.position, resolver), why });
               }
               return;
@@ -281,7 +282,7 @@ function rangeOf(node: unknown): [number, number] | undefined {
 function editFor(map: YAMLMap, replace: boolean, text: string, eol: string, json: boolean): TextEdit | string {
   const pairs = map.items as Pair[];
   // A line added ends as the line it follows (a file may mix CR LF and LF); a file of lone CRs, with CR.
-  const endOf = (lineFeed: number): string => (eol === '\r' || lineFeed < 0 ? eol : text[lineFeed - 1] === '\r' ? '\r\n' : '\n');
+  const endOf = (lineFeed: number): string => (eol === '\r' ? eol : text[lineFeed - 1] === '\r' ? '\r\n' : '\n');
   if (replace) {
     const pair = pairs.find((p) => isScalar(p.key) && p.key.value === KEY);
     if (!pair) return 'its ReadonlyRootFilesystem could not be located';

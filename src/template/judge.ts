@@ -210,7 +210,7 @@ export function findTaskDefinitions(parsed: ParsedTemplate, options: ValidateOpt
             // Every identifier in scope: a nested loop's keys name the outer loops' values too.
             const name = [...loop].reduce((key, [i, value]) => loopKey(key, i, value), k);
             // Two keys of one copy that come out the same ("&{D}" of "x.y" and "x-y").
-            if (Object.prototype.hasOwnProperty.call(renamed, name) && !name.startsWith('Fn::ForEach::')) noteTwice(name, parsed.sourceMap.child(outputs, k) ?? position);
+            if (Object.prototype.hasOwnProperty.call(renamed, name)) noteTwice(name, parsed.sourceMap.child(outputs, k) ?? position);
             renamed[name] = r;
             parsed.sourceMap.setChild(renamed, name, parsed.sourceMap.child(outputs, k) ?? position);
           }

@@ -16,11 +16,10 @@ const NAME = /^([A-Za-z0-9]{1,255}|AWS::(Region|AccountId|Partition))$/;
  */
 export function parseParameterAssignment(text: string, where = 'a parameter'): [string, string] {
   const eq = text.indexOf('=');
-  const name = eq < 0 ? text : text.slice(0, eq);
-  if (eq < 0 || !NAME.test(name)) {
+  if (eq < 0 || !NAME.test(text.slice(0, eq))) {
     throw new ParameterError(`${where} is not Name=Value with an alphanumeric name (or AWS::Region, AWS::AccountId, AWS::Partition)`);
   }
-  return [name, text.slice(eq + 1)];
+  return [text.slice(0, eq), text.slice(eq + 1)];
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

@@ -86,6 +86,9 @@ describe('globMatch', () => {
     ['a piece not found: the ends, then the whole stretch between them', 'w4-*zz*-end', 'w4-abcdef-end', false, 13],
     ['a piece longer than 32 characters: two words per character scanned', `*${'w5'.repeat(17)}*`, `x${'w5'.repeat(17)}`, true, 70],
     ['literal ends longer than the text: counted, nothing scanned', 'w6-long-start*w6-long-end', 'short', false, 24],
+    // The start matches (5 steps); 4 characters are left after it, too few for the piece of 5.
+    ['a piece longer than what is left between the ends: nothing scanned', 'w7-ab*w7-cd*', 'w7-abxxxx', false, 5],
+    ['a piece as long as what is left: scanned', '*w8-cd*', 'w8-cd', true, 5],
   ])('counts its work: %s', (_label, pattern, text, matches, steps) => {
     const first: GlobWork = { steps: 0 };
     expect(globMatch(pattern, text, first)).toBe(matches);

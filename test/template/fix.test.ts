@@ -160,11 +160,12 @@ describe('the fixtures (what test/cli/fix.test.ts runs through the command line)
   });
 
   it('a file mixing CR LF and LF: each inserted line ends as the line it follows', () => {
-    const mixed = 'Resources:\r\n  T:\r\n    Type: AWS::ECS::TaskDefinition\r\n    Properties:\n      ContainerDefinitions:\n        - Name: a\n          Image: x\r\n        - Name: b\r\n          Image: x\n        - {\n            Name: c, Image: x }\r\n';
+    const mixed = 'Resources:\r\n  T:\r\n    Type: AWS::ECS::TaskDefinition\r\n    Properties:\n      ContainerDefinitions:\n        - Name: a\n          Image: x\r\n        - Name: b\r\n          Image: x\n        - {\n            Name: c, Image: x }\r\n        - {\r\n            Name: d, Image: x }\n';
     const r = fix(mixed);
     expect(r.text).toBe(
       'Resources:\r\n  T:\r\n    Type: AWS::ECS::TaskDefinition\r\n    Properties:\n      ContainerDefinitions:\n        - Name: a\n          ReadonlyRootFilesystem: true\n          Image: x\r\n' +
-        '        - Name: b\r\n          ReadonlyRootFilesystem: true\r\n          Image: x\n        - {\n            ReadonlyRootFilesystem: true,\n            Name: c, Image: x }\r\n',
+        '        - Name: b\r\n          ReadonlyRootFilesystem: true\r\n          Image: x\n        - {\n            ReadonlyRootFilesystem: true,\n            Name: c, Image: x }\r\n' +
+        '        - {\r\n            ReadonlyRootFilesystem: true,\r\n            Name: d, Image: x }\n',
     );
     expectIdempotent(r);
   });
@@ -208,6 +209,8 @@ describe('which containers are fixed: the value as written', () => {
     ['l', '!If [C, "false", !Ref P]'],
     ['m', '!Ref AWS::NoValue'],
     ['n', '{Fn::If: [Strict, "FALSE", null]}'],
+    ['o', '!If [C, "True", "false"]'],
+    ['p', '!Sub AWS::NoValue'],
   ]
     .map(([name, value]) => `        - Name: ${name}\n          ReadonlyRootFilesystem: ${value}\n`)
     .join('');
@@ -245,6 +248,8 @@ describe('which containers are fixed: the value as written', () => {
       '28:11 T/l: set by Fn::If: change the value it comes from',
       '30:11 T/m: removed by Ref AWS::NoValue: set it to true',
       "32:11 T/n: chosen by Fn::If on condition 'Strict': set its true and false branches to true, or the whole value",
+      "34:11 T/o: chosen by Fn::If on condition 'C': set its false branch to true, or the whole value",
+      '36:11 T/p: set by Fn::Sub: change the value it comes from',
     ]);
     expect(r.left.every((c) => c.passes === undefined)).toBe(true);
   });
@@ -585,6 +590,15 @@ describe('which containers are reached', () => {
     // A value given decides it: Windows is left alone and not listed, Linux is fixed.
     expect(fix(text, { parameters: { Env: 'prod' } })).toMatchObject({ edits: [], left: [] });
     expect(fix(text, { parameters: { Env: 'dev' } }).fixed.map(listed)).toEqual(['11:11 T/a']);
+    // Every condition that decides it is named; an entry that is no mapping, or set by an intrinsic,
+    // is listed as validate lists it; one that reads true is not listed.
+    const two = before + '  Big: !Equals [!Ref Env, big]\n';
+    const nested = task('        - Name: a\n        - just text\n        - !ImportValue shared-container\n        - {Name: ok, ReadonlyRootFilesystem: true}\n', two, '      RuntimePlatform: {OperatingSystemFamily: !If [Prod, !If [Big, WINDOWS_SERVER_2022_FULL, LINUX], LINUX]}\n');
+    expect(fix(nested).left.map(listed)).toEqual([
+      "12:11 T/a: the task definition is Windows (no read-only root filesystem) or Linux as condition 'Prod', 'Big' decides: set ReadonlyRootFilesystem for Linux by hand (with Fn::If)",
+      '13:11 T/[1]: not a container definition object: fix it by hand',
+      '14:24 T/[2]: value unknown before deployment (Fn::ImportValue cannot be evaluated before deployment): fix it by hand',
+    ]);
   });
 
   it('a task definition whose Condition is false for the parameters given is not touched', () => {

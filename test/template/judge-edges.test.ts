@@ -117,6 +117,11 @@ Resources:
     expect(validateTemplate(loop('[a.b]', 'X${Svc}Y&{Svc}Z')).resources.map((r) => r.logicalId)).toEqual(['Xa.bYabZ']);
   });
 
+  it('names the first logical id made twice, and lists every copy when asked without a callback (the stack check)', () => {
+    expect(validateTemplate(loop('[a, a, b, b]')).error?.message).toBe("Fn::ForEach makes the logical id 'Taska' more than once; CloudFormation would refuse the template");
+    expect(findTaskDefinitions(readTemplate(loop('[a, a]')) as never).map((s) => s.logicalId)).toEqual(['Taska', 'Taska']);
+  });
+
   it('refuses a template whose loops make one logical id twice, as CloudFormation does, at the second', () => {
     const twice = (name: string, line: number, column: number) => ({
       status: 'ERROR',
@@ -618,6 +623,18 @@ describe('deployments', () => {
     const byImage = { config: { exemptContainerNames: [], exemptImages: ['nginx'] } };
     expect(only(images(9), byImage)).toMatchObject({ status: 'FAIL', reason: 'unresolved', detail: '9 conditions decide the containers, more than the 8 whose every combination is judged' });
     expect(deploymentsOf(findTaskDefinitions(readTemplate(images(9)) as never)[0]!).deployments).toHaveLength(1);
+    // Names: each condition choosing one counts while all fit (every name listed), not past (the true branches').
+    const names = (n: number, rrf = 'true', extra = '') =>
+      task(`      ContainerDefinitions:\n${Array.from({ length: n }, (_, i) => `        - Name: !If [N${i}, c${i}, d${i}]\n          ReadonlyRootFilesystem: ${i === 0 ? rrf : 'true'}`).join('\n')}\n`, extra);
+    const listed = (text: string, options: ValidateOptions = {}) => only(text, options).containers.map((c) => c.name).length;
+    expect(listed(names(8))).toBe(16);
+    expect(listed(names(9))).toBe(9);
+    // A condition the parameter values decide, or the resource's own, is not open: eight open still fit.
+    const fixedBy = `Parameters:\n  P: {Type: String}\nConditions:\n  R: !Equals [!Ref P, x]\n`;
+    expect(listed(`${fixedBy}${names(8, '!If [R, true, false]')}`, { parameters: { P: 'x' } })).toBe(16);
+    expect(listed(names(8, '!If [Own, true, false]').replace('    Properties:', '    Condition: Own\n    Properties:'))).toBe(16);
+    // Exemptions by name read the Name: nine such conditions are too many.
+    expect(only(names(9), { config: { exemptContainerNames: ['c0'], exemptImages: [] } })).toMatchObject({ status: 'FAIL', reason: 'unresolved' });
     // One of the nine decided by a parameter value: eight left open, all judged.
     const decided = `Parameters:\n  P: {Type: String}\nConditions:\n  C0: !Equals [!Ref P, x]\n${nine}`;
     expect(only(decided, { parameters: { P: 'x' } })).toMatchObject({ status: 'PASS', deployment: { containers: 9, failing: 0, exempt: 0 } });
