@@ -122,8 +122,9 @@ export function realPathOf(path: string): string | undefined {
   try {
     return realpathSync(path);
   } catch {
-    return undefined;
+    // No such file (or a link to none): nothing to compare.
   }
+  return undefined;
 }
 
 /** Each input in order, its path given as a prefix and a name. */
@@ -134,10 +135,10 @@ function walkPaths(
   leaveOut?: string,
 ): void {
   const excludes = excludePatterns.map(compileExclude);
-  const leftOut = leaveOut === undefined ? undefined : realPathOf(leaveOut);
-  const leftOutName = leaveOut === undefined ? '' : basename(leaveOut);
-  // Only a file of the same name is resolved: the walk of a large directory stays one stat per file.
-  const isLeftOut = (path: string, name: string): boolean => leftOut !== undefined && name === leftOutName && realPathOf(path) === leftOut;
+  // The report when it exists already (a rerun).
+  const report = leaveOut === undefined ? undefined : realPathOf(leaveOut);
+  // Only a file of the report's name is resolved: the walk of a large directory stays one stat per file.
+  const isLeftOut = (path: string, name: string): boolean => report !== undefined && name === basename(report) && realPathOf(path) === report;
   const walk = (dir: string, depth: number, rel: string): void => {
     let entries: Entries;
     try {

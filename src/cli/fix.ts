@@ -3,7 +3,7 @@
  * templates for each container that fails with a literal value, as text edits (see
  * src/template/fix.ts), and says what it left alone and what each fixed container now needs.
  */
-import { isAbsolute, relative, resolve, sep } from 'node:path';
+import { relative, resolve, sep } from 'node:path';
 import { createTwoFilesPatch } from 'diff';
 import type { PolicyConfig } from '../policy';
 import { fixLabel, fixTemplate } from '../template';
@@ -115,7 +115,7 @@ export function runFix(inputs: readonly Input[], options: FixOptions, io: FixIo)
 function diffName(path: string, cwd: string | undefined): string {
   if (cwd === undefined) return path;
   const rel = relative(cwd, resolve(cwd, path));
-  return rel !== '' && !rel.startsWith('..') && !isAbsolute(rel) ? rel.split(sep).join('/') : path;
+  return rel.startsWith('..') ? path : rel.split(sep).join('/');
 }
 
 /**

@@ -186,7 +186,7 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
     // what is still to be written, not every file's findings.
     const output = reportOutput(io, values.output);
     // SARIF's paths are from the repository's root, as code scanning reads them, wherever the run starts.
-    const root = format === 'sarif' ? repositoryRoot(io.cwd) : io.cwd;
+    const root = repositoryRoot(io.cwd);
     const writer = reportWriter(format, TOOL, root, output.write, output.backlog);
     const tally = new Tally();
     try {
@@ -237,17 +237,18 @@ export function repositoryRoot(cwd: string): string {
  */
 function checkOutputPath(path: string, paths: readonly string[]): void {
   const shown = printablePath(path);
-  const isDirectory = (p: string): boolean | undefined => {
+  const isDirectory = (p: string): boolean => {
     try {
       return statSync(p).isDirectory();
     } catch {
-      return undefined;
+      // Nothing there.
     }
+    return false;
   };
-  if (isDirectory(path) === true) throw new UsageError(`--output ${shown} is a directory; name the report's file`);
-  if (isDirectory(dirname(path)) !== true) throw new UsageError(`--output ${shown}: the directory ${printablePath(dirname(path))} does not exist`);
+  if (isDirectory(path)) throw new UsageError(`--output ${shown} is a directory; name the report's file`);
+  if (!isDirectory(dirname(path))) throw new UsageError(`--output ${shown}: the directory ${printablePath(dirname(path))} does not exist`);
   const report = realPathOf(path);
-  if (report !== undefined && paths.some((p) => p !== '-' && realPathOf(p) === report)) {
+  if (report !== undefined && paths.some((p) => realPathOf(p) === report)) {
     throw new UsageError(`--output ${shown} is a template to check: the report would replace it`);
   }
 }

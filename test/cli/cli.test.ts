@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { version } from '../../package.json';
@@ -260,6 +260,9 @@ describe('ecs-readonly-rootfs (built dist/cli.js)', () => {
       expect(cli(['validate', '-o', dir, template])).toEqual(usage(`--output ${dir} is a directory; name the report's file`));
       expect(cli(['validate', '-o', template, template])).toEqual(usage(`--output ${template} is a template to check: the report would replace it`));
       expect(cli(['validate', '-o', 't.yaml', './t.yaml'], { cwd: dir })).toEqual(usage('--output t.yaml is a template to check: the report would replace it'));
+      expect(cli(['validate', '-o', 't.yaml', 'other.yaml', 't.yaml'], { cwd: dir })).toEqual(usage('--output t.yaml is a template to check: the report would replace it'));
+      // A report not written yet replaces nothing: a missing template is the run's ERROR, not a usage error.
+      expect(cli(['validate', '-o', 'new.txt', 'missing.yaml'], { cwd: dir }).status).toBe(5);
       expect(readFileSync(template, 'utf8')).toBe(text);
     } finally {
       rmSync(dir, { recursive: true, force: true });
@@ -275,6 +278,11 @@ describe('ecs-readonly-rootfs (built dist/cli.js)', () => {
       expect(cli(['validate', '-f', 'json', '-o', 'report.json', '.'], { cwd: dir })).toEqual(first);
       expect(readFileSync(join(dir, 'report.json'), 'utf8')).toBe(report);
       expect(JSON.parse(report).summary).toMatchObject({ files: 1, pass: 1 });
+      // Only the report itself: another file of its name elsewhere is checked.
+      mkdirSync(join(dir, 'sub'));
+      writeFileSync(join(dir, 'sub', 'report.json'), readFileSync(join(TEMPLATES, 'valid', 'compliant.json'), 'utf8'));
+      cli(['validate', '-f', 'json', '-o', 'report.json', '.'], { cwd: dir });
+      expect(JSON.parse(readFileSync(join(dir, 'report.json'), 'utf8')).summary).toMatchObject({ files: 2, pass: 2 });
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

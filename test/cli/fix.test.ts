@@ -126,6 +126,12 @@ describe('fix', () => {
     writeFileSync(diff, r.stdout);
     expect(execFileSync('git', ['apply', '--check', '-v', diff], { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] })).toBe('');
     expect(execFileSync('patch', ['-p1', '--dry-run', '-i', diff], { cwd: root, encoding: 'utf8' })).toBe("checking file 'fix/a b.yaml'\nchecking file fix/styles.json\n");
+    // A file outside the current directory keeps the path given; without a current directory, every path does.
+    mkdirSync(join(root, 'elsewhere'));
+    expect(cli(['fix', '--dry-run', join(work, 'styles.json')], { cwd: join(root, 'elsewhere') }).stdout).toContain(`--- a/${join(work, 'styles.json')}\n`);
+    const out: string[] = [];
+    runFix([{ path: join(work, 'styles.json') }], { parameters: new Map(), config: EMPTY_CONFIG, strict: true, dryRun: true }, { stdout: (t) => out.push(t), stderr: () => undefined, writeFile: () => undefined });
+    expect(out.join('')).toContain(`--- a/${join(work, 'styles.json')}\n`);
   });
 
   it('--dry-run shows each line of a file whose lines end with a lone CR, which fix writes with CR', () => {

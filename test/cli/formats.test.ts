@@ -422,10 +422,11 @@ describe('junit', () => {
     const dir = mkdtempSync(join(tmpdir(), 'cli-junit-'));
     try {
       const long = 'service-'.padEnd(200, 'x');
-      const text = `Resources:\n  T:\n    Type: AWS::ECS::TaskDefinition\n    Properties:\n      ContainerDefinitions:\n        - {Name: ${long}a, ReadonlyRootFilesystem: true}\n        - {Name: ${long}b}\n        - {Name: twin}\n        - {Name: twin, ReadonlyRootFilesystem: true}\n        - {Name: twin}\n`;
+      const text = `Resources:\n  T:\n    Type: AWS::ECS::TaskDefinition\n    Properties:\n      ContainerDefinitions:\n        - {Name: ${long}a, ReadonlyRootFilesystem: true}\n        - {Name: ${long}b}\n        - {Name: twin}\n        - {Name: twin, ReadonlyRootFilesystem: true}\n        - {Name: twin}\n  U:\n    Type: AWS::ECS::TaskDefinition\n    Properties:\n      ContainerDefinitions: [{Name: one}, {Name: one}, {Name: one}]\n`;
       writeFileSync(join(dir, 't.yaml'), text);
       const names = [...cli(['validate', '-f', 'junit', 't.yaml'], { cwd: dir }).stdout.matchAll(/<testcase classname="t.yaml" name="([^"]*)"/g)].map((m) => m[1]);
-      expect(names).toEqual([`T/${long}a`, `T/${long}b`, 'T/twin', 'T/twin (line 9)', 'T/twin (line 10)']);
+      // Three on one line: the line, then a count.
+      expect(names).toEqual([`T/${long}a`, `T/${long}b`, 'T/twin', 'T/twin (line 9)', 'T/twin (line 10)', 'U/one', 'U/one (line 14)', 'U/one (line 14, 3)']);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -65,7 +65,7 @@ export function junitSuite(f: FileResult, counts: JunitCounts): string {
   const seen = new Set<string>();
   for (const c of cases) {
     let name = c.name;
-    for (let n = 2; seen.has(name); n++) name = `${c.name} (line ${c.line ?? '?'}${n > 2 ? `, ${n}` : ''})`;
+    for (let n = 2; seen.has(name); n++) name = `${c.name} (line ${String(c.line)}${n > 2 ? `, ${n}` : ''})`;
     seen.add(name);
     c.name = name;
   }
