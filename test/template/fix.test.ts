@@ -254,6 +254,13 @@ describe('which containers are fixed: the value as written', () => {
     expect(r.left.every((c) => c.passes === undefined)).toBe(true);
   });
 
+  it('names the branches of an Fn::If that do not read true, a string true in any case reading true', () => {
+    const left = (value: string) => fix(task(`        - Name: q\n          ReadonlyRootFilesystem: ${value}\n`)).left.map((c) => c.why);
+    expect(left('!If [C, "TRUE", false]')).toEqual(["chosen by Fn::If on condition 'C': set its false branch to true, or the whole value"]);
+    expect(left('!If [C, null, "tRuE"]')).toEqual(["chosen by Fn::If on condition 'C': set its true branch to true, or the whole value"]);
+    expect(left('!If [C, "yes", 1]')).toEqual(["chosen by Fn::If on condition 'C': set its true and false branches to true, or the whole value"]);
+  });
+
   it('a template with nothing to fix comes back as given, with no edits', () => {
     const text = task("        - Name: a\n          ReadonlyRootFilesystem: true\n        - Name: b\n          ReadonlyRootFilesystem: 'true'\n");
     expect(fixTemplate(text)).toEqual({ ok: true, text, edits: [], fixed: [], left: [], status: 'PASS' });
