@@ -5,7 +5,7 @@
  * hold (or now hold) ReadonlyRootFilesystem change.
  */
 import { isAlias, isMap, isScalar, parseDocument, visit, type Node, type Pair, type YAMLMap } from 'yaml';
-import { asText, EMPTY_CONFIG, findExemption, REASON_TEXT, RULE_ID, safeName, windowsFamily } from '../policy';
+import { asText, classifyReadonlyRootFilesystem, EMPTY_CONFIG, findExemption, REASON_TEXT, RULE_ID, safeName, windowsFamily } from '../policy';
 import { decodeTemplate } from './decode';
 import {
   type FileStatus,
@@ -207,15 +207,13 @@ function verdictOf(entry: Record<string, unknown>): Verdict {
   return { kind: 'leave', why: 'ReadonlyRootFilesystem is neither true nor false: set it by hand' };
 }
 
-const readsTrue = (v: unknown): boolean => v === true || (typeof v === 'string' && v.toLowerCase() === 'true');
-
 /** Why a value an intrinsic gives is left, and what to change: the branch of an Fn::If when it is written there. */
 function chosenBy(v: unknown): string {
   const [name, arg] = intrinsicOf(v)!;
   if (name === 'Ref' && arg === 'AWS::NoValue') return 'removed by Ref AWS::NoValue: set it to true';
   const branches = ifOf(v);
   if (branches) {
-    const failing = (['true', 'false'] as const).filter((_, i) => !readsTrue(branches[i + 1]));
+    const failing = (['true', 'false'] as const).filter((_, i) => classifyReadonlyRootFilesystem(branches[i + 1]) !== 'compliant');
     // A branch written as a value (not another intrinsic) is one the author can set to true in place.
     if ([branches[1], branches[2]].every((b) => b === null || typeof b !== 'object')) {
       return `chosen by Fn::If on condition '${safeName(branches[0], 64)}': set its ${failing.join(' and ')} branch${failing.length > 1 ? 'es' : ''} to true, or the whole value`;

@@ -6,7 +6,6 @@
  */
 import { LIMITS } from './limits';
 import { duplicateKeyMessage, lineStartsOf, type Position, positionAt, SourceMap } from './source-map';
-import { safeName } from '../policy/text';
 
 const SEP = '\u0000';
 
@@ -51,7 +50,7 @@ function scan(text: string): { nodes: Map<string, number>; children: Map<string,
       }
       if (top && top.kind === 0x7b && expectKey) {
         const key = escaped ? (JSON.parse(text.slice(i, j + 1)) as string) : text.slice(i + 1, j);
-        if (top.keys!.has(key)) throw new JsonScanError(duplicateKeyMessage(key, stack.length - 1, safeName), i);
+        if (top.keys!.has(key)) throw new JsonScanError(duplicateKeyMessage(key, stack.length - 1), i);
         top.keys!.add(key);
         top.key = key;
         children.set(childPath(top), i);

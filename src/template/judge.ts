@@ -272,9 +272,11 @@ export interface Deployment {
  */
 export function deploymentsOf(site: TaskDefinitionSite, config: PolicyConfig = EMPTY_CONFIG): { open: string[]; deployments: Deployment[] } | { open: string[]; deployments?: undefined } {
   const all = decidingConditions(site.resource.Properties);
-  const essential = decidingConditions(site.resource.Properties, { name: config.exemptContainerNames.length > 0, image: config.exemptImages.length > 0 });
-  const openOf = (list: readonly string[]): string[] => list.filter((c) => site.scope.conditions.value(c) === undefined && c !== site.resource.Condition);
-  const deciding = openOf(all).length <= LIMITS.maxConditions ? all : essential;
+  const isOpen = (c: string): boolean => site.scope.conditions.value(c) === undefined && c !== site.resource.Condition;
+  const deciding =
+    all.filter(isOpen).length <= LIMITS.maxConditions
+      ? all
+      : decidingConditions(site.resource.Properties, { name: config.exemptContainerNames.length > 0, image: config.exemptImages.length > 0 });
   const conditions = site.scope.conditions;
   const own = site.resource.Condition;
   const fixed = new Map<string, boolean>();

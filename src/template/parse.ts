@@ -186,7 +186,7 @@ class Walker {
         }
         const name = key.value === null ? '' : String(key.value);
         if (Object.prototype.hasOwnProperty.call(out, name)) {
-          throw new ReadError(duplicateKeyMessage(name, depth, safeName), keyAt);
+          throw new ReadError(duplicateKeyMessage(name, depth), keyAt);
         }
         put(out, name, this.walk(pair.value as Node | null, depth + 1));
         this.map.setChild(out, name, keyAt);

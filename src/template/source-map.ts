@@ -1,3 +1,5 @@
+import { safeName } from '../policy/text';
+
 /** 1-based line and column (in UTF-16 code units, as editors count). */
 export interface Position {
   readonly line: number;
@@ -71,6 +73,6 @@ export function positionAt(starts: readonly number[], offset: number): Position 
  * (mappings nested at most 2 deep) are named; deeper ones may be data (DockerLabels, log options) and
  * are left to the position.
  */
-export function duplicateKeyMessage(name: string, depth: number, named: (name: string) => string): string {
-  return depth <= 2 ? `duplicate mapping key '${named(name)}'` : 'duplicate mapping key';
+export function duplicateKeyMessage(name: string, depth: number): string {
+  return depth <= 2 ? `duplicate mapping key '${safeName(name)}'` : 'duplicate mapping key';
 }
