@@ -98,12 +98,17 @@ function hasTemplateExtension(name: string): boolean {
  */
 export function expandPaths(paths: readonly string[], excludePatterns: readonly string[] = []): Input[] {
   const out: Input[] = [];
-  walkPaths(paths, excludePatterns, (prefix, name, error, explicit) => {
-    const input: Input = { path: prefix + name };
-    if (error !== undefined) input.error = error;
-    if (explicit) input.explicit = true;
-    out.push(input);
-  });
+  walkPaths(
+    paths,
+    excludePatterns,
+    (prefix, name, error, explicit) => {
+      const input: Input = { path: prefix + name };
+      if (error !== undefined) input.error = error;
+      if (explicit) input.explicit = true;
+      out.push(input);
+    },
+    (i) => out[i]!.path,
+  );
   return out;
 }
 
@@ -113,7 +118,7 @@ export function expandPaths(paths: readonly string[], excludePatterns: readonly 
  */
 export function listInputs(paths: readonly string[], excludePatterns: readonly string[] = [], report?: string): InputList {
   const list = new InputList();
-  walkPaths(paths, excludePatterns, (prefix, name, error, explicit) => list.add(prefix, name, error, explicit), report);
+  walkPaths(paths, excludePatterns, (prefix, name, error, explicit) => list.add(prefix, name, error, explicit), (i) => list.at(i).path, report);
   return list;
 }
 
@@ -127,24 +132,48 @@ export function realPathOf(path: string): string | undefined {
   return undefined;
 }
 
-/** Each input in order, its path given as a prefix and a name. */
+/**
+ * Each input in order, its path given as a prefix and a name; `pathAt(i)` is the path of the i-th
+ * pushed. A file reached twice (named twice, under two paths given, or through a symbolic link) is
+ * pushed once, by the first path that reaches it: it would be judged and counted twice. Links to
+ * files under the directory walked come after its other files, so that a file a link and the walk
+ * both reach goes by its own path (code scanning shows a link as the path it holds).
+ */
 function walkPaths(
   paths: readonly string[],
   excludePatterns: readonly string[],
   push: (prefix: string, name: string, error?: string, explicit?: boolean) => void,
+  pathAt: (i: number) => string,
   leaveOut?: string,
 ): void {
+  const seen = new SeenFiles(pathAt);
+  let pushed = 0;
+  /** Pushes a readable file unless its real path (`key`) was pushed before. */
+  const pushFile = (prefix: string, name: string, key: string | undefined, explicit?: boolean): void => {
+    if (key !== undefined && !seen.add(key, pushed)) return;
+    push(prefix, name, undefined, explicit);
+    pushed++;
+  };
+  const pushError = (prefix: string, name: string, error: string | undefined, explicit?: boolean): void => {
+    push(prefix, name, error, explicit);
+    pushed++;
+  };
   const excludes = excludePatterns.map(compileExclude);
   // The report when it exists already (a rerun).
   const report = leaveOut === undefined ? undefined : realPathOf(leaveOut);
   // Only a file of the report's name is resolved: the walk of a large directory stays one stat per file.
   const isLeftOut = (path: string, name: string): boolean => report !== undefined && name === basename(report) && realPathOf(path) === report;
+  // The real path of the directory given, and the prefix of every path the walk makes under it: a
+  // plain file's real path is then the one with the other (no stat: directories walked are not links).
+  let realTop = '';
+  let top = '';
+  let linksWithin: { prefix: string; name: string; key: string }[] = [];
   const walk = (dir: string, depth: number, rel: string): void => {
     let entries: Entries;
     try {
       entries = sortedEntries(dir);
     } catch (error) {
-      push('', dir, describeFsError(error));
+      pushError('', dir, describeFsError(error));
       return;
     }
     // What join(dir, name) gives for every name of the directory (a name is one plain segment), made
@@ -161,28 +190,89 @@ function walkPaths(
       if (!hasTemplateExtension(name)) continue;
       if (excludes.length > 0 && (excluded(excludes, relPath, name, false) || excluded(excludes, prefix + name, name, false))) continue;
       if (isLeftOut(prefix + name, name)) continue;
-      if (kind === FILE) push(prefix, name);
+      if (kind === FILE) pushFile(prefix, name, realTop + (prefix + name).slice(top.length));
       else if (kind === LINK) {
         try {
-          if (statSync(prefix + name).isFile()) push(prefix, name);
+          if (statSync(prefix + name).isFile()) {
+            const key = realPathOf(prefix + name);
+            // A link to a file of the same walk waits for the walk's end: the file is then reported by its own path.
+            if (key !== undefined && key.startsWith(realTop)) linksWithin.push({ prefix, name, key });
+            else pushFile(prefix, name, key);
+          }
         } catch (error) {
-          push(prefix, name, describeFsError(error));
+          pushError(prefix, name, describeFsError(error));
         }
       }
     }
   };
   for (const p of paths) {
     if (p === '-') {
-      push('', '-', undefined, true);
+      pushError('', '-', undefined, true);
       continue;
     }
     try {
-      if (statSync(p).isDirectory()) walk(p, 0, '');
-      else if (!excluded(excludes, p, p.split(/[\\/]/).pop() ?? p, false)) push('', p, undefined, true);
+      if (statSync(p).isDirectory()) {
+        realTop = join(realpathSync(p), '_').slice(0, -1);
+        top = join(p, '_').slice(0, -1);
+        walk(p, 0, '');
+        for (const link of linksWithin) pushFile(link.prefix, link.name, link.key);
+        linksWithin = [];
+      } else if (!excluded(excludes, p, p.split(/[\\/]/).pop() ?? p, false)) pushFile('', p, realPathOf(p), true);
     } catch (error) {
-      push('', p, describeFsError(error), true);
+      pushError('', p, describeFsError(error), true);
     }
   }
+}
+
+/**
+ * The files pushed so far, by their real paths: a table of 32-bit hashes and input numbers (typed
+ * arrays, outside the V8 heap, as the list itself). Two paths whose hashes agree are compared whole,
+ * the earlier one resolved again: no file is dropped for a hash.
+ */
+class SeenFiles {
+  private hashes = new Uint32Array(0);
+  /** Input number + 1; 0 is an empty slot. */
+  private slots = new Int32Array(0);
+  private count = 0;
+
+  constructor(private readonly pathAt: (i: number) => string) {}
+
+  /** False when a file of this real path was added before. */
+  add(key: string, input: number): boolean {
+    if (2 * (this.count + 1) > this.slots.length) this.grow();
+    const hash = fnv1a(key);
+    const mask = this.slots.length - 1;
+    let at = hash & mask;
+    for (; this.slots[at] !== 0; at = (at + 1) & mask) {
+      if (this.hashes[at] === hash && realPathOf(this.pathAt(this.slots[at]! - 1)) === key) return false;
+    }
+    this.hashes[at] = hash;
+    this.slots[at] = input + 1;
+    this.count++;
+    return true;
+  }
+
+  private grow(): void {
+    const hashes = this.hashes;
+    const slots = this.slots;
+    const size = Math.max(64, 2 * slots.length);
+    this.hashes = new Uint32Array(size);
+    this.slots = new Int32Array(size);
+    for (let i = 0; i < slots.length; i++) {
+      if (slots[i] === 0) continue;
+      let at = hashes[i]! & (size - 1);
+      while (this.slots[at] !== 0) at = (at + 1) & (size - 1);
+      this.hashes[at] = hashes[i]!;
+      this.slots[at] = slots[i]!;
+    }
+  }
+}
+
+/** FNV-1a over a string's UTF-16 code units. */
+function fnv1a(text: string): number {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) hash = Math.imul(hash ^ text.charCodeAt(i), 0x01000193);
+  return hash >>> 0;
 }
 
 const OTHER = 0;

@@ -8,7 +8,7 @@ import { createTwoFilesPatch } from 'diff';
 import type { PolicyConfig } from '../policy';
 import { fixLabel, fixTemplate } from '../template';
 import type { Input } from './files';
-import { readInput } from './files';
+import { readInput, realPathOf } from './files';
 import { EXIT, printablePath } from './results';
 
 export interface FixOptions {
@@ -68,6 +68,13 @@ export function runFix(inputs: readonly Input[], options: FixOptions, io: FixIo)
     }
     sawTemplate = true;
     if (result.fixed.length > 0 && !options.dryRun) {
+      // Another writer (an editor, a formatter) may have saved the file while it was judged: its change would be lost.
+      const now = readInput(input.path, () => new Uint8Array());
+      if (!now.ok || !Buffer.from(now.bytes).equals(Buffer.from(read.bytes))) {
+        say(`ERROR ${path}: changed while it was being fixed; left as it was (run fix again)\n`);
+        errors++;
+        continue;
+      }
       try {
         io.writeFile(input.path, result.text);
       } catch {
@@ -91,10 +98,12 @@ export function runFix(inputs: readonly Input[], options: FixOptions, io: FixIo)
     }
     if (options.dryRun) {
       const before = Buffer.from(read.bytes).toString('utf8');
-      const name = diffName(input.path, io.cwd);
-      // A name with a space ends at a tab, as diff writes it, or patch reads it only up to the space.
-      const end = /\s/.test(name) ? '' : undefined;
-      io.stdout(createTwoFilesPatch(`a/${name}`, `b/${name}`, shownLines(before), shownLines(result.text), end, end, { context: 3 }).replace(/^={67}\n/, ''));
+      // A link is written through: the diff names the file it leads to (patch and git apply refuse a link).
+      const real = io.cwd === undefined ? undefined : realPathOf(resolve(io.cwd, input.path));
+      const linked = real !== undefined && real !== resolve(io.cwd!, input.path);
+      const name = linked ? diffName(real, realPathOf(io.cwd!) ?? io.cwd) : diffName(input.path, io.cwd);
+      const [from, to, end] = diffHeaders(name);
+      io.stdout(createTwoFilesPatch(from, to, shownLines(before), shownLines(result.text), end, end, { context: 3 }).replace(/^={67}\n/, ''));
     }
   }
   if (hints.length > 0) say(`${MOUNT_HINT}\n${hints.join('\n')}\n`);
@@ -106,6 +115,20 @@ export function runFix(inputs: readonly Input[], options: FixOptions, io: FixIo)
   // validate's exit code on the files as they now are (as they would be, with --dry-run).
   if (errors > 0) return EXIT.unreadable;
   return failing ? EXIT.nonCompliant : EXIT.ok;
+}
+
+/**
+ * The diff's two file names, and what ends them: a name with a tab, a line break, a quote or a
+ * backslash is quoted with C escapes, as git writes it (git apply and GNU patch read it so); one
+ * with a space ends at a tab, as diff writes it, or patch reads it only up to the space.
+ */
+function diffHeaders(name: string): [string, string, string | undefined] {
+  if (/[\t\n\r"\\]/.test(name)) {
+    const quoted = (prefix: string): string =>
+      `"${(prefix + name).replace(/[\t\n\r"\\]/g, (c) => ({ '\t': '\\t', '\n': '\\n', '\r': '\\r', '"': '\\"', '\\': '\\\\' })[c]!)}"`;
+    return [quoted('a/'), quoted('b/'), undefined];
+  }
+  return [`a/${name}`, `b/${name}`, / /.test(name) ? '' : undefined];
 }
 
 /**

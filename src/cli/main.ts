@@ -49,6 +49,8 @@ Options:
                                branches and resources they choose are judged
   -c, --config FILE            the hook's type configuration (the CloudFormationConfiguration
                                document or its Properties), for the same exemptions
+      --stdin-filename NAME    validate: report standard input (-) as the file NAME (its path in
+                               the repository, for SARIF and the other reports)
   -x, --exclude GLOB           leave out files and directories matching GLOB (repeatable;
                                node_modules and .git are never searched)
       --allow-suppressions     honour Metadata guard SuppressedRules (the deployed hook does not:
@@ -138,6 +140,7 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
         'parameters-file': { type: 'string', multiple: true, default: [] },
         config: { type: 'string', short: 'c' },
         exclude: { type: 'string', short: 'x', multiple: true, default: [] },
+        'stdin-filename': { type: 'string' },
         'allow-suppressions': { type: 'boolean', default: false },
         strict: { type: 'boolean', default: false },
         'dry-run': { type: 'boolean', default: false },
@@ -160,6 +163,11 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
     if (paths.length === 0) throw new UsageError(command === 'fix' ? 'no PATH given' : 'no PATH given (use - for standard input)');
     if (values['allow-suppressions'] && values.strict) throw new UsageError('--allow-suppressions and --strict contradict each other');
     if (values['dry-run'] && command !== 'fix') throw new UsageError('--dry-run is an option of fix');
+    const stdinName = values['stdin-filename'];
+    if (stdinName !== undefined && (command !== 'validate' || !paths.includes('-'))) {
+      throw new UsageError('--stdin-filename names standard input: give it with validate and -');
+    }
+    if (stdinName === '' || stdinName === '-') throw new UsageError("--stdin-filename needs a file's name");
     // Standard input can be read once: a second - would be judged empty.
     if (paths.filter((p) => p === '-').length > 1) throw new UsageError('standard input (-) is given more than once');
     // fix has no report to format or send elsewhere: it edits the files and lists what it did.
@@ -172,7 +180,7 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
     const parameters = parameterMap(values.parameter, values['parameters-file'], io);
     const config = loadConfig(values.config, io);
     // The hook's verdict by default: it never sees template Metadata, so suppressions count only on request.
-    const options = { parameters, config, strict: !values['allow-suppressions'], onlyTemplates: true } as const;
+    const options = { parameters, config, strict: !values['allow-suppressions'], onlyTemplates: true, ...(stdinName !== undefined ? { stdinName } : {}) } as const;
 
     if (command === 'fix') {
       if (paths.includes('-')) throw new UsageError('fix edits files in place: standard input (-) cannot be fixed');

@@ -61,6 +61,8 @@ export interface CheckOptions {
   readonly config: PolicyConfig;
   readonly strict: boolean;
   readonly onlyTemplates: boolean;
+  /** The name standard input's results go under (--stdin-filename); else `-`. */
+  readonly stdinName?: string;
 }
 
 interface Job {
@@ -93,11 +95,12 @@ let scratch: Buffer | undefined;
 
 export function checkOne(input: Input, options: CheckOptions, stdin: () => Uint8Array): FileResult {
   const explicit = input.explicit ? { explicit: true } : {};
-  if (input.error) return { path: input.path, ...explicit, status: 'ERROR', error: { message: input.error }, resources: [] };
+  const path = input.path === '-' && options.stdinName !== undefined ? options.stdinName : input.path;
+  if (input.error) return { path, ...explicit, status: 'ERROR', error: { message: input.error }, resources: [] };
   scratch ??= Buffer.allocUnsafe(SCRATCH_BYTES);
   const read = readInput(input.path, stdin, scratch);
-  if (!read.ok) return { path: input.path, ...explicit, status: 'ERROR', error: { message: read.error }, resources: [] };
-  return { path: input.path, ...explicit, ...validateTemplate(read.bytes, { ...options, fileName: input.path }) };
+  if (!read.ok) return { path, ...explicit, status: 'ERROR', error: { message: read.error }, resources: [] };
+  return { path, ...explicit, ...validateTemplate(read.bytes, { ...options, fileName: path }) };
 }
 
 function workerCount(files: number): number {

@@ -18,7 +18,7 @@ import {
   validateTemplate,
 } from './judge';
 import { type ParsedTemplate, parseTemplateText } from './parse';
-import { ifOf, intrinsicOf, isRecord, NO_VALUE, Resolver } from './resolve';
+import { ifOf, intrinsicOf, isRecord, NO_VALUE, noEchoMask, Resolver } from './resolve';
 import { lineStartsOf, type Position, withLineFeeds } from './source-map';
 import { CLOUDFORMATION_TAGS } from './tags';
 
@@ -373,9 +373,17 @@ function pastBlanks(text: string, i: number): number {
 }
 
 function apply(text: string, edits: readonly TextEdit[]): string {
-  let out = text;
-  for (const e of [...edits].sort((a, b) => b.offset - a.offset)) out = out.slice(0, e.offset) + e.insert + out.slice(e.offset + e.remove);
-  return out;
+  // Built in one pass (slicing the text once per edit made thousands of edits quadratic). Two edits at
+  // one offset go in as applying them last to first would put them: the later one first.
+  const order = edits.map((e, i) => [e, i] as const).sort(([a, i], [b, j]) => a.offset - b.offset || j - i);
+  const parts: string[] = [];
+  let at = 0;
+  for (const [e] of order) {
+    parts.push(text.slice(at, e.offset), e.insert);
+    at = e.offset + e.remove;
+  }
+  parts.push(text.slice(at));
+  return parts.join('');
 }
 
 /** One edit, and the containers it fixes (several when Fn::ForEach copies share the text). */
@@ -521,6 +529,18 @@ function reconcile(verdict: TemplateResult, left: Listed[]): Listed[] {
   return out;
 }
 
+/**
+ * The plan with NoEcho parameter values hidden in logical ids and names, as validate hides them in
+ * its findings (which the listing is matched with by name).
+ */
+function masked(planned: Plan, root: unknown, options: ValidateOptions): Plan {
+  const parameters = options.parameters instanceof Map ? options.parameters : new Map(Object.entries(options.parameters ?? {}));
+  const mask = noEchoMask(isRecord(root) ? root.Parameters : undefined, parameters);
+  if (!mask) return planned;
+  const hide = (c: Listed): Listed => ({ ...c, logicalId: mask(c.logicalId), name: c.name === null ? null : mask(c.name) });
+  return { ...planned, left: planned.left.map(hide), candidates: planned.candidates.map((c) => ({ ...c, containers: c.containers.map(hide) })) };
+}
+
 /** A listed container as the result carries it: without the positions used to match validate's findings. */
 function plain({ at: _at, ...c }: Listed): FixContainer {
   return c;
@@ -560,7 +580,7 @@ export function fixTemplate(source: string | Uint8Array, options: ValidateOption
     if (!parsed.ok) return { ok: false, error: { message: parsed.message, ...(parsed.position ?? {}) } };
     // Lines written end as the file's lines do.
     const eol = /\r\n/.test(given) ? '\r\n' : given.includes('\r') && !given.includes('\n') ? '\r' : '\n';
-    const planned = plan(text, parsed, options, eol);
+    const planned = masked(plan(text, parsed, options, eol), parsed.root, options);
     const left = planned.left;
     let kept = planned.candidates;
     if (kept.length > 0 && recheck(text, parsed, kept, options.fileName) !== undefined) {

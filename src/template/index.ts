@@ -37,7 +37,7 @@ export {
   type PlanOptions,
 } from './hook-request';
 export { readConfigDocument, configProperties, type LoadedConfig } from './config';
-export { parseParameterFile, parseParameterAssignment, ParameterError } from './parameters';
+export { parseParameterFile, parseParameterAssignment, ParameterError, PREVIOUS_VALUE } from './parameters';
 export { parseTemplateText, type ParsedTemplate, type ParseFailure, type TemplateFormat } from './parse';
 export { SourceMap, type Position } from './source-map';
 export { Unresolved, GIVEN_PSEUDO_PARAMETERS, type UnresolvedKind } from './resolve';

@@ -22,6 +22,7 @@ import {
   decidingConditions,
   isRecord,
   NO_VALUE,
+  noEchoMask,
   parameterValues,
   Resolver,
   scenarios,
@@ -632,17 +633,20 @@ export function validateTemplate(source: string | Uint8Array, options: ValidateO
         };
       }
     }
+    const mask = noEchoMask(root.Parameters, supplied);
     let duplicate: { logicalId: string; position: Position } | undefined;
     const sites = findTaskDefinitions(parsed, options, (logicalId, position) => (duplicate = { logicalId, position }));
     if (duplicate) {
+      const id = mask ? mask(duplicate.logicalId) : duplicate.logicalId;
       return {
         status: 'ERROR',
-        error: { message: `Fn::ForEach makes the logical id '${safeName(duplicate.logicalId, 128)}' more than once; CloudFormation would refuse the template`, ...duplicate.position },
+        error: { message: `Fn::ForEach makes the logical id '${safeName(id, 128)}' more than once; CloudFormation would refuse the template`, ...duplicate.position },
         ...(declaredParameters ? { declaredParameters } : {}),
         resources: [],
       };
     }
-    const resources = sites.map((site) => judgeTaskDefinition(site, parsed.sourceMap, options));
+    const judged = sites.map((site) => judgeTaskDefinition(site, parsed.sourceMap, options));
+    const resources = mask ? judged.map((r) => maskedFinding(r, mask)) : judged;
     const status = fileStatus(resources);
     return {
       status,
@@ -654,6 +658,11 @@ export function validateTemplate(source: string | Uint8Array, options: ValidateO
   } catch {
     return { status: 'ERROR', error: { message: 'internal error while judging the template' }, resources: [] };
   }
+}
+
+/** A finding whose logical id and container names hide NoEcho parameter values (see noEchoMask). */
+function maskedFinding(r: ResourceFinding, mask: (text: string) => string): ResourceFinding {
+  return { ...r, logicalId: mask(r.logicalId), containers: r.containers.map((c) => (c.name === null ? c : { ...c, name: mask(c.name) })) };
 }
 
 function conditionsOf(root: Record<string, unknown>, values: ReadonlyMap<string, string>, options: ValidateOptions): Conditions {

@@ -6,6 +6,7 @@
  */
 import { safeName } from '../policy/text';
 import type { Conditions } from './conditions';
+import { PREVIOUS_VALUE } from './parameters';
 import { intrinsicOf, isRecord } from './resolve';
 import type { Position, SourceMap } from './source-map';
 
@@ -16,10 +17,33 @@ export interface ParameterProblem {
 
 const MAX_PATTERN = 1000;
 
+/** A Number parameter's value: an integer or a decimal, as CloudFormation takes it (no 0x, 0b, Infinity or spaces). */
+const DECIMAL = /^[-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?$/;
+
+/** A parameter whose value is an SSM parameter's name: CloudFormation reads the value at deploy time. */
+function isSsmType(type: unknown): boolean {
+  return typeof type === 'string' && type.startsWith('AWS::SSM::Parameter::Value<');
+}
+
 /**
  * A pattern is only run when it cannot backtrack badly: no quantified group that itself contains a
  * quantifier or an alternation (star height 1). Such patterns are reported as not checked.
  */
+/**
+ * Java's syntax that JavaScript reads otherwise or not at all (CloudFormation runs AllowedPattern as
+ * Java): an escape of a letter JavaScript gives another meaning (`\A`, `\z`, `\p{Alpha}`, `\h`, `\v`,
+ * `\Q`...), `\x{...}`, and class intersection (`[a-z&&[^q]]`).
+ */
+function javaOnly(pattern: string): boolean {
+  for (let i = 0; i < pattern.length; i++) {
+    if (pattern[i] !== '\\') continue;
+    const c = pattern[++i] ?? '';
+    if (/[A-Za-z]/.test(c) && !'dDwWsSbBtnrfcxuk'.includes(c)) return true;
+    if ((c === 'x' || c === 'u') && pattern[i + 1] === '{') return true;
+  }
+  return pattern.includes('&&');
+}
+
 function safePattern(pattern: string): RegExp | undefined {
   if (pattern.length > MAX_PATTERN || /\\[1-9k]|\(\?<?[=!]/.test(pattern)) return undefined;
   // Per open group: whether it holds a quantifier or an alternation. The bottom entry is the pattern
@@ -71,7 +95,8 @@ export function checkGivenParameters(
   if (!isRecord(declared)) return { problems, notes };
   for (const [name, decl] of Object.entries(declared)) {
     const value = given.get(name);
-    if (value === undefined || !isRecord(decl)) continue;
+    // The stack's previous value, and an SSM parameter's name (CloudFormation checks the value it reads), are not checked here.
+    if (value === undefined || value === PREVIOUS_VALUE || !isRecord(decl) || isSsmType(decl.Type)) continue;
     const position = sourceMap.child(declared, name);
     const n = safeName(name, 128);
     const fail = (why: string): void => {
@@ -80,7 +105,7 @@ export function checkGivenParameters(
     const type = textOf(decl.Type);
     const items = type === 'CommaDelimitedList' || type?.startsWith('List<') ? value.split(',').map((v) => (type === 'CommaDelimitedList' ? v.trim() : v)) : [value];
     if (type === 'Number' || type === 'List<Number>') {
-      if (items.some((v) => v.trim() === '' || !Number.isFinite(Number(v)))) {
+      if (items.some((v) => !DECIMAL.test(v))) {
         fail('is not a number');
         continue;
       }
@@ -96,8 +121,8 @@ export function checkGivenParameters(
     }
     const pattern = textOf(decl.AllowedPattern);
     if (pattern !== undefined) {
-      const re = safePattern(pattern);
-      if (!re) notes.push(`parameter '${n}': its AllowedPattern was not checked (a pattern that could take too long to run)`);
+      const re = javaOnly(pattern) ? undefined : safePattern(pattern);
+      if (!re) notes.push(`parameter '${n}': its AllowedPattern was not checked (${javaOnly(pattern) ? 'Java syntax that JavaScript reads otherwise' : 'a pattern that could take too long to run'})`);
       else if (items.some((v) => !re.test(v))) fail('does not match its AllowedPattern');
     }
     if (value.length < Number(textOf(decl.MinLength))) fail('is shorter than its MinLength');
@@ -126,7 +151,8 @@ export function checkFindInMap(
       const name = fn[1];
       const value = given.get(name);
       const decl = declared[name];
-      if (value !== undefined && (Object.prototype.hasOwnProperty.call(declared, name) || name.startsWith('AWS::')) && !/List/.test(String(isRecord(decl) && decl.Type))) {
+      const type = isRecord(decl) ? decl.Type : undefined;
+      if (value !== undefined && value !== PREVIOUS_VALUE && (Object.prototype.hasOwnProperty.call(declared, name) || name.startsWith('AWS::')) && !/List/.test(String(type)) && !isSsmType(type)) {
         return { text: value, from: name };
       }
     }

@@ -7,6 +7,13 @@ export class ParameterError extends Error {
   }
 }
 
+/**
+ * What a parameter file's `UsePreviousValue: true` gives: the stack's current value, which only the
+ * deployed stack knows. Judged as unknown (fail closed), never as the parameter's Default. A NUL
+ * cannot be typed on a command line, so no value given there reads as this.
+ */
+export const PREVIOUS_VALUE = '\u0000UsePreviousValue';
+
 /** A parameter's name, or a pseudo parameter a value may be given for. */
 const NAME = /^([A-Za-z0-9]{1,255}|AWS::(Region|AccountId|Partition))$/;
 
@@ -56,7 +63,10 @@ export function parseParameterFile(text: string): Map<string, string> {
         const [k, v] = parseParameterAssignment(item, `parameter file: entry ${i}`);
         out.set(k, v);
       } else if (isRecord(item) && typeof item.ParameterKey === 'string') {
-        if (item.UsePreviousValue === true) return;
+        if (item.UsePreviousValue === true) {
+          out.set(item.ParameterKey, PREVIOUS_VALUE);
+          return;
+        }
         const v = item.ParameterValue;
         if (typeof v !== 'string' && typeof v !== 'number' && typeof v !== 'boolean') {
           throw new ParameterError(`parameter file: entry ${i} has no string ParameterValue`);

@@ -50,7 +50,8 @@ function parserWords(error: YAMLError): string {
   const first = error.message.split('\n')[0] ?? '';
   // (An unresolved tag is a warning, not an error: `!Nope x` reads as a plain value.)
   const cut = first.replace(/^(Block scalar header includes extra characters):.*$/, '$1').replace(/^(Invalid escape sequence) .*$/, '$1');
-  return safeName(cut, 200) || error.code.toLowerCase().replace(/_/g, ' ');
+  // The parser's words are not in quotes here: its own quote characters stay as they are.
+  return safeName(cut, 200).replace(/\\(['"])/g, '$1') || error.code.toLowerCase().replace(/_/g, ' ');
 }
 
 function firstNonSpace(text: string): string | undefined {

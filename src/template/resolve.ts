@@ -8,8 +8,9 @@
 import type { Conditions } from './conditions';
 import { LIMITS } from './limits';
 import { safeName } from '../policy/text';
+import { PREVIOUS_VALUE } from './parameters';
 
-export type UnresolvedKind = 'parameter' | 'ssm-parameter' | 'pseudo' | 'resource' | 'intrinsic' | 'dynamic' | 'loop' | 'conditions';
+export type UnresolvedKind = 'parameter' | 'previous-value' | 'ssm-parameter' | 'pseudo' | 'malformed' | 'resource' | 'intrinsic' | 'dynamic' | 'loop' | 'conditions';
 
 /** A value only known at deploy time. The policy core sees it as an object, i.e. not `true`. */
 export class Unresolved {
@@ -24,14 +25,20 @@ export class Unresolved {
     switch (this.kind) {
       case 'parameter':
         return `parameter '${n}' has no value: pass --parameter ${n}=VALUE or a parameter file`;
+      case 'previous-value':
+        return `parameter '${n}' keeps the stack's previous value (UsePreviousValue), which only the deployed stack knows`;
       case 'ssm-parameter':
         return `parameter '${n}' is read from SSM Parameter Store at deploy time`;
       case 'pseudo':
-        return `${n} is only known at deploy time`;
+        return (GIVEN_PSEUDO_PARAMETERS as readonly string[]).includes(this.name)
+          ? `${n} is only known at deploy time: pass --parameter ${n}=VALUE to decide it`
+          : `${n} is only known at deploy time`;
       case 'resource':
         return `Ref to resource '${n}' is only known at deploy time`;
       case 'intrinsic':
         return `${n} cannot be evaluated before deployment`;
+      case 'malformed':
+        return `${n} is malformed, which CloudFormation refuses`;
       case 'dynamic':
         return 'a dynamic reference ({{resolve:...}}) is only resolved at deploy time';
       case 'loop':
@@ -98,15 +105,46 @@ export function parameterValues(declared: unknown, given: ReadonlyMap<string, st
       out.set(name, new Unresolved('ssm-parameter', name));
       continue;
     }
+    if (given.get(name) === PREVIOUS_VALUE) {
+      out.set(name, new Unresolved('previous-value', name));
+      continue;
+    }
     const fallback = isRecord(decl) ? decl.Default : undefined;
     const raw =
       given.get(name) ??
       scalarText(fallback) ??
       (Array.isArray(fallback) && fallback.every((x) => scalarText(x) !== undefined) ? fallback.map(scalarText).join(',') : undefined);
     if (raw === undefined) out.set(name, new Unresolved('parameter', name));
-    else out.set(name, type === 'CommaDelimitedList' || type?.startsWith('List<') ? raw.split(',') : raw);
+    // CloudFormation trims the spaces around each item of a CommaDelimitedList (the List<...> types take none).
+    else if (type === 'CommaDelimitedList') out.set(name, raw.split(',').map((item) => item.trim()));
+    else out.set(name, type?.startsWith('List<') ? raw.split(',') : raw);
   }
   return out;
+}
+
+/** What stands for a NoEcho parameter's value wherever it would be printed, as CloudFormation shows it. */
+export const NO_ECHO_MASK = '****';
+
+/**
+ * A function that hides the values of the template's NoEcho parameters (given, else Default, and
+ * each item of a list) in a text about to be printed: a container name or a logical id made from
+ * one (`!Sub app-${DbPassword}`, a Fn::ForEach over a NoEcho list). Undefined when there is none.
+ */
+export function noEchoMask(declared: unknown, given: ReadonlyMap<string, string>): ((text: string) => string) | undefined {
+  if (!isRecord(declared)) return undefined;
+  const secrets = new Set<string>();
+  for (const [name, decl] of Object.entries(declared)) {
+    if (!isRecord(decl) || String(decl.NoEcho).toLowerCase() !== 'true') continue;
+    const value = given.get(name) ?? scalarText(decl.Default) ?? (Array.isArray(decl.Default) ? decl.Default.map(scalarText).join(',') : undefined);
+    if (value === undefined || value === PREVIOUS_VALUE) continue;
+    secrets.add(value);
+    for (const item of value.split(',')) secrets.add(item.trim()).add(item);
+  }
+  secrets.delete('');
+  if (secrets.size === 0) return undefined;
+  // Longest first: a value that holds another is hidden whole.
+  const ordered = [...secrets].sort((a, b) => b.length - a.length);
+  return (text) => ordered.reduce((t, secret) => t.split(secret).join(NO_ECHO_MASK), text);
 }
 
 /** Resolves values under one choice of condition values (a condition not chosen takes its true branch). */
@@ -128,7 +166,7 @@ export class Resolver {
       if (!fn) return value;
       const [name, arg] = fn;
       if (name === 'Fn::If') {
-        if (!Array.isArray(arg) || arg.length !== 3 || typeof arg[0] !== 'string') return new Unresolved('intrinsic', 'Fn::If');
+        if (!Array.isArray(arg) || arg.length !== 3 || typeof arg[0] !== 'string') return new Unresolved('malformed', 'Fn::If (a condition name and two values)');
         used.add(arg[0]);
         value = (this.choices.get(arg[0]) ?? this.scope.conditions?.value(arg[0]) ?? true) ? arg[1] : arg[2];
         continue;
@@ -184,7 +222,7 @@ export class Resolver {
     const args = Array.isArray(arg) ? arg : [];
     switch (name) {
       case 'Ref':
-        return typeof arg === 'string' ? this.ref(arg) : new Unresolved('intrinsic', 'Ref');
+        return typeof arg === 'string' ? this.ref(arg) : new Unresolved('malformed', 'Ref (a name)');
       case 'Fn::FindInMap': {
         const keys = args.slice(0, 3).map((a) => this.text(a, used, depth));
         const missing = keys.find((k) => k instanceof Unresolved);

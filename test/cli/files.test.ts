@@ -260,12 +260,13 @@ describe('what cannot be read is listed with the reason, in words', () => {
   afterEach(() => jest.restoreAllMocks());
 
   it('follows a link to a file, skips one to a directory, and lists a broken or looping one with its reason', () => {
+    // link.yaml is real.yaml, which the walk reaches by its own path.
     expect(expandPaths([dir]).map((i) => ({ ...i, path: relative(dir, i.path) }))).toEqual([
       { path: 'gone.yaml', error: 'cannot read: no such file or directory' },
-      { path: 'link.yaml' },
       { path: 'loop.yaml', error: 'cannot read: too many symbolic links' },
       { path: 'real.yaml' },
     ]);
+    expect(expandPaths([join(dir, 'link.yaml')])).toEqual([{ path: join(dir, 'link.yaml'), explicit: true }]);
     expect(expandPaths([join(dir, 'loop.yaml'), join(dir, 'missing')]).map((i) => i.error)).toEqual(['cannot read: too many symbolic links', 'cannot read: no such file or directory']);
   });
 
@@ -453,4 +454,64 @@ it('leaves out a file whose name holds a backslash when the pattern names it as 
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+});
+
+describe('a file reached twice is listed once, by the first path that reaches it', () => {
+  let dir: string;
+  const rel = (inputs: { path: string; explicit?: boolean }[]) => inputs.map((i) => relative(dir, i.path) + (i.explicit ? ' (named)' : ''));
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'cli-twice-'));
+    mkdirSync(join(dir, 'repo', 'infra', '.shared'), { recursive: true });
+    mkdirSync(join(dir, 'elsewhere'));
+    for (const f of ['repo/infra/a.yaml', 'repo/infra/m.yaml', 'repo/infra/.shared/hidden.yaml', 'elsewhere/out.yaml']) writeFileSync(join(dir, f), '{}');
+    // Into the walk, out of it (a hidden directory), and out of the directory given.
+    symlinkSync('m.yaml', join(dir, 'repo', 'infra', 'b-link.yaml'));
+    symlinkSync('.shared/hidden.yaml', join(dir, 'repo', 'infra', 'c-hidden.yaml'));
+    symlinkSync('../../elsewhere/out.yaml', join(dir, 'repo', 'infra', 'd-out.yaml'));
+    symlinkSync('../../elsewhere/out.yaml', join(dir, 'repo', 'infra', 'e-out.yaml'));
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('lists a link after the walk when its file is under the directory given, and only if the walk did not reach that file', () => {
+    const walked = rel(expandPaths([join(dir, 'repo')]));
+    expect(walked).toEqual(['repo/infra/a.yaml', 'repo/infra/d-out.yaml', 'repo/infra/m.yaml', 'repo/infra/c-hidden.yaml']);
+    // The same list for the workers: the paths it holds are the ones expandPaths gives.
+    const list = listInputs([join(dir, 'repo')]);
+    expect(rel(Array.from({ length: list.length }, (_, i) => list.at(i)))).toEqual(walked);
+  });
+
+  it('lists a file once when it is named twice, named and walked, or under two directories given', () => {
+    const infra = join(dir, 'repo', 'infra');
+    expect(rel(expandPaths([join(infra, 'a.yaml'), join(infra, '..', 'infra', 'a.yaml'), infra]))).toEqual([
+      'repo/infra/a.yaml (named)',
+      'repo/infra/d-out.yaml',
+      'repo/infra/m.yaml',
+      'repo/infra/c-hidden.yaml',
+    ]);
+    expect(rel(expandPaths([infra, join(dir, 'repo'), join(dir, 'elsewhere')]))).toEqual(['repo/infra/a.yaml', 'repo/infra/d-out.yaml', 'repo/infra/m.yaml', 'repo/infra/c-hidden.yaml']);
+    // Errors are listed each time: there is no file to compare.
+    expect(rel(expandPaths([join(dir, 'none.yaml'), join(dir, 'none.yaml')]))).toEqual(['none.yaml (named)', 'none.yaml (named)']);
+  });
+
+  it('keeps two files whose paths hash alike', () => {
+    // FNV-1a, as the list's table hashes real paths: two names found to collide under this directory.
+    const fnv = (text: string, from = 0x811c9dc5) => {
+      let h = from;
+      for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
+      return h;
+    };
+    const prefix = fnv(join(fs.realpathSync(dir), 'hash', 'c'));
+    const byHash = new Map<number, string>();
+    let pair: [string, string] | undefined;
+    for (let i = 0; pair === undefined; i++) {
+      const name = `c${i}.yaml`;
+      const h = fnv(`${i}.yaml`, prefix) >>> 0;
+      const other = byHash.get(h);
+      if (other !== undefined) pair = [other, name];
+      else byHash.set(h, name);
+    }
+    mkdirSync(join(dir, 'hash'));
+    for (const name of pair) writeFileSync(join(dir, 'hash', name), '{}');
+    expect(rel(expandPaths([join(dir, 'hash')]))).toEqual(pair.map((n) => `hash/${n}`).sort());
+  });
 });

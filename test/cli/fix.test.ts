@@ -1,7 +1,7 @@
 // `ecs-readonly-rootfs fix`: text edits at the parser's positions, only ReadonlyRootFilesystem lines
 // change, a re-run changes nothing, and what is left alone is listed.
 import { execFileSync } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { applyPatch, structuredPatch } from 'diff';
@@ -132,6 +132,18 @@ describe('fix', () => {
     const out: string[] = [];
     runFix([{ path: join(work, 'styles.json') }], { parameters: new Map(), config: EMPTY_CONFIG, strict: true, dryRun: true }, { stdout: (t) => out.push(t), stderr: () => undefined, writeFile: () => undefined });
     expect(out.join('')).toContain(`--- a/${join(work, 'styles.json')}\n`);
+  });
+
+  it('--dry-run quotes a name with a tab, a quote or a backslash as git does, and names a link by the file it leads to', () => {
+    for (const name of ['t\tab.yaml', 'q"uote.yaml', 'back\\slash.yaml']) cpSync(join(work, 'styles.yaml'), join(work, name));
+    symlinkSync('styles.json', join(work, 'link.json'));
+    execFileSync('git', ['init', '-q'], { cwd: root });
+    const r = run(['fix', '--dry-run', 'fix/t\tab.yaml', 'fix/q"uote.yaml', 'fix/back\\slash.yaml', 'fix/link.json']);
+    expect(r.stdout.split('\n').filter((l) => l.startsWith('--- '))).toEqual(['--- "a/fix/t\\tab.yaml"', '--- "a/fix/q\\"uote.yaml"', '--- "a/fix/back\\\\slash.yaml"', '--- a/fix/styles.json']);
+    const diff = join(root, 'quoted.diff');
+    writeFileSync(diff, r.stdout);
+    expect(execFileSync('git', ['apply', '--check', diff], { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] })).toBe('');
+    expect(execFileSync('patch', ['-p1', '--dry-run', '-i', diff], { cwd: root, encoding: 'utf8' }).split('\n').filter((l) => l !== '')).toHaveLength(4);
   });
 
   it('--dry-run shows each line of a file whose lines end with a lone CR, which fix writes with CR', () => {

@@ -377,6 +377,27 @@ describe('sarif', () => {
     ]);
   });
 
+  it('reports standard input under --stdin-filename in every format, and under stdin without it', () => {
+    const base = mkdtempSync(join(tmpdir(), 'cli-sarif-stdin-'));
+    try {
+      mkdirSync(join(base, 'repo', '.git'), { recursive: true });
+      mkdirSync(join(base, 'repo', 'infra'), { recursive: true });
+      const failing = 'Resources:\n  T:\n    Type: AWS::ECS::TaskDefinition\n    Properties:\n      ContainerDefinitions:\n        - Name: app\n';
+      const run = (args: string[], input = failing) => cli(['validate', ...args, '-'], { cwd: join(base, 'repo', 'infra'), input });
+      const sarif = (args: string[]) => JSON.parse(run(['-f', 'sarif', ...args]).stdout).runs[0].results[0].locations[0].physicalLocation.artifactLocation;
+      expect(sarif(['--stdin-filename', 'ecs/task.yaml'])).toEqual({ uri: 'infra/ecs/task.yaml', uriBaseId: '%SRCROOT%' });
+      expect(sarif([])).toEqual({ uri: 'stdin' });
+      expect(run(['--stdin-filename', 'ecs/task.yaml']).stdout.split('\n')[0]).toBe('FAIL ecs/task.yaml');
+      expect(JSON.parse(run(['-f', 'json', '--stdin-filename', 'ecs/task.yaml']).stdout).files[0].path).toBe('ecs/task.yaml');
+      expect(run(['-f', 'junit', '--stdin-filename', 'ecs/task.yaml']).stdout).toContain('<testsuite name="ecs/task.yaml"');
+      // The name's extension says JSON, as a file's would: YAML named .json is not read as YAML.
+      const json = run(['-f', 'json', '--stdin-filename', 'task.json']);
+      expect([json.status, JSON.parse(json.stdout).files[0]]).toMatchObject([5, { path: 'task.json', status: 'ERROR' }]);
+    } finally {
+      rmSync(base, { recursive: true, force: true });
+    }
+  });
+
   it("names files from the repository's root, found from the working directory up (.git a directory or a worktree's file)", () => {
     const base = mkdtempSync(join(tmpdir(), 'cli-sarif-repo-'));
     try {

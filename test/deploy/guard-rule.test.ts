@@ -45,15 +45,26 @@ function loadCases(): GuardCase[] {
   });
 }
 
-/** The task definitions a Guard rule sees: Resources.<id> of the two target types. */
+/**
+ * The task definitions a Guard rule sees: Resources.<id> of the two target types, with Type and
+ * Properties or, as the Hooks user guide outlines the Guard Hook's input, ResourceType and ResourceProperties.
+ */
 function targets(input: unknown): Array<{ type: string; evaluation: Evaluation }> {
   if (!isRecord(input) || !isRecord(input.Resources)) return [];
-  return Object.values(input.Resources)
-    .filter((resource): resource is Record<string, unknown> => isRecord(resource) && isTargetType(resource.Type))
-    .map((resource) => ({
-      type: resource.Type as string,
-      evaluation: evaluateTaskDefinition(isRecord(resource.Properties) ? resource.Properties : {}, EMPTY_CONFIG),
-    }));
+  return Object.values(input.Resources).flatMap((resource) => {
+    if (!isRecord(resource)) return [];
+    return (
+      [
+        ['Type', 'Properties'],
+        ['ResourceType', 'ResourceProperties'],
+      ] as const
+    )
+      .filter(([type]) => isTargetType(resource[type]))
+      .map(([type, properties]) => {
+        const props = resource[properties];
+        return { type: resource[type] as string, evaluation: evaluateTaskDefinition(isRecord(props) ? props : {}, EMPTY_CONFIG) };
+      });
+  });
 }
 
 /**
@@ -72,6 +83,12 @@ const cases = loadCases();
 describe('rules/readonly-root-filesystem.test.yaml agrees with the hook', () => {
   it('has cases', () => {
     expect(cases.length).toBeGreaterThanOrEqual(20);
+  });
+
+  it('has cases in both spellings of the Guard Hook resource input', () => {
+    const spelled = (key: string) => cases.filter((c) => isRecord(c.input) && isRecord(c.input.Resources) && Object.values(c.input.Resources).some((r) => isRecord(r) && key in r));
+    expect(spelled('ResourceProperties').map((c) => c.expectations.rules[RULE_ID]).sort()).toEqual(['FAIL', 'FAIL', 'FAIL', 'PASS', 'SKIP']);
+    expect(spelled('Properties').length).toBeGreaterThanOrEqual(30);
   });
 
   it.each(cases.map((c) => [c.name, c] as const))('%s', (_name, testCase) => {
@@ -106,8 +123,9 @@ describe('rules/readonly-root-filesystem.test.yaml agrees with the hook', () => 
       const input = testCase.input;
       if (!isRecord(input) || !isRecord(input.Resources)) continue;
       for (const resource of Object.values(input.Resources)) {
-        if (!isRecord(resource) || !isRecord(resource.Properties)) continue;
-        const list = resource.Properties.ContainerDefinitions;
+        const properties = isRecord(resource) ? (resource.Properties ?? resource.ResourceProperties) : undefined;
+        if (!isRecord(properties)) continue;
+        const list = properties.ContainerDefinitions;
         if (!Array.isArray(list)) continue;
         for (const c of list) if (isRecord(c)) values.add(c.ReadonlyRootFilesystem);
       }
@@ -129,8 +147,17 @@ describe('rules/readonly-root-filesystem.guard', () => {
     expect([...code.matchAll(/^rule\s+(\w+)/gm)].map((m) => m[1])).toEqual([RULE_ID]);
   });
 
-  it('selects both target types', () => {
-    expect(code).toContain(`Type IN [${TARGET_TYPES.map((t) => `'${t}'`).join(', ')}]`);
+  it('selects both target types, in both spellings of the Guard Hook input', () => {
+    const types = `[${TARGET_TYPES.map((t) => `'${t}'`).join(', ')}]`;
+    expect(code).toContain(`\n    Type IN ${types}`);
+    expect(code).toContain(`\n    ResourceType IN ${types}`);
+  });
+
+  it('checks each spelling with the same clauses', () => {
+    const block = (target: string) => code.slice(code.indexOf(`%${target}.`), code.indexOf('\n    }', code.indexOf(`%${target}.`)));
+    const typed = block('ecs_readonly_rootfs_targets');
+    expect(typed.startsWith('%ecs_readonly_rootfs_targets.Properties {')).toBe(true);
+    expect(block('ecs_readonly_rootfs_hook_targets')).toBe(typed.replace('%ecs_readonly_rootfs_targets.Properties', '%ecs_readonly_rootfs_hook_targets.ResourceProperties'));
   });
 
   it('accepts true as a boolean and as a string in any case', () => {
@@ -143,7 +170,8 @@ describe('rules/readonly-root-filesystem.guard', () => {
 
   it('tells the fix in every custom message, in the hook\'s words', () => {
     const messages = [...code.matchAll(/<<([\s\S]*?)>>/g)].map((m) => m[1]!);
-    expect(messages).toHaveLength(4);
+    // Five, once for each spelling of the input.
+    expect(messages).toHaveLength(10);
     for (const message of messages) {
       expect(message).toMatch(/Violation: .+/);
       expect(message).toContain(`Fix: ${FIX}`);

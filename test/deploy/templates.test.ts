@@ -10,6 +10,8 @@ import { join } from 'node:path';
 import Ajv from 'ajv';
 import { parsePolicyConfig, TARGET_TYPES } from '../../src/policy';
 import { evaluate, loadTemplate, PSEUDO, withParameters, type Template } from './cfn';
+import { metricNamespace } from '../../src/runtime/delivery';
+import type { DeliveryRequest } from '../../src/runtime/delivery-request';
 
 const ROOT = join(__dirname, '..', '..');
 const DEPLOY = join(ROOT, 'deploy');
@@ -283,15 +285,12 @@ describe('deploy/logging-role.yml', () => {
     const rendering = withParameters(template, {});
     const policies = evaluate(role.Properties.Policies, rendering) as Array<{ PolicyDocument: { Statement: Array<{ Action: string[]; Resource: unknown }> } }>;
     const actions = policies.flatMap((p) => p.PolicyDocument.Statement.flatMap((s) => s.Action)).sort();
-    expect(actions).toEqual([
-      'cloudwatch:ListMetrics',
-      'cloudwatch:PutMetricData',
-      'logs:CreateLogGroup',
-      'logs:CreateLogStream',
-      'logs:DescribeLogGroups',
-      'logs:DescribeLogStreams',
-      'logs:PutLogEvents',
-    ]);
+    // Exactly the calls of src/runtime/delivery.ts.
+    expect(actions).toEqual(['cloudwatch:PutMetricData', 'logs:CreateLogGroup', 'logs:CreateLogStream', 'logs:PutLogEvents']);
+    const metrics = policies[0]!.PolicyDocument.Statement[1] as unknown as Record<string, unknown>;
+    expect(metrics).toMatchObject({ Action: 'cloudwatch:PutMetricData', Resource: '*', Condition: { StringLike: { 'cloudwatch:namespace': 'AWS/CloudFormation/*' } } });
+    // The namespace the runtime publishes to falls under it.
+    expect(metricNamespace({ awsAccountId: '123456789012', hookTypeName: 'Guardrails::ECS::ReadonlyRootFilesystem' } as DeliveryRequest)).toMatch(/^AWS\/CloudFormation\//);
     expect(policies[0]!.PolicyDocument.Statement[0]!.Resource).toEqual([
       'arn:aws:logs:*:123456789012:log-group:guardrails-ecs-readonlyrootfilesystem-logs',
       'arn:aws:logs:*:123456789012:log-group:guardrails-ecs-readonlyrootfilesystem-logs:*',
@@ -383,6 +382,8 @@ describe('deploy/lambda-hook.yml', () => {
     expect(fn!.Type).toBe('AWS::Lambda::Function');
     expect(fn!.Properties).toMatchObject({ Runtime: 'nodejs22.x', Handler: 'dist/handlers.lambdaHook', Timeout: 30 });
     expect(fn!.Properties.Code).toBe('../guardrails-ecs-readonlyrootfilesystem-lambda-hook.zip');
+    // CloudFormation names it within Lambda's 64 characters, whatever the stack's name.
+    expect(fn!.Properties.FunctionName).toBeUndefined();
     // The handler the template names is exported by the bundle.
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     expect(typeof (require(join(ROOT, 'dist', 'handlers.js')) as Record<string, unknown>).lambdaHook).toBe('function');
@@ -399,6 +400,14 @@ describe('deploy/lambda-hook.yml', () => {
       TargetOperations: ['RESOURCE', 'STACK', 'CHANGE_SET'],
       TargetFilters: { Actions: ['CREATE', 'UPDATE'], InvocationPoints: ['PRE_PROVISION'], TargetNames: [...TARGET_TYPES] },
     });
+  });
+
+  it('takes stack names as the LambdaHook resource does: a name, * and ? allowed', () => {
+    for (const name of ['IncludeStackNames', 'ExcludeStackNames']) {
+      const pattern = new RegExp(template.Parameters[name]!.AllowedPattern!);
+      expect(['', 'prod-*', 'sandbox-?', 'a'.repeat(128)].every((v) => pattern.test(v))).toBe(true);
+      expect(['1st', 'with space', 'a'.repeat(129), 'x"y'].some((v) => pattern.test(v))).toBe(false);
+    }
   });
 
   it('renders stack filters only when asked', () => {
@@ -473,6 +482,22 @@ describe('deploy/guard-hook.yml', () => {
     ]);
     expect(actions({ LogBucket: 'org-guard-results' })).toContainEqual(['s3:PutObject', 'arn:aws:s3:::org-guard-results/*']);
     expect(evaluate(hook!.Properties, r({ LogBucket: 'org-guard-results' }))).toMatchObject({ LogBucket: 'org-guard-results' });
+  });
+
+  it('may use a customer managed KMS key through S3 only when one is given', () => {
+    const statements = (given: Record<string, string>) =>
+      (evaluate(role!.Properties.Policies, r(given)) as Array<{ PolicyDocument: { Statement: Array<Record<string, unknown>> } }>).flatMap((p) => p.PolicyDocument.Statement);
+    const key = 'arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab';
+    expect(statements({}).some((s) => String(s.Action).includes('kms:'))).toBe(false);
+    expect(statements({ KmsKeyArn: key })).toContainEqual({
+      Effect: 'Allow',
+      Action: ['kms:Decrypt', 'kms:GenerateDataKey'],
+      Resource: key,
+      Condition: { StringLike: { 'kms:ViaService': 's3.*.amazonaws.com' } },
+    });
+    const pattern = new RegExp(template.Parameters.KmsKeyArn!.AllowedPattern!);
+    expect(['', key].every((v) => pattern.test(v))).toBe(true);
+    expect(['alias/mine', 'arn:aws:kms:eu-west-1:123456789012:alias/mine', '*'].some((v) => pattern.test(v))).toBe(false);
   });
 
   it('names the rule file that exists in rules/', () => {

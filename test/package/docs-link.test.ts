@@ -1,6 +1,7 @@
 /**
  * `cfn generate` runs Python's shutil.rmtree(docs, ignore_errors=True) before writing docs/README.md.
- * docs is a link to guide/, which rmtree refuses to delete, so the hand-written documents survive.
+ * docs is a link to guide/, which rmtree refuses to delete, so the hand-written documents survive (and
+ * docs/README.md, which the CLI then does not replace: see guide/registration.md).
  */
 import { execFileSync } from 'node:child_process';
 import { cpSync, existsSync, lstatSync, mkdtempSync, readdirSync, readlinkSync, rmSync, symlinkSync } from 'node:fs';

@@ -1,5 +1,5 @@
 // Parameter values as the AWS CLI takes them: Name=Value on the command line, and every parameter file form.
-import { Conditions, ParameterError, parseParameterAssignment, parseParameterFile, parseTemplateText, validateTemplate } from '../../src/template';
+import { Conditions, ParameterError, parseParameterAssignment, parseParameterFile, parseTemplateText, PREVIOUS_VALUE, validateTemplate } from '../../src/template';
 import { checkFindInMap, checkGivenParameters } from '../../src/template/parameter-check';
 import { parameterValues } from '../../src/template/resolve';
 
@@ -50,7 +50,7 @@ describe('parseParameterAssignment', () => {
 });
 
 describe('parseParameterFile', () => {
-  it("reads create-stack's list of ParameterKey/ParameterValue, scalars as text, skipping UsePreviousValue", () => {
+  it("reads create-stack's list of ParameterKey/ParameterValue, scalars as text, UsePreviousValue as the previous value", () => {
     const text = JSON.stringify([
       { ParameterKey: 'Env', ParameterValue: 'prod' },
       { ParameterKey: 'Count', ParameterValue: 3 },
@@ -62,6 +62,7 @@ describe('parseParameterFile', () => {
       ['Env', 'prod'],
       ['Count', '3'],
       ['Debug', 'false'],
+      ['Kept', PREVIOUS_VALUE],
       ['Given', 'x'],
     ]);
   });
@@ -148,12 +149,14 @@ describe('given values checked against the declared parameters, as CloudFormatio
   it('checks Number values, bounds included, every item of a List<Number>', () => {
     const decl = '  N: {Type: Number, MinValue: 2, MaxValue: "10"}\n  L: {Type: List<Number>, MinValue: 2, MaxValue: 10}\n  F: {Type: Number}\n';
     expect(check(decl, { N: '2', L: '2,10', F: '-1.5e3' })).toEqual(ok);
+    for (const value of ['+3', '3.', '.5', '007', '1E2', '-0']) expect(check(decl, { F: value })).toEqual(ok);
     expect(check(decl, { N: '10' })).toEqual(ok);
     expect(check(decl, { N: '1.5' })).toEqual({ problems: [refused('N', 'is below its MinValue')], notes: [] });
     expect(check(decl, { N: '10.5' })).toEqual({ problems: [refused('N', 'is above its MaxValue')], notes: [] });
     expect(check(decl, { L: '5,1' })).toEqual({ problems: [refused('L', 'is below its MinValue')], notes: [] });
     expect(check(decl, { L: '11,5' })).toEqual({ problems: [refused('L', 'is above its MaxValue')], notes: [] });
-    for (const value of ['ten', '', ' ', 'Infinity', '0x', '1,2']) {
+    // What JavaScript's Number() reads and CloudFormation refuses: hexadecimal, binary, octal, spaces.
+    for (const value of ['ten', '', ' ', 'Infinity', '0x', '1,2', '0x10', '0b101', '0o7', ' 5', '5 ', '1e', '.', '+']) {
       expect(check(decl, { N: value })).toEqual({ problems: [refused('N', 'is not a number')], notes: [] });
     }
     for (const value of ['1,x', '3,,4', '3, ']) {
@@ -268,6 +271,39 @@ describe('given values checked against the declared parameters, as CloudFormatio
     expect(check(decl, { P: `${value}~` })).toEqual({ problems: [refused('P', 'does not match its AllowedPattern')], notes: [] });
   });
 
+  it("checks neither an SSM parameter's name (CloudFormation checks the value it reads) nor a value kept from the stack", () => {
+    const decl = "  S: {Type: 'AWS::SSM::Parameter::Value<String>', AllowedValues: [prod], MinLength: 9}\n  K: {Type: Number, AllowedValues: [1]}\n";
+    expect(check(decl, { S: '/platform/env', K: PREVIOUS_VALUE })).toEqual(ok);
+  });
+
+  it.each([
+    ['\\p{Digit}+', '8080'],
+    ['\\p{Alpha}+', 'café'],
+    ['\\P{Lower}+', 'AB'],
+    ['\\A[a-z]+\\z', 'abc'],
+    ['[a-z]+\\Z', 'abc'],
+    ['[a-z&&[^q]]+', 'abc'],
+    ['\\Qa.b\\E', 'a.b'],
+    ['\\h*x', 'x'],
+    ['\\v?x', 'x'],
+    ['\\x{41}', 'A'],
+    ['\\e', 'e'],
+  ])('does not run %s, Java syntax JavaScript reads otherwise, and says so', (pattern, value) => {
+    expect(check(`  P: {AllowedPattern: ${JSON.stringify(pattern)}}\n`, { P: value })).toEqual({
+      problems: [],
+      notes: ["parameter 'P': its AllowedPattern was not checked (Java syntax that JavaScript reads otherwise)"],
+    });
+  });
+
+  it.each([
+    ['\\d{2}\\s\\w+\\b', '12 ab'],
+    ['[\\x41-\\x43]+\\u0044', 'ABCD'],
+    ['a\\.b\\-c\\t?', 'a.b-c'],
+    ['\\cJ?x', 'x'],
+  ])('runs %s, whose escapes Java and JavaScript read alike', (pattern, value) => {
+    expect(check(`  P: {AllowedPattern: ${JSON.stringify(pattern)}}\n`, { P: value })).toEqual(ok);
+  });
+
   it('names a long parameter by its first 128 characters at most', () => {
     const name = 'P'.repeat(200);
     expect(check(`  ${name}: {AllowedValues: [a]}\n`, { [name]: 'b' }).problems).toEqual([refused(`${'P'.repeat(127)}…`, 'is not one of its AllowedValues')]);
@@ -283,6 +319,7 @@ Parameters:
   Mode: {Type: String}
   Zones: {Type: CommaDelimitedList}
   Ids: {Type: 'List<AWS::EC2::Subnet::Id>'}
+  Stored: {Type: 'AWS::SSM::Parameter::Value<String>'}
 Conditions:
   IsBig: !Equals [!Ref Mode, big]
 Mappings:
@@ -318,7 +355,7 @@ Resources:
 
   it('refuses a missing entry as an ERROR at the Fn::FindInMap, naming the mapping and the parameter', () => {
     const text = TEMPLATE.replace('LOOKUP', '!FindInMap [Sizes, !Ref Env, Cpu]');
-    expect(validateTemplate(text, { parameters: { Env: 'staging' } })).toMatchObject({ status: 'ERROR', error: { message: missing('Sizes', 'Env'), line: 26, column: 27 }, resources: [] });
+    expect(validateTemplate(text, { parameters: { Env: 'staging' } })).toMatchObject({ status: 'ERROR', error: { message: missing('Sizes', 'Env'), line: 27, column: 27 }, resources: [] });
     expect(validateTemplate(text, { parameters: { Env: 'prod' } }).status).toBe('PASS');
   });
 
@@ -349,6 +386,9 @@ Resources:
     expect(find('!FindInMap [Sizes, !Ref Other, Cpu]', { Other: 'x' })).toEqual([]);
     expect(find('!FindInMap [Sizes, !Ref Zones, Cpu]', { Zones: 'x' })).toEqual([]);
     expect(find('!FindInMap [Sizes, !Ref Ids, Cpu]', { Ids: 'x' })).toEqual([]);
+    // An SSM parameter is given its name, not the value CloudFormation looks up with; a kept value is unknown.
+    expect(find('!FindInMap [Sizes, !Ref Stored, Cpu]', { Stored: '/platform/env' })).toEqual([]);
+    expect(find('!FindInMap [Sizes, !Ref Env, Cpu]', { Env: PREVIOUS_VALUE })).toEqual([]);
     expect(find("!FindInMap [Sizes, !Sub '${Env}', Cpu]", { Env: 'x' })).toEqual([]);
     expect(find("!FindInMap [!Sub 'Sizes', !Ref Env, Cpu]", { Env: 'x' })).toEqual([]);
     // Only Ref takes a given value: another function naming a parameter, or a number, is no given key.

@@ -488,7 +488,7 @@ describe('the full reader', () => {
     expect(full('a: |x s3cr3t\n  text\n')).toEqual({ ok: false, message: 'invalid YAML: Block scalar header includes extra characters', position: { line: 1, column: 5 } });
     expect(full('a: b\nc: "\\q s3cr3t"\n')).toEqual({ ok: false, message: 'invalid YAML: Invalid escape sequence', position: { line: 2, column: 5 } });
     expect(full('a: b: c\n')).toEqual({ ok: false, message: 'invalid YAML: Nested mappings are not allowed in compact mappings', position: { line: 1, column: 4 } });
-    expect(full("a: 'open\n")).toEqual({ ok: false, message: "invalid YAML: Missing closing \\'quote", position: { line: 2, column: 1 } });
+    expect(full("a: 'open\n")).toEqual({ ok: false, message: "invalid YAML: Missing closing 'quote", position: { line: 2, column: 1 } });
     expect(full('a: 1\nb: !e!x y\n')).toEqual({ ok: false, message: 'invalid YAML: Could not resolve tag: !e!x', position: { line: 2, column: 4 } });
   });
 

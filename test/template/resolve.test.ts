@@ -4,7 +4,10 @@
  */
 import {
   findTaskDefinitions,
+  fixTemplate,
+  parseParameterFile,
   parseTemplateText,
+  PREVIOUS_VALUE,
   resolvedProperties,
   Unresolved,
   validateTemplate,
@@ -17,6 +20,7 @@ import {
   intrinsicOf,
   isRecord,
   NO_VALUE,
+  noEchoMask,
   parameterValues,
   Resolver,
   scenarios,
@@ -53,16 +57,25 @@ describe('what a user is told about a value only known at deploy time', () => {
     ['a resource', '!Ref Bucket', '', "Ref to resource 'Bucket' is only known at deploy time"],
     ['Fn::GetAtt', '!GetAtt Bucket.Arn', '', 'Fn::GetAtt cannot be evaluated before deployment'],
     ['a dynamic reference', "'{{resolve:ssm:/ro}}'", '', 'a dynamic reference ({{resolve:...}}) is only resolved at deploy time'],
-    ['a pseudo parameter in Fn::Sub', "!Sub '${AWS::Region}'", '', 'AWS::Region is only known at deploy time'],
+    ['a pseudo parameter in Fn::Sub', "!Sub '${AWS::Region}'", '', 'AWS::Region is only known at deploy time: pass --parameter AWS::Region=VALUE to decide it'],
+    ['the account', '!Ref AWS::AccountId', '', 'AWS::AccountId is only known at deploy time: pass --parameter AWS::AccountId=VALUE to decide it'],
+    ['the partition', '!Ref AWS::Partition', '', 'AWS::Partition is only known at deploy time: pass --parameter AWS::Partition=VALUE to decide it'],
+    [
+      'a parameter kept at its previous value',
+      '!Ref Lock',
+      'Parameters:\n  Lock: {Type: String, Default: "true"}\n',
+      "parameter 'Lock' keeps the stack's previous value (UsePreviousValue), which only the deployed stack knows",
+      { parameters: parseParameterFile('[{"ParameterKey": "Lock", "UsePreviousValue": true}]') },
+    ],
     ['an attribute in Fn::Sub', "!Sub '${Bucket.Arn}'", '', 'Fn::GetAtt cannot be evaluated before deployment'],
     ['a list parameter in Fn::Sub', "!Sub '${Names}'", 'Parameters:\n  Names: {Type: CommaDelimitedList, Default: "a,b"}\n', 'a list in Fn::Sub cannot be evaluated before deployment'],
-    ['a Ref that is not a name', '{Ref: [a]}', '', 'Ref cannot be evaluated before deployment'],
-    ['an Fn::If that is not three arguments', '!If [C, true]', '', 'Fn::If cannot be evaluated before deployment'],
-    ['an Fn::If whose condition is not a name', '{Fn::If: [[C], true, true]}', '', 'Fn::If cannot be evaluated before deployment'],
+    ['a Ref that is not a name', '{Ref: [a]}', '', 'Ref (a name) is malformed, which CloudFormation refuses'],
+    ['an Fn::If that is not three arguments', '!If [C, true]', '', 'Fn::If (a condition name and two values) is malformed, which CloudFormation refuses'],
+    ['an Fn::If whose condition is not a name', '{Fn::If: [[C], true, true]}', '', 'Fn::If (a condition name and two values) is malformed, which CloudFormation refuses'],
     ['a mapping in Fn::Join', "!Join ['', [{a: 1}]]", '', 'Fn::Join cannot be evaluated before deployment'],
     ['a mapping as a key of Fn::FindInMap', '!FindInMap [M, {a: 1}, k]', 'Mappings:\n  M: {a: {k: "true"}}\n', 'a non-text argument cannot be evaluated before deployment'],
-  ])('%s', (_name, expr, head, detail) => {
-    expect(detailOf(expr, head)).toBe(detail);
+  ])('%s', (_name, expr, head, detail, options: ValidateOptions = {}) => {
+    expect(detailOf(expr, head, options)).toBe(detail);
   });
 
   it('names what is missing with its name cut to 128 characters, never a value', () => {
@@ -139,6 +152,21 @@ describe('parameter values', () => {
         ['Odd', 'a,b'],
         ['Bare', u('parameter', 'Bare')],
         ['Null', u('parameter', 'Null')],
+      ]),
+    );
+  });
+
+  it('trims the items of a CommaDelimitedList, given or Default, as CloudFormation does; List<...> items stay as written', () => {
+    const declared = { Csv: { Type: 'CommaDelimitedList', Default: ' a , b' }, Ids: { Type: 'List<String>', Default: 'x, y' } };
+    expect(values(declared)).toEqual(new Map<string, unknown>([['Csv', ['a', 'b']], ['Ids', ['x', ' y']]]));
+    expect(values(declared, { Csv: 'prod, dev ', Ids: ' z' })).toEqual(new Map<string, unknown>([['Csv', ['prod', 'dev']], ['Ids', [' z']]]));
+  });
+
+  it("takes a parameter kept at the stack's previous value as unknown, not as its Default", () => {
+    expect(values({ Lock: { Type: 'String', Default: 'true' }, Csv: { Type: 'CommaDelimitedList', Default: 'a' } }, { Lock: PREVIOUS_VALUE, Csv: PREVIOUS_VALUE })).toEqual(
+      new Map<string, unknown>([
+        ['Lock', u('previous-value', 'Lock')],
+        ['Csv', u('previous-value', 'Csv')],
       ]),
     );
   });
@@ -511,5 +539,53 @@ describe('the conditions that decide the containers', () => {
       new Map([['A', false], ['B', false]]),
     ]);
     expect([...scenarios(['A', 'B', 'C'])]).toHaveLength(8);
+  });
+});
+
+describe('NoEcho parameter values are never printed', () => {
+  const TEMPLATE = `Transform: AWS::LanguageExtensions
+Parameters:
+  Secret: {Type: String, NoEcho: true}
+  Names: {Type: CommaDelimitedList, NoEcho: "true", Default: "s3cr3tA, s3cr3tB"}
+  Plain: {Type: String, Default: plainname}
+Resources:
+  T:
+    Type: AWS::ECS::TaskDefinition
+    Properties:
+      ContainerDefinitions:
+        - Name: !Sub app-\${Secret}-\${Plain}
+  Fn::ForEach::Loop:
+    - N
+    - !Ref Names
+    - 'Task\${N}':
+        Type: AWS::ECS::TaskDefinition
+        Properties:
+          ContainerDefinitions:
+            - Name: !Ref N
+`;
+
+  it('hides them in logical ids and container names, as CloudFormation shows them (****)', () => {
+    const result = validateTemplate(TEMPLATE, { parameters: { Secret: 'hunter2' } });
+    expect(result.resources.map((r) => [r.logicalId, r.containers.map((c) => c.name)])).toEqual([
+      ['T', ['app-****-plainname']],
+      ['Task****', ['****']],
+      ['Task****', ['****']],
+    ]);
+    expect(JSON.stringify(result)).not.toMatch(/hunter2|s3cr3t/);
+  });
+
+  it('hides them in what fix lists', () => {
+    const fixed = fixTemplate(TEMPLATE, { parameters: { Secret: 'hunter2' } });
+    expect(JSON.stringify(fixed.ok && [fixed.fixed, fixed.left])).not.toMatch(/hunter2|s3cr3t/);
+    expect(fixed.ok && fixed.fixed.map((c) => `${c.logicalId}/${c.name}`)).toEqual(['T/app-****-plainname', 'Task****/****', 'Task****/****']);
+  });
+
+  it('hides the longest value first, every item of a list, and nothing without NoEcho', () => {
+    const mask = noEchoMask({ A: { NoEcho: true, Default: 'ab' }, B: { NoEcho: 'TRUE' }, C: { NoEcho: false, Default: 'x' }, D: { NoEcho: true, Default: ['l1', 'l2'] } }, new Map([['B', 'abc']]));
+    expect(mask!('abc-ab-x-l1-l2')).toBe('****-****-x-****-****');
+    expect(noEchoMask({ C: { Default: 'x' } }, new Map())).toBeUndefined();
+    expect(noEchoMask({ E: { NoEcho: true, Default: '' } }, new Map())).toBeUndefined();
+    expect(noEchoMask({ E: { NoEcho: true } }, new Map([['E', PREVIOUS_VALUE]]))).toBeUndefined();
+    expect(noEchoMask(undefined, new Map())).toBeUndefined();
   });
 });
