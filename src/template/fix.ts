@@ -372,7 +372,7 @@ function pastBlanks(text: string, i: number): number {
   return at;
 }
 
-function apply(text: string, edits: readonly TextEdit[]): string {
+export function apply(text: string, edits: readonly TextEdit[]): string {
   // Built in one pass (slicing the text once per edit made thousands of edits quadratic). Two edits at
   // one offset go in as applying them last to first would put them: the later one first.
   const order = edits.map((e, i) => [e, i] as const).sort(([a, i], [b, j]) => a.offset - b.offset || j - i);

@@ -98,6 +98,7 @@ describe('ecs-readonly-rootfs (built dist/cli.js)', () => {
     [['validate', '-', 'x', '-'], 'standard input (-) is given more than once'],
     [['validate', '--stdin-filename', 'a.yaml', 'x'], '--stdin-filename names standard input: give it with validate and -'],
     [['fix', '--stdin-filename', 'a.yaml', 'x'], '--stdin-filename names standard input: give it with validate and -'],
+    [['fix', '--stdin-filename', 'a.yaml', '-'], '--stdin-filename names standard input: give it with validate and -'],
     [['validate', '--stdin-filename', '', '-'], "--stdin-filename needs a file's name"],
     [['validate', '--stdin-filename', '-', '-'], "--stdin-filename needs a file's name"],
     [['validate', '-f', 'xml', 'x'], "unknown format 'xml'; use text, json, sarif, junit"],

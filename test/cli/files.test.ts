@@ -493,6 +493,14 @@ describe('a file reached twice is listed once, by the first path that reaches it
     expect(rel(expandPaths([join(dir, 'none.yaml'), join(dir, 'none.yaml')]))).toEqual(['none.yaml (named)', 'none.yaml (named)']);
   });
 
+  it('lists each of many files once when each is named twice, past the table growing several times', () => {
+    mkdirSync(join(dir, 'many'));
+    const names = Array.from({ length: 300 }, (_, i) => `m${String(i).padStart(3, '0')}.yaml`);
+    for (const name of names) writeFileSync(join(dir, 'many', name), '{}');
+    const named = names.map((n) => join(dir, 'many', n));
+    expect(rel(expandPaths([...named, ...named.slice().reverse(), join(dir, 'many')]))).toEqual(names.map((n) => `many/${n} (named)`));
+  });
+
   it('keeps two files whose paths hash alike', () => {
     // FNV-1a, as the list's table hashes real paths: two names found to collide under this directory.
     const fnv = (text: string, from = 0x811c9dc5) => {

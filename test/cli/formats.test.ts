@@ -388,6 +388,9 @@ describe('sarif', () => {
       expect(sarif(['--stdin-filename', 'ecs/task.yaml'])).toEqual({ uri: 'infra/ecs/task.yaml', uriBaseId: '%SRCROOT%' });
       expect(sarif([])).toEqual({ uri: 'stdin' });
       expect(run(['--stdin-filename', 'ecs/task.yaml']).stdout.split('\n')[0]).toBe('FAIL ecs/task.yaml');
+      // Only standard input takes the name: a file given beside it keeps its own.
+      writeFileSync(join(base, 'repo', 'infra', 'other.yaml'), failing);
+      expect(run(['--stdin-filename', 'ecs/task.yaml', 'other.yaml']).stdout.split('\n').filter((l) => l.startsWith('FAIL '))).toEqual(['FAIL other.yaml', 'FAIL ecs/task.yaml']);
       expect(JSON.parse(run(['-f', 'json', '--stdin-filename', 'ecs/task.yaml']).stdout).files[0].path).toBe('ecs/task.yaml');
       expect(run(['-f', 'junit', '--stdin-filename', 'ecs/task.yaml']).stdout).toContain('<testsuite name="ecs/task.yaml"');
       // The name's extension says JSON, as a file's would: YAML named .json is not read as YAML.

@@ -1,7 +1,7 @@
 // fixTemplate in process: the exact fixed text, edits and listings the `fix` command prints and
 // writes (docs/cli.md, "fix"), for every way a container can be written.
 import { fixLabel, readConfigDocument, type FixContainer, type FixResult, fixTemplate, USUAL_WRITES, validateTemplate, type ValidateOptions } from '../../src/template';
-import { difference } from '../../src/template/fix';
+import { apply, difference } from '../../src/template/fix';
 import { fixture } from './support';
 
 type Fixed = Extract<FixResult, { ok: true }>;
@@ -1283,3 +1283,16 @@ describe('difference: the re-check\'s comparison of the template before and afte
   });
 });
 
+
+describe('apply', () => {
+  it('applies edits given in any order, and two at one offset as applying them last to first puts them', () => {
+    const edits = [
+      { offset: 6, remove: 5, insert: 'there' },
+      { offset: 0, remove: 0, insert: '> ' },
+      { offset: 5, remove: 0, insert: ',' },
+      { offset: 5, remove: 0, insert: '!' },
+    ];
+    expect(apply('hello world', edits)).toBe('> hello!, there');
+    expect(apply('hello world', [])).toBe('hello world');
+  });
+});

@@ -149,7 +149,7 @@ describe('given values checked against the declared parameters, as CloudFormatio
   it('checks Number values, bounds included, every item of a List<Number>', () => {
     const decl = '  N: {Type: Number, MinValue: 2, MaxValue: "10"}\n  L: {Type: List<Number>, MinValue: 2, MaxValue: 10}\n  F: {Type: Number}\n';
     expect(check(decl, { N: '2', L: '2,10', F: '-1.5e3' })).toEqual(ok);
-    for (const value of ['+3', '3.', '.5', '007', '1E2', '-0']) expect(check(decl, { F: value })).toEqual(ok);
+    for (const value of ['+3', '3.', '.5', '.55', '007', '1E2', '1e+5', '2E-10', '1e10', '-0']) expect(check(decl, { F: value })).toEqual(ok);
     expect(check(decl, { N: '10' })).toEqual(ok);
     expect(check(decl, { N: '1.5' })).toEqual({ problems: [refused('N', 'is below its MinValue')], notes: [] });
     expect(check(decl, { N: '10.5' })).toEqual({ problems: [refused('N', 'is above its MaxValue')], notes: [] });
@@ -287,6 +287,7 @@ describe('given values checked against the declared parameters, as CloudFormatio
     ['\\h*x', 'x'],
     ['\\v?x', 'x'],
     ['\\x{41}', 'A'],
+    ['\\u{41}', 'A'],
     ['\\e', 'e'],
   ])('does not run %s, Java syntax JavaScript reads otherwise, and says so', (pattern, value) => {
     expect(check(`  P: {AllowedPattern: ${JSON.stringify(pattern)}}\n`, { P: value })).toEqual({
@@ -302,6 +303,10 @@ describe('given values checked against the declared parameters, as CloudFormatio
     ['\\cJ?x', 'x'],
   ])('runs %s, whose escapes Java and JavaScript read alike', (pattern, value) => {
     expect(check(`  P: {AllowedPattern: ${JSON.stringify(pattern)}}\n`, { P: value })).toEqual(ok);
+  });
+
+  it('does not run a pattern ending in a lone backslash, which neither reads', () => {
+    expect(check('  P: {AllowedPattern: "a\\\\"}\n', { P: 'a' }).notes).toEqual([notRun('P')]);
   });
 
   it('names a long parameter by its first 128 characters at most', () => {

@@ -562,14 +562,15 @@ Resources:
         Properties:
           ContainerDefinitions:
             - Name: !Ref N
+            - Image: nginx
 `;
 
   it('hides them in logical ids and container names, as CloudFormation shows them (****)', () => {
     const result = validateTemplate(TEMPLATE, { parameters: { Secret: 'hunter2' } });
     expect(result.resources.map((r) => [r.logicalId, r.containers.map((c) => c.name)])).toEqual([
       ['T', ['app-****-plainname']],
-      ['Task****', ['****']],
-      ['Task****', ['****']],
+      ['Task****', ['****', null]],
+      ['Task****', ['****', null]],
     ]);
     expect(JSON.stringify(result)).not.toMatch(/hunter2|s3cr3t/);
   });
@@ -577,7 +578,7 @@ Resources:
   it('hides them in what fix lists', () => {
     const fixed = fixTemplate(TEMPLATE, { parameters: { Secret: 'hunter2' } });
     expect(JSON.stringify(fixed.ok && [fixed.fixed, fixed.left])).not.toMatch(/hunter2|s3cr3t/);
-    expect(fixed.ok && fixed.fixed.map((c) => `${c.logicalId}/${c.name}`)).toEqual(['T/app-****-plainname', 'Task****/****', 'Task****/****']);
+    expect(fixed.ok && fixed.fixed.map((c) => `${c.logicalId}/${c.name}`)).toEqual(['T/app-****-plainname', 'Task****/****', 'Task****/****', 'Task****/null', 'Task****/null']);
   });
 
   it('hides the longest value first, every item of a list, and nothing without NoEcho', () => {
@@ -586,6 +587,8 @@ Resources:
     expect(noEchoMask({ C: { Default: 'x' } }, new Map())).toBeUndefined();
     expect(noEchoMask({ E: { NoEcho: true, Default: '' } }, new Map())).toBeUndefined();
     expect(noEchoMask({ E: { NoEcho: true } }, new Map([['E', PREVIOUS_VALUE]]))).toBeUndefined();
+    // Without a value or a Default there is nothing to hide.
+    expect(noEchoMask({ F: { NoEcho: true } }, new Map())).toBeUndefined();
     expect(noEchoMask(undefined, new Map())).toBeUndefined();
   });
 });
