@@ -148,6 +148,9 @@ function walkPaths(
 ): void {
   const seen = new SeenFiles(pathAt);
   let pushed = 0;
+  // With one path given, the walk reaches each plain file once: their real paths are put in the
+  // table only when a link of the walk needs them (a large walk then makes no string per file).
+  const everyFile = paths.length > 1;
   /** Pushes a readable file unless its real path (`key`) was pushed before. */
   const pushFile = (prefix: string, name: string, key: string | undefined, explicit?: boolean): void => {
     if (key !== undefined && !seen.add(key, pushed)) return;
@@ -190,7 +193,7 @@ function walkPaths(
       if (!hasTemplateExtension(name)) continue;
       if (excludes.length > 0 && (excluded(excludes, relPath, name, false) || excluded(excludes, prefix + name, name, false))) continue;
       if (isLeftOut(prefix + name, name)) continue;
-      if (kind === FILE) pushFile(prefix, name, realTop + (prefix + name).slice(top.length));
+      if (kind === FILE) pushFile(prefix, name, everyFile ? realTop + (prefix + name).slice(top.length) : undefined);
       else if (kind === LINK) {
         try {
           if (statSync(prefix + name).isFile()) {
@@ -214,7 +217,11 @@ function walkPaths(
       if (statSync(p).isDirectory()) {
         realTop = join(realpathSync(p), '_').slice(0, -1);
         top = join(p, '_').slice(0, -1);
+        const first = pushed;
         walk(p, 0, '');
+        if (!everyFile && linksWithin.length > 0) {
+          for (let i = first; i < pushed; i++) seen.add(realTop + pathAt(i).slice(top.length), i);
+        }
         for (const link of linksWithin) pushFile(link.prefix, link.name, link.key);
         linksWithin = [];
       } else if (!excluded(excludes, p, p.split(/[\\/]/).pop() ?? p, false)) pushFile('', p, realPathOf(p), true);
