@@ -157,7 +157,8 @@ function walkPaths(
     push(prefix, name, undefined, explicit);
     pushed++;
   };
-  const pushError = (prefix: string, name: string, error: string | undefined, explicit?: boolean): void => {
+  /** Pushes what has no real path to compare: an error, or standard input. */
+  const pushAsIs = (prefix: string, name: string, error: string | undefined, explicit?: boolean): void => {
     push(prefix, name, error, explicit);
     pushed++;
   };
@@ -176,7 +177,7 @@ function walkPaths(
     try {
       entries = sortedEntries(dir);
     } catch (error) {
-      pushError('', dir, describeFsError(error));
+      pushAsIs('', dir, describeFsError(error));
       return;
     }
     // What join(dir, name) gives for every name of the directory (a name is one plain segment), made
@@ -203,14 +204,14 @@ function walkPaths(
             else pushFile(prefix, name, key);
           }
         } catch (error) {
-          pushError(prefix, name, describeFsError(error));
+          pushAsIs(prefix, name, describeFsError(error));
         }
       }
     }
   };
   for (const p of paths) {
     if (p === '-') {
-      pushError('', '-', undefined, true);
+      pushAsIs('', '-', undefined, true);
       continue;
     }
     try {
@@ -226,7 +227,7 @@ function walkPaths(
         linksWithin = [];
       } else if (!excluded(excludes, p, p.split(/[\\/]/).pop() ?? p, false)) pushFile('', p, realPathOf(p), true);
     } catch (error) {
-      pushError('', p, describeFsError(error), true);
+      pushAsIs('', p, describeFsError(error), true);
     }
   }
 }

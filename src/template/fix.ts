@@ -10,6 +10,7 @@ import { decodeTemplate } from './decode';
 import {
   type FileStatus,
   findTaskDefinitions,
+  givenParameters,
   type SkipReason,
   type TaskDefinitionSite,
   type TemplateError,
@@ -534,8 +535,7 @@ function reconcile(verdict: TemplateResult, left: Listed[]): Listed[] {
  * its findings (which the listing is matched with by name).
  */
 function masked(planned: Plan, root: unknown, options: ValidateOptions): Plan {
-  const parameters = options.parameters instanceof Map ? options.parameters : new Map(Object.entries(options.parameters ?? {}));
-  const mask = noEchoMask(isRecord(root) ? root.Parameters : undefined, parameters);
+  const mask = noEchoMask(isRecord(root) ? root.Parameters : undefined, givenParameters(options.parameters));
   if (!mask) return planned;
   const hide = (c: Listed): Listed => ({ ...c, logicalId: mask(c.logicalId), name: c.name === null ? null : mask(c.name) });
   return { ...planned, left: planned.left.map(hide), candidates: planned.candidates.map((c) => ({ ...c, containers: c.containers.map(hide) })) };

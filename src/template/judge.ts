@@ -155,7 +155,8 @@ export type SiteScope = TemplateScope & { readonly conditions: Conditions };
 
 const START: Position = { line: 1, column: 1 };
 
-function given(parameters: ValidateOptions['parameters']): ReadonlyMap<string, string> {
+/** The parameter values given, as a map whichever form the options carry them in. */
+export function givenParameters(parameters: ValidateOptions['parameters']): ReadonlyMap<string, string> {
   if (parameters === undefined) return new Map();
   return parameters instanceof Map ? parameters : new Map(Object.entries(parameters));
 }
@@ -185,7 +186,7 @@ export function findTaskDefinitions(parsed: ParsedTemplate, options: ValidateOpt
   if (!isRecord(root)) return [];
   const resources = isRecord(root.Resources) ? root.Resources : fragment(root);
   if (!resources) return [];
-  const values = given(options.parameters);
+  const values = givenParameters(options.parameters);
   const plain: TemplateScope = {
     parameters: parameterValues(root.Parameters, values),
     mappings: root.Mappings,
@@ -605,7 +606,7 @@ export function validateTemplate(source: string | Uint8Array, options: ValidateO
     const text = templateText(source);
     if (typeof text !== 'string') return { status: 'ERROR', error: text.error, resources: [] };
     // With parameter values given, a template's declared parameters are needed for the warnings: parse it.
-    if (options.onlyTemplates && !mayHoldEcsType(text) && (given(options.parameters).size === 0 || !looksLikeTemplate(text))) {
+    if (options.onlyTemplates && !mayHoldEcsType(text) && (givenParameters(options.parameters).size === 0 || !looksLikeTemplate(text))) {
       // Nothing here can be an ECS task definition: not worth parsing.
       return { status: 'SKIP', skipReason: looksLikeTemplate(text) ? 'no-task-definitions' : 'not-a-template', resources: [] };
     }
@@ -617,7 +618,7 @@ export function validateTemplate(source: string | Uint8Array, options: ValidateO
     if (!isTemplateDocument(parsed.root)) return { status: 'SKIP', skipReason: 'not-a-template', resources: [] };
     const root = parsed.root as Record<string, unknown>;
     const declaredParameters = declaredNames(root);
-    const supplied = given(options.parameters);
+    const supplied = givenParameters(options.parameters);
     const notes: string[] = [];
     if (supplied.size > 0) {
       const checked = checkGivenParameters(root.Parameters, supplied, parsed.sourceMap);

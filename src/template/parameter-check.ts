@@ -7,7 +7,7 @@
 import { safeName } from '../policy/text';
 import type { Conditions } from './conditions';
 import { PREVIOUS_VALUE } from './parameters';
-import { intrinsicOf, isRecord } from './resolve';
+import { intrinsicOf, isRecord, isSsmParameterType } from './resolve';
 import type { Position, SourceMap } from './source-map';
 
 export interface ParameterProblem {
@@ -20,15 +20,6 @@ const MAX_PATTERN = 1000;
 /** A Number parameter's value: an integer or a decimal, as CloudFormation takes it (no 0x, 0b, Infinity or spaces). */
 const DECIMAL = /^[-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?$/;
 
-/** A parameter whose value is an SSM parameter's name: CloudFormation reads the value at deploy time. */
-function isSsmType(type: unknown): boolean {
-  return typeof type === 'string' && type.startsWith('AWS::SSM::Parameter::Value<');
-}
-
-/**
- * A pattern is only run when it cannot backtrack badly: no quantified group that itself contains a
- * quantifier or an alternation (star height 1). Such patterns are reported as not checked.
- */
 /**
  * Java's syntax that JavaScript reads otherwise or not at all (CloudFormation runs AllowedPattern as
  * Java): an escape of a letter JavaScript gives another meaning (`\A`, `\z`, `\p{Alpha}`, `\h`, `\v`,
@@ -44,6 +35,10 @@ function javaOnly(pattern: string): boolean {
   return pattern.includes('&&');
 }
 
+/**
+ * A pattern is only run when it cannot backtrack badly: no quantified group that itself contains a
+ * quantifier or an alternation (star height 1). Such patterns are reported as not checked.
+ */
 function safePattern(pattern: string): RegExp | undefined {
   if (pattern.length > MAX_PATTERN || /\\[1-9k]|\(\?<?[=!]/.test(pattern)) return undefined;
   // Per open group: whether it holds a quantifier or an alternation. The bottom entry is the pattern
@@ -96,7 +91,7 @@ export function checkGivenParameters(
   for (const [name, decl] of Object.entries(declared)) {
     const value = given.get(name);
     // The stack's previous value, and an SSM parameter's name (CloudFormation checks the value it reads), are not checked here.
-    if (value === undefined || value === PREVIOUS_VALUE || !isRecord(decl) || isSsmType(decl.Type)) continue;
+    if (value === undefined || value === PREVIOUS_VALUE || !isRecord(decl) || isSsmParameterType(decl.Type)) continue;
     const position = sourceMap.child(declared, name);
     const n = safeName(name, 128);
     const fail = (why: string): void => {
@@ -121,8 +116,9 @@ export function checkGivenParameters(
     }
     const pattern = textOf(decl.AllowedPattern);
     if (pattern !== undefined) {
-      const re = javaOnly(pattern) ? undefined : safePattern(pattern);
-      if (!re) notes.push(`parameter '${n}': its AllowedPattern was not checked (${javaOnly(pattern) ? 'Java syntax that JavaScript reads otherwise' : 'a pattern that could take too long to run'})`);
+      const java = javaOnly(pattern);
+      const re = java ? undefined : safePattern(pattern);
+      if (!re) notes.push(`parameter '${n}': its AllowedPattern was not checked (${java ? 'Java syntax that JavaScript reads otherwise' : 'a pattern that could take too long to run'})`);
       else if (items.some((v) => !re.test(v))) fail('does not match its AllowedPattern');
     }
     if (value.length < Number(textOf(decl.MinLength))) fail('is shorter than its MinLength');
@@ -152,7 +148,7 @@ export function checkFindInMap(
       const value = given.get(name);
       const decl = declared[name];
       const type = isRecord(decl) ? decl.Type : undefined;
-      if (value !== undefined && value !== PREVIOUS_VALUE && (Object.prototype.hasOwnProperty.call(declared, name) || name.startsWith('AWS::')) && !/List/.test(String(type)) && !isSsmType(type)) {
+      if (value !== undefined && value !== PREVIOUS_VALUE && (Object.prototype.hasOwnProperty.call(declared, name) || name.startsWith('AWS::')) && !/List/.test(String(type)) && !isSsmParameterType(type)) {
         return { text: value, from: name };
       }
     }

@@ -90,6 +90,17 @@ function scalarText(value: unknown): string | undefined {
 /** The pseudo parameters a value may be given for (`--parameter AWS::Region=eu-west-1`). */
 export const GIVEN_PSEUDO_PARAMETERS = ['AWS::Region', 'AWS::AccountId', 'AWS::Partition'] as const;
 
+/** A parameter whose value is an SSM parameter's name: CloudFormation reads the value at deploy time. */
+export function isSsmParameterType(type: unknown): boolean {
+  return typeof type === 'string' && type.startsWith('AWS::SSM::Parameter::Value<');
+}
+
+/** A declared parameter's Default as text (a list's items joined by commas), or undefined when it has none that is text. */
+function defaultText(decl: unknown): string | undefined {
+  const fallback = isRecord(decl) ? decl.Default : undefined;
+  return scalarText(fallback) ?? (Array.isArray(fallback) && fallback.every((x) => scalarText(x) !== undefined) ? fallback.map(scalarText).join(',') : undefined);
+}
+
 /** Parameter values from the template's Parameters, overridden by those given; given pseudo parameters too. */
 export function parameterValues(declared: unknown, given: ReadonlyMap<string, string>): Map<string, ParameterValue> {
   const out = new Map<string, ParameterValue>();
@@ -101,7 +112,7 @@ export function parameterValues(declared: unknown, given: ReadonlyMap<string, st
   for (const [name, decl] of Object.entries(declared)) {
     // No Type (or one that is not text) reads as String: neither SSM nor a list.
     const type = isRecord(decl) && typeof decl.Type === 'string' ? decl.Type : undefined;
-    if (type?.startsWith('AWS::SSM::Parameter::Value<')) {
+    if (isSsmParameterType(type)) {
       out.set(name, new Unresolved('ssm-parameter', name));
       continue;
     }
@@ -109,11 +120,7 @@ export function parameterValues(declared: unknown, given: ReadonlyMap<string, st
       out.set(name, new Unresolved('previous-value', name));
       continue;
     }
-    const fallback = isRecord(decl) ? decl.Default : undefined;
-    const raw =
-      given.get(name) ??
-      scalarText(fallback) ??
-      (Array.isArray(fallback) && fallback.every((x) => scalarText(x) !== undefined) ? fallback.map(scalarText).join(',') : undefined);
+    const raw = given.get(name) ?? defaultText(decl);
     if (raw === undefined) out.set(name, new Unresolved('parameter', name));
     // CloudFormation trims the spaces around each item of a CommaDelimitedList (the List<...> types take none).
     else if (type === 'CommaDelimitedList') out.set(name, raw.split(',').map((item) => item.trim()));
@@ -123,7 +130,7 @@ export function parameterValues(declared: unknown, given: ReadonlyMap<string, st
 }
 
 /** What stands for a NoEcho parameter's value wherever it would be printed, as CloudFormation shows it. */
-export const NO_ECHO_MASK = '****';
+const NO_ECHO_MASK = '****';
 
 /**
  * A function that hides the values of the template's NoEcho parameters (given, else Default, and
@@ -135,7 +142,7 @@ export function noEchoMask(declared: unknown, given: ReadonlyMap<string, string>
   const secrets = new Set<string>();
   for (const [name, decl] of Object.entries(declared)) {
     if (!isRecord(decl) || String(decl.NoEcho).toLowerCase() !== 'true') continue;
-    const value = given.get(name) ?? scalarText(decl.Default) ?? (Array.isArray(decl.Default) ? decl.Default.map(scalarText).join(',') : undefined);
+    const value = given.get(name) ?? defaultText(decl);
     if (value === undefined || value === PREVIOUS_VALUE) continue;
     secrets.add(value);
     for (const item of value.split(',')) secrets.add(item.trim()).add(item);
